@@ -1,0 +1,60 @@
+// actscope: the desktop program. `actscope [MODEL [IMAGES...]]`; without
+// arguments it opens the bundled model and sample images.
+#include <cstring>
+#include <iostream>
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+
+#include "core/image_input.h"
+#include "core/version.h"
+#include "ui/main_window.h"
+
+namespace {
+
+QStringList bundled_samples() {
+  QStringList paths;
+  for (const auto& path : actscope::image_files_in(actscope::bundled_samples_dir())) {
+    paths << QString::fromStdString(path);
+  }
+  return paths;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Answer --version without a display, as command-line users expect.
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--version") == 0) {
+      std::cout << "actscope " << actscope::version() << "\n";
+      return 0;
+    }
+  }
+  QApplication app(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("actscope"));
+  QApplication::setOrganizationName(QStringLiteral("actscope"));
+  QApplication::setApplicationVersion(QString::fromStdString(actscope::version()));
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral("See what every filter of a convolutional network sees."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("TorchScript model (.pt); default: the bundled model"),
+                               QStringLiteral("[MODEL"));
+  parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("images to open"),
+                               QStringLiteral("[IMAGES...]]"));
+  parser.process(app);
+
+  QStringList arguments = parser.positionalArguments();
+  QString model = QString::fromStdString(actscope::bundled_model_path());
+  QStringList images = bundled_samples();
+  if (!arguments.isEmpty()) {
+    model = arguments.takeFirst();
+    images = arguments;
+  }
+  actscope::MainWindow window;
+  window.show();
+  window.open(model, images);
+  return QApplication::exec();
+}

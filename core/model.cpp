@@ -1,0 +1,190 @@
+#include "core/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include <torch/script.h>
+
+namespace actscope {
+namespace {
+
+// The first line of a c10::Error: the rest is a C++ backtrace users cannot act on.
+std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
+
+bool has_zip_magic(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  char magic[4] = {};
+  file.read(magic, sizeof magic);
+  return file.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
+Result<torch::jit::Module> load_archive(const std::string& path, torch::jit::ExtraFilesMap& extra) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Error{path + ": no such file"};
+  if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": not a regular file"};
+  if (!has_zip_magic(path)) {
+    return Error{path + ": not a TorchScript archive (expected a file written by torch.jit.save; "
+                        "files from torch.save hold weights, not a runnable model)"};
+  }
+  try {
+    return torch::jit::load(path, torch::kCPU, extra);
+  } catch (const c10::Error& e) {
+    return Error{path + ": damaged or truncated TorchScript archive (" + first_line(e.what()) + ")"};
+  } catch (const std::exception& e) {
+    return Error{path + ": cannot load the TorchScript archive (" + first_line(e.what()) + ")"};
+  }
+}
+
+// forward(self, x: Tensor) is what the engine can drive.
+Status check_forward(const torch::jit::Module& module, const std::string& path) {
+  auto forward = module.find_method("forward");
+  if (!forward) return Error{path + ": the model has no forward() method"};
+  const auto& arguments = forward->function().getSchema().arguments();
+  if (arguments.size() != 2 || !arguments[1].type()->isSubtypeOf(*c10::TensorType::get())) {
+    std::ostringstream signature;
+    signature << forward->function().getSchema();
+    return Error{path + ": forward() must take exactly one tensor; its signature is " + signature.str()};
+  }
+  return Done{};
+}
+
+Result<ModelCard> read_sidecar(const std::string& path, bool& found) {
+  found = false;
+  for (const auto& candidate : sidecar_card_paths(path)) {
+    std::ifstream file(candidate);
+    if (!file) continue;
+    found = true;
+    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    return parse_model_card(text, candidate);
+  }
+  return ModelCard{};
+}
+
+// The first tensor of a model output (a tensor, a tuple/list whose first
+// element is a tensor, or a dict with "logits" or a first tensor value).
+std::optional<torch::Tensor> first_tensor(const c10::IValue& output) {
+  if (output.isTensor()) return output.toTensor();
+  if (output.isTuple() && !output.toTupleRef().elements().empty()) {
+    return first_tensor(output.toTupleRef().elements()[0]);
+  }
+  if (output.isList() && !output.toListRef().empty()) return first_tensor(output.toListRef()[0]);
+  if (output.isGenericDict()) {
+    auto dict = output.toGenericDict();
+    for (const auto& entry : dict) {
+      if (entry.key().isString() && entry.key().toStringRef() == "logits") return first_tensor(entry.value());
+    }
+    for (const auto& entry : dict) {
+      if (auto tensor = first_tensor(entry.value())) return tensor;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct Model::Impl {
+  std::string path;
+  mutable torch::jit::Module module;
+  ModelCard card;
+  CardSource card_source = CardSource::kNone;
+};
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::~Model() = default;
+
+Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
+  torch::jit::ExtraFilesMap extra{{"actscope.json", ""}};
+  auto module = load_archive(path, extra);
+  if (!module) return Error{module.error()};
+  if (auto forward = check_forward(module.value(), path); !forward) return Error{forward.error()};
+
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->module = std::move(module).value();
+  impl->module.eval();  // scripted graphs read self.training at run time
+  if (!extra["actscope.json"].empty()) {
+    auto card = parse_model_card(extra["actscope.json"], path + ":actscope.json");
+    if (!card) return Error{card.error()};
+    impl->card = std::move(card).value();
+    impl->card_source = CardSource::kEmbedded;
+  } else {
+    bool found = false;
+    auto card = read_sidecar(path, found);
+    if (!card) return Error{card.error()};
+    if (found) {
+      impl->card = std::move(card).value();
+      impl->card_source = CardSource::kSidecar;
+    }
+  }
+  if (impl->card_source != CardSource::kNone && impl->card.name.empty()) {
+    impl->card.name = std::filesystem::path(path).stem().string();
+  }
+  return std::unique_ptr<Model>(new Model(std::move(impl)));
+}
+
+const std::string& Model::path() const { return impl_->path; }
+const ModelCard& Model::card() const { return impl_->card; }
+CardSource Model::card_source() const { return impl_->card_source; }
+
+void Model::set_card(ModelCard card) {
+  if (card.name.empty()) card.name = std::filesystem::path(impl_->path).stem().string();
+  impl_->card = std::move(card);
+  impl_->card_source = CardSource::kUser;
+}
+
+Result<std::vector<std::vector<float>>> Model::logits(const std::vector<InputImage>& images,
+                                                      int batch_size) const {
+  const ModelCard& card = impl_->card;
+  if (card.channels == 0) return Error{impl_->path + ": the model has no card; input size is unknown"};
+  const int64_t plane = int64_t{card.channels} * card.height * card.width;
+  std::vector<std::vector<float>> result;
+  result.reserve(images.size());
+  c10::InferenceMode inference;
+  try {
+    for (size_t first = 0; first < images.size(); first += std::max(batch_size, 1)) {
+      const size_t count = std::min(images.size() - first, static_cast<size_t>(std::max(batch_size, 1)));
+      torch::Tensor batch = torch::empty({static_cast<int64_t>(count), card.channels, card.height, card.width});
+      for (size_t i = 0; i < count; ++i) {
+        const auto& tensor = images[first + i].tensor;
+        if (static_cast<int64_t>(tensor.size()) != plane) {
+          return Error{images[first + i].name + ": image was prepared for another input size"};
+        }
+        std::copy(tensor.begin(), tensor.end(), batch.data_ptr<float>() + i * plane);
+      }
+      auto output = first_tensor(impl_->module.forward({batch}));
+      if (!output || output->dim() != 2) {
+        return Error{impl_->path + ": forward() did not return [batch, classes] logits"};
+      }
+      torch::Tensor logits = output->to(torch::kFloat32).contiguous();
+      for (int64_t i = 0; i < logits.size(0); ++i) {
+        const float* row = logits.data_ptr<float>() + i * logits.size(1);
+        result.emplace_back(row, row + logits.size(1));
+      }
+    }
+  } catch (const c10::Error& e) {
+    return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
+  }
+  return result;
+}
+
+std::vector<ClassScore> top_classes(const std::vector<float>& logits, int k) {
+  if (logits.empty()) return {};
+  const float max_logit = *std::max_element(logits.begin(), logits.end());
+  std::vector<double> exps(logits.size());
+  double total = 0.0;
+  for (size_t i = 0; i < logits.size(); ++i) total += exps[i] = std::exp(double{logits[i]} - max_logit);
+  std::vector<int> order(logits.size());
+  std::iota(order.begin(), order.end(), 0);
+  const size_t count = std::min(order.size(), static_cast<size_t>(std::max(k, 0)));
+  std::partial_sort(order.begin(), order.begin() + count, order.end(),
+                    [&](int a, int b) { return logits[a] > logits[b]; });
+  std::vector<ClassScore> top;
+  for (size_t i = 0; i < count; ++i) top.push_back({order[i], static_cast<float>(exps[order[i]] / total)});
+  return top;
+}
+
+}  // namespace actscope

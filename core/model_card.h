@@ -1,0 +1,47 @@
+// The model card: what the engine must know about a model that the
+// TorchScript graph does not say (input size, normalization, class labels).
+//
+// A card is JSON, embedded in the TorchScript archive as the extra file
+// "actscope.json" or kept beside the model as "<model>.json" (for
+// "net.pt": "net.pt.json" or "net.json"). The schema is documented in README.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace actscope {
+
+// Channel order of 3-channel inputs as the model was trained on them.
+enum class ChannelOrder { kRgb, kBgr };
+
+struct ModelCard {
+  std::string name;                 // optional; defaults to the file's stem
+  std::string description;          // optional
+  int channels = 0;                 // 1 or 3 (required)
+  int height = 0;                   // input height in pixels (required)
+  int width = 0;                    // input width in pixels (required)
+  ChannelOrder channel_order = ChannelOrder::kRgb;
+  std::vector<float> mean;          // one per channel, on [0,1]-scaled pixels
+  std::vector<float> std;           // one per channel, all > 0
+  std::vector<std::string> labels;  // class names by logit index (may be empty)
+  std::optional<double> test_accuracy;  // fraction in [0,1], as claimed by the card
+  std::string test_set;                 // what test_accuracy was measured on
+
+  // The label of class `index`, or "class <index>" when the card has none.
+  std::string label(int index) const;
+};
+
+// Parses and validates card JSON. `source` names where the text came from
+// (a file path, or "<model.pt>:actscope.json") and prefixes every error.
+Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source);
+
+// Serializes a card in the documented schema (parse_model_card reads it back).
+std::string model_card_to_json(const ModelCard& card);
+
+// The sidecar card paths tried for a model file, in order of preference.
+std::vector<std::string> sidecar_card_paths(const std::string& model_path);
+
+}  // namespace actscope

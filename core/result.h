@@ -1,0 +1,43 @@
+// Result<T>: the value of an operation that can fail in an expected way (a bad
+// file, a wrong shape), or a message a user can act on. Core never throws
+// across its public API; every fallible function returns a Result.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace actscope {
+
+// The failure half of a Result. Messages name the file or value at fault.
+struct Error {
+  std::string message;
+};
+
+template <typename T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : error_(std::move(error.message)) {}  // NOLINT
+
+  bool ok() const { return value_.has_value(); }
+  explicit operator bool() const { return ok(); }
+
+  // Requires ok().
+  const T& value() const& { return *value_; }
+  T& value() & { return *value_; }
+  T&& value() && { return std::move(*value_); }
+
+  // Empty when ok().
+  const std::string& error() const { return error_; }
+
+ private:
+  std::optional<T> value_;
+  std::string error_;
+};
+
+// For operations that return nothing on success.
+struct Done {};
+using Status = Result<Done>;
+
+}  // namespace actscope

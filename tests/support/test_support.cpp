@@ -1,0 +1,61 @@
+#include "tests/support/test_support.h"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace actscope::test {
+
+std::filesystem::path fixture_dir() {
+  std::filesystem::path dir = ACTSCOPE_FIXTURE_DIR;
+  if (!std::filesystem::exists(dir / "manifest.json")) {
+    ADD_FAILURE() << "test fixtures are missing in " << dir
+                  << "; generate them with: cmake --build build --target fixtures";
+  }
+  return dir;
+}
+
+nlohmann::json fixture_manifest() {
+  const auto path = fixture_dir() / "manifest.json";
+  if (!std::filesystem::exists(path)) return nlohmann::json::array();
+  return nlohmann::json::parse(read_file(path));
+}
+
+std::filesystem::path resource_dir() { return std::filesystem::path(ACTSCOPE_SOURCE_DIR) / "resources"; }
+
+std::filesystem::path bundled_model() { return resource_dir() / "models" / "fashion_cnn.pt"; }
+
+nlohmann::json samples_manifest() {
+  return nlohmann::json::parse(read_file(resource_dir() / "samples" / "samples.json"));
+}
+
+std::filesystem::path fashion_mnist_dir() { return ACTSCOPE_FASHION_MNIST_DIR; }
+
+TempDir::TempDir() {
+  std::random_device random;
+  const auto base = std::filesystem::temp_directory_path();
+  do {
+    path_ = base / ("actscope-test-" + std::to_string(random()));
+  } while (!std::filesystem::create_directory(path_));
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  return bytes.str();
+}
+
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream file(path, std::ios::binary);
+  file << bytes;
+}
+
+}  // namespace actscope::test

@@ -1,0 +1,46 @@
+// Helpers shared by the tests: where fixtures and resources live, temporary
+// folders that clean up after themselves, and small file utilities.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace actscope::test {
+
+// The folder make_fixtures.py wrote (build tree); fails the test when the
+// fixtures are missing, saying how to generate them.
+std::filesystem::path fixture_dir();
+
+// The fixture manifest (a list of models), parsed.
+nlohmann::json fixture_manifest();
+
+// The repository's resources/ folder, and the bundled model inside it.
+std::filesystem::path resource_dir();
+std::filesystem::path bundled_model();
+
+// resources/samples/samples.json, parsed.
+nlohmann::json samples_manifest();
+
+// Debian's dataset-fashion-mnist folder.
+std::filesystem::path fashion_mnist_dir();
+
+// A fresh empty folder, removed with its contents when this object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+}  // namespace actscope::test

@@ -1,0 +1,86 @@
+// The main window, driven offscreen through its real widgets.
+#include "ui/main_window.h"
+
+#include <QApplication>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <gtest/gtest.h>
+
+#include "core/image_input.h"
+#include "tests/support/test_support.h"
+
+namespace actscope {
+namespace {
+
+QStringList sample_paths() {
+  QStringList paths;
+  for (const auto& path : image_files_in((test::resource_dir() / "samples").string())) {
+    paths << QString::fromStdString(path);
+  }
+  return paths;
+}
+
+// Opens and waits (on the event loop, without blocking it) for the worker.
+QStringList open_and_wait(MainWindow& window, const QString& model, const QStringList& images) {
+  QSignalSpy shown(&window, &MainWindow::sessionShown);
+  window.open(model, images);
+  EXPECT_TRUE(shown.wait(60000)) << "the session never arrived";
+  return shown.isEmpty() ? QStringList{QStringLiteral("timeout")} : shown.takeFirst().at(0).toStringList();
+}
+
+TEST(MainWindowTest, ShowsEverySampleWithItsPredictedClass) {
+  MainWindow window;
+  window.show();
+  const QStringList images = sample_paths();
+  ASSERT_FALSE(images.isEmpty());
+  const QStringList errors = open_and_wait(window, QString::fromStdString(test::bundled_model().string()), images);
+  EXPECT_TRUE(errors.isEmpty()) << errors.join('\n').toStdString();
+
+  auto* strip = window.findChild<QListWidget*>(QStringLiteral("imageStrip"));
+  ASSERT_NE(strip, nullptr);
+  ASSERT_EQ(strip->count(), images.size());
+  const auto samples = test::samples_manifest()["samples"];
+  for (int row = 0; row < strip->count(); ++row) {
+    const QString text = strip->item(row)->text();
+    for (const auto& sample : samples) {
+      if (text.startsWith(QString::fromStdString(sample["file"].get<std::string>()))) {
+        EXPECT_EQ(strip->item(row)->data(Qt::UserRole).toInt(), sample["predicted_class"].get<int>())
+            << text.toStdString();
+        EXPECT_TRUE(text.contains(QString::fromStdString(sample["predicted_label"].get<std::string>())));
+      }
+    }
+  }
+}
+
+TEST(MainWindowTest, BadModelShowsAMessageInsteadOfCrashing) {
+  MainWindow window;
+  window.show();
+  const QStringList errors = open_and_wait(window, QStringLiteral("/nowhere/missing.pt"), sample_paths());
+  ASSERT_EQ(errors.size(), 1);
+  EXPECT_TRUE(errors[0].contains(QStringLiteral("/nowhere/missing.pt"))) << errors[0].toStdString();
+  EXPECT_EQ(window.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 0);
+}
+
+TEST(MainWindowTest, UnreadableImageIsReportedAndTheRestShown) {
+  test::TempDir dir;
+  test::write_file(dir / "broken.png", "not an image");
+  MainWindow window;
+  window.show();
+  QStringList images = sample_paths().mid(0, 2);
+  images << QString::fromStdString((dir / "broken.png").string());
+  const QStringList errors = open_and_wait(window, QString::fromStdString(test::bundled_model().string()), images);
+  ASSERT_EQ(errors.size(), 1);
+  EXPECT_TRUE(errors[0].contains(QStringLiteral("broken.png")));
+  EXPECT_EQ(window.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 2);
+}
+
+}  // namespace
+}  // namespace actscope
+
+int main(int argc, char** argv) {
+  // Also when CTest discovers the tests, where no display may exist.
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  QApplication app(argc, argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

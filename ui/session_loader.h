@@ -1,0 +1,32 @@
+// Loads a model and images and predicts them, off the GUI thread.
+//
+// The GUI calls load_session() inside QtConcurrent::run; it touches no Qt
+// widgets and may run on any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/image_input.h"
+#include "core/model.h"
+
+namespace actscope {
+
+struct LoadedImage {
+  InputImage input;
+  std::vector<ClassScore> top;  // most probable first
+};
+
+// A model with its images, or the messages of what failed.
+struct Session {
+  std::shared_ptr<Model> model;         // null when the model failed to load
+  std::vector<LoadedImage> images;      // the images that loaded
+  std::vector<std::string> errors;      // one message per file that failed
+};
+
+// Loads `model_path`, then each image, and predicts the images' top-5
+// classes. Images that fail are reported in Session::errors and skipped.
+Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths);
+
+}  // namespace actscope
