@@ -135,9 +135,10 @@ def slug(label):
     return label.lower().replace("/", "_").replace(" ", "_")
 
 
-def choose_samples(y_test, predicted, misclassified_count=7, extra_count=6):
+def choose_samples(y_test, predicted, misclassified_count=7, total=20):
     """Pick misclassified images of distinct true classes, one correctly
-    classified image of each of those classes, and a few more correct ones."""
+    classified image of each of those classes, and correct ones of the other
+    classes (cycling through them) until there are `total`."""
     rng = np.random.default_rng(SEED)
     wrong = np.nonzero(predicted != y_test)[0]
     right = np.nonzero(predicted == y_test)[0]
@@ -152,8 +153,9 @@ def choose_samples(y_test, predicted, misclassified_count=7, extra_count=6):
         candidates = right[y_test[right] == cls]
         chosen.append(int(rng.choice(candidates)))
     other_classes = [c for c in range(len(LABELS)) if c not in seen_classes]
-    for cls in other_classes[:extra_count]:
-        candidates = right[y_test[right] == cls]
+    while len(chosen) < total:
+        cls = other_classes[(len(chosen) - 2 * misclassified_count) % len(other_classes)]
+        candidates = np.setdiff1d(right[y_test[right] == cls], chosen)
         chosen.append(int(rng.choice(candidates)))
     return sorted(chosen)
 
@@ -190,6 +192,8 @@ def main():
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--samples-only", action="store_true",
+                        help="keep the saved model; only rewrite the sample images")
     args = parser.parse_args()
 
     torch.manual_seed(SEED)
@@ -200,10 +204,13 @@ def main():
     std = float(train_images.std() / 255.0)
     x_train, x_test = to_input(train_images, mean, std), to_input(test_images, mean, std)
 
-    model = FashionCNN(len(LABELS))
-    train(model, x_train, torch.from_numpy(y_train), args.epochs, args.batch_size)
-
-    scripted = torch.jit.script(model.eval())
+    model_path = os.path.join(HERE, "fashion_cnn.pt")
+    if args.samples_only:
+        scripted = torch.jit.load(model_path)
+    else:
+        model = FashionCNN(len(LABELS))
+        train(model, x_train, torch.from_numpy(y_train), args.epochs, args.batch_size)
+        scripted = torch.jit.script(model.eval())
     predicted, confidence = predict(scripted, x_test)
     predicted, confidence = predicted.numpy(), confidence.numpy()
     correct = int((predicted == y_test).sum())
@@ -220,9 +227,9 @@ def main():
         "test_accuracy": accuracy,
         "test_set": "Fashion-MNIST test set (10,000 images)",
     }
-    model_path = os.path.join(HERE, "fashion_cnn.pt")
-    torch.jit.save(scripted, model_path, _extra_files={"actscope.json": json.dumps(card, indent=2)})
-    print(f"saved {model_path} ({os.path.getsize(model_path)} bytes)")
+    if not args.samples_only:
+        torch.jit.save(scripted, model_path, _extra_files={"actscope.json": json.dumps(card, indent=2)})
+        print(f"saved {model_path} ({os.path.getsize(model_path)} bytes)")
 
     indices = choose_samples(y_test, predicted)
     entries = write_samples(test_images, y_test, predicted, confidence, indices)
