@@ -80,6 +80,47 @@ int run_predict(const PredictOptions& options) {
   return 0;
 }
 
+std::string shape_text(const std::vector<int64_t>& shape) {
+  if (shape.empty()) return "?";
+  std::string text;
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
+  return text;
+}
+
+struct LayersOptions {
+  std::string model;
+  bool json = false;
+};
+
+int run_layers(const LayersOptions& options) {
+  auto model = actscope::Model::load(options.model);
+  if (!model) {
+    std::cerr << "error: " << model.error() << "\n";
+    return kExitFailure;
+  }
+  const auto& layers = model.value()->layers();
+  if (!model.value()->layers_notice().empty()) std::cerr << "note: " << model.value()->layers_notice() << "\n";
+  if (options.json) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& layer : layers) {
+      nlohmann::json entry = {{"name", layer.name},   {"kind", layer.kind},
+                              {"parent", layer.parent}, {"module", layer.is_module},
+                              {"shape", layer.shape}, {"capturable", layer.capturable}};
+      if (!layer.capturable) entry["reason"] = layer.not_capturable_reason;
+      all.push_back(entry);
+    }
+    std::cout << all.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& layer : layers) {
+    std::cout << std::left << std::setw(36) << layer.name << " " << std::setw(20) << layer.kind << " "
+              << std::setw(16) << shape_text(layer.shape);
+    if (!layer.capturable) std::cout << " not capturable: " << layer.not_capturable_reason;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
 // Subcommands whose issues have not landed yet: listed in --help, refuse to run.
 void add_pending(CLI::App& app, const char* name, const char* description, int& exit_code) {
   auto* command = app.add_subcommand(name, std::string(description) + " (not yet available)");
@@ -106,7 +147,12 @@ int main(int argc, char** argv) {
   predict_command->add_flag("--json", predict.json, "Print JSON instead of text");
   predict_command->callback([&] { exit_code = run_predict(predict); });
 
-  add_pending(app, "layers", "List every capturable layer of a model", exit_code);
+  LayersOptions layers;
+  auto* layers_command = app.add_subcommand("layers", "List every layer (capture point) of a model");
+  layers_command->add_option("--model", layers.model, "TorchScript model (.pt)")->required();
+  layers_command->add_flag("--json", layers.json, "Print JSON instead of text");
+  layers_command->callback([&] { exit_code = run_layers(layers); });
+
   add_pending(app, "export", "Write activation grids, .npy files and a manifest", exit_code);
   add_pending(app, "weights", "Write conv filter weight grids", exit_code);
   add_pending(app, "cam", "Write class activation maps (Grad-CAM and family)", exit_code);

@@ -1,19 +1,26 @@
 #include "core/model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <sstream>
 
+#include <thread>
+
+#include <ATen/Parallel.h>
 #include <torch/script.h>
+
+#include "core/model_impl.h"
+#include "core/torch_bridge.h"
 
 namespace actscope {
 namespace {
 
-// The first line of a c10::Error: the rest is a C++ backtrace users cannot act on.
-std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
+// 0 until set: the first load then uses every core (LibTorch starts with 1).
+std::atomic<int> requested_threads{0};
 
 bool has_zip_magic(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -64,8 +71,8 @@ Result<ModelCard> read_sidecar(const std::string& path, bool& found) {
   return ModelCard{};
 }
 
-// The first tensor of a model output (a tensor, a tuple/list whose first
-// element is a tensor, or a dict with "logits" or a first tensor value).
+}  // namespace
+
 std::optional<torch::Tensor> first_tensor(const c10::IValue& output) {
   if (output.isTensor()) return output.toTensor();
   if (output.isTuple() && !output.toTupleRef().elements().empty()) {
@@ -84,19 +91,33 @@ std::optional<torch::Tensor> first_tensor(const c10::IValue& output) {
   return std::nullopt;
 }
 
-}  // namespace
+Result<torch::Tensor> stack_inputs(const std::vector<InputImage>& images, size_t first, size_t count,
+                                   const ModelCard& card) {
+  const int64_t plane = int64_t{card.channels} * card.height * card.width;
+  torch::Tensor batch = torch::empty({static_cast<int64_t>(count), card.channels, card.height, card.width});
+  for (size_t i = 0; i < count; ++i) {
+    const auto& tensor = images[first + i].tensor;
+    if (static_cast<int64_t>(tensor.size()) != plane) {
+      return Error{images[first + i].name + ": image was prepared for another input size"};
+    }
+    std::copy(tensor.begin(), tensor.end(), batch.data_ptr<float>() + i * plane);
+  }
+  return batch;
+}
 
-struct Model::Impl {
-  std::string path;
-  mutable torch::jit::Module module;
-  ModelCard card;
-  CardSource card_source = CardSource::kNone;
-};
+void set_thread_count(int threads) {
+  const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  requested_threads = threads > 0 ? threads : all;
+  at::set_num_threads(requested_threads);
+}
+
+int thread_count() { return at::get_num_threads(); }
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Model::~Model() = default;
 
 Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
+  if (requested_threads == 0) set_thread_count(0);
   torch::jit::ExtraFilesMap extra{{"actscope.json", ""}};
   auto module = load_archive(path, extra);
   if (!module) return Error{module.error()};
@@ -123,6 +144,8 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
   if (impl->card_source != CardSource::kNone && impl->card.name.empty()) {
     impl->card.name = std::filesystem::path(path).stem().string();
   }
+  impl->analyse();
+  if (impl->card_source != CardSource::kNone) impl->probe_shapes();
   return std::unique_ptr<Model>(new Model(std::move(impl)));
 }
 
@@ -134,28 +157,22 @@ void Model::set_card(ModelCard card) {
   if (card.name.empty()) card.name = std::filesystem::path(impl_->path).stem().string();
   impl_->card = std::move(card);
   impl_->card_source = CardSource::kUser;
+  impl_->probe_shapes();
 }
 
 Result<std::vector<std::vector<float>>> Model::logits(const std::vector<InputImage>& images,
                                                       int batch_size) const {
   const ModelCard& card = impl_->card;
   if (card.channels == 0) return Error{impl_->path + ": the model has no card; input size is unknown"};
-  const int64_t plane = int64_t{card.channels} * card.height * card.width;
   std::vector<std::vector<float>> result;
   result.reserve(images.size());
   c10::InferenceMode inference;
+  const size_t step = static_cast<size_t>(std::max(batch_size, 1));
   try {
-    for (size_t first = 0; first < images.size(); first += std::max(batch_size, 1)) {
-      const size_t count = std::min(images.size() - first, static_cast<size_t>(std::max(batch_size, 1)));
-      torch::Tensor batch = torch::empty({static_cast<int64_t>(count), card.channels, card.height, card.width});
-      for (size_t i = 0; i < count; ++i) {
-        const auto& tensor = images[first + i].tensor;
-        if (static_cast<int64_t>(tensor.size()) != plane) {
-          return Error{images[first + i].name + ": image was prepared for another input size"};
-        }
-        std::copy(tensor.begin(), tensor.end(), batch.data_ptr<float>() + i * plane);
-      }
-      auto output = first_tensor(impl_->module.forward({batch}));
+    for (size_t first = 0; first < images.size(); first += step) {
+      auto batch = stack_inputs(images, first, std::min(images.size() - first, step), card);
+      if (!batch) return Error{batch.error()};
+      auto output = first_tensor(impl_->module.forward({batch.value()}));
       if (!output || output->dim() != 2) {
         return Error{impl_->path + ": forward() did not return [batch, classes] logits"};
       }

@@ -1,0 +1,151 @@
+// Model's layer list and one-pass capture, on top of CaptureGraph.
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include <torch/script.h>
+
+#include "core/capture_graph.h"
+#include "core/model.h"
+#include "core/model_impl.h"
+#include "core/torch_bridge.h"
+
+namespace actscope {
+namespace {
+
+LayerInfo to_layer_info(const CapturePoint& point) {
+  LayerInfo layer;
+  layer.name = point.name;
+  layer.kind = point.kind;
+  layer.parent = point.parent;
+  layer.is_module = point.is_module;
+  layer.capturable = point.output_index >= 0;
+  layer.not_capturable_reason = point.not_capturable_reason;
+  layer.has_weights = point.is_module && point.kind == "Conv2d";
+  return layer;
+}
+
+// The submodule at `path` ("layer1.0.conv1"); throws c10::Error when absent.
+torch::jit::Module submodule(const torch::jit::Module& root, const std::string& path) {
+  torch::jit::Module module = root;
+  std::istringstream parts(path);
+  std::string part;
+  while (std::getline(parts, part, '.')) module = module.attr(part).toModule();
+  return module;
+}
+
+std::string module_path_of(const std::string& layer_name) { return layer_name.substr(0, layer_name.find('#')); }
+
+}  // namespace
+
+void Model::Impl::analyse() {
+  layers.clear();
+  try {
+    capture_graph = std::make_unique<CaptureGraph>(module);
+  } catch (const c10::Error& e) {
+    capture_graph.reset();
+    layers_notice = "the layers of forward() could not be analysed (" + first_line(e.what()) + ")";
+    return;
+  }
+  for (const auto& point : capture_graph->points()) layers.push_back(to_layer_info(point));
+  if (!capture_graph->has_module_calls()) {
+    layers_notice =
+        "this model has no module calls left (frozen with torch.jit.freeze, or flattened): module names "
+        "are gone, only op-level captures are offered";
+  }
+}
+
+void Model::Impl::probe_shapes() {
+  if (!capture_graph || card.channels == 0) return;
+  try {
+    c10::InferenceMode inference;
+    auto output = capture_graph->run(module, torch::zeros({1, card.channels, card.height, card.width}));
+    const auto& points = capture_graph->points();
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (points[i].output_index < 0) continue;
+      const auto sizes = output.captures[points[i].output_index].sizes();
+      layers[i].shape.assign(sizes.begin(), sizes.end());
+    }
+  } catch (const c10::Error& e) {
+    layers_notice = "the model failed on a " + std::to_string(card.height) + "x" + std::to_string(card.width) +
+                    " input, check the card's input size (" + first_line(e.what()) + ")";
+  }
+}
+
+const std::vector<LayerInfo>& Model::layers() const { return impl_->layers; }
+const std::string& Model::layers_notice() const { return impl_->layers_notice; }
+
+Result<CaptureResult> Model::capture(const std::vector<InputImage>& images, const CaptureOptions& options) const {
+  if (impl_->card.channels == 0) return Error{impl_->path + ": the model has no card; input size is unknown"};
+  if (images.empty()) return Error{"no images to run"};
+  auto batch = stack_inputs(images, 0, images.size(), impl_->card);
+  if (!batch) return Error{batch.error()};
+  auto owned = std::make_shared<torch::Tensor>(std::move(batch).value());
+  std::vector<int64_t> shape(owned->sizes().begin(), owned->sizes().end());
+  const float* data = owned->data_ptr<float>();
+  return capture(FloatArray(std::move(shape), data, owned), options);
+}
+
+Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptions& options) const {
+  if (!impl_->capture_graph) return Error{impl_->path + ": " + impl_->layers_notice};
+  if (input.dim() != 4) return Error{"the input batch must be [N, C, H, W]"};
+  // Which points to return: the requested names, else every capturable one.
+  std::vector<size_t> wanted;
+  const auto& points = impl_->capture_graph->points();
+  if (options.layers.empty()) {
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (points[i].output_index >= 0) wanted.push_back(i);
+    }
+  } else {
+    for (const auto& name : options.layers) {
+      auto it = std::find_if(points.begin(), points.end(), [&](const auto& p) { return p.name == name; });
+      if (it == points.end()) return Error{"unknown layer '" + name + "' in " + impl_->path};
+      if (it->output_index < 0) return Error{"layer '" + name + "' cannot be captured: " + it->not_capturable_reason};
+      wanted.push_back(static_cast<size_t>(it - points.begin()));
+    }
+  }
+  try {
+    c10::InferenceMode inference;
+    auto output = impl_->capture_graph->run(impl_->module, view_as_tensor(input));
+    auto logits = first_tensor(output.model_output);
+    if (!logits) return Error{impl_->path + ": forward() returned no tensor"};
+    CaptureResult result;
+    result.logits = to_float_array(*logits);
+    for (size_t i : wanted) {
+      const torch::Tensor& values = output.captures[points[i].output_index];
+      LayerActivation activation{points[i].name, to_float_array(values)};
+      if (values.numel() > 0) {
+        auto [min, max] = torch::aminmax(values.to(torch::kFloat32));
+        activation.min = min.item<float>();
+        activation.max = max.item<float>();
+      }
+      result.activations.push_back(std::move(activation));
+    }
+    return result;
+  } catch (const c10::Error& e) {
+    return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
+  }
+}
+
+Result<FloatArray> Model::conv_weights(const std::string& layer) const {
+  auto it = std::find_if(impl_->layers.begin(), impl_->layers.end(), [&](const auto& l) { return l.name == layer; });
+  if (it == impl_->layers.end()) return Error{"unknown layer '" + layer + "' in " + impl_->path};
+  if (!it->has_weights) return Error{"layer '" + layer + "' is a " + it->kind + ", not a Conv2d with weights"};
+  try {
+    torch::Tensor weight = submodule(impl_->module, module_path_of(layer)).attr("weight").toTensor();
+    return to_float_array(weight);
+  } catch (const c10::Error& e) {
+    return Error{"layer '" + layer + "': cannot read its weights (" + first_line(e.what()) + ")"};
+  }
+}
+
+std::optional<int> Model::inferred_channels() const {
+  for (const auto& layer : impl_->layers) {
+    if (!layer.has_weights) continue;
+    auto weights = conv_weights(layer.name);
+    if (weights && weights.value().dim() == 4) return static_cast<int>(weights.value().shape()[1]);
+  }
+  return std::nullopt;
+}
+
+}  // namespace actscope

@@ -1,0 +1,390 @@
+#include "core/capture_graph.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/ir/alias_analysis.h>
+#include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
+
+namespace actscope {
+namespace {
+
+using torch::jit::Block;
+using torch::jit::Graph;
+using torch::jit::GraphFunction;
+using torch::jit::Node;
+using torch::jit::Value;
+namespace attr = c10::attr;
+namespace prim = c10::prim;
+namespace aten = c10::aten;
+
+// Functional ops worth showing when they appear in the model's own code.
+// Ops inside torch.nn's own modules (Conv2d's conv2d) are that module's output.
+const std::set<std::string>& listed_ops() {
+  static const std::set<std::string> ops = {
+      "relu",    "relu6",       "leaky_relu", "hardtanh",      "elu",           "gelu",
+      "silu",    "sigmoid",     "tanh",       "hardswish",     "hardsigmoid",   "softmax",
+      "log_softmax", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+      "add",     "sub",         "mul",        "div",           "cat",           "flatten",
+      "mean",    "conv2d",      "linear",     "batch_norm",    "dropout",       "matmul",
+      "upsample_bilinear2d",    "upsample_nearest2d", "interpolate"};
+  return ops;
+}
+
+// "add_" -> "add": an in-place op shows under its functional name.
+std::string op_name(const Node* node) {
+  std::string name = node->kind().toUnqualString();
+  if (!name.empty() && name.back() == '_') name.pop_back();
+  return name;
+}
+
+// Scripted calls of a module's forward are named "forward"; traced code has
+// one method per call site: "forward", "forward1", "forward2"...
+bool is_forward_method(const std::string& name) {
+  static const std::regex forward("forward[0-9]*");
+  return std::regex_match(name, forward);
+}
+
+std::string join_path(const std::string& parent, const std::string& child) {
+  return parent.empty() ? child : parent + "." + child;
+}
+
+std::string parent_path(const std::string& path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? std::string() : path.substr(0, dot);
+}
+
+// torch.nn's own modules: their internal ops are not listed separately.
+bool is_torch_nn_module(const c10::ClassTypePtr& type) {
+  return type->name() && type->name()->qualifiedName().find("torch.nn.modules.") != std::string::npos;
+}
+
+struct OpenCall {
+  Node* after;  // the node that follows the inlined body
+  int point;    // index of the module point that completes there
+};
+
+// Inlines every call of a copy of forward, top-down, and records capture points.
+class Rewriter {
+ public:
+  Rewriter(const torch::jit::Module& root, std::shared_ptr<Graph> graph)
+      : root_(root), graph_(std::move(graph)) {
+    Value* self = graph_->inputs().at(0);
+    module_paths_[self] = "";
+    collect_assigned_attributes(root_);
+  }
+
+  void run() { visit_block(graph_->block(), ""); }
+
+  struct Recorded {
+    CapturePoint point;
+    Value* value;
+    long order;
+  };
+  std::vector<Recorded>& recorded() { return recorded_; }
+  bool has_module_calls() const { return has_module_calls_; }
+
+ private:
+  void visit_block(Block* block, const std::string& scope) {
+    std::vector<OpenCall> open;
+    for (Node* node = block->nodes().front(); node != block->return_node();) {
+      close_calls_ending_at(node, open);
+      node = visit_node(node, node_scope(node, scope), open);
+    }
+    close_calls_ending_at(block->return_node(), open);
+  }
+
+  void close_calls_ending_at(Node* node, std::vector<OpenCall>& open) {
+    while (!open.empty() && open.back().after == node) {
+      recorded_[open.back().point].order = next_order_++;
+      open.pop_back();
+    }
+  }
+
+  std::string node_scope(Node* node, const std::string& fallback) {
+    auto it = node_scopes_.find(node);
+    return it == node_scopes_.end() ? fallback : it->second;
+  }
+
+  // Processes one node and returns the next node to visit.
+  Node* visit_node(Node* node, const std::string& scope, std::vector<OpenCall>& open) {
+    if (node->kind() == prim::GetAttr) {
+      record_module_path(node);
+    } else if (node->kind() == prim::CallMethod) {
+      if (Node* next = inline_method_call(node, scope, open)) return next;
+    } else if (node->kind() == prim::CallFunction) {
+      if (Node* next = inline_function_call(node, scope)) return next;
+    } else if (node->kind() == prim::If) {
+      if (Node* next = fold_if(node)) return next;
+    } else if (node->kind().is_aten() && listed_ops().count(op_name(node)) &&
+               !leaf_scopes_.count(scope) && node->outputs().size() == 1 &&
+               node->output()->type()->isSubtypeOf(*c10::TensorType::get())) {
+      record_op(node, scope);
+    }
+    for (Block* sub_block : node->blocks()) visit_block(sub_block, scope);
+    return node->next();
+  }
+
+  void record_module_path(Node* node) {
+    auto parent = module_paths_.find(node->input(0));
+    auto type = node->output()->type()->cast<c10::ClassType>();
+    if (parent != module_paths_.end() && type && type->is_module()) {
+      module_paths_[node->output()] = join_path(parent->second, node->s(attr::name));
+    }
+  }
+
+  struct Inlined {
+    Node* first;                  // the first inserted node, or the node after the call
+    std::vector<Value*> outputs;  // the values that replaced the call's outputs
+  };
+
+  // Inlines `node`'s callee in its place, tags the inserted nodes with
+  // `scope` and keeps recorded values pointing at live values.
+  Inlined inline_in_place(Node* node, GraphFunction& callee, const std::string& scope) {
+    Node* before = node->prev();
+    Node* after = node->next();
+    std::vector<Value*> old_outputs(node->outputs().begin(), node->outputs().end());
+    std::vector<Value*> new_outputs = torch::jit::inlineCallTo(node, &callee, /*use_graph=*/false);
+    for (size_t i = 0; i < old_outputs.size(); ++i) replace_recorded(old_outputs[i], new_outputs.at(i));
+    for (Node* inserted = before->next(); inserted != after; inserted = inserted->next()) {
+      tag_scope(inserted, scope);
+    }
+    return {before->next(), std::move(new_outputs)};
+  }
+
+  void tag_scope(Node* node, const std::string& scope) {
+    node_scopes_[node] = scope;
+    for (Block* block : node->blocks()) {
+      for (Node* inner : block->nodes()) tag_scope(inner, scope);
+    }
+  }
+
+  void replace_recorded(Value* old_value, Value* new_value) {
+    for (auto& recorded : recorded_) {
+      if (recorded.value == old_value) recorded.value = new_value;
+    }
+  }
+
+  Node* inline_method_call(Node* node, const std::string& scope, std::vector<OpenCall>& open) {
+    Value* self = node->input(0);
+    auto type = self->type()->cast<c10::ClassType>();
+    if (!type) return nullptr;  // interface calls cannot be resolved statically
+    auto& callee = torch::jit::toGraphFunction(type->getMethod(node->s(attr::name)));
+    auto path = module_paths_.find(self);
+    const bool boundary =
+        type->is_module() && is_forward_method(node->s(attr::name)) && path != module_paths_.end();
+    if (!boundary) return inline_in_place(node, callee, scope).first;
+
+    has_module_calls_ = true;
+    const std::string module_path = path->second;
+    if (is_torch_nn_module(type)) leaf_scopes_.insert(module_path);
+    const int call = ++call_counts_[module_path];
+    CapturePoint point;
+    point.name = call == 1 ? module_path : module_path + "#" + std::to_string(call);
+    point.kind = type->name() ? type->name()->name() : "Module";
+    point.parent = parent_path(module_path);
+    point.module_path = module_path;
+    point.is_module = true;
+    Node* after = node->next();
+    Inlined inlined = inline_in_place(node, callee, module_path);
+    Value* output = inlined.outputs.empty() ? nullptr : inlined.outputs[0];
+    recorded_.push_back({std::move(point), output, -1});
+    open.push_back({after, static_cast<int>(recorded_.size()) - 1});
+    return inlined.first;
+  }
+
+  Node* inline_function_call(Node* node, const std::string& scope) {
+    auto function_type = node->input(0)->type()->cast<c10::FunctionType>();
+    if (!function_type) return nullptr;
+    auto& callee = torch::jit::toGraphFunction(*function_type->function());
+    node->removeInput(0);
+    return inline_in_place(node, callee, scope).first;
+  }
+
+  // A condition whose value is known before running: a constant bool; a bool
+  // attribute of a module (torchvision's `if self.use_res_connect:`, and
+  // `self.training`, false after eval()); `x is None` on a value typed None
+  // (a functional argument left at its None default); `not` of those.
+  std::optional<bool> known_condition(const Value* condition) const {
+    const Node* node = condition->node();
+    const bool is_bool = condition->type()->kind() == c10::TypeKind::BoolType;
+    if (node->kind() == prim::Constant && is_bool) return node->i(attr::value) != 0;
+    if (node->kind() == prim::GetAttr && is_bool) return module_bool_attribute(node);
+    auto none = [](const Value* v) { return v->type()->kind() == c10::TypeKind::NoneType; };
+    if ((node->kind() == aten::__is__ || node->kind() == aten::__isnot__) && node->inputs().size() == 2 &&
+        none(node->input(0)) && none(node->input(1))) {
+      return node->kind() == aten::__is__;
+    }
+    if (node->kind() == aten::__not__) {
+      if (auto inner = known_condition(node->input(0))) return !*inner;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<bool> module_bool_attribute(const Node* get_attr) const {
+    auto path = module_paths_.find(get_attr->input(0));
+    const std::string name = get_attr->s(attr::name);
+    if (path == module_paths_.end() || assigned_attributes_.count(name)) return std::nullopt;
+    torch::jit::Module module = root_;
+    std::istringstream parts(path->second);
+    for (std::string part; std::getline(parts, part, '.');) module = module.attr(part).toModule();
+    const c10::IValue value = module.attr(name);
+    if (!value.isBool()) return std::nullopt;
+    return value.toBool();
+  }
+
+  // Replaces an `if` whose condition is known by the branch taken, so the
+  // values inside become capturable. Returns the node to visit next, or
+  // nullptr when the condition is not known.
+  Node* fold_if(Node* node) {
+    auto taken = known_condition(node->input(0));
+    if (!taken) return nullptr;
+    Block* branch = node->blocks().at(*taken ? 0 : 1);
+    Node* next = node->next();
+    Node* first_moved = nullptr;
+    for (auto it = branch->nodes().begin(); it != branch->nodes().end();) {
+      Node* moved = *it++;
+      moved->moveBefore(node);
+      if (!first_moved) first_moved = moved;
+    }
+    for (size_t i = 0; i < node->outputs().size(); ++i) {
+      Value* replacement = branch->outputs().at(i);
+      replace_recorded(node->output(i), replacement);
+      node->output(i)->replaceAllUsesWith(replacement);
+    }
+    node->destroy();
+    return first_moved ? first_moved : next;
+  }
+
+  void record_op(Node* node, const std::string& scope) {
+    const std::string op = op_name(node);
+    const int count = ++op_counts_[scope + ":" + op];
+    CapturePoint point;
+    point.name = scope + ":" + op + (count == 1 ? "" : "#" + std::to_string(count));
+    point.kind = op;
+    point.parent = scope;
+    recorded_.push_back({std::move(point), node->output(), next_order_++});
+  }
+
+  // Attributes some method assigns (prim::SetAttr): their values are not
+  // known before running, so ifs on them are never folded.
+  void collect_assigned_attributes(const torch::jit::Module& module) {
+    for (const auto& method : module.get_methods()) {
+      auto* function = torch::jit::tryToGraphFunction(method.function());
+      if (!function) continue;
+      std::vector<Block*> blocks{function->graph()->block()};
+      while (!blocks.empty()) {
+        Block* block = blocks.back();
+        blocks.pop_back();
+        for (Node* node : block->nodes()) {
+          if (node->kind() == prim::SetAttr) assigned_attributes_.insert(node->s(attr::name));
+          for (Block* inner : node->blocks()) blocks.push_back(inner);
+        }
+      }
+    }
+    for (const auto& child : module.children()) collect_assigned_attributes(child);
+  }
+
+  torch::jit::Module root_;
+  std::shared_ptr<Graph> graph_;
+  std::set<std::string> assigned_attributes_;
+  std::unordered_map<Value*, std::string> module_paths_;
+  std::unordered_map<Node*, std::string> node_scopes_;
+  std::set<std::string> leaf_scopes_;
+  std::map<std::string, int> call_counts_;
+  std::map<std::string, int> op_counts_;
+  std::vector<Recorded> recorded_;
+  long next_order_ = 0;
+  bool has_module_calls_ = false;
+};
+
+// Why a recorded value cannot be a graph output, or "" when it can.
+std::string not_capturable_reason(const Value* value, const Graph& graph) {
+  if (value == nullptr) return "the call returns nothing";
+  if (value->node()->owningBlock() != graph.block()) {
+    return "computed inside an if/loop body of forward(), so it exists only on some runs";
+  }
+  if (!value->type()->isSubtypeOf(*c10::TensorType::get())) {
+    return "its output is a " + value->type()->str() + ", not a tensor";
+  }
+  return "";
+}
+
+// In-place ops downstream (ReLU(inplace=True) after BatchNorm, `out += x`)
+// would overwrite a captured value. Right after its producer, a clone takes
+// over every later use, so downstream code mutates the copy while the
+// captured value keeps the true numbers, and gradients still flow through it.
+void protect_from_inplace_writes(const std::shared_ptr<Graph>& graph, const std::vector<Value*>& captured) {
+  torch::jit::AliasDb alias_db(graph);
+  std::vector<Value*> written;
+  for (Value* value : captured) {
+    if (alias_db.hasWriters(value)) written.push_back(value);
+  }
+  for (Value* value : written) {
+    torch::jit::WithInsertPoint insert_after(value->node()->next());
+    Value* clone = graph->insert(aten::clone, {value});
+    value->replaceAllUsesAfterNodeWith(clone->node(), clone);
+  }
+}
+
+}  // namespace
+
+CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
+  auto& forward = torch::jit::toGraphFunction(module.get_method("forward").function());
+  graph_ = forward.graph()->copy();
+  Rewriter rewriter(module, graph_);
+  rewriter.run();
+  has_module_calls_ = rewriter.has_module_calls();
+
+  auto& recorded = rewriter.recorded();
+  std::stable_sort(recorded.begin(), recorded.end(),
+                   [](const auto& a, const auto& b) { return a.order < b.order; });
+  std::vector<Value*> captured;
+  std::unordered_map<Value*, int> output_of_value;  // modules returning the same value share it
+  for (auto& entry : recorded) {
+    entry.point.not_capturable_reason = not_capturable_reason(entry.value, *graph_);
+    if (entry.point.not_capturable_reason.empty()) {
+      auto [it, inserted] = output_of_value.emplace(entry.value, static_cast<int>(captured.size()));
+      if (inserted) captured.push_back(entry.value);
+      entry.point.output_index = it->second;
+    }
+    points_.push_back(std::move(entry.point));
+  }
+  capture_count_ = static_cast<int>(captured.size());
+  protect_from_inplace_writes(graph_, captured);
+
+  // GraphFunction wants a single output: (model output, captures...).
+  std::vector<Value*> outputs{graph_->outputs().at(0)};
+  outputs.insert(outputs.end(), captured.begin(), captured.end());
+  Node* tuple = graph_->insertNode(graph_->createTuple(outputs));
+  graph_->eraseOutput(0);
+  graph_->registerOutput(tuple->output());
+  function_ = std::make_unique<GraphFunction>("actscope_capture", graph_, nullptr,
+                                              torch::jit::ExecutorExecutionMode::SIMPLE);
+}
+
+CaptureGraph::~CaptureGraph() = default;
+
+CaptureGraph::Output CaptureGraph::run(const torch::jit::Module& module, const torch::Tensor& input) const {
+  torch::jit::Stack stack{module._ivalue(), input};
+  {
+    // Deterministic plans: the profiling executor would rewrite them after warm-up.
+    torch::jit::GraphOptimizerEnabledGuard no_optimizer(false);
+    function_->run(stack);
+  }
+  const auto& elements = stack.back().toTupleRef().elements();
+  Output output;
+  output.model_output = elements.at(0);
+  output.captures.reserve(capture_count_);
+  for (size_t i = 1; i < elements.size(); ++i) output.captures.push_back(elements[i].toTensor());
+  return output;
+}
+
+}  // namespace actscope

@@ -1,0 +1,66 @@
+// CaptureGraph: a rewritten copy of a TorchScript module's forward graph that
+// returns, besides the model's own output, the value of every capture point:
+// each module call's output and each functional op (relu, add, cat, ...)
+// written in the model's own code.
+//
+// Why a rewrite and not hooks: a loaded torch::jit::Module cannot call back
+// into C++, and hooks cannot see functional ops or in-place mutation. The
+// copy is inlined top-down, capture values become graph outputs, and values
+// that later in-place ops would overwrite are protected by a clone that takes
+// the in-place op's place. The user's module is never modified.
+//
+// Internal to core (includes torch headers).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/script.h>
+
+namespace torch::jit {
+struct Graph;
+struct GraphFunction;
+}  // namespace torch::jit
+
+namespace actscope {
+
+struct CapturePoint {
+  std::string name;         // "layer1.0.conv1", "shared#2", "layer1.0:add", ":relu"
+  std::string kind;         // module class ("Conv2d") or op ("add")
+  std::string parent;       // enclosing module's qualified name; "" for the top level
+  std::string module_path;  // for module outputs, the qualified name without "#k"
+  bool is_module = false;
+  int output_index = -1;    // index into CaptureGraph::run's captures; -1 when not capturable
+  std::string not_capturable_reason;
+};
+
+class CaptureGraph {
+ public:
+  // Builds the rewrite of `module.forward`. Throws c10::Error on graphs it
+  // cannot handle (callers translate it). `module` must outlive the result.
+  explicit CaptureGraph(const torch::jit::Module& module);
+  ~CaptureGraph();
+
+  // Capture points in forward (completion) order.
+  const std::vector<CapturePoint>& points() const { return points_; }
+  // False for frozen or otherwise flattened models: no module call was found.
+  bool has_module_calls() const { return has_module_calls_; }
+
+  struct Output {
+    c10::IValue model_output;
+    std::vector<torch::Tensor> captures;  // by CapturePoint::output_index
+  };
+  // Runs the rewritten graph once. The caller chooses the autograd mode
+  // (inference mode for activations, grad mode for CAMs). Throws c10::Error.
+  Output run(const torch::jit::Module& module, const torch::Tensor& input) const;
+
+ private:
+  std::shared_ptr<torch::jit::Graph> graph_;
+  std::unique_ptr<torch::jit::GraphFunction> function_;
+  std::vector<CapturePoint> points_;
+  bool has_module_calls_ = false;
+  int capture_count_ = 0;
+};
+
+}  // namespace actscope
