@@ -317,17 +317,74 @@ std::string not_capturable_reason(const Value* value, const Graph& graph) {
   return "";
 }
 
-// In-place ops downstream (ReLU(inplace=True) after BatchNorm, `out += x`)
-// would overwrite a captured value. Right after its producer, a clone takes
-// over every later use, so downstream code mutates the copy while the
-// captured value keeps the true numbers, and gradients still flow through it.
-void protect_from_inplace_writes(const std::shared_ptr<Graph>& graph, const std::vector<Value*>& captured) {
-  torch::jit::AliasDb alias_db(graph);
-  std::vector<Value*> written;
-  for (Value* value : captured) {
-    if (alias_db.hasWriters(value)) written.push_back(value);
+// The top-level nodes after `value`'s producer that write to it or an alias.
+std::vector<Node*> later_writers(const torch::jit::AliasDb& alias_db, Value* value, const Graph& graph) {
+  const torch::jit::ValueSet target{value};
+  std::vector<Node*> writers;
+  for (Node* node = value->node()->next(); node != graph.return_node(); node = node->next()) {
+    if (alias_db.writesToAlias(node, target)) writers.push_back(node);
   }
-  for (Value* value : written) {
+  return writers;
+}
+
+// The functional twin of an in-place op (aten::relu_ -> aten::relu), which
+// takes the same arguments and computes the same values into a new tensor.
+std::optional<c10::Symbol> functional_twin(const Node* node) {
+  static const std::set<std::string> inplace_ops = {"relu_", "add_",  "sub_",   "mul_",        "div_",
+                                                    "hardtanh_", "leaky_relu_", "hardswish_", "silu_",
+                                                    "sigmoid_",  "elu_",  "hardsigmoid_", "clamp_"};
+  if (!node->kind().is_aten() || !inplace_ops.count(node->kind().toUnqualString())) return std::nullopt;
+  const std::string name = node->kind().toUnqualString();
+  return c10::Symbol::aten(name.substr(0, name.size() - 1));
+}
+
+// Whether `writer`, the only later writer of `value`, can become its
+// functional twin without changing what any other node reads: it mutates
+// `value` itself, nothing reads `value` after it, and no alias of `value`
+// (a view, or the value it is a view of) exists to observe the mutation.
+bool can_make_functional(const torch::jit::AliasDb& alias_db, Value* value, Node* writer) {
+  if (!functional_twin(writer) || writer->input(0) != value || writer->outputs().size() != 1) return false;
+  for (Value* input : value->node()->inputs()) {
+    if (alias_db.mayAlias(input, value)) return false;
+  }
+  for (const auto& use : value->uses()) {
+    if (use.user == writer) continue;
+    if (use.user->isAfter(writer)) return false;
+    for (Value* output : use.user->outputs()) {
+      if (alias_db.mayAlias(output, value)) return false;
+    }
+  }
+  return true;
+}
+
+// Replaces in-place `writer` by its functional twin; `captured` follows.
+void make_functional(Graph& graph, Node* writer, std::vector<Value*>& captured) {
+  Node* functional = graph.create(*functional_twin(writer), writer->inputs(), 1);
+  functional->insertBefore(writer);
+  functional->output()->setType(writer->output()->type());
+  writer->output()->replaceAllUsesWith(functional->output());
+  std::replace(captured.begin(), captured.end(), writer->output(), functional->output());
+  writer->destroy();
+}
+
+// In-place ops downstream (ReLU(inplace=True) after BatchNorm, `out += x`)
+// would overwrite captured values. Where the first such op mutates the value
+// itself and nothing else can observe the difference, it becomes its
+// functional twin (no extra work). Otherwise a clone, right after the
+// producer, takes over every later use: downstream code mutates the copy, the
+// captured value keeps the true numbers, and gradients still flow through it.
+void protect_from_inplace_writes(const std::shared_ptr<Graph>& graph, std::vector<Value*>& captured) {
+  for (size_t i = 0; i < captured.size(); ++i) {
+    auto alias_db = std::make_unique<torch::jit::AliasDb>(graph);  // fresh: rewrites change the graph
+    std::vector<Node*> writers = later_writers(*alias_db, captured[i], *graph);
+    if (writers.empty()) continue;
+    if (can_make_functional(*alias_db, captured[i], writers[0])) {
+      make_functional(*graph, writers[0], captured);
+      alias_db = std::make_unique<torch::jit::AliasDb>(graph);
+      writers = later_writers(*alias_db, captured[i], *graph);
+      if (writers.empty()) continue;
+    }
+    Value* value = captured[i];
     torch::jit::WithInsertPoint insert_after(value->node()->next());
     Value* clone = graph->insert(aten::clone, {value});
     value->replaceAllUsesAfterNodeWith(clone->node(), clone);

@@ -8,7 +8,12 @@
 #include <numeric>
 #include <sstream>
 
+#include <mutex>
 #include <thread>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <ATen/Parallel.h>
 #include <torch/script.h>
@@ -21,6 +26,20 @@ namespace {
 
 // 0 until set: the first load then uses every core (LibTorch starts with 1).
 std::atomic<int> requested_threads{0};
+
+// A capture keeps every layer's output alive until the caller drops it, so
+// each run allocates tens of megabytes at once. glibc's default is to hand
+// such blocks back to the kernel on free and fault them in again on the next
+// run (measured: capture/forward 1.2 instead of 1.05 on resnet18). Keep them.
+void keep_freed_memory_for_reuse() {
+#ifdef __GLIBC__
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  });
+#endif
+}
 
 bool has_zip_magic(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -118,6 +137,7 @@ Model::~Model() = default;
 
 Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
   if (requested_threads == 0) set_thread_count(0);
+  keep_freed_memory_for_reuse();
   torch::jit::ExtraFilesMap extra{{"actscope.json", ""}};
   auto module = load_archive(path, extra);
   if (!module) return Error{module.error()};

@@ -1,0 +1,162 @@
+// Capture overhead: the time to capture every layer with the engine divided
+// by the time of the plain TorchScript module.forward on the same input, at
+// the same thread count, measured in one run (interleaved, median of N).
+// Also the peak resident memory of a fresh process that captures every layer.
+//
+//   bench_capture [--iterations N] [--threads T] [MODEL.pt:CxHxW ...]
+// The ratio is the median over N pairs (forward, then capture) of capture/forward.
+//   bench_capture --peak-rss MODEL.pt:CxHxW   (prints the child's own figure)
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <torch/script.h>
+
+#include "core/model.h"
+#include "tests/support/reference.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchModel {
+  std::string path;
+  std::vector<int64_t> input_shape;  // [1, C, H, W]
+};
+
+BenchModel parse_model(const std::string& spec) {
+  const auto colon = spec.rfind(':');
+  BenchModel model{spec.substr(0, colon), {1}};
+  std::string dims = spec.substr(colon + 1);
+  for (size_t start = 0; start < dims.size();) {
+    const size_t x = dims.find('x', start);
+    model.input_shape.push_back(std::stoll(dims.substr(start, x - start)));
+    start = x == std::string::npos ? dims.size() : x + 1;
+  }
+  return model;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+template <typename F>
+double time_ms(F&& run) {
+  const auto start = Clock::now();
+  run();
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+template <typename F>
+long minor_faults(F&& run) {
+  rusage before{}, after{};
+  getrusage(RUSAGE_SELF, &before);
+  run();
+  getrusage(RUSAGE_SELF, &after);
+  return after.ru_minflt - before.ru_minflt;
+}
+
+long peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;  // kilobytes on Linux
+}
+
+int measure_peak_rss(const BenchModel& spec) {
+  auto model = actscope::Model::load(spec.path);
+  if (!model) {
+    std::cerr << model.error() << "\n";
+    return 1;
+  }
+  const auto input = actscope::test::to_array(torch::randn(spec.input_shape));
+  auto result = model.value()->capture(input);
+  if (!result) {
+    std::cerr << result.error() << "\n";
+    return 1;
+  }
+  std::cout << peak_rss_mb() << "\n";
+  return 0;
+}
+
+void compare(const BenchModel& spec, int iterations, int threads, const char* self) {
+  actscope::set_thread_count(threads);
+  auto model = actscope::Model::load(spec.path);
+  if (!model) {
+    std::cerr << model.error() << "\n";
+    return;
+  }
+  auto plain = torch::jit::load(spec.path);
+  plain.eval();
+  const torch::Tensor input = torch::randn(spec.input_shape);
+  const auto input_array = actscope::test::to_array(input);
+  size_t layers = 0;
+  auto run_plain = [&] {
+    c10::InferenceMode inference;
+    plain.forward({input});
+  };
+  auto run_capture = [&] { layers = model.value()->capture(input_array).value().activations.size(); };
+  for (int i = 0; i < 3; ++i) {
+    run_plain();
+    run_capture();
+  }
+  // Each capture is paired with the forward run just before it, so that the
+  // slow spells of a shared machine touch both sides of a ratio alike.
+  std::vector<double> plain_ms, capture_ms, ratios;
+  for (int i = 0; i < iterations; ++i) {
+    plain_ms.push_back(time_ms(run_plain));
+    capture_ms.push_back(time_ms(run_capture));
+    ratios.push_back(capture_ms.back() / plain_ms.back());
+  }
+  const double ratio = median(ratios);
+  // Page faults per run show whether buffers are reused or faulted in anew.
+  const long forward_faults = minor_faults(run_plain);
+  const long capture_faults = minor_faults(run_capture);
+  std::printf("%-22s threads %d  layers %3zu  forward %7.2f ms  capture-all %7.2f ms  ratio %.3f"
+              "  (page faults per run: %ld / %ld)\n",
+              spec.path.substr(spec.path.rfind('/') + 1).c_str(), threads, layers, median(plain_ms),
+              median(capture_ms), ratio, forward_faults, capture_faults);
+
+  // Peak memory in a fresh process, so this process's history does not count.
+  const std::string command = std::string(self) + " --peak-rss '" + spec.path + ":" +
+                              std::to_string(spec.input_shape[1]) + "x" + std::to_string(spec.input_shape[2]) +
+                              "x" + std::to_string(spec.input_shape[3]) + "'";
+  if (FILE* child = popen(command.c_str(), "r")) {
+    char line[64] = {};
+    if (fgets(line, sizeof line, child)) std::printf("%-22s peak RSS of a process capturing every layer once: %ld MB\n", "", std::atol(line));
+    pclose(child);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int iterations = 60;
+  std::vector<int> thread_counts{1, 2};
+  std::vector<BenchModel> models;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--peak-rss") == 0 && i + 1 < argc) return measure_peak_rss(parse_model(argv[i + 1]));
+    if (std::strcmp(argv[i], "--iterations") == 0 && i + 1 < argc) {
+      iterations = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+      thread_counts = {std::atoi(argv[++i])};
+    } else {
+      models.push_back(parse_model(argv[i]));
+    }
+  }
+  if (models.empty()) {
+    models = {parse_model(std::string(ACTSCOPE_FIXTURE_DIR) + "/resnet18_scripted.pt:3x224x224"),
+              parse_model(std::string(ACTSCOPE_FIXTURE_DIR) + "/resnet18_traced.pt:3x224x224"),
+              parse_model(std::string(ACTSCOPE_SOURCE_DIR) + "/resources/models/fashion_cnn.pt:1x28x28")};
+  }
+  for (int threads : thread_counts) {
+    for (const auto& model : models) compare(model, std::max(iterations, 1), threads, argv[0]);
+  }
+  return 0;
+}
