@@ -8,6 +8,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/image_header.h"
+
 namespace actscope {
 namespace {
 
@@ -86,11 +88,19 @@ InputImage make_input(const cv::Mat& unit_rgb_or_gray, const ModelCard& card, st
   return input;
 }
 
+Error too_large(const std::string& path, long long width, long long height) {
+  return Error{path + ": image is " + std::to_string(width) + "x" + std::to_string(height) +
+               " pixels, more than the 100 megapixel limit"};
+}
+
 }  // namespace
 
 Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": no such image file"};
+  if (auto declared = read_image_size(path); declared && declared->width * declared->height > kMaxImagePixels) {
+    return too_large(path, declared->width, declared->height);
+  }
   cv::Mat image;
   try {
     image = cv::imread(path, cv::IMREAD_UNCHANGED);
@@ -101,8 +111,7 @@ Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
     return Error{path + ": not a readable image (supported: PNG, JPEG, BMP, TIFF, WebP; file may be damaged)"};
   }
   if (static_cast<long long>(image.cols) * image.rows > kMaxImagePixels) {
-    return Error{path + ": image is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
-                 " pixels, more than the 100 megapixel limit"};
+    return too_large(path, image.cols, image.rows);
   }
   return make_input(to_rgb_or_gray(to_unit_float(image)), card, path);
 }

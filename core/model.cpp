@@ -16,6 +16,7 @@
 #endif
 
 #include <ATen/Parallel.h>
+#include <caffe2/serialize/inline_container.h>
 #include <torch/script.h>
 
 #include "core/model_impl.h"
@@ -55,6 +56,15 @@ Result<torch::jit::Module> load_archive(const std::string& path, torch::jit::Ext
   if (!has_zip_magic(path)) {
     return Error{path + ": not a TorchScript archive (expected a file written by torch.jit.save; "
                         "files from torch.save hold weights, not a runnable model)"};
+  }
+  try {
+    caffe2::serialize::PyTorchStreamReader archive(path);
+    if (!archive.hasRecord("constants.pkl") && archive.hasRecord("data.pkl")) {
+      return Error{path + ": holds no TorchScript program: it is a torch.save file (weights or a pickled "
+                          "model); export the model with torch.jit.script or torch.jit.trace and torch.jit.save"};
+    }
+  } catch (const c10::Error& e) {
+    return Error{path + ": damaged or truncated TorchScript archive (" + first_line(e.what()) + ")"};
   }
   try {
     return torch::jit::load(path, torch::kCPU, extra);

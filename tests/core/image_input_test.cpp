@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/image_header.h"
 #include "tests/support/test_support.h"
 
 namespace actscope {
@@ -91,6 +92,30 @@ TEST_F(ImageInputTest, BadFilesAreRefusedWithTheirName) {
   auto fake = load_image((dir_ / "fake.png").string(), card(1, 4));
   ASSERT_FALSE(fake.ok());
   EXPECT_NE(fake.error().find("fake.png: not a readable image"), std::string::npos);
+}
+
+TEST_F(ImageInputTest, HeaderSizeAgreesWithTheDecoderForEveryFormat) {
+  cv::Mat color(23, 37, CV_8UC3, cv::Scalar(10, 20, 30));
+  for (const char* name : {"a.png", "a.jpg", "a.bmp", "a.webp", "a.tiff"}) {
+    auto size = read_image_size(write(name, color));
+    ASSERT_TRUE(size.has_value()) << name;
+    EXPECT_EQ(size->width, 37) << name;
+    EXPECT_EQ(size->height, 23) << name;
+  }
+  test::write_file(dir_ / "text.png", "not an image at all");
+  EXPECT_FALSE(read_image_size((dir_ / "text.png").string()).has_value());
+}
+
+// A PNG header declaring 20000 x 20000 pixels, with no pixel data: refused
+// from the header, before a decoder could allocate 400 megapixels.
+TEST_F(ImageInputTest, DecompressionBombIsRefusedBeforeDecoding) {
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x4e\x20\0\0\x4e\x20\x08\0\0\0\0", 29);
+  test::write_file(dir_ / "bomb.png", png);
+  auto input = load_image((dir_ / "bomb.png").string(), card(1, 4));
+  ASSERT_FALSE(input.ok());
+  EXPECT_NE(input.error().find("bomb.png: image is 20000x20000 pixels, more than the 100 megapixel limit"),
+            std::string::npos)
+      << input.error();
 }
 
 TEST_F(ImageInputTest, ImageFilesInListsImagesSortedByName) {

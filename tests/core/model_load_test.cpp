@@ -52,12 +52,18 @@ TEST(ModelLoadTest, TruncatedArchiveIsReportedAsDamaged) {
 
 TEST(ModelLoadTest, WeightsFromTorchSaveAreRefused) {
   const auto error = load_error(test::fixture_dir() / "invalid" / "state_dict.pt");
-  EXPECT_NE(error.find("state_dict.pt: "), std::string::npos) << error;
+  EXPECT_NE(error.find("state_dict.pt: holds no TorchScript program: it is a torch.save file"), std::string::npos)
+      << error;
 }
 
 TEST(ModelLoadTest, ForwardWithTwoTensorsIsRefused) {
   const auto error = load_error(test::fixture_dir() / "invalid" / "two_inputs.pt");
   EXPECT_NE(error.find("forward() must take exactly one tensor"), std::string::npos) << error;
+}
+
+TEST(ModelLoadTest, ModuleWithoutForwardIsRefused) {
+  const auto error = load_error(test::fixture_dir() / "invalid" / "no_forward.pt");
+  EXPECT_NE(error.find("no_forward.pt: the model has no forward() method"), std::string::npos) << error;
 }
 
 TEST(ModelLoadTest, SidecarCardIsReadWhenNoneIsEmbedded) {
