@@ -16,7 +16,40 @@ namespace {
 constexpr int kExitFailure = 1;
 constexpr int kExitNotAvailable = 2;
 
+// What a user types for a model that has no card.
+struct CardFlags {
+  std::string input;  // "CxHxW" or "HxW"
+  std::vector<float> mean;
+  std::vector<float> std;
+
+  void add_to(CLI::App* command) {
+    command->add_option("--input", input, "Input size CxHxW or HxW, for models without a card (or to override it)");
+    command->add_option("--mean", mean, "Per-channel mean, with --input (default 0)")->delimiter(',');
+    command->add_option("--std", std, "Per-channel std, with --input (default 1)")->delimiter(',');
+  }
+};
+
+// Loads the model and applies the card flags. With `card_required`, a model
+// without a card and without --input is an error that says what to type.
+actscope::Result<std::unique_ptr<actscope::Model>> load_for_cli(const std::string& path, const CardFlags& flags,
+                                                                bool card_required) {
+  auto model = actscope::Model::load(path);
+  if (!model) return model;
+  const auto inferred = model.value()->inferred_channels();
+  if (!flags.input.empty()) {
+    auto card = actscope::card_from_user_input(flags.input, flags.mean, flags.std, inferred.value_or(3));
+    if (!card) return actscope::Error{card.error()};
+    model.value()->set_card(std::move(card).value());
+  } else if (card_required && model.value()->card_source() == actscope::CardSource::kNone) {
+    std::string hint = inferred ? " (its first conv layer expects " + std::to_string(*inferred) + " channels)" : "";
+    return actscope::Error{path + ": the model has no card (actscope.json), so its input size is unknown" + hint +
+                           "; give it with --input CxHxW [--mean m1,m2,m3 --std s1,s2,s3]"};
+  }
+  return model;
+}
+
 struct PredictOptions {
+  CardFlags card;
   std::string model;
   std::vector<std::string> images;
   int top = 5;
@@ -43,16 +76,12 @@ nlohmann::json predictions_json(const actscope::ModelCard& card, const actscope:
 }
 
 int run_predict(const PredictOptions& options) {
-  auto model = actscope::Model::load(options.model);
+  auto model = load_for_cli(options.model, options.card, /*card_required=*/true);
   if (!model) {
     std::cerr << "error: " << model.error() << "\n";
     return kExitFailure;
   }
   const actscope::ModelCard& card = model.value()->card();
-  if (model.value()->card_source() == actscope::CardSource::kNone) {
-    std::cerr << "error: " << options.model << ": the model has no card (actscope.json); see README\n";
-    return kExitFailure;
-  }
   std::vector<actscope::InputImage> inputs;
   for (const auto& path : options.images) {
     auto image = actscope::load_image(path, card);
@@ -88,18 +117,22 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 }
 
 struct LayersOptions {
+  CardFlags card;
   std::string model;
   bool json = false;
 };
 
 int run_layers(const LayersOptions& options) {
-  auto model = actscope::Model::load(options.model);
+  auto model = load_for_cli(options.model, options.card, /*card_required=*/false);
   if (!model) {
     std::cerr << "error: " << model.error() << "\n";
     return kExitFailure;
   }
   const auto& layers = model.value()->layers();
   if (!model.value()->layers_notice().empty()) std::cerr << "note: " << model.value()->layers_notice() << "\n";
+  if (model.value()->card_source() == actscope::CardSource::kNone) {
+    std::cerr << "note: the model has no card; give --input CxHxW to see output shapes\n";
+  }
   if (options.json) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& layer : layers) {
@@ -145,12 +178,14 @@ int main(int argc, char** argv) {
   predict_command->add_option("--image", predict.images, "Image file (repeatable)")->required();
   predict_command->add_option("--top", predict.top, "Number of classes to list")->check(CLI::PositiveNumber);
   predict_command->add_flag("--json", predict.json, "Print JSON instead of text");
+  predict.card.add_to(predict_command);
   predict_command->callback([&] { exit_code = run_predict(predict); });
 
   LayersOptions layers;
   auto* layers_command = app.add_subcommand("layers", "List every layer (capture point) of a model");
   layers_command->add_option("--model", layers.model, "TorchScript model (.pt)")->required();
   layers_command->add_flag("--json", layers.json, "Print JSON instead of text");
+  layers.card.add_to(layers_command);
   layers_command->callback([&] { exit_code = run_layers(layers); });
 
   add_pending(app, "export", "Write activation grids, .npy files and a manifest", exit_code);

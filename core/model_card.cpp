@@ -1,5 +1,6 @@
 #include "core/model_card.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -135,6 +136,30 @@ std::string model_card_to_json(const ModelCard& card) {
   if (card.test_accuracy) root["test_accuracy"] = *card.test_accuracy;
   if (!card.test_set.empty()) root["test_set"] = card.test_set;
   return root.dump(2);
+}
+
+Result<ModelCard> card_from_user_input(const std::string& input, std::vector<float> mean, std::vector<float> std,
+                                       int channels_if_absent) {
+  std::vector<int> dims;
+  size_t start = 0;
+  while (start <= input.size()) {
+    const size_t x = std::min(input.find('x', start), input.size());
+    const std::string part = input.substr(start, x - start);
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 5) {
+      return Error{"input size '" + input + "' must look like 3x224x224 (channels x height x width) or 224x224"};
+    }
+    dims.push_back(std::stoi(part));
+    start = x + 1;
+  }
+  if (dims.size() == 2) dims.insert(dims.begin(), channels_if_absent);
+  if (dims.size() != 3) return Error{"input size '" + input + "' must have two or three numbers"};
+  const auto channels = static_cast<size_t>(dims[0]);
+  if (mean.empty()) mean.assign(channels, 0.0f);
+  if (std.empty()) std.assign(channels, 1.0f);
+  nlohmann::json card = {{"input", {{"channels", dims[0]}, {"height", dims[1]}, {"width", dims[2]}}},
+                         {"mean", mean},
+                         {"std", std}};
+  return parse_model_card(card.dump(), "the input you gave");
 }
 
 std::vector<std::string> sidecar_card_paths(const std::string& model_path) {

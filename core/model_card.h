@@ -41,6 +41,12 @@ Result<ModelCard> parse_model_card(const std::string& json_text, const std::stri
 // Serializes a card in the documented schema (parse_model_card reads it back).
 std::string model_card_to_json(const ModelCard& card);
 
+// A card typed in by the user for a model without one (CLI flags, GUI
+// dialog): `input` is "CxHxW" or "HxW" (then `channels_if_absent` is used);
+// empty `mean`/`std` mean 0 and 1 for every channel. Errors name the value.
+Result<ModelCard> card_from_user_input(const std::string& input, std::vector<float> mean, std::vector<float> std,
+                                       int channels_if_absent);
+
 // The sidecar card paths tried for a model file, in order of preference.
 std::vector<std::string> sidecar_card_paths(const std::string& model_path);
 

@@ -15,6 +15,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/version.h"
+#include "ui/card_dialog.h"
 
 namespace actscope {
 namespace {
@@ -95,16 +96,30 @@ void MainWindow::build_menus() {
   });
 }
 
-void MainWindow::open(const QString& model_path, const QStringList& image_paths) {
+void MainWindow::open(const QString& model_path, const QStringList& image_paths,
+                      const std::optional<ModelCard>& card) {
   model_path_ = model_path;
   image_paths_ = image_paths;
   statusBar()->showMessage(tr("Loading %1...").arg(QFileInfo(model_path).fileName()));
   // A superseded load still finishes on its thread; QFutureWatcher only
   // reports the future it watches now, so its result is dropped.
-  loader_.setFuture(QtConcurrent::run(load_session, model_path.toStdString(), to_std(image_paths)));
+  loader_.setFuture(QtConcurrent::run(load_session, model_path.toStdString(), to_std(image_paths), card));
+}
+
+void MainWindow::ask_for_card(const Session& session) {
+  statusBar()->showMessage(tr("%1 has no card: enter its input size").arg(QFileInfo(model_path_).fileName()));
+  auto* dialog = new CardDialog(QFileInfo(model_path_).fileName(), session.suggested_channels, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] { open(model_path_, image_paths_, dialog->card()); });
+  dialog->open();
+  Q_EMIT cardRequested();
 }
 
 void MainWindow::show_session(const Session& session) {
+  if (session.needs_card) {
+    ask_for_card(session);
+    return;
+  }
   image_strip_->clear();
   model_summary_->setText(session.model ? card_summary(*session.model) : tr("No model"));
   for (const auto& image : session.images) {

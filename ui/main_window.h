@@ -22,16 +22,21 @@ class MainWindow : public QMainWindow {
 
   // Starts loading the model and images on a worker thread and returns at once.
   // A later call supersedes an earlier one whose results have not arrived.
-  void open(const QString& model_path, const QStringList& image_paths);
+  // `card` is what the user typed in for a model without one.
+  void open(const QString& model_path, const QStringList& image_paths,
+            const std::optional<ModelCard>& card = std::nullopt);
 
  Q_SIGNALS:
   // Emitted on the GUI thread when a session has been shown; `errors` lists
   // the files that failed (empty when everything loaded).
   void sessionShown(const QStringList& errors);
+  // Emitted when a model without a card was opened and the card dialog shown.
+  void cardRequested();
 
  private:
   void build_menus();
   void show_session(const Session& session);
+  void ask_for_card(const Session& session);
   void open_model_dialog();
   void open_images_dialog();
 

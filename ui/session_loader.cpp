@@ -2,7 +2,8 @@
 
 namespace actscope {
 
-Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths) {
+Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths,
+                     const std::optional<ModelCard>& card) {
   Session session;
   auto model = Model::load(model_path);
   if (!model) {
@@ -10,8 +11,10 @@ Session load_session(const std::string& model_path, const std::vector<std::strin
     return session;
   }
   session.model = std::move(model).value();
+  if (card) session.model->set_card(*card);
   if (session.model->card_source() == CardSource::kNone) {
-    session.errors.push_back(model_path + ": the model has no card (actscope.json); input size is unknown");
+    session.needs_card = true;
+    session.suggested_channels = session.model->inferred_channels().value_or(0);
     return session;
   }
   std::vector<InputImage> inputs;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,13 +21,18 @@ struct LoadedImage {
 
 // A model with its images, or the messages of what failed.
 struct Session {
-  std::shared_ptr<Model> model;         // null when the model failed to load
-  std::vector<LoadedImage> images;      // the images that loaded
-  std::vector<std::string> errors;      // one message per file that failed
+  std::shared_ptr<Model> model;     // null when the model failed to load
+  std::vector<LoadedImage> images;  // the images that loaded
+  std::vector<std::string> errors;  // one message per file that failed
+  // The model loaded but has no card and none was given: ask the user.
+  bool needs_card = false;
+  int suggested_channels = 0;  // from the first conv layer; 0 when unknown
 };
 
-// Loads `model_path`, then each image, and predicts the images' top-5
-// classes. Images that fail are reported in Session::errors and skipped.
-Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths);
+// Loads `model_path` (with `card` when the user typed one in), then each
+// image, and predicts the images' top-5 classes. Images that fail are
+// reported in Session::errors and skipped.
+Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths,
+                     const std::optional<ModelCard>& card = std::nullopt);
 
 }  // namespace actscope

@@ -2,11 +2,14 @@
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QLineEdit>
 #include <QListWidget>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <gtest/gtest.h>
 
 #include "core/image_input.h"
+#include "ui/card_dialog.h"
 #include "tests/support/test_support.h"
 
 namespace actscope {
@@ -71,6 +74,30 @@ TEST(MainWindowTest, UnreadableImageIsReportedAndTheRestShown) {
   const QStringList errors = open_and_wait(window, QString::fromStdString(test::bundled_model().string()), images);
   ASSERT_EQ(errors.size(), 1);
   EXPECT_TRUE(errors[0].contains(QStringLiteral("broken.png")));
+  EXPECT_EQ(window.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 2);
+}
+
+TEST(MainWindowTest, ModelWithoutCardAsksForItsInputInADialog) {
+  MainWindow window;
+  window.show();
+  QSignalSpy asked(&window, &MainWindow::cardRequested);
+  QSignalSpy shown(&window, &MainWindow::sessionShown);
+  const QStringList images = sample_paths().mid(0, 2);
+  window.open(QString::fromStdString((test::fixture_dir() / "twice_scripted.pt").string()), images);
+  ASSERT_TRUE(asked.wait(60000));
+  auto* dialog = window.findChild<CardDialog*>(QStringLiteral("cardDialog"));
+  ASSERT_NE(dialog, nullptr);
+  // The first conv layer of the model takes 3 channels: the dialog suggests it.
+  EXPECT_EQ(dialog->findChild<QSpinBox*>(QStringLiteral("channels"))->value(), 3);
+  dialog->findChild<QSpinBox*>(QStringLiteral("height"))->setValue(16);
+  dialog->findChild<QSpinBox*>(QStringLiteral("width"))->setValue(16);
+  dialog->findChild<QLineEdit*>(QStringLiteral("mean"))->setText(QStringLiteral("0.5, 0.5"));
+  dialog->accept();
+  EXPECT_TRUE(dialog->isVisible()) << "two means for three channels must be refused";
+  dialog->findChild<QLineEdit*>(QStringLiteral("mean"))->setText(QStringLiteral("0.5, 0.5, 0.5"));
+  dialog->accept();
+  ASSERT_TRUE(shown.wait(60000));
+  EXPECT_TRUE(shown.takeFirst().at(0).toStringList().isEmpty());
   EXPECT_EQ(window.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 2);
 }
 
