@@ -3,7 +3,6 @@
 #include <map>
 #include <sstream>
 
-#include <ATen/Parallel.h>
 #include <torch/script.h>
 
 #include "core/capture_graph.h"
@@ -33,25 +32,6 @@ torch::jit::Module submodule(const torch::jit::Module& root, const std::string& 
   std::string part;
   while (std::getline(parts, part, '.')) module = module.attr(part).toModule();
   return module;
-}
-
-// The min and max of every captured tensor; (0, 0) for empty ones. Layers
-// that return the same value (a Sequential and its last child) share one
-// capture, so each is reduced once. Captures are spread over the intra-op
-// threads, each reduced by one thread.
-// Only the captures flagged in `needed` are reduced.
-std::vector<std::pair<float, float>> value_ranges(const std::vector<torch::Tensor>& captures,
-                                                  const std::vector<bool>& needed) {
-  std::vector<std::pair<float, float>> ranges(captures.size(), {0.0f, 0.0f});
-  at::parallel_for(0, static_cast<int64_t>(captures.size()), 1, [&](int64_t begin, int64_t end) {
-    c10::InferenceMode inference;
-    for (int64_t i = begin; i < end; ++i) {
-      if (!needed[i] || captures[i].numel() == 0) continue;
-      auto [min, max] = torch::aminmax(captures[i]);
-      ranges[i] = {min.item<float>(), max.item<float>()};
-    }
-  });
-  return ranges;
 }
 
 std::string module_path_of(const std::string& layer_name) { return layer_name.substr(0, layer_name.find('#')); }
@@ -131,13 +111,10 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
     if (!logits) return Error{impl_->path + ": forward() returned no tensor"};
     CaptureResult result;
     result.logits = to_float_array(*logits);
-    std::vector<bool> needed(output.captures.size(), false);
-    for (size_t i : wanted) needed[points[i].output_index] = true;
-    const std::vector<std::pair<float, float>> ranges = value_ranges(output.captures, needed);
     for (size_t i : wanted) {
       const int index = points[i].output_index;
       LayerActivation activation{points[i].name, to_float_array(output.captures[index])};
-      std::tie(activation.min, activation.max) = ranges[index];
+      std::tie(activation.min, activation.max) = output.ranges[index];
       result.activations.push_back(std::move(activation));
     }
     return result;

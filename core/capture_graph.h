@@ -49,7 +49,8 @@ class CaptureGraph {
 
   struct Output {
     c10::IValue model_output;
-    std::vector<torch::Tensor> captures;  // by CapturePoint::output_index
+    std::vector<torch::Tensor> captures;          // by CapturePoint::output_index
+    std::vector<std::pair<float, float>> ranges;  // [min, max] of each capture; (0, 0) if empty
   };
   // Runs the rewritten graph once. The caller chooses the autograd mode
   // (inference mode for activations, grad mode for CAMs). Throws c10::Error.
