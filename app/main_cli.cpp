@@ -14,42 +14,47 @@
 namespace {
 
 constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
 constexpr int kExitNotAvailable = 2;
 
-// What a user types for a model that has no card.
-struct CardFlags {
-  std::string input;  // "CxHxW" or "HxW"
-  std::vector<float> mean;
-  std::vector<float> std;
+// Flags every subcommand that runs a model takes.
+struct CommonFlags {
+  actscope::CardOverrides card;
+  int threads = 0;
 
   void add_to(CLI::App* command) {
-    command->add_option("--input", input, "Input size CxHxW or HxW, for models without a card (or to override it)");
-    command->add_option("--mean", mean, "Per-channel mean, with --input (default 0)")->delimiter(',');
-    command->add_option("--std", std, "Per-channel std, with --input (default 1)")->delimiter(',');
+    command->add_option("--input-size", card.input_size, "Input height x width, e.g. 224x224 (overrides the card)");
+    command->add_option("--channels", card.channels, "Input channels, 1 or 3 (overrides the card)")
+        ->check(CLI::IsMember({1, 3}));
+    command->add_option("--mean", card.mean, "Mean, one value or one per channel (overrides the card)")
+        ->delimiter(',');
+    command->add_option("--std", card.std, "Std, one value or one per channel (overrides the card)")
+        ->delimiter(',');
+    command->add_option("--threads", threads, "Intra-op threads (default: all cores)")->check(CLI::PositiveNumber);
   }
 };
 
-// Loads the model and applies the card flags. With `card_required`, a model
-// without a card and without --input is an error that says what to type.
-actscope::Result<std::unique_ptr<actscope::Model>> load_for_cli(const std::string& path, const CardFlags& flags,
+// Loads the model and applies the common flags. With `card_required`, a
+// model whose input size is still unknown is an error that says what to type.
+actscope::Result<std::unique_ptr<actscope::Model>> load_for_cli(const std::string& path, const CommonFlags& flags,
                                                                 bool card_required) {
+  if (flags.threads > 0) actscope::set_thread_count(flags.threads);
   auto model = actscope::Model::load(path);
   if (!model) return model;
-  const auto inferred = model.value()->inferred_channels();
-  if (!flags.input.empty()) {
-    auto card = actscope::card_from_user_input(flags.input, flags.mean, flags.std, inferred.value_or(3));
-    if (!card) return actscope::Error{card.error()};
-    model.value()->set_card(std::move(card).value());
-  } else if (card_required && model.value()->card_source() == actscope::CardSource::kNone) {
-    std::string hint = inferred ? " (its first conv layer expects " + std::to_string(*inferred) + " channels)" : "";
-    return actscope::Error{path + ": the model has no card (actscope.json), so its input size is unknown" + hint +
-                           "; give it with --input CxHxW [--mean m1,m2,m3 --std s1,s2,s3]"};
+  const int suggested = model.value()->inferred_channels().value_or(0);
+  const bool has_card = model.value()->card_source() != actscope::CardSource::kNone;
+  if (!has_card && !card_required && flags.card.empty()) return model;
+  auto card = actscope::apply_card_overrides(model.value()->card(), flags.card, suggested);
+  if (!card) {
+    const std::string why = has_card ? "" : " (it has no card, actscope.json)";
+    return actscope::Error{path + ": " + card.error() + why};
   }
+  if (!flags.card.empty() || !has_card) model.value()->set_card(std::move(card).value());
   return model;
 }
 
 struct PredictOptions {
-  CardFlags card;
+  CommonFlags common;
   std::string model;
   std::vector<std::string> images;
   int top = 5;
@@ -76,7 +81,7 @@ nlohmann::json predictions_json(const actscope::ModelCard& card, const actscope:
 }
 
 int run_predict(const PredictOptions& options) {
-  auto model = load_for_cli(options.model, options.card, /*card_required=*/true);
+  auto model = load_for_cli(options.model, options.common, /*card_required=*/true);
   if (!model) {
     std::cerr << "error: " << model.error() << "\n";
     return kExitFailure;
@@ -117,13 +122,13 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 }
 
 struct LayersOptions {
-  CardFlags card;
+  CommonFlags common;
   std::string model;
   bool json = false;
 };
 
 int run_layers(const LayersOptions& options) {
-  auto model = load_for_cli(options.model, options.card, /*card_required=*/false);
+  auto model = load_for_cli(options.model, options.common, /*card_required=*/false);
   if (!model) {
     std::cerr << "error: " << model.error() << "\n";
     return kExitFailure;
@@ -131,7 +136,7 @@ int run_layers(const LayersOptions& options) {
   const auto& layers = model.value()->layers();
   if (!model.value()->layers_notice().empty()) std::cerr << "note: " << model.value()->layers_notice() << "\n";
   if (model.value()->card_source() == actscope::CardSource::kNone) {
-    std::cerr << "note: the model has no card; give --input CxHxW to see output shapes\n";
+    std::cerr << "note: the model has no card; give --input-size HxW to see output shapes\n";
   }
   if (options.json) {
     nlohmann::json all = nlohmann::json::array();
@@ -178,14 +183,14 @@ int main(int argc, char** argv) {
   predict_command->add_option("--image", predict.images, "Image file (repeatable)")->required();
   predict_command->add_option("--top", predict.top, "Number of classes to list")->check(CLI::PositiveNumber);
   predict_command->add_flag("--json", predict.json, "Print JSON instead of text");
-  predict.card.add_to(predict_command);
+  predict.common.add_to(predict_command);
   predict_command->callback([&] { exit_code = run_predict(predict); });
 
   LayersOptions layers;
   auto* layers_command = app.add_subcommand("layers", "List every layer (capture point) of a model");
   layers_command->add_option("--model", layers.model, "TorchScript model (.pt)")->required();
   layers_command->add_flag("--json", layers.json, "Print JSON instead of text");
-  layers.card.add_to(layers_command);
+  layers.common.add_to(layers_command);
   layers_command->callback([&] { exit_code = run_layers(layers); });
 
   add_pending(app, "export", "Write activation grids, .npy files and a manifest", exit_code);
@@ -196,7 +201,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);  // prints help, the version, or what is wrong
+    return code == 0 ? 0 : kExitUsage;
   }
   return exit_code;
 }

@@ -138,28 +138,45 @@ std::string model_card_to_json(const ModelCard& card) {
   return root.dump(2);
 }
 
-Result<ModelCard> card_from_user_input(const std::string& input, std::vector<float> mean, std::vector<float> std,
-                                       int channels_if_absent) {
-  std::vector<int> dims;
-  size_t start = 0;
-  while (start <= input.size()) {
-    const size_t x = std::min(input.find('x', start), input.size());
-    const std::string part = input.substr(start, x - start);
-    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 5) {
-      return Error{"input size '" + input + "' must look like 3x224x224 (channels x height x width) or 224x224"};
-    }
-    dims.push_back(std::stoi(part));
-    start = x + 1;
+namespace {
+
+// "224x224" -> {224, 224}.
+std::optional<std::pair<int, int>> parse_size(const std::string& text) {
+  const auto x = text.find('x');
+  if (x == std::string::npos || x == 0 || x + 1 == text.size()) return std::nullopt;
+  const std::string height = text.substr(0, x), width = text.substr(x + 1);
+  for (const auto& part : {height, width}) {
+    if (part.size() > 5 || part.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   }
-  if (dims.size() == 2) dims.insert(dims.begin(), channels_if_absent);
-  if (dims.size() != 3) return Error{"input size '" + input + "' must have two or three numbers"};
-  const auto channels = static_cast<size_t>(dims[0]);
-  if (mean.empty()) mean.assign(channels, 0.0f);
-  if (std.empty()) std.assign(channels, 1.0f);
-  nlohmann::json card = {{"input", {{"channels", dims[0]}, {"height", dims[1]}, {"width", dims[2]}}},
-                         {"mean", mean},
-                         {"std", std}};
-  return parse_model_card(card.dump(), "the input you gave");
+  return std::make_pair(std::stoi(height), std::stoi(width));
+}
+
+// One value means "the same for every channel".
+std::vector<float> per_channel(const std::vector<float>& values, size_t channels) {
+  return values.size() == 1 ? std::vector<float>(channels, values[0]) : values;
+}
+
+}  // namespace
+
+Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides, int suggested_channels) {
+  ModelCard card = base;
+  const bool blank = base.channels == 0;
+  if (overrides.channels != 0) card.channels = overrides.channels;
+  if (card.channels == 0) card.channels = suggested_channels;
+  if (card.channels == 0) return Error{"the number of input channels is unknown: give --channels 1 or 3"};
+  if (!overrides.input_size.empty()) {
+    auto size = parse_size(overrides.input_size);
+    if (!size) return Error{"input size '" + overrides.input_size + "' must look like 224x224 (height x width)"};
+    std::tie(card.height, card.width) = *size;
+  }
+  if (card.height == 0) return Error{"the input size is unknown: give --input-size HxW, e.g. 224x224"};
+  const auto channels = static_cast<size_t>(card.channels);
+  if (!overrides.mean.empty()) card.mean = per_channel(overrides.mean, channels);
+  if (!overrides.std.empty()) card.std = per_channel(overrides.std, channels);
+  if (blank && card.mean.empty()) card.mean.assign(channels, 0.0f);
+  if (blank && card.std.empty()) card.std.assign(channels, 1.0f);
+  // Validate the result exactly as a card file would be.
+  return parse_model_card(model_card_to_json(card), "the input you gave");
 }
 
 std::vector<std::string> sidecar_card_paths(const std::string& model_path) {

@@ -41,11 +41,23 @@ Result<ModelCard> parse_model_card(const std::string& json_text, const std::stri
 // Serializes a card in the documented schema (parse_model_card reads it back).
 std::string model_card_to_json(const ModelCard& card);
 
-// A card typed in by the user for a model without one (CLI flags, GUI
-// dialog): `input` is "CxHxW" or "HxW" (then `channels_if_absent` is used);
-// empty `mean`/`std` mean 0 and 1 for every channel. Errors name the value.
-Result<ModelCard> card_from_user_input(const std::string& input, std::vector<float> mean, std::vector<float> std,
-                                       int channels_if_absent);
+// What the user typed to complete or override a card (CLI flags
+// --input-size/--channels/--mean/--std, or the GUI's card dialog). Empty
+// fields keep the card's value.
+struct CardOverrides {
+  std::string input_size;   // "HxW", e.g. "224x224"
+  int channels = 0;         // 1 or 3; 0 keeps the card's
+  std::vector<float> mean;  // one value (for every channel) or one per channel
+  std::vector<float> std;
+
+  bool empty() const { return input_size.empty() && channels == 0 && mean.empty() && std.empty(); }
+};
+
+// `base` (a model's card, or a blank one for a model without a card) with
+// the overrides applied. A blank card takes `suggested_channels` (from the
+// model's first conv layer) when no channel count is given, and mean 0 / std
+// 1 when none is given. Errors say which value is missing or wrong.
+Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides, int suggested_channels);
 
 // The sidecar card paths tried for a model file, in order of preference.
 std::vector<std::string> sidecar_card_paths(const std::string& model_path);

@@ -44,8 +44,8 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
   setWindowTitle(tr("Input of %1").arg(model_name));
   mean_->setObjectName(QStringLiteral("mean"));
   std_->setObjectName(QStringLiteral("std"));
-  mean_->setPlaceholderText(tr("0 for every channel, or e.g. 0.485, 0.456, 0.406"));
-  std_->setPlaceholderText(tr("1 for every channel, or e.g. 0.229, 0.224, 0.225"));
+  mean_->setPlaceholderText(tr("0, or one per channel: 0.485, 0.456, 0.406"));
+  std_->setPlaceholderText(tr("1, or one per channel: 0.229, 0.224, 0.225"));
   problem_->setStyleSheet(QStringLiteral("color: #b00020"));
   problem_->setWordWrap(true);
 
@@ -76,8 +76,12 @@ void CardDialog::accept() {
     problem_->setText(tr("Mean and std must be numbers separated by commas."));
     return;
   }
-  const QString input = QStringLiteral("%1x%2x%3").arg(channels_->value()).arg(height_->value()).arg(width_->value());
-  auto card = card_from_user_input(input.toStdString(), *mean, *std, channels_->value());
+  CardOverrides typed;
+  typed.channels = channels_->value();
+  typed.input_size = QStringLiteral("%1x%2").arg(height_->value()).arg(width_->value()).toStdString();
+  typed.mean = *mean;
+  typed.std = *std;
+  auto card = apply_card_overrides(ModelCard{}, typed, channels_->value());
   if (!card) {
     problem_->setText(QString::fromStdString(card.error()));
     return;

@@ -77,6 +77,44 @@ TEST(ModelCardTest, ErrorsNameTheSourceAndTheField) {
   EXPECT_NE(parse_error(numeric_labels).find("labels"), std::string::npos);
 }
 
+TEST(ModelCardTest, OverridesCompleteABlankCard) {
+  CardOverrides typed;
+  typed.input_size = "224x200";
+  auto card = apply_card_overrides(ModelCard{}, typed, 3);
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().channels, 3);
+  EXPECT_EQ(card.value().height, 224);
+  EXPECT_EQ(card.value().width, 200);
+  EXPECT_EQ(card.value().mean, std::vector<float>(3, 0.0f));
+  EXPECT_EQ(card.value().std, std::vector<float>(3, 1.0f));
+}
+
+TEST(ModelCardTest, OneMeanValueStandsForEveryChannel) {
+  auto base = parse_model_card(valid_card().dump(), "net.json").value();
+  CardOverrides typed;
+  typed.mean = {0.5f};
+  typed.input_size = "64x64";
+  auto card = apply_card_overrides(base, typed, 0);
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().mean, std::vector<float>(3, 0.5f));
+  EXPECT_EQ(card.value().std, base.std);
+  EXPECT_EQ(card.value().labels, base.labels);
+  EXPECT_EQ(card.value().height, 64);
+}
+
+TEST(ModelCardTest, OverridesSayWhatIsMissingOrWrong) {
+  EXPECT_NE(apply_card_overrides(ModelCard{}, {}, 3).error().find("--input-size"), std::string::npos);
+  EXPECT_NE(apply_card_overrides(ModelCard{}, {}, 0).error().find("--channels"), std::string::npos);
+  CardOverrides bad_size;
+  bad_size.input_size = "224";
+  EXPECT_NE(apply_card_overrides(ModelCard{}, bad_size, 3).error().find("'224'"), std::string::npos);
+  CardOverrides two_means;
+  two_means.input_size = "8x8";
+  two_means.mean = {0.1f, 0.2f};
+  EXPECT_NE(apply_card_overrides(ModelCard{}, two_means, 3).error().find("one value per input channel"),
+            std::string::npos);
+}
+
 TEST(ModelCardTest, SidecarPathsPreferFullNameThenStem) {
   auto paths = sidecar_card_paths("/m/net.pt");
   ASSERT_EQ(paths.size(), 2u);
