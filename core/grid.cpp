@@ -1,0 +1,165 @@
+#include "core/grid.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace actscope {
+namespace {
+
+constexpr int kCaptionLine = 18;  // pixels per caption line
+
+// Blue (0) - white (0.5) - red (1), as a 256-entry BGR lookup table.
+cv::Mat coolwarm_table() {
+  cv::Mat table(256, 1, CV_8UC3);
+  for (int i = 0; i < 256; ++i) {
+    const float t = i / 255.0f;
+    const float toward_white = 1.0f - std::fabs(t - 0.5f) * 2.0f;
+    const auto blend = [&](float end) { return static_cast<uint8_t>(std::lround(255.0f * (end + (1.0f - end) * toward_white))); };
+    const bool upper = t >= 0.5f;
+    // Lower half ends in (59, 76, 192) RGB, upper half in (180, 4, 38).
+    const float r = upper ? 180 / 255.0f : 59 / 255.0f;
+    const float g = upper ? 4 / 255.0f : 76 / 255.0f;
+    const float b = upper ? 38 / 255.0f : 192 / 255.0f;
+    table.at<cv::Vec3b>(i) = cv::Vec3b(blend(b), blend(g), blend(r));
+  }
+  return table;
+}
+
+// An 8-bit single-channel map through the colormap, as BGR.
+cv::Mat apply_colormap(const cv::Mat& gray, Colormap colormap) {
+  cv::Mat colored;
+  switch (colormap) {
+    case Colormap::kGray: cv::cvtColor(gray, colored, cv::COLOR_GRAY2BGR); break;
+    case Colormap::kViridis: cv::applyColorMap(gray, colored, cv::COLORMAP_VIRIDIS); break;
+    case Colormap::kInferno: cv::applyColorMap(gray, colored, cv::COLORMAP_INFERNO); break;
+    case Colormap::kMagma: cv::applyColorMap(gray, colored, cv::COLORMAP_MAGMA); break;
+    case Colormap::kJet: cv::applyColorMap(gray, colored, cv::COLORMAP_JET); break;
+    case Colormap::kTurbo: cv::applyColorMap(gray, colored, cv::COLORMAP_TURBO); break;
+    case Colormap::kCoolwarm: {
+      static const cv::Mat table = coolwarm_table();
+      cv::Mat gray3;
+      cv::cvtColor(gray, gray3, cv::COLOR_GRAY2BGR);
+      cv::LUT(gray3, table, colored);
+      break;
+    }
+  }
+  return colored;
+}
+
+cv::Mat to_bytes(const float* map, int height, int width) {
+  cv::Mat unit(height, width, CV_32F, const_cast<float*>(map));
+  cv::Mat bytes;
+  unit.convertTo(bytes, CV_8U, 255.0);  // saturates, rounds to nearest
+  return bytes;
+}
+
+// The filters to draw, in tile order.
+std::vector<int> choose_filters(const NormalizedMaps& maps, const GridOptions& options, std::string& note) {
+  std::vector<int> order(maps.count);
+  std::iota(order.begin(), order.end(), 0);
+  int limit = options.top_k;
+  if (limit == 0 && maps.count > kDefaultFilterLimit) {
+    limit = kDefaultFilterLimit;
+    note = "showing the " + std::to_string(limit) + " most active of " + std::to_string(maps.count) + " filters";
+  }
+  auto more_active = [&](int a, int b) { return maps.stats[a].mean > maps.stats[b].mean; };
+  if (limit > 0 && limit < maps.count) {
+    std::stable_sort(order.begin(), order.end(), more_active);
+    order.resize(limit);
+    if (!options.sort_by_mean) std::sort(order.begin(), order.end());
+  } else if (options.sort_by_mean) {
+    std::stable_sort(order.begin(), order.end(), more_active);
+  }
+  return order;
+}
+
+}  // namespace
+
+std::string to_string(Colormap colormap) {
+  switch (colormap) {
+    case Colormap::kGray: return "gray";
+    case Colormap::kViridis: return "viridis";
+    case Colormap::kInferno: return "inferno";
+    case Colormap::kMagma: return "magma";
+    case Colormap::kJet: return "jet";
+    case Colormap::kTurbo: return "turbo";
+    case Colormap::kCoolwarm: return "coolwarm";
+  }
+  return "gray";
+}
+
+Result<Colormap> parse_colormap(const std::string& name) {
+  for (auto colormap : {Colormap::kGray, Colormap::kViridis, Colormap::kInferno, Colormap::kMagma, Colormap::kJet,
+                        Colormap::kTurbo, Colormap::kCoolwarm}) {
+    if (to_string(colormap) == name) return colormap;
+  }
+  return Error{"unknown colormap '" + name + "' (use gray, viridis, inferno, magma, jet, turbo or coolwarm)"};
+}
+
+RgbImage colorize(const float* map, int height, int width, Colormap colormap) {
+  cv::Mat rgb;
+  cv::cvtColor(apply_colormap(to_bytes(map, height, width), colormap), rgb, cv::COLOR_BGR2RGB);
+  return RgbImage{width, height, std::vector<uint8_t>(rgb.datastart, rgb.dataend)};
+}
+
+Grid compose_grid(const NormalizedMaps& maps, const GridOptions& options) {
+  std::string note;
+  std::vector<int> filters = choose_filters(maps, options, note);
+  std::vector<RgbImage> tiles;
+  tiles.reserve(filters.size());
+  for (int filter : filters) tiles.push_back(colorize(maps.map(filter), maps.height, maps.width, options.colormap));
+  GridOptions with_note = options;
+  if (!note.empty()) with_note.caption.push_back(note);
+  Grid grid = compose_tile_grid(tiles, std::move(filters), with_note);
+  grid.limit_note = note;
+  return grid;
+}
+
+Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filters, const GridOptions& options) {
+  Grid grid;
+  grid.filters = std::move(filters);
+  const int count = static_cast<int>(tiles.size());
+  const int map_height = count > 0 ? tiles[0].height : 1;
+  const int map_width = count > 0 ? tiles[0].width : 1;
+  grid.columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(count)))));
+  grid.rows = std::max(1, (count + grid.columns - 1) / grid.columns);
+  const int longest = std::max(1, std::max(map_height, map_width));
+  const int scale = std::max(1, (options.min_tile + longest - 1) / longest);
+  grid.tile_width = map_width * scale;
+  grid.tile_height = map_height * scale;
+  grid.caption_height = options.caption.empty() ? 0 : kCaptionLine * static_cast<int>(options.caption.size()) + 6;
+
+  const int width = grid.columns * (grid.tile_width + options.gap) + options.gap;
+  const int height = grid.caption_height + grid.rows * (grid.tile_height + options.gap) + options.gap;
+  cv::Mat canvas(height, std::max(width, 320), CV_8UC3, cv::Scalar(40, 40, 40));
+  for (size_t line = 0; line < options.caption.size(); ++line) {
+    cv::putText(canvas, options.caption[line], cv::Point(6, kCaptionLine * static_cast<int>(line + 1)),
+                cv::FONT_HERSHEY_SIMPLEX, 0.45, cv::Scalar(235, 235, 235), 1, cv::LINE_AA);
+  }
+  for (int t = 0; t < count; ++t) {
+    const cv::Mat tile(tiles[t].height, tiles[t].width, CV_8UC3, const_cast<uint8_t*>(tiles[t].pixels.data()));
+    const int x = options.gap + (t % grid.columns) * (grid.tile_width + options.gap);
+    const int y = grid.caption_height + options.gap + (t / grid.columns) * (grid.tile_height + options.gap);
+    cv::resize(tile, canvas(cv::Rect(x, y, grid.tile_width, grid.tile_height)),
+               cv::Size(grid.tile_width, grid.tile_height), 0, 0, cv::INTER_NEAREST);
+  }
+  // The canvas was drawn as RGB throughout (tiles are RGB; the caption is gray).
+  grid.image = RgbImage{canvas.cols, canvas.rows, std::vector<uint8_t>(canvas.datastart, canvas.dataend)};
+  return grid;
+}
+
+std::string encode_png(const RgbImage& image) {
+  cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.pixels.data()));
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  std::vector<uint8_t> png;
+  cv::imencode(".png", bgr, png);
+  return std::string(png.begin(), png.end());
+}
+
+}  // namespace actscope
