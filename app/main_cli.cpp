@@ -1,4 +1,6 @@
 // actscope-cli: the command-line front end, for scripts and servers.
+#include <algorithm>
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -7,8 +9,12 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
+#include "core/filter_weights.h"
 #include "core/image_input.h"
+#include "core/layer_export.h"
 #include "core/model.h"
+#include "core/npy_writer.h"
 #include "core/version.h"
 
 namespace {
@@ -78,6 +84,11 @@ nlohmann::json predictions_json(const actscope::ModelCard& card, const actscope:
                        {"probability", score.probability}});
   }
   return {{"image", image.name}, {"top", classes}};
+}
+
+int fail(const std::string& message) {
+  std::cerr << "error: " << message << "\n";
+  return kExitFailure;
 }
 
 int run_predict(const PredictOptions& options) {
@@ -159,6 +170,122 @@ int run_layers(const LayersOptions& options) {
   return 0;
 }
 
+// Checks requested layer names; an unknown one is an error naming the closest.
+actscope::Status check_layer_names(const actscope::Model& model, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    const auto& layers = model.layers();
+    if (std::any_of(layers.begin(), layers.end(), [&](const auto& l) { return l.name == name; })) continue;
+    std::string closest;
+    for (const auto& candidate : actscope::closest_layer_names(model, name)) {
+      closest += (closest.empty() ? "" : ", ") + candidate;
+    }
+    return actscope::Error{model.path() + ": unknown layer '" + name + "'; closest: " + closest +
+                           " (actscope-cli layers lists them all)"};
+  }
+  return actscope::Done{};
+}
+
+// A progress line on stderr, once the work has taken over a second.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool quiet) : quiet_(quiet), start_(std::chrono::steady_clock::now()) {}
+  ~ProgressLine() { finish(); }
+  // Ends the line, so that later messages start on their own.
+  void finish() {
+    if (shown_) std::cerr << "\n";
+    shown_ = false;
+  }
+  bool operator()(size_t done, size_t total) {
+    if (quiet_ || std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return true;
+    std::cerr << "\rwriting layer " << done << "/" << total << std::flush;
+    shown_ = true;
+    return true;
+  }
+
+ private:
+  bool quiet_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
+struct ActivationsOptions {
+  CommonFlags common;
+  std::string model;
+  std::string image;
+  std::vector<std::string> layers;
+  std::string out;
+  std::string normalization = "filter";
+  std::string colormap;
+  int top = 0;
+  bool sort = false;
+  bool npy = false;
+  bool quiet = false;
+};
+
+int run_activations(const ActivationsOptions& options) {
+  auto model = load_for_cli(options.model, options.common, /*card_required=*/true);
+  if (!model) return fail(model.error());
+  if (auto names = check_layer_names(*model.value(), options.layers); !names) return fail(names.error());
+  auto normalization = actscope::parse_normalization(options.normalization);
+  if (!normalization) return fail(normalization.error());
+  actscope::ExportOptions export_options;
+  export_options.layers = options.layers;
+  export_options.normalization = normalization.value();
+  if (!options.colormap.empty()) {
+    auto colormap = actscope::parse_colormap(options.colormap);
+    if (!colormap) return fail(colormap.error());
+    export_options.colormap = colormap.value();
+  }
+  export_options.top_k = options.top;
+  export_options.sort_by_mean = options.sort;
+  export_options.write_npy = options.npy;
+  auto image = actscope::load_image(options.image, model.value()->card());
+  if (!image) return fail(image.error());
+  ProgressLine progress(options.quiet);
+  export_options.progress = [&](size_t done, size_t total) { return progress(done, total); };
+  auto summary = actscope::export_activations(*model.value(), image.value(), options.image, options.out, export_options);
+  progress.finish();
+  if (!summary) return fail(summary.error());
+  if (!options.quiet) {
+    std::cerr << "wrote " << summary.value().layers_written << " layers and " << summary.value().manifest_path << "\n";
+  }
+  return 0;
+}
+
+struct WeightsOptions {
+  CommonFlags common;
+  std::string model;
+  std::string layer;
+  std::string out;
+  std::string npy;
+  std::string colormap = "gray";
+  int expand = -1;
+};
+
+int run_weights(const WeightsOptions& options) {
+  auto model = load_for_cli(options.model, options.common, /*card_required=*/false);
+  if (!model) return fail(model.error());
+  if (auto names = check_layer_names(*model.value(), {options.layer}); !names) return fail(names.error());
+  auto weights = model.value()->conv_weights(options.layer);
+  if (!weights) return fail(model.value()->path() + ": " + weights.error());
+  auto colormap = actscope::parse_colormap(options.colormap);
+  if (!colormap) return fail(colormap.error());
+  actscope::WeightGridOptions grid_options;
+  grid_options.grid.colormap = colormap.value();
+  grid_options.expand_filter = options.expand;
+  auto grid = actscope::compose_weight_grid(weights.value(), grid_options);
+  if (!grid) return fail(options.layer + ": " + grid.error());
+  if (auto written = actscope::write_file_atomically(options.out, actscope::encode_png(grid.value().image)); !written) {
+    return fail(written.error());
+  }
+  if (!options.npy.empty()) {
+    if (auto written = actscope::write_npy(options.npy, weights.value().data(), weights.value().shape()); !written) {
+      return fail(written.error());
+    }
+  }
+  return 0;
+}
+
 // Subcommands whose issues have not landed yet: listed in --help, refuse to run.
 void add_pending(CLI::App& app, const char* name, const char* description, int& exit_code) {
   auto* command = app.add_subcommand(name, std::string(description) + " (not yet available)");
@@ -193,8 +320,35 @@ int main(int argc, char** argv) {
   layers.common.add_to(layers_command);
   layers_command->callback([&] { exit_code = run_layers(layers); });
 
-  add_pending(app, "export", "Write activation grids, .npy files and a manifest", exit_code);
-  add_pending(app, "weights", "Write conv filter weight grids", exit_code);
+  ActivationsOptions activations;
+  auto* activations_command =
+      app.add_subcommand("activations", "Write one grid PNG per layer (.npy with --npy) and manifest.json");
+  activations_command->add_option("--model", activations.model, "TorchScript model (.pt)")->required();
+  activations_command->add_option("--image", activations.image, "Image file")->required();
+  activations_command->add_option("--layer", activations.layers, "Layer name (repeatable; default: all layers)");
+  activations_command->add_option("--out", activations.out, "Existing output folder")->required();
+  activations_command->add_option("--norm", activations.normalization, "filter (default), layer or signed")
+      ->check(CLI::IsMember({"filter", "layer", "signed"}));
+  activations_command->add_option("--colormap", activations.colormap,
+                                  "gray, viridis (default), inferno, magma, jet, turbo, coolwarm (default for signed)");
+  activations_command->add_option("--top", activations.top, "Show the K most active filters of each layer");
+  activations_command->add_flag("--sort", activations.sort, "Order tiles by mean activation, highest first");
+  activations_command->add_flag("--npy", activations.npy, "Also write the raw maps as .npy");
+  activations_command->add_flag("--quiet", activations.quiet, "No progress line");
+  activations.common.add_to(activations_command);
+  activations_command->callback([&] { exit_code = run_activations(activations); });
+
+  WeightsOptions weights;
+  auto* weights_command = app.add_subcommand("weights", "Write a conv layer's filter weights as a grid PNG");
+  weights_command->add_option("--model", weights.model, "TorchScript model (.pt)")->required();
+  weights_command->add_option("--layer", weights.layer, "Conv2d layer name")->required();
+  weights_command->add_option("--out", weights.out, "Output PNG file")->required();
+  weights_command->add_option("--npy", weights.npy, "Also write the raw weights [out, in, kh, kw] as .npy");
+  weights_command->add_option("--colormap", weights.colormap, "For filters with other than 3 inputs (default gray)");
+  weights_command->add_option("--expand", weights.expand, "Show this filter's input-channel kernels");
+  weights.common.add_to(weights_command);
+  weights_command->callback([&] { exit_code = run_weights(weights); });
+
   add_pending(app, "cam", "Write class activation maps (Grad-CAM and family)", exit_code);
   add_pending(app, "compare", "Compare two images layer by layer", exit_code);
 

@@ -52,7 +52,8 @@ const std::vector<FixtureCase> kHookedCases = {
     {"twice", "scripted"},        {"twice", "traced"},        {"functional", "scripted"},
     {"functional", "traced"},     {"inplace_relu", "scripted"}, {"inplace_relu", "traced"},
     {"tuple_output", "scripted"}, {"tuple_output", "traced"}, {"dict_output", "scripted"},
-    {"dict_output", "traced"},    {"branching", "scripted"}};
+    {"dict_output", "traced"},    {"branching", "scripted"},    {"dead_filters", "scripted"},
+    {"dead_filters", "traced"}};
 
 class HookedModuleTest : public ::testing::TestWithParam<FixtureCase> {
  protected:

@@ -1,0 +1,168 @@
+#include "core/layer_export.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/npy_writer.h"
+#include "core/sha256.h"
+#include "core/version.h"
+
+namespace actscope {
+namespace {
+
+using nlohmann::json;
+
+// A layer's maps for one image: C maps of H x W. Vectors [N] are N maps of 1x1.
+struct LayerMaps {
+  const float* data = nullptr;
+  int count = 0, height = 1, width = 1;
+  std::vector<int64_t> npy_shape;
+};
+
+std::optional<LayerMaps> first_image_maps(const FloatArray& values) {
+  const auto& shape = values.shape();
+  LayerMaps maps;
+  maps.data = values.data();
+  if (shape.size() == 4) {
+    maps.count = static_cast<int>(shape[1]);
+    maps.height = static_cast<int>(shape[2]);
+    maps.width = static_cast<int>(shape[3]);
+    maps.npy_shape = {shape[1], shape[2], shape[3]};
+  } else if (shape.size() == 2) {
+    maps.count = static_cast<int>(shape[1]);
+    maps.npy_shape = {shape[1]};
+  } else {
+    return std::nullopt;
+  }
+  return maps;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string text;
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
+  return text;
+}
+
+json file_entry(const std::string& path) {
+  auto digest = sha256_of_file(path);
+  return {{"path", std::filesystem::absolute(path).string()}, {"sha256", digest ? digest.value() : ""}};
+}
+
+json filter_entries(const NormalizedMaps& maps) {
+  json filters = json::array();
+  for (const auto& stats : maps.stats) {
+    json entry = {{"index", stats.index},
+                  {"min", stats.min},
+                  {"max", stats.max},
+                  {"mean", stats.mean},
+                  {"zero_fraction", stats.zero_fraction}};
+    if (stats.non_finite > 0) entry["non_finite"] = stats.non_finite;
+    filters.push_back(entry);
+  }
+  return filters;
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t substitute = diagonal + (a[i - 1] != b[j - 1]);
+      diagonal = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string file_stem_for_layer(const std::string& layer_name) {
+  std::string stem;
+  for (char c : layer_name) stem.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_');
+  if (stem.empty() || stem[0] == '.') stem.insert(stem.begin(), '_');
+  return stem;
+}
+
+std::vector<std::string> closest_layer_names(const Model& model, const std::string& name, size_t count) {
+  std::vector<std::pair<size_t, std::string>> scored;
+  for (const auto& layer : model.layers()) scored.emplace_back(edit_distance(name, layer.name), layer.name);
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> names;
+  for (size_t i = 0; i < std::min(count, scored.size()); ++i) names.push_back(scored[i].second);
+  return names;
+}
+
+Result<ExportSummary> export_activations(const Model& model, const InputImage& image, const std::string& image_path,
+                                         const std::string& out_dir, const ExportOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(out_dir, ec)) return Error{out_dir + ": no such folder"};
+  CaptureOptions capture_options;
+  capture_options.layers = options.layers;
+  auto captured = model.capture({image}, capture_options);
+  if (!captured) return Error{captured.error()};
+
+  const Colormap colormap = options.colormap.value_or(
+      options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
+  json layers = json::array();
+  std::set<std::string> used_stems;
+  const auto& activations = captured.value().activations;
+  for (size_t i = 0; i < activations.size(); ++i) {
+    const auto& activation = activations[i];
+    auto maps = first_image_maps(activation.values);
+    if (!maps) continue;  // neither a map stack nor a vector: nothing to draw
+    std::string stem = file_stem_for_layer(activation.name);
+    for (int n = 2; used_stems.count(stem); ++n) stem = file_stem_for_layer(activation.name) + "_" + std::to_string(n);
+    used_stems.insert(stem);
+
+    const NormalizedMaps normalized =
+        normalize_maps(maps->data, maps->count, maps->height, maps->width, options.normalization);
+    const auto info = std::find_if(model.layers().begin(), model.layers().end(),
+                                   [&](const LayerInfo& l) { return l.name == activation.name; });
+    GridOptions grid_options;
+    grid_options.colormap = colormap;
+    grid_options.sort_by_mean = options.sort_by_mean;
+    grid_options.top_k = options.top_k;
+    grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_path).filename().string(),
+                            activation.name + " (" + info->kind + ")  " + shape_text(activation.values.shape()) +
+                                "  |  " + to_string(options.normalization) + ", " + to_string(colormap)};
+    const Grid grid = compose_grid(normalized, grid_options);
+    const std::string png = stem + ".png";
+    if (auto written = write_file_atomically(out_dir + "/" + png, encode_png(grid.image)); !written) {
+      return Error{written.error()};
+    }
+    json entry = {{"name", activation.name},     {"kind", info->kind},          {"shape", activation.values.shape()},
+                  {"png", png},                   {"shown_filters", grid.filters}, {"filters", filter_entries(normalized)}};
+    if (options.write_npy) {
+      const std::string npy = stem + ".npy";
+      if (auto written = write_npy(out_dir + "/" + npy, maps->data, maps->npy_shape); !written) {
+        return Error{written.error()};
+      }
+      entry["npy"] = npy;
+    }
+    layers.push_back(entry);
+    if (options.progress && !options.progress(i + 1, activations.size())) return Error{"export cancelled"};
+  }
+
+  json manifest = {{"tool", {{"name", "actscope"}, {"version", version()}}},
+                   {"model", file_entry(model.path())},
+                   {"image", file_entry(image_path)},
+                   {"normalization", to_string(options.normalization)},
+                   {"colormap", to_string(colormap)},
+                   {"sort_by_mean", options.sort_by_mean},
+                   {"top_k", options.top_k},
+                   {"layers", layers}};
+  const std::string manifest_path = out_dir + "/manifest.json";
+  if (auto written = write_file_atomically(manifest_path, manifest.dump(2) + "\n"); !written) {
+    return Error{written.error()};
+  }
+  return ExportSummary{manifest_path, layers.size()};
+}
+
+}  // namespace actscope

@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""Drives the real actscope-cli and checks its files against PyTorch itself.
+
+    check_activations.py CLI FIXTURE_DIR
+
+1. `activations --npy` on a fixture model: every .npy loads in numpy and equals
+   the output Python forward hooks record on the eager model (same weights,
+   same image, same preprocessing) within 1e-5 of its largest magnitude.
+2. Each layer's PNG has one tile per shown filter at the documented size, and
+   manifest.json parses and names files that exist.
+3. A dead and a constant filter export as black tiles with raw max 0 / 0.7.
+4. `weights` writes one tile per filter, in color for 3-input-channel convs.
+5. A missing output folder fails with a message and writes nothing.
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+from PIL import Image
+
+CLI, FIXTURES = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+import make_fixtures  # noqa: E402  (the fixture models' own classes)
+
+MEAN, STD = 0.5, 0.25
+
+
+def run(*args, expect=0):
+    result = subprocess.run([CLI, *args], capture_output=True, text=True)
+    assert result.returncode == expect, (args, result.returncode, result.stderr)
+    return result
+
+
+def eager_reference(name, variant, image_path):
+    """Hooked module outputs of the eager model carrying the saved weights."""
+    ctor = next(spec[1] for spec in make_fixtures.SPECS if spec[0] == name)
+    model = ctor().eval()
+    model.load_state_dict(torch.jit.load(os.path.join(FIXTURES, f"{name}_{variant}.pt")).state_dict())
+    pixels = np.asarray(Image.open(image_path).convert("RGB"), dtype=np.float32) / 255.0
+    x = (torch.from_numpy(pixels).permute(2, 0, 1).unsqueeze(0) - MEAN) / STD
+    _, names, _, activations, _ = make_fixtures.capture_activations(model, x)
+    return names, activations
+
+
+def grid_size(tiles, tile):
+    columns = math.ceil(math.sqrt(tiles))
+    rows = math.ceil(tiles / columns)
+    return max(columns * (tile + 2) + 2, 320), rows * (tile + 2) + 2
+
+
+def check_activations(work, image_path, name, variant):
+    out = os.path.join(work, f"{name}_{variant}")
+    os.mkdir(out)
+    run("activations", "--model", os.path.join(FIXTURES, f"{name}_{variant}.pt"), "--image", image_path,
+        "--input-size", "16x16", "--mean", str(MEAN), "--std", str(STD), "--out", out, "--npy", "--quiet",
+        "--colormap", "gray")
+    manifest = json.load(open(os.path.join(out, "manifest.json")))
+    assert manifest["tool"]["name"] == "actscope" and len(manifest["model"]["sha256"]) == 64
+    assert manifest["normalization"] == "filter" and manifest["colormap"] == "gray"
+    layers = {layer["name"]: layer for layer in manifest["layers"]}
+    names, reference = eager_reference(name, variant, image_path)
+    for layer_name in names:
+        layer = layers[layer_name]
+        ours = np.load(os.path.join(out, layer["npy"]))
+        expected = reference[layer_name][0].numpy()
+        assert ours.dtype == np.float32 and ours.shape == expected.shape, (layer_name, ours.shape, expected.shape)
+        error = np.abs(ours - expected).max() / max(np.abs(expected).max(), 1e-30)
+        assert error <= 1e-5, (layer_name, error)
+    for layer in manifest["layers"]:
+        png = Image.open(os.path.join(out, layer["png"]))
+        shape = layer["shape"]
+        tiles = len(layer["shown_filters"])
+        assert tiles == min(shape[1], 256), (layer["name"], tiles)
+        assert len(layer["filters"]) == shape[1]
+        tile = 48 if len(shape) == 2 else max(shape[2], shape[3]) * math.ceil(48 / max(shape[2], shape[3]))
+        width, height = grid_size(tiles, tile)
+        caption = png.height - height
+        assert png.width == width and 0 < caption < 60, (layer["name"], png.size, (width, height))
+    return out, layers
+
+
+def tile_centre(png_path, index, tile, columns, caption):
+    image = np.asarray(Image.open(png_path).convert("RGB"))
+    x = 2 + (index % columns) * (tile + 2) + tile // 2
+    y = caption + 2 + (index // columns) * (tile + 2) + tile // 2
+    return image[y, x]
+
+
+def main():
+    with tempfile.TemporaryDirectory() as work:
+        rng = np.random.default_rng(7)
+        image_path = os.path.join(work, "input.png")
+        Image.fromarray(rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)).save(image_path)
+
+        for name, variant in [("inplace_relu", "traced"), ("functional", "scripted"), ("dead_filters", "scripted")]:
+            out, layers = check_activations(work, image_path, name, variant)
+
+        # dead_filters: conv filter 0 is dead and filter 1 constant: black tiles.
+        conv = layers["conv"]
+        assert conv["filters"][0]["max"] == 0 and conv["filters"][0]["zero_fraction"] == 1
+        assert abs(conv["filters"][1]["min"] - 0.7) < 1e-6 and abs(conv["filters"][1]["max"] - 0.7) < 1e-6
+        png = os.path.join(out, conv["png"])
+        caption = Image.open(png).height - grid_size(6, 48)[1]
+        for index in (0, 1):
+            assert (tile_centre(png, index, 48, 3, caption) == 0).all(), index
+        assert tile_centre(png, 2, 48, 3, caption).any() or tile_centre(png, 3, 48, 3, caption).any()
+
+        # weights: bundled conv1 has 32 gray filters of 3x3 (tiles of 48 px);
+        # resnet18's conv1 takes 3 channels and is drawn in color.
+        bundled = os.path.join(os.path.dirname(CLI), "..", "..", "resources", "models", "fashion_cnn.pt")
+        bundled = sys.argv[3] if len(sys.argv) > 3 else bundled
+        gray = os.path.join(work, "conv1.png")
+        run("weights", "--model", bundled, "--layer", "conv1", "--out", gray, "--npy", gray + ".npy")
+        assert Image.open(gray).size == grid_size(32, 48), Image.open(gray).size
+        assert np.load(gray + ".npy").shape == (32, 1, 3, 3)
+        color = os.path.join(work, "resnet_conv1.png")
+        run("weights", "--model", os.path.join(FIXTURES, "resnet18_traced.pt"), "--layer", "conv1", "--out", color)
+        pixels = np.asarray(Image.open(color).convert("RGB")).astype(int)
+        assert Image.open(color).size == grid_size(64, 49)
+        assert (np.abs(pixels[..., 0] - pixels[..., 1]) > 20).mean() > 0.1, "3-channel filters are in color"
+
+        # A missing folder: a clear message, nothing written.
+        missing = os.path.join(work, "no", "such")
+        result = run("activations", "--model", bundled, "--image", image_path, "--out", missing, expect=1)
+        assert "no such folder" in result.stderr and missing in result.stderr, result.stderr
+        assert not os.path.exists(os.path.join(work, "no"))
+        result = run("weights", "--model", bundled, "--layer", "conv1", "--out", os.path.join(missing, "w.png"),
+                     expect=1)
+        assert "no such folder" in result.stderr
+    print("activations and weights exports agree with PyTorch")
+
+
+if __name__ == "__main__":
+    main()
