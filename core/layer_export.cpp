@@ -1,6 +1,9 @@
 #include "core/layer_export.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <set>
 
@@ -99,6 +102,63 @@ std::vector<std::string> closest_layer_names(const Model& model, const std::stri
   return names;
 }
 
+namespace {
+
+struct LayerJob {
+  const LayerActivation* activation;
+  const LayerInfo* info;
+  std::string stem;
+};
+
+// Normalizes, composes and writes one layer; returns its manifest entry.
+Result<json> export_layer(const LayerJob& job, const Model& model, const std::string& image_path,
+                          const std::string& out_dir, const ExportOptions& options, Colormap colormap) {
+  const LayerActivation& activation = *job.activation;
+  auto maps = first_image_maps(activation.values);
+  const NormalizedMaps normalized =
+      normalize_maps(maps->data, maps->count, maps->height, maps->width, options.normalization);
+  GridOptions grid_options;
+  grid_options.colormap = colormap;
+  grid_options.sort_by_mean = options.sort_by_mean;
+  grid_options.top_k = options.top_k;
+  grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_path).filename().string(),
+                          activation.name + " (" + job.info->kind + ")  " + shape_text(activation.values.shape()) +
+                              "  |  " + to_string(options.normalization) + ", " + to_string(colormap)};
+  const Grid grid = compose_grid(normalized, grid_options);
+  const std::string png = job.stem + ".png";
+  if (auto written = write_file_atomically(out_dir + "/" + png, encode_png(grid.image)); !written) {
+    return Error{written.error()};
+  }
+  json entry = {{"name", activation.name},    {"kind", job.info->kind},        {"shape", activation.values.shape()},
+                {"png", png},                  {"shown_filters", grid.filters}, {"filters", filter_entries(normalized)}};
+  if (options.write_npy) {
+    const std::string npy = job.stem + ".npy";
+    if (auto written = write_npy(out_dir + "/" + npy, maps->data, maps->npy_shape); !written) {
+      return Error{written.error()};
+    }
+    entry["npy"] = npy;
+  }
+  return entry;
+}
+
+// The layers to export, with unique file stems, in capture order.
+std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActivation>& activations) {
+  std::vector<LayerJob> jobs;
+  std::set<std::string> used_stems;
+  for (const auto& activation : activations) {
+    if (!first_image_maps(activation.values)) continue;  // neither maps nor a vector: nothing to draw
+    const auto info = std::find_if(model.layers().begin(), model.layers().end(),
+                                   [&](const LayerInfo& l) { return l.name == activation.name; });
+    std::string stem = file_stem_for_layer(activation.name);
+    for (int n = 2; used_stems.count(stem); ++n) stem = file_stem_for_layer(activation.name) + "_" + std::to_string(n);
+    used_stems.insert(stem);
+    jobs.push_back({&activation, &*info, stem});
+  }
+  return jobs;
+}
+
+}  // namespace
+
 Result<ExportSummary> export_activations(const Model& model, const InputImage& image, const std::string& image_path,
                                          const std::string& out_dir, const ExportOptions& options) {
   std::error_code ec;
@@ -110,46 +170,33 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
 
   const Colormap colormap = options.colormap.value_or(
       options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
+  const std::vector<LayerJob> jobs = plan_jobs(model, captured.value().activations);
+  // Layers are independent: spread them over the engine's threads (PNG
+  // encoding dominates and is single-threaded per image).
+  std::vector<std::optional<Result<json>>> entries(jobs.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> cancelled{false};
+  std::mutex progress_mutex;
+  size_t done = 0;
+  auto work = [&] {
+    for (size_t i = next++; i < jobs.size() && !cancelled; i = next++) {
+      entries[i] = export_layer(jobs[i], model, image_path, out_dir, options, colormap);
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      ++done;
+      if (options.progress && !options.progress(done, jobs.size())) cancelled = true;
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < std::min<int>(thread_count(), static_cast<int>(jobs.size())); ++t) helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+  if (cancelled) return Error{"export cancelled"};
+
   json layers = json::array();
-  std::set<std::string> used_stems;
-  const auto& activations = captured.value().activations;
-  for (size_t i = 0; i < activations.size(); ++i) {
-    const auto& activation = activations[i];
-    auto maps = first_image_maps(activation.values);
-    if (!maps) continue;  // neither a map stack nor a vector: nothing to draw
-    std::string stem = file_stem_for_layer(activation.name);
-    for (int n = 2; used_stems.count(stem); ++n) stem = file_stem_for_layer(activation.name) + "_" + std::to_string(n);
-    used_stems.insert(stem);
-
-    const NormalizedMaps normalized =
-        normalize_maps(maps->data, maps->count, maps->height, maps->width, options.normalization);
-    const auto info = std::find_if(model.layers().begin(), model.layers().end(),
-                                   [&](const LayerInfo& l) { return l.name == activation.name; });
-    GridOptions grid_options;
-    grid_options.colormap = colormap;
-    grid_options.sort_by_mean = options.sort_by_mean;
-    grid_options.top_k = options.top_k;
-    grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_path).filename().string(),
-                            activation.name + " (" + info->kind + ")  " + shape_text(activation.values.shape()) +
-                                "  |  " + to_string(options.normalization) + ", " + to_string(colormap)};
-    const Grid grid = compose_grid(normalized, grid_options);
-    const std::string png = stem + ".png";
-    if (auto written = write_file_atomically(out_dir + "/" + png, encode_png(grid.image)); !written) {
-      return Error{written.error()};
-    }
-    json entry = {{"name", activation.name},     {"kind", info->kind},          {"shape", activation.values.shape()},
-                  {"png", png},                   {"shown_filters", grid.filters}, {"filters", filter_entries(normalized)}};
-    if (options.write_npy) {
-      const std::string npy = stem + ".npy";
-      if (auto written = write_npy(out_dir + "/" + npy, maps->data, maps->npy_shape); !written) {
-        return Error{written.error()};
-      }
-      entry["npy"] = npy;
-    }
-    layers.push_back(entry);
-    if (options.progress && !options.progress(i + 1, activations.size())) return Error{"export cancelled"};
+  for (auto& entry : entries) {
+    if (!entry->ok()) return Error{entry->error()};
+    layers.push_back(std::move(*entry).value());
   }
-
   json manifest = {{"tool", {{"name", "actscope"}, {"version", version()}}},
                    {"model", file_entry(model.path())},
                    {"image", file_entry(image_path)},

@@ -16,6 +16,7 @@
 #endif
 
 #include <ATen/Parallel.h>
+#include <opencv2/core.hpp>
 #include <caffe2/serialize/inline_container.h>
 #include <torch/script.h>
 
@@ -32,14 +33,20 @@ std::atomic<int> requested_threads{0};
 // each run allocates tens of megabytes at once. glibc's default is to hand
 // such blocks back to the kernel on free and fault them in again on the next
 // run (measured: capture/forward 1.2 instead of 1.05 on resnet18). Keep them.
-void keep_freed_memory_for_reuse() {
-#ifdef __GLIBC__
+//
+// OpenCV's own thread pool (TBB here) spins after each small parallel call
+// and fights LibTorch's OpenMP threads for the cores (measured: a capture
+// after an export took 1.3 s instead of 27 ms). The engine parallelizes
+// image work per layer itself, so OpenCV runs single-threaded.
+void configure_process_for_engine() {
   static std::once_flag once;
   std::call_once(once, [] {
+#ifdef __GLIBC__
     mallopt(M_MMAP_THRESHOLD, 256 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  });
 #endif
+    cv::setNumThreads(0);
+  });
 }
 
 bool has_zip_magic(const std::string& path) {
@@ -147,7 +154,7 @@ Model::~Model() = default;
 
 Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
   if (requested_threads == 0) set_thread_count(0);
-  keep_freed_memory_for_reuse();
+  configure_process_for_engine();
   torch::jit::ExtraFilesMap extra{{"actscope.json", ""}};
   auto module = load_archive(path, extra);
   if (!module) return Error{module.error()};

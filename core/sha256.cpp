@@ -1,9 +1,15 @@
 #include "core/sha256.h"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <vector>
 #include <cstdint>
 #include <fstream>
-#include <iterator>
 
 namespace actscope {
 namespace {
@@ -49,32 +55,84 @@ void compress(std::array<uint32_t, 8>& state, const uint8_t* block) {
   for (int i = 0; i < 8; ++i) state[i] += add[i];
 }
 
+// Streaming SHA-256: blocks are hashed as they arrive, so large model files
+// are never copied whole.
+class Sha256 {
+ public:
+  void update(const uint8_t* data, size_t size) {
+    length_ += size;
+    while (size > 0) {
+      const size_t take = std::min(size, size_t{64} - buffered_);
+      std::memcpy(buffer_.data() + buffered_, data, take);
+      buffered_ += take;
+      data += take;
+      size -= take;
+      if (buffered_ == 64) {
+        compress(state_, buffer_.data());
+        buffered_ = 0;
+      }
+    }
+  }
+
+  std::string hex_digest() {
+    const uint64_t bits = length_ * 8;
+    const uint8_t one = 0x80, zero = 0;
+    update(&one, 1);
+    while (buffered_ != 56) update(&zero, 1);
+    uint8_t length[8];
+    for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
+    update(length, 8);
+    static const char* kHex = "0123456789abcdef";
+    std::string hex;
+    for (uint32_t word : state_) {
+      for (int shift = 28; shift >= 0; shift -= 4) hex.push_back(kHex[(word >> shift) & 0xf]);
+    }
+    return hex;
+  }
+
+ private:
+  std::array<uint32_t, 8> state_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::array<uint8_t, 64> buffer_{};
+  size_t buffered_ = 0;
+  uint64_t length_ = 0;
+};
+
 }  // namespace
 
 std::string sha256_hex(const std::string& bytes) {
-  std::array<uint32_t, 8> state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string padded = bytes;
-  padded.push_back(static_cast<char>(0x80));
-  while (padded.size() % 64 != 56) padded.push_back('\0');
-  const uint64_t bits = static_cast<uint64_t>(bytes.size()) * 8;
-  for (int i = 7; i >= 0; --i) padded.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
-  for (size_t offset = 0; offset < padded.size(); offset += 64) {
-    compress(state, reinterpret_cast<const uint8_t*>(padded.data() + offset));
-  }
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (uint32_t word : state) {
-    for (int shift = 28; shift >= 0; shift -= 4) hex.push_back(kHex[(word >> shift) & 0xf]);
-  }
-  return hex;
+  Sha256 hash;
+  hash.update(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  return hash.hex_digest();
 }
 
 Result<std::string> sha256_of_file(const std::string& path) {
+  // Exporting again and again from one model hashes the same file: remember
+  // digests by path, size and modification time.
+  static std::mutex mutex;
+  static std::map<std::string, std::tuple<uintmax_t, std::filesystem::file_time_type, std::string>> known;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  const auto modified = std::filesystem::last_write_time(path, ec);
+  if (ec) return Error{path + ": cannot read the file (" + ec.message() + ")"};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = known.find(path);
+    if (it != known.end() && std::get<0>(it->second) == size && std::get<1>(it->second) == modified) {
+      return std::get<2>(it->second);
+    }
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) return Error{path + ": cannot read the file"};
-  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  return sha256_hex(bytes);
+  Sha256 hash;
+  std::vector<char> chunk(1 << 20);
+  while (file.read(chunk.data(), chunk.size()) || file.gcount() > 0) {
+    hash.update(reinterpret_cast<const uint8_t*>(chunk.data()), static_cast<size_t>(file.gcount()));
+  }
+  std::string digest = hash.hex_digest();
+  std::lock_guard<std::mutex> lock(mutex);
+  known[path] = {size, modified, digest};
+  return digest;
 }
 
 }  // namespace actscope

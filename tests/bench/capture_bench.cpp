@@ -1,7 +1,9 @@
 // Capture overhead: the time to capture every layer with the engine divided
 // by the time of the plain TorchScript module.forward on the same input, at
 // the same thread count, measured in one run (interleaved, median of N).
-// Also the peak resident memory of a fresh process that captures every layer.
+// Also the peak resident memory of a fresh process that captures every layer,
+// and the time to turn every captured layer into files (grids, PNGs) as a
+// ratio to the capture time.
 //
 //   bench_capture [--iterations N] [--threads T] [MODEL.pt:CxHxW ...]
 // The ratio is the median over N pairs (forward, then capture) of capture/forward.
@@ -9,6 +11,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +21,7 @@
 
 #include <torch/script.h>
 
+#include "core/layer_export.h"
 #include "core/model.h"
 #include "tests/support/reference.h"
 
@@ -134,6 +138,34 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
   }
 }
 
+// Files: the time export_activations spends beyond its own capture (normalize,
+// compose grids, encode and write PNGs for every layer), over the capture time.
+void compare_export(const BenchModel& spec, int iterations, int threads) {
+  actscope::set_thread_count(threads);
+  auto model = actscope::Model::load(spec.path);
+  if (!model) return;
+  actscope::CardOverrides size;
+  size.input_size = std::to_string(spec.input_shape[2]) + "x" + std::to_string(spec.input_shape[3]);
+  model.value()->set_card(actscope::apply_card_overrides(model.value()->card(), size, 3).value());
+  const auto& card = model.value()->card();
+  const std::vector<float> pixels(card.channels * card.height * card.width, 0.5f);
+  actscope::InputImage image{"bench", {}, pixels};
+  const auto out = std::filesystem::temp_directory_path() / "actscope-bench-export";
+  std::filesystem::create_directories(out);
+  std::vector<double> capture_ms, export_ms, ratios;
+  for (int i = 0; i < iterations; ++i) {
+    capture_ms.push_back(time_ms([&] { model.value()->capture({image}); }));
+    export_ms.push_back(time_ms([&] {
+      actscope::export_activations(*model.value(), image, spec.path, out.string(), actscope::ExportOptions{});
+    }));
+    ratios.push_back((export_ms.back() - capture_ms.back()) / capture_ms.back());
+  }
+  std::filesystem::remove_all(out);
+  std::printf("%-22s threads %d  capture %7.2f ms  export-all %8.2f ms  files/capture ratio %.1f\n",
+              spec.path.substr(spec.path.rfind('/') + 1).c_str(), threads, median(capture_ms), median(export_ms),
+              median(ratios));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -158,5 +190,6 @@ int main(int argc, char** argv) {
   for (int threads : thread_counts) {
     for (const auto& model : models) compare(model, std::max(iterations, 1), threads, argv[0]);
   }
+  for (int threads : thread_counts) compare_export(models.front(), std::max(std::min(iterations, 5), 1), threads);
   return 0;
 }

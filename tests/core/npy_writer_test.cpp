@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "core/atomic_file.h"
+#include "core/sha256.h"
 #include "tests/support/test_support.h"
 
 namespace actscope {
@@ -65,6 +66,20 @@ TEST(AtomicFileTest, ReplacesAnExistingFileWhole) {
   ASSERT_TRUE(write_file_atomically((dir / "out.txt").string(), "new").ok());
   EXPECT_EQ(test::read_file(dir / "out.txt"), "new");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+// Known answers (FIPS 180-2) and a file hashed in chunks equal to sha256sum.
+TEST(Sha256Test, KnownDigests) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  test::TempDir dir;
+  std::string big(3 << 20, 'x');
+  for (size_t i = 0; i < big.size(); i += 7) big[i] = static_cast<char>(i);
+  test::write_file(dir / "big.bin", big);
+  EXPECT_EQ(sha256_of_file((dir / "big.bin").string()).value(), sha256_hex(big));
+  EXPECT_FALSE(sha256_of_file((dir / "none.bin").string()).ok());
 }
 
 }  // namespace
