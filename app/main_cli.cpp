@@ -246,6 +246,10 @@ int run_activations(const ActivationsOptions& options) {
   auto summary = actscope::export_activations(*model.value(), image.value(), options.image, options.out, export_options);
   progress.finish();
   if (!summary) return fail(summary.error());
+  if (summary.value().non_finite > 0) {
+    std::cerr << "warning: " << summary.value().non_finite << " NaN/Inf values, drawn as 0 (see \"non_finite\" in "
+              << summary.value().manifest_path << ")\n";
+  }
   if (!options.quiet) {
     std::cerr << "wrote " << summary.value().layers_written << " layers and " << summary.value().manifest_path << "\n";
   }

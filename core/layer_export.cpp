@@ -193,8 +193,10 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
   if (cancelled) return Error{"export cancelled"};
 
   json layers = json::array();
+  int64_t non_finite = 0;
   for (auto& entry : entries) {
     if (!entry->ok()) return Error{entry->error()};
+    for (const auto& filter : entry->value()["filters"]) non_finite += filter.value("non_finite", int64_t{0});
     layers.push_back(std::move(*entry).value());
   }
   json manifest = {{"tool", {{"name", "actscope"}, {"version", version()}}},
@@ -209,7 +211,7 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
   if (auto written = write_file_atomically(manifest_path, manifest.dump(2) + "\n"); !written) {
     return Error{written.error()};
   }
-  return ExportSummary{manifest_path, layers.size()};
+  return ExportSummary{manifest_path, layers.size(), non_finite};
 }
 
 }  // namespace actscope

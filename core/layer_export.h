@@ -31,6 +31,7 @@ struct ExportOptions {
 struct ExportSummary {
   std::string manifest_path;
   size_t layers_written = 0;
+  int64_t non_finite = 0;  // NaN/Inf values found (drawn as 0, counted per filter in the manifest)
 };
 
 // Captures `image` (loaded from `image_path`) once and writes the files

@@ -148,8 +148,9 @@ void compare_export(const BenchModel& spec, int iterations, int threads) {
   size.input_size = std::to_string(spec.input_shape[2]) + "x" + std::to_string(spec.input_shape[3]);
   model.value()->set_card(actscope::apply_card_overrides(model.value()->card(), size, 3).value());
   const auto& card = model.value()->card();
-  const std::vector<float> pixels(card.channels * card.height * card.width, 0.5f);
-  actscope::InputImage image{"bench", {}, pixels};
+  actscope::InputImage image;
+  image.name = "bench";
+  image.tensor.assign(card.channels * card.height * card.width, 0.5f);
   const auto out = std::filesystem::temp_directory_path() / "actscope-bench-export";
   std::filesystem::create_directories(out);
   std::vector<double> capture_ms, export_ms, ratios;

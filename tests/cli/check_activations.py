@@ -10,7 +10,8 @@
    manifest.json parses and names files that exist.
 3. A dead and a constant filter export as black tiles with raw max 0 / 0.7.
 4. `weights` writes one tile per filter, in color for 3-input-channel convs.
-5. A missing output folder fails with a message and writes nothing.
+5. A missing or read-only output folder fails with a message and leaves no file;
+   an unknown layer is named with the closest ones.
 """
 
 import json
@@ -31,8 +32,16 @@ import make_fixtures  # noqa: E402  (the fixture models' own classes)
 MEAN, STD = 0.5, 0.25
 
 
-def run(*args, expect=0):
-    result = subprocess.run([CLI, *args], capture_output=True, text=True)
+def as_unprivileged():
+    """Root writes anywhere; drop to nobody so permissions apply."""
+    if os.geteuid() == 0:
+        os.setgid(65534)
+        os.setuid(65534)
+
+
+def run(*args, expect=0, unprivileged=False):
+    result = subprocess.run([CLI, *args], capture_output=True, text=True,
+                            preexec_fn=as_unprivileged if unprivileged else None)
     assert result.returncode == expect, (args, result.returncode, result.stderr)
     return result
 
@@ -133,6 +142,21 @@ def main():
         result = run("weights", "--model", bundled, "--layer", "conv1", "--out", os.path.join(missing, "w.png"),
                      expect=1)
         assert "no such folder" in result.stderr
+
+        # A read-only folder: a clear message, no file and no temporary left.
+        read_only = os.path.join(work, "read-only")
+        os.mkdir(read_only)
+        os.chmod(read_only, 0o555)
+        os.chmod(work, 0o755)
+        result = run("activations", "--model", bundled, "--image", image_path, "--out", read_only, expect=1,
+                     unprivileged=True)
+        assert "cannot write" in result.stderr and read_only in result.stderr, result.stderr
+        assert os.listdir(read_only) == [], os.listdir(read_only)
+
+        # An unknown layer names the closest ones.
+        result = run("activations", "--model", bundled, "--image", image_path, "--out", work, "--layer", "bn9",
+                     expect=1)
+        assert "unknown layer 'bn9'" in result.stderr and "bn1" in result.stderr, result.stderr
     print("activations and weights exports agree with PyTorch")
 
 
