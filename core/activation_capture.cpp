@@ -38,24 +38,38 @@ std::string module_path_of(const std::string& layer_name) { return layer_name.su
 
 }  // namespace
 
+namespace {
+
+std::string join_notices(const std::string& a, const std::string& b) {
+  return a.empty() ? b : b.empty() ? a : a + "; " + b;
+}
+
+}  // namespace
+
 void Model::Impl::analyse() {
   layers.clear();
+  analysis_notice.clear();
+  probe_notice.clear();
   try {
     capture_graph = std::make_unique<CaptureGraph>(module);
-  } catch (const c10::Error& e) {
+    for (const auto& point : capture_graph->points()) layers.push_back(to_layer_info(point));
+    if (!capture_graph->has_module_calls()) {
+      analysis_notice =
+          "this model has no module calls left (frozen with torch.jit.freeze, or flattened): module names "
+          "are gone, only op-level captures are offered";
+    }
+  } catch (const std::exception& e) {
     capture_graph.reset();
-    layers_notice = "the layers of forward() could not be analysed (" + first_line(e.what()) + ")";
-    return;
+    layers.clear();
+    analysis_notice = "the layers of forward() could not be analysed (" + first_line(e.what()) + ")";
   }
-  for (const auto& point : capture_graph->points()) layers.push_back(to_layer_info(point));
-  if (!capture_graph->has_module_calls()) {
-    layers_notice =
-        "this model has no module calls left (frozen with torch.jit.freeze, or flattened): module names "
-        "are gone, only op-level captures are offered";
-  }
+  layers_notice = analysis_notice;
 }
 
 void Model::Impl::probe_shapes() {
+  for (auto& layer : layers) layer.shape.clear();
+  probe_notice.clear();
+  layers_notice = analysis_notice;
   if (!capture_graph || card.channels == 0) return;
   try {
     c10::InferenceMode inference;
@@ -66,9 +80,11 @@ void Model::Impl::probe_shapes() {
       const auto sizes = output.captures[points[i].output_index].sizes();
       layers[i].shape.assign(sizes.begin(), sizes.end());
     }
-  } catch (const c10::Error& e) {
-    layers_notice = "the model failed on a " + std::to_string(card.height) + "x" + std::to_string(card.width) +
-                    " input, check the card's input size (" + first_line(e.what()) + ")";
+  } catch (const std::exception& e) {
+    for (auto& layer : layers) layer.shape.clear();
+    probe_notice = "the model failed on a " + std::to_string(card.height) + "x" + std::to_string(card.width) +
+                   " input, check the card's input size (" + first_line(e.what()) + ")";
+    layers_notice = join_notices(analysis_notice, probe_notice);
   }
 }
 
@@ -87,7 +103,7 @@ Result<CaptureResult> Model::capture(const std::vector<InputImage>& images, cons
 }
 
 Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptions& options) const {
-  if (!impl_->capture_graph) return Error{impl_->path + ": " + impl_->layers_notice};
+  if (!impl_->capture_graph) return Error{impl_->path + ": " + impl_->analysis_notice};
   if (input.dim() != 4) return Error{"the input batch must be [N, C, H, W]"};
   // Which points to return: the requested names, else every capturable one.
   std::vector<size_t> wanted;
@@ -118,7 +134,7 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
       result.activations.push_back(std::move(activation));
     }
     return result;
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {
     return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
   }
 }
@@ -130,7 +146,7 @@ Result<FloatArray> Model::conv_weights(const std::string& layer) const {
   try {
     torch::Tensor weight = submodule(impl_->module, module_path_of(layer)).attr("weight").toTensor();
     return to_float_array(weight);
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {
     return Error{"layer '" + layer + "': cannot read its weights (" + first_line(e.what()) + ")"};
   }
 }

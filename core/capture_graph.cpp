@@ -46,10 +46,11 @@ std::string op_name(const Node* node) {
   return name;
 }
 
-// Scripted calls of a module's forward are named "forward"; traced code has
-// one method per call site: "forward", "forward1", "forward2"...
+// Scripted calls of a module's forward are named "forward" ("forward__0"...
+// for overloads, as in torchvision's DenseNet); traced code has one method
+// per call site: "forward", "forward1", "forward2"...
 bool is_forward_method(const std::string& name) {
-  static const std::regex forward("forward[0-9]*");
+  static const std::regex forward("forward([0-9]+|__[0-9]+)?");
   return std::regex_match(name, forward);
 }
 
@@ -88,6 +89,7 @@ class Rewriter {
     CapturePoint point;
     Value* value;
     long order;
+    Node* call_end = nullptr;  // for module calls: a marker where the call returns
   };
   std::vector<Recorded>& recorded() { return recorded_; }
   bool has_module_calls() const { return has_module_calls_; }
@@ -102,9 +104,16 @@ class Rewriter {
     close_calls_ending_at(block->return_node(), open);
   }
 
+  // Closes the calls whose inlined body ends before `node`, leaving a marker
+  // (an unused constant, removed later) where each call returns.
   void close_calls_ending_at(Node* node, std::vector<OpenCall>& open) {
     while (!open.empty() && open.back().after == node) {
-      recorded_[open.back().point].order = next_order_++;
+      Recorded& call = recorded_[open.back().point];
+      call.order = next_order_++;
+      call.call_end = graph_->create(prim::Constant);
+      call.call_end->i_(attr::value, 0);
+      call.call_end->output()->setType(c10::IntType::get());
+      call.call_end->insertBefore(node);
       open.pop_back();
     }
   }
@@ -312,6 +321,10 @@ std::string not_capturable_reason(const Value* value, const Graph& graph) {
   if (value->node()->owningBlock() != graph.block()) {
     return "computed inside an if/loop body of forward(), so it exists only on some runs";
   }
+  if (value->type()->kind() == c10::TypeKind::NoneType) {
+    return "the traced graph keeps no output for this call (tracing drops outputs that are unused or are the "
+           "call's own input); save the model with torch.jit.script to capture it";
+  }
   if (!value->type()->isSubtypeOf(*c10::TensorType::get())) {
     return "its output is a " + value->type()->str() + ", not a tensor";
   }
@@ -339,33 +352,68 @@ std::optional<c10::Symbol> functional_twin(const Node* node) {
   return c10::Symbol::aten(name.substr(0, name.size() - 1));
 }
 
-// Whether `writer`, the only later writer of `value`, can become its
-// functional twin without changing what any other node reads: it mutates
-// `value` itself, nothing reads `value` after it, and no alias of `value`
-// (a view, or the value it is a view of) exists to observe the mutation.
-bool can_make_functional(const torch::jit::AliasDb& alias_db, Value* value, Node* writer) {
-  if (!functional_twin(writer) || writer->input(0) != value || writer->outputs().size() != 1) return false;
-  for (Value* input : value->node()->inputs()) {
-    if (alias_db.mayAlias(input, value)) return false;
+// Whether `value` was defined before `node` runs (graph and block inputs count).
+bool defined_before(const Value* value, const Node* node) {
+  return value->node()->kind() == prim::Param || value->node()->isBefore(node);
+}
+
+// Whether `node` (or anything in its blocks) reads a value defined before
+// `writer` that may hold an alias of `value`.
+bool reads_old_alias(const torch::jit::AliasDb& alias_db, Node* node, Value* value, const Node* writer) {
+  for (Value* input : node->inputs()) {
+    if (defined_before(input, writer) && alias_db.mayContainAlias(input, value)) return true;
   }
-  for (const auto& use : value->uses()) {
-    if (use.user == writer) continue;
-    if (use.user->isAfter(writer)) return false;
-    for (Value* output : use.user->outputs()) {
-      if (alias_db.mayAlias(output, value)) return false;
+  for (Block* block : node->blocks()) {
+    for (Node* inner : block->nodes()) {
+      if (reads_old_alias(alias_db, inner, value, writer)) return true;
     }
+    if (reads_old_alias(alias_db, block->return_node(), value, writer)) return true;
   }
-  return true;
+  return false;
+}
+
+// Whether `writer`, the first later writer of `value`, can become its
+// functional twin without changing what anything reads: it mutates `value`
+// itself, and nothing after it reads `value` or an alias of it that existed
+// before it (a view, the base of a view, an `if` result, the graph's return);
+// what it produces and everything derived from that becomes fresh instead.
+bool can_make_functional(const torch::jit::AliasDb& alias_db, Value* value, Node* writer, const Graph& graph) {
+  if (!functional_twin(writer) || writer->input(0) != value || writer->outputs().size() != 1) return false;
+  for (Node* node = writer->next();; node = node->next()) {
+    if (reads_old_alias(alias_db, node, value, writer)) return false;
+    if (node == graph.return_node()) return true;
+  }
 }
 
 // Replaces in-place `writer` by its functional twin; `captured` follows.
+// In place keeps self's dtype while the twin promotes (a float tensor times a
+// double buffer), so results of binary ops are cast back to self's dtype (a
+// no-op when they agree).
 void make_functional(Graph& graph, Node* writer, std::vector<Value*>& captured) {
   Node* functional = graph.create(*functional_twin(writer), writer->inputs(), 1);
   functional->insertBefore(writer);
   functional->output()->setType(writer->output()->type());
-  writer->output()->replaceAllUsesWith(functional->output());
-  std::replace(captured.begin(), captured.end(), writer->output(), functional->output());
+  Value* result = functional->output();
+  const bool binary = writer->inputs().size() > 1 && writer->input(1)->type()->isSubtypeOf(*c10::TensorType::get());
+  if (binary) {
+    torch::jit::WithInsertPoint insert(writer);
+    Value* dtype = graph.insert(prim::dtype, {writer->input(0)});
+    result = graph.insert(aten::to, {result, dtype, false, false});
+  }
+  writer->output()->replaceAllUsesWith(result);
+  std::replace(captured.begin(), captured.end(), writer->output(), result);
   writer->destroy();
+}
+
+// Whether `value` may share memory with something defined before it (it is a
+// view or an in-place result, or a graph input): redirecting its later uses
+// to a copy would then cut them off from that other value.
+bool may_alias_earlier(const torch::jit::AliasDb& alias_db, Value* value) {
+  if (value->node()->kind() == prim::Param) return true;
+  for (Value* input : value->node()->inputs()) {
+    if (alias_db.mayContainAlias(input, value)) return true;
+  }
+  return false;
 }
 
 // In-place ops downstream (ReLU(inplace=True) after BatchNorm, `out += x`)
@@ -374,32 +422,42 @@ void make_functional(Graph& graph, Node* writer, std::vector<Value*>& captured) 
 // functional twin (no extra work). Otherwise a clone, right after the
 // producer, takes over every later use: downstream code mutates the copy, the
 // captured value keeps the true numbers, and gradients still flow through it.
+// For a value that may alias earlier ones the model is left alone and the
+// capture is a copy taken right after the producer.
 void protect_from_inplace_writes(const std::shared_ptr<Graph>& graph, std::vector<Value*>& captured) {
+  auto alias_db = std::make_unique<torch::jit::AliasDb>(graph);
   for (size_t i = 0; i < captured.size(); ++i) {
-    auto alias_db = std::make_unique<torch::jit::AliasDb>(graph);  // fresh: rewrites change the graph
     std::vector<Node*> writers = later_writers(*alias_db, captured[i], *graph);
     if (writers.empty()) continue;
-    if (can_make_functional(*alias_db, captured[i], writers[0])) {
+    if (can_make_functional(*alias_db, captured[i], writers[0], *graph)) {
       make_functional(*graph, writers[0], captured);
-      alias_db = std::make_unique<torch::jit::AliasDb>(graph);
+      alias_db = std::make_unique<torch::jit::AliasDb>(graph);  // the graph changed
       writers = later_writers(*alias_db, captured[i], *graph);
       if (writers.empty()) continue;
     }
     Value* value = captured[i];
-    torch::jit::WithInsertPoint insert_after(value->node()->next());
+    Node* producer = value->node();
+    torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
+                                                                      : producer->next());
     Value* clone = graph->insert(aten::clone, {value});
-    value->replaceAllUsesAfterNodeWith(clone->node(), clone);
+    if (may_alias_earlier(*alias_db, value)) {
+      std::replace(captured.begin(), captured.end(), value, clone);
+    } else {
+      value->replaceAllUsesAfterNodeWith(clone->node(), clone);
+    }
+    alias_db = std::make_unique<torch::jit::AliasDb>(graph);
   }
 }
 
-// [min, max] of a tensor, [0, 0] when it is empty (aminmax would throw).
+// [min, max] of a tensor as float32 (half and integer tensors too); [0, 0]
+// when it is empty or complex (aminmax would throw).
 Graph& value_range_graph() {
   static const std::shared_ptr<torch::jit::CompilationUnit> unit = torch::jit::compile(R"(
 def value_range(x: Tensor) -> Tensor:
-    if x.numel() == 0:
+    if x.numel() == 0 or x.is_complex():
         return torch.zeros([2])
-    low, high = torch.aminmax(x.detach())
-    return torch.stack([low, high]).float()
+    low, high = torch.aminmax(x.detach().float())
+    return torch.stack([low, high])
 )");
   return *torch::jit::toGraphFunction(unit->get_function("value_range")).graph();
 }
@@ -419,6 +477,36 @@ std::vector<Value*> insert_value_ranges(Graph& graph, const std::vector<Value*>&
   return ranges;
 }
 
+// A module output is what the module returned, as a forward hook sees it.
+// When the module itself mutates the value before returning (`x.relu_();
+// return x`, or an Identity after an in-place op), the capture is a copy
+// taken where the call returns. Removes the call-end markers.
+void capture_at_call_end(const std::shared_ptr<Graph>& graph_ptr, std::vector<Rewriter::Recorded>& recorded) {
+  Graph& graph = *graph_ptr;
+  const torch::jit::AliasDb alias_db(graph_ptr);
+  std::vector<std::pair<Rewriter::Recorded*, Node*>> copies;
+  for (auto& entry : recorded) {
+    if (!entry.call_end || !entry.value || entry.call_end->owningBlock() != graph.block() ||
+        !not_capturable_reason(entry.value, graph).empty()) {
+      continue;
+    }
+    for (Node* writer : later_writers(alias_db, entry.value, graph)) {
+      if (writer->isBefore(entry.call_end)) {
+        copies.emplace_back(&entry, entry.call_end);
+        break;
+      }
+    }
+  }
+  for (auto& [entry, call_end] : copies) {
+    torch::jit::WithInsertPoint insert(call_end);
+    entry->value = graph.insert(aten::clone, {entry->value});
+  }
+  for (auto& entry : recorded) {
+    if (entry.call_end) entry.call_end->destroy();
+    entry.call_end = nullptr;
+  }
+}
+
 }  // namespace
 
 CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
@@ -429,6 +517,7 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
   has_module_calls_ = rewriter.has_module_calls();
 
   auto& recorded = rewriter.recorded();
+  capture_at_call_end(graph_, recorded);
   std::stable_sort(recorded.begin(), recorded.end(),
                    [](const auto& a, const auto& b) { return a.order < b.order; });
   std::vector<Value*> captured;
@@ -445,6 +534,7 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
   capture_count_ = static_cast<int>(captured.size());
   protect_from_inplace_writes(graph_, captured);
 
+  input_written_ = torch::jit::AliasDb(graph_).hasWriters(graph_->inputs().at(1));
   const std::vector<Value*> ranges = insert_value_ranges(*graph_, captured);
 
   // GraphFunction wants a single output: (model output, captures..., ranges...).
@@ -461,7 +551,7 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
 CaptureGraph::~CaptureGraph() = default;
 
 CaptureGraph::Output CaptureGraph::run(const torch::jit::Module& module, const torch::Tensor& input) const {
-  torch::jit::Stack stack{module._ivalue(), input};
+  torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};
   {
     // Deterministic plans: the profiling executor would rewrite them after warm-up.
     torch::jit::GraphOptimizerEnabledGuard no_optimizer(false);

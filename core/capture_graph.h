@@ -61,6 +61,7 @@ class CaptureGraph {
   std::unique_ptr<torch::jit::GraphFunction> function_;
   std::vector<CapturePoint> points_;
   bool has_module_calls_ = false;
+  bool input_written_ = false;  // forward modifies its input in place: run on a copy
   int capture_count_ = 0;
 };
 

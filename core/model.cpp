@@ -70,7 +70,7 @@ Result<torch::jit::Module> load_archive(const std::string& path, torch::jit::Ext
       return Error{path + ": holds no TorchScript program: it is a torch.save file (weights or a pickled "
                           "model); export the model with torch.jit.script or torch.jit.trace and torch.jit.save"};
     }
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {
     return Error{path + ": damaged or truncated TorchScript archive (" + first_line(e.what()) + ")"};
   }
   try {
@@ -219,7 +219,7 @@ Result<std::vector<std::vector<float>>> Model::logits(const std::vector<InputIma
         result.emplace_back(row, row + logits.size(1));
       }
     }
-  } catch (const c10::Error& e) {
+  } catch (const std::exception& e) {
     return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
   }
   return result;

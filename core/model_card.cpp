@@ -171,8 +171,8 @@ Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverride
   }
   if (card.height == 0) return Error{"the input size is unknown: give --input-size HxW, e.g. 224x224"};
   const auto channels = static_cast<size_t>(card.channels);
-  if (!overrides.mean.empty()) card.mean = per_channel(overrides.mean, channels);
-  if (!overrides.std.empty()) card.std = per_channel(overrides.std, channels);
+  card.mean = per_channel(overrides.mean.empty() ? card.mean : overrides.mean, channels);
+  card.std = per_channel(overrides.std.empty() ? card.std : overrides.std, channels);
   if (blank && card.mean.empty()) card.mean.assign(channels, 0.0f);
   if (blank && card.std.empty()) card.std.assign(channels, 1.0f);
   // Validate the result exactly as a card file would be.

@@ -1,4 +1,8 @@
 // The state behind Model's pimpl. Internal to core (includes torch headers).
+//
+// Nothing thrown by LibTorch may leave core: the TorchScript interpreter
+// throws c10::Error, std::runtime_error and torch::jit::JITException (for
+// `assert`/`raise` in a model), so core's edges catch std::exception.
 #pragma once
 
 #include <memory>
@@ -21,7 +25,9 @@ struct Model::Impl {
   // Null when forward() could not be analysed; layers_notice says why.
   std::unique_ptr<CaptureGraph> capture_graph;
   std::vector<LayerInfo> layers;
-  std::string layers_notice;
+  std::string analysis_notice;  // from analyse(): why layers are missing or limited
+  std::string probe_notice;     // from the last probe_shapes(): why shapes are unknown
+  std::string layers_notice;    // both, for Model::layers_notice()
 
   // Builds the capture graph and the layer list (without shapes).
   void analyse();

@@ -2,6 +2,7 @@
 // .cpp files only: it includes torch headers, which front ends must not see.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -24,7 +25,21 @@ inline torch::Tensor view_as_tensor(const FloatArray& array) {
   return torch::from_blob(const_cast<float*>(array.data()), array.shape(), torch::kFloat32);
 }
 
-// The first line of a c10::Error: the rest is a C++ backtrace users cannot act on.
-inline std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
+// The part of a LibTorch error a user can act on: the first line of a
+// c10::Error (the rest is a C++ backtrace), or for the interpreter's "The
+// following operation failed" report, its final "...Error: <what>" line.
+inline std::string first_line(const std::string& message) {
+  const std::string first = message.substr(0, message.find('\n'));
+  if (first.rfind("The following operation failed", 0) != 0) return first;
+  std::string last_error;
+  size_t start = 0;
+  while (start < message.size()) {
+    const size_t end = std::min(message.find('\n', start), message.size());
+    const std::string line = message.substr(start, end - start);
+    if (const size_t at = line.find("Error: "); at != std::string::npos) last_error = line.substr(at + 7);
+    start = end + 1;
+  }
+  return last_error.empty() ? first : last_error;
+}
 
 }  // namespace actscope

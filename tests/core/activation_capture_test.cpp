@@ -53,7 +53,10 @@ const std::vector<FixtureCase> kHookedCases = {
     {"functional", "traced"},     {"inplace_relu", "scripted"}, {"inplace_relu", "traced"},
     {"tuple_output", "scripted"}, {"tuple_output", "traced"}, {"dict_output", "scripted"},
     {"dict_output", "traced"},    {"branching", "scripted"},    {"dead_filters", "scripted"},
-    {"dead_filters", "traced"}};
+    {"dead_filters", "traced"},   {"module_mutates_input", "scripted"}, {"module_mutates_input", "traced"},
+    {"view_then_inplace", "scripted"}, {"view_then_inplace", "traced"}, {"alias_through_if", "scripted"},
+    {"alias_through_if", "traced"}, {"inplace_mul_by_double", "scripted"}, {"inplace_mul_by_double", "traced"},
+    {"input_inplace", "scripted"},  {"input_inplace", "traced"}};
 
 class HookedModuleTest : public ::testing::TestWithParam<FixtureCase> {
  protected:
@@ -80,9 +83,13 @@ TEST_P(HookedModuleTest, EveryHookedModuleOutputEqualsPyTorch) {
     const LayerInfo* layer = find_layer(*model_, name);
     ASSERT_NE(layer, nullptr) << "no layer named " << name;
     if (!layer->capturable) {
-      // Only values computed inside an `if` may be missing, and they say so.
-      EXPECT_EQ(GetParam().model, "branching") << name << ": " << layer->not_capturable_reason;
-      EXPECT_NE(layer->not_capturable_reason.find("if/loop"), std::string::npos);
+      // Only values computed inside an `if` may be missing, and calls whose
+      // output tracing dropped (an unused in-place ReLU); both say so.
+      const std::string& reason = layer->not_capturable_reason;
+      const bool in_if = GetParam().model == "branching" && reason.find("if/loop") != std::string::npos;
+      const bool dropped_by_trace =
+          GetParam().variant == "traced" && reason.find("traced graph keeps no output") != std::string::npos;
+      EXPECT_TRUE(in_if || dropped_by_trace) << name << ": " << reason;
       continue;
     }
     ASSERT_TRUE(captured.count(name)) << name;
@@ -167,6 +174,48 @@ TEST_P(FunctionalOpTest, FunctionalOpsEqualEagerPyTorch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, FunctionalOpTest, ::testing::Values("scripted", "traced"));
+
+// The engine shares the caller's input memory; a model that modifies its
+// input in place must not change it (or the next capture's result).
+TEST(ActivationCaptureTest, InplaceInputLeavesTheCallersArrayAlone) {
+  const auto reference = test::load_reference("input_inplace");
+  auto model = load_fixture("input_inplace", "scripted");
+  ASSERT_NE(model, nullptr);
+  const FloatArray input = test::to_array(reference.input);
+  const torch::Tensor before = test::to_tensor(input);
+  auto first = model->capture(input);
+  auto second = model->capture(input);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_TRUE(torch::equal(test::to_tensor(input), before));
+  EXPECT_TRUE(torch::equal(test::to_tensor(first.value().logits), test::to_tensor(second.value().logits)));
+}
+
+// The interpreter throws std::runtime_error, not c10::Error; it once
+// escaped core and aborted the CLI on a wrong input size.
+TEST(ActivationCaptureTest, InterpreterErrorsBecomeMessagesNotCrashes) {
+  auto model = load_fixture("resnet18", "scripted");
+  ASSERT_NE(model, nullptr);
+  CardOverrides wrong;
+  wrong.channels = 1;
+  wrong.input_size = "8x8";
+  auto card = apply_card_overrides(model->card(), wrong, 3);
+  ASSERT_TRUE(card.ok()) << card.error();
+  model->set_card(card.value());
+  EXPECT_NE(model->layers_notice().find("expected input[1, 1, 8, 8] to have 3 channels"), std::string::npos)
+      << model->layers_notice();
+  EXPECT_TRUE(model->layers().front().shape.empty());
+  auto result = model->capture(FloatArray({1, 1, 8, 8}, std::vector<float>(64, 0.0f)));
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().find("to have 3 channels"), std::string::npos) << result.error();
+  // A corrected card clears the notice and brings the shapes back.
+  wrong.channels = 3;
+  wrong.input_size = "64x64";
+  card = apply_card_overrides(model->card(), wrong, 3);  // one mean/std value now stands for 3 channels
+  ASSERT_TRUE(card.ok()) << card.error();
+  model->set_card(card.value());
+  EXPECT_TRUE(model->layers_notice().empty()) << model->layers_notice();
+  EXPECT_EQ(model->layers().front().shape, (std::vector<int64_t>{1, 64, 32, 32}));
+}
 
 TEST(ActivationCaptureTest, FrozenModelSaysModuleNamesAreGoneAndOffersOps) {
   const auto reference = test::load_reference("frozen");
