@@ -464,17 +464,43 @@ def value_range(x: Tensor) -> Tensor:
 
 // Computes each captured value's [min, max] right after it is produced,
 // while its memory is still in cache (measured: a separate pass over all
-// layers after the run costs about twice as much).
-std::vector<Value*> insert_value_ranges(Graph& graph, const std::vector<Value*>& captured) {
+// layers after the run costs about twice as much). `fast` uses aten::aminmax
+// directly, two float outputs per capture; it throws for empty, complex or
+// half tensors. Otherwise a small TorchScript helper handles every case and
+// returns one [min, max] tensor per capture (about 3% slower on resnet18).
+std::vector<Value*> insert_value_ranges(Graph& graph, const std::vector<Value*>& captured, bool fast) {
   auto range_graph = value_range_graph().copy();
   std::vector<Value*> ranges;
   for (Value* value : captured) {
     Node* producer = value->node();
     Node* insert_before = producer->kind() == prim::Param ? graph.block()->nodes().front() : producer->next();
     torch::jit::WithInsertPoint insert(insert_before);
-    ranges.push_back(torch::jit::insertGraph(graph, *range_graph, {value}).at(0));
+    if (fast) {
+      Node* range = graph.insertNode(graph.create(
+          aten::aminmax, {value, graph.insertConstant(c10::IValue()), graph.insertConstant(false)}, 2));
+      for (Value* bound : range->outputs()) {
+        bound->setType(c10::TensorType::get());
+        ranges.push_back(bound);
+      }
+    } else {
+      ranges.push_back(torch::jit::insertGraph(graph, *range_graph, {value}).at(0));
+    }
   }
   return ranges;
+}
+
+// Turns `graph`, whose outputs are (model output, captures...), into the
+// function that also computes the ranges and returns one tuple.
+std::unique_ptr<GraphFunction> finish_capture_function(const std::shared_ptr<Graph>& graph, bool fast) {
+  std::vector<Value*> outputs(graph->outputs().begin(), graph->outputs().end());
+  while (!graph->outputs().empty()) graph->eraseOutput(0);
+  const std::vector<Value*> captured(outputs.begin() + 1, outputs.end());
+  const std::vector<Value*> ranges = insert_value_ranges(*graph, captured, fast);
+  outputs.insert(outputs.end(), ranges.begin(), ranges.end());
+  // GraphFunction wants a single output: (model output, captures..., ranges...).
+  graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
+  return std::make_unique<GraphFunction>("actscope_capture", graph, nullptr,
+                                         torch::jit::ExecutorExecutionMode::SIMPLE);
 }
 
 // A module output is what the module returned, as a forward hook sees it.
@@ -535,36 +561,48 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
   protect_from_inplace_writes(graph_, captured);
 
   input_written_ = torch::jit::AliasDb(graph_).hasWriters(graph_->inputs().at(1));
-  const std::vector<Value*> ranges = insert_value_ranges(*graph_, captured);
 
-  // GraphFunction wants a single output: (model output, captures..., ranges...).
-  std::vector<Value*> outputs{graph_->outputs().at(0)};
-  outputs.insert(outputs.end(), captured.begin(), captured.end());
-  outputs.insert(outputs.end(), ranges.begin(), ranges.end());
-  Node* tuple = graph_->insertNode(graph_->createTuple(outputs));
-  graph_->eraseOutput(0);
-  graph_->registerOutput(tuple->output());
-  function_ = std::make_unique<GraphFunction>("actscope_capture", graph_, nullptr,
-                                              torch::jit::ExecutorExecutionMode::SIMPLE);
+  // As graph outputs the captures survive copying the graph.
+  for (Value* value : captured) graph_->registerOutput(value);
+  auto general_graph = graph_->copy();
+  fast_function_ = finish_capture_function(graph_, /*fast=*/true);
+  general_function_ = finish_capture_function(general_graph, /*fast=*/false);
 }
 
 CaptureGraph::~CaptureGraph() = default;
 
 CaptureGraph::Output CaptureGraph::run(const torch::jit::Module& module, const torch::Tensor& input) const {
+  // The fast ranges throw for empty, complex or half captures: then the
+  // general function runs instead (an error in the model itself throws again).
+  try {
+    return run_function(*fast_function_, /*fast=*/true, module, input);
+  } catch (const std::exception&) {
+    return run_function(*general_function_, /*fast=*/false, module, input);
+  }
+}
+
+CaptureGraph::Output CaptureGraph::run_function(GraphFunction& function, bool fast, const torch::jit::Module& module,
+                                                const torch::Tensor& input) const {
   torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};
   {
     // Deterministic plans: the profiling executor would rewrite them after warm-up.
     torch::jit::GraphOptimizerEnabledGuard no_optimizer(false);
-    function_->run(stack);
+    function.run(stack);
   }
   const auto& elements = stack.back().toTupleRef().elements();
   Output output;
   output.model_output = elements.at(0);
   output.captures.reserve(capture_count_);
   for (int i = 1; i <= capture_count_; ++i) output.captures.push_back(elements[i].toTensor());
-  for (int i = 1 + capture_count_; i < 1 + 2 * capture_count_; ++i) {
-    const float* range = elements[i].toTensor().data_ptr<float>();
-    output.ranges.emplace_back(range[0], range[1]);
+  const size_t first_range = 1 + capture_count_;
+  for (int i = 0; i < capture_count_; ++i) {
+    if (fast) {
+      output.ranges.emplace_back(elements[first_range + 2 * i].toTensor().data_ptr<float>()[0],
+                                 elements[first_range + 2 * i + 1].toTensor().data_ptr<float>()[0]);
+    } else {
+      const float* range = elements[first_range + i].toTensor().data_ptr<float>();
+      output.ranges.emplace_back(range[0], range[1]);
+    }
   }
   return output;
 }

@@ -57,8 +57,14 @@ class CaptureGraph {
   Output run(const torch::jit::Module& module, const torch::Tensor& input) const;
 
  private:
+  Output run_function(torch::jit::GraphFunction& function, bool fast, const torch::jit::Module& module,
+                      const torch::Tensor& input) const;
+
   std::shared_ptr<torch::jit::Graph> graph_;
-  std::unique_ptr<torch::jit::GraphFunction> function_;
+  // The same rewrite twice: with plain aminmax ranges (float captures), and
+  // with a helper that handles empty, complex and half captures.
+  std::unique_ptr<torch::jit::GraphFunction> fast_function_;
+  std::unique_ptr<torch::jit::GraphFunction> general_function_;
   std::vector<CapturePoint> points_;
   bool has_module_calls_ = false;
   bool input_written_ = false;  // forward modifies its input in place: run on a copy
