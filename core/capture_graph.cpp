@@ -1,6 +1,7 @@
 #include "core/capture_graph.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <regex>
@@ -11,6 +12,7 @@
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/jit.h>
 #include <torch/csrc/jit/ir/alias_analysis.h>
+#include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 
@@ -220,13 +222,12 @@ class Rewriter {
 
   // A condition whose value is known before running: a constant bool; a bool
   // attribute of a module (torchvision's `if self.use_res_connect:`, and
-  // `self.training`, false after eval()); `x is None` on a value typed None
+  // `self.training`, false after eval()); a comparison of known numbers
+  // (ShuffleNet's `if self.stride == 1:`); `x is None` on a value typed None
   // (a functional argument left at its None default); `not` of those.
   std::optional<bool> known_condition(const Value* condition) const {
     const Node* node = condition->node();
-    const bool is_bool = condition->type()->kind() == c10::TypeKind::BoolType;
-    if (node->kind() == prim::Constant && is_bool) return node->i(attr::value) != 0;
-    if (node->kind() == prim::GetAttr && is_bool) return module_bool_attribute(node);
+    if (auto value = known_scalar(condition); value && value->isBool()) return value->toBool();
     auto none = [](const Value* v) { return v->type()->kind() == c10::TypeKind::NoneType; };
     if ((node->kind() == aten::__is__ || node->kind() == aten::__isnot__) && node->inputs().size() == 2 &&
         none(node->input(0)) && none(node->input(1))) {
@@ -235,19 +236,48 @@ class Rewriter {
     if (node->kind() == aten::__not__) {
       if (auto inner = known_condition(node->input(0))) return !*inner;
     }
-    return std::nullopt;
+    return known_comparison(node);
   }
 
-  std::optional<bool> module_bool_attribute(const Node* get_attr) const {
-    auto path = module_paths_.find(get_attr->input(0));
-    const std::string name = get_attr->s(attr::name);
+  // `a == b`, `a < b`, ... of two known ints, floats or bools.
+  std::optional<bool> known_comparison(const Node* node) const {
+    static const std::map<c10::Symbol, std::function<bool(double, double)>> comparisons = {
+        {aten::eq, std::equal_to<>()}, {aten::ne, std::not_equal_to<>()}, {aten::lt, std::less<>()},
+        {aten::le, std::less_equal<>()}, {aten::gt, std::greater<>()},    {aten::ge, std::greater_equal<>()}};
+    auto compare = comparisons.find(node->kind());
+    if (compare == comparisons.end() || node->inputs().size() != 2) return std::nullopt;
+    auto a = known_scalar(node->input(0));
+    auto b = known_scalar(node->input(1));
+    auto number = [](const c10::IValue& v) -> std::optional<double> {
+      if (v.isInt()) return static_cast<double>(v.toInt());
+      if (v.isDouble()) return v.toDouble();
+      if (v.isBool()) return v.toBool() ? 1.0 : 0.0;
+      return std::nullopt;
+    };
+    if (!a || !b || !number(*a) || !number(*b)) return std::nullopt;
+    return compare->second(*number(*a), *number(*b));
+  }
+
+  // The value of a constant, or of a module's int/float/bool attribute that
+  // no method assigns.
+  std::optional<c10::IValue> known_scalar(const Value* value) const {
+    const Node* node = value->node();
+    if (node->kind() == prim::Constant) {
+      auto constant = torch::jit::toIValue(value);
+      if (constant && (constant->isBool() || constant->isInt() || constant->isDouble())) return constant;
+      return std::nullopt;
+    }
+    if (node->kind() != prim::GetAttr) return std::nullopt;
+    auto path = module_paths_.find(node->input(0));
+    const std::string name = node->s(attr::name);
     if (path == module_paths_.end() || assigned_attributes_.count(name)) return std::nullopt;
     torch::jit::Module module = root_;
     std::istringstream parts(path->second);
     for (std::string part; std::getline(parts, part, '.');) module = module.attr(part).toModule();
-    const c10::IValue value = module.attr(name);
-    if (!value.isBool()) return std::nullopt;
-    return value.toBool();
+    if (!module.hasattr(name)) return std::nullopt;
+    const c10::IValue attribute = module.attr(name);
+    if (attribute.isBool() || attribute.isInt() || attribute.isDouble()) return attribute;
+    return std::nullopt;
   }
 
   // Replaces an `if` whose condition is known by the branch taken, so the

@@ -14,7 +14,11 @@ namespace actscope {
 
 // Shares a float32 CPU contiguous copy of `tensor` (no copy when it already is one).
 inline FloatArray to_float_array(const torch::Tensor& tensor) {
-  auto owned = std::make_shared<torch::Tensor>(tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous());
+  // Captures usually are float32 CPU contiguous already: no op to dispatch then.
+  const bool ready = tensor.scalar_type() == torch::kFloat32 && tensor.device().is_cpu() && tensor.is_contiguous() &&
+                     !tensor.requires_grad();
+  auto owned = std::make_shared<torch::Tensor>(
+      ready ? tensor : tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous());
   std::vector<int64_t> shape(owned->sizes().begin(), owned->sizes().end());
   const float* data = owned->data_ptr<float>();
   return FloatArray(std::move(shape), data, std::move(owned));

@@ -57,7 +57,7 @@ const std::vector<FixtureCase> kHookedCases = {
     {"view_then_inplace", "scripted"}, {"view_then_inplace", "traced"}, {"alias_through_if", "scripted"},
     {"alias_through_if", "traced"}, {"inplace_mul_by_double", "scripted"}, {"inplace_mul_by_double", "traced"},
     {"input_inplace", "scripted"},  {"input_inplace", "traced"},   {"empty_capture", "scripted"},
-    {"empty_capture", "traced"}};
+    {"empty_capture", "traced"},   {"attribute_branches", "scripted"}, {"attribute_branches", "traced"}};
 
 class HookedModuleTest : public ::testing::TestWithParam<FixtureCase> {
  protected:
