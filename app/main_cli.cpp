@@ -29,20 +29,23 @@ struct CommonFlags {
   int threads = 0;
 
   void add_to(CLI::App* command) {
-    command->add_option("--input-size", card.input_size, "Input height x width, e.g. 224x224 (overrides the card)");
+    command->add_option("--input-size", card.input_size,
+                        "Input height x width, e.g. 224x224 (overrides the card)");
     command->add_option("--channels", card.channels, "Input channels, 1 or 3 (overrides the card)")
         ->check(CLI::IsMember({1, 3}));
     command->add_option("--mean", card.mean, "Mean, one value or one per channel (overrides the card)")
         ->delimiter(',');
     command->add_option("--std", card.std, "Std, one value or one per channel (overrides the card)")
         ->delimiter(',');
-    command->add_option("--threads", threads, "Intra-op threads (default: all cores)")->check(CLI::PositiveNumber);
+    command->add_option("--threads", threads, "Intra-op threads (default: all cores)")
+        ->check(CLI::PositiveNumber);
   }
 };
 
 // Loads the model and applies the common flags. With `card_required`, a
 // model whose input size is still unknown is an error that says what to type.
-actscope::Result<std::unique_ptr<actscope::Model>> load_for_cli(const std::string& path, const CommonFlags& flags,
+actscope::Result<std::unique_ptr<actscope::Model>> load_for_cli(const std::string& path,
+                                                                const CommonFlags& flags,
                                                                 bool card_required) {
   if (flags.threads > 0) actscope::set_thread_count(flags.threads);
   auto model = actscope::Model::load(path);
@@ -80,7 +83,8 @@ nlohmann::json predictions_json(const actscope::ModelCard& card, const actscope:
                                 const std::vector<actscope::ClassScore>& top) {
   nlohmann::json classes = nlohmann::json::array();
   for (const auto& score : top) {
-    classes.push_back({{"class", score.class_index}, {"label", card.label(score.class_index)},
+    classes.push_back({{"class", score.class_index},
+                       {"label", card.label(score.class_index)},
                        {"probability", score.probability}});
   }
   return {{"image", image.name}, {"top", classes}};
@@ -145,16 +149,17 @@ int run_layers(const LayersOptions& options) {
     return kExitFailure;
   }
   const auto& layers = model.value()->layers();
-  if (!model.value()->layers_notice().empty()) std::cerr << "note: " << model.value()->layers_notice() << "\n";
+  if (!model.value()->layers_notice().empty())
+    std::cerr << "note: " << model.value()->layers_notice() << "\n";
   if (model.value()->card_source() == actscope::CardSource::kNone) {
     std::cerr << "note: the model has no card; give --input-size HxW to see output shapes\n";
   }
   if (options.json) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& layer : layers) {
-      nlohmann::json entry = {{"name", layer.name},   {"kind", layer.kind},
+      nlohmann::json entry = {{"name", layer.name},     {"kind", layer.kind},
                               {"parent", layer.parent}, {"module", layer.is_module},
-                              {"shape", layer.shape}, {"capturable", layer.capturable}};
+                              {"shape", layer.shape},   {"capturable", layer.capturable}};
       if (!layer.capturable) entry["reason"] = layer.not_capturable_reason;
       all.push_back(entry);
     }
@@ -243,15 +248,18 @@ int run_activations(const ActivationsOptions& options) {
   if (!image) return fail(image.error());
   ProgressLine progress(options.quiet);
   export_options.progress = [&](size_t done, size_t total) { return progress(done, total); };
-  auto summary = actscope::export_activations(*model.value(), image.value(), options.image, options.out, export_options);
+  auto summary =
+      actscope::export_activations(*model.value(), image.value(), options.image, options.out, export_options);
   progress.finish();
   if (!summary) return fail(summary.error());
   if (summary.value().non_finite > 0) {
-    std::cerr << "warning: " << summary.value().non_finite << " NaN/Inf values, drawn as 0 (see \"non_finite\" in "
-              << summary.value().manifest_path << ")\n";
+    std::cerr << "warning: " << summary.value().non_finite
+              << " NaN/Inf values, drawn as 0 (see \"non_finite\" in " << summary.value().manifest_path
+              << ")\n";
   }
   if (!options.quiet) {
-    std::cerr << "wrote " << summary.value().layers_written << " layers and " << summary.value().manifest_path << "\n";
+    std::cerr << "wrote " << summary.value().layers_written << " layers and " << summary.value().manifest_path
+              << "\n";
   }
   return 0;
 }
@@ -279,11 +287,13 @@ int run_weights(const WeightsOptions& options) {
   grid_options.expand_filter = options.expand;
   auto grid = actscope::compose_weight_grid(weights.value(), grid_options);
   if (!grid) return fail(options.layer + ": " + grid.error());
-  if (auto written = actscope::write_file_atomically(options.out, actscope::encode_png(grid.value().image)); !written) {
+  if (auto written = actscope::write_file_atomically(options.out, actscope::encode_png(grid.value().image));
+      !written) {
     return fail(written.error());
   }
   if (!options.npy.empty()) {
-    if (auto written = actscope::write_npy(options.npy, weights.value().data(), weights.value().shape()); !written) {
+    if (auto written = actscope::write_npy(options.npy, weights.value().data(), weights.value().shape());
+        !written) {
       return fail(written.error());
     }
   }
@@ -329,12 +339,14 @@ int main(int argc, char** argv) {
       app.add_subcommand("activations", "Write one grid PNG per layer (.npy with --npy) and manifest.json");
   activations_command->add_option("--model", activations.model, "TorchScript model (.pt)")->required();
   activations_command->add_option("--image", activations.image, "Image file")->required();
-  activations_command->add_option("--layer", activations.layers, "Layer name (repeatable; default: all layers)");
+  activations_command->add_option("--layer", activations.layers,
+                                  "Layer name (repeatable; default: all layers)");
   activations_command->add_option("--out", activations.out, "Existing output folder")->required();
   activations_command->add_option("--norm", activations.normalization, "filter (default), layer or signed")
       ->check(CLI::IsMember({"filter", "layer", "signed"}));
-  activations_command->add_option("--colormap", activations.colormap,
-                                  "gray, viridis (default), inferno, magma, jet, turbo, coolwarm (default for signed)");
+  activations_command->add_option(
+      "--colormap", activations.colormap,
+      "gray, viridis (default), inferno, magma, jet, turbo, coolwarm (default for signed)");
   activations_command->add_option("--top", activations.top, "Show the K most active filters of each layer");
   activations_command->add_flag("--sort", activations.sort, "Order tiles by mean activation, highest first");
   activations_command->add_flag("--npy", activations.npy, "Also write the raw maps as .npy");
@@ -348,7 +360,8 @@ int main(int argc, char** argv) {
   weights_command->add_option("--layer", weights.layer, "Conv2d layer name")->required();
   weights_command->add_option("--out", weights.out, "Output PNG file")->required();
   weights_command->add_option("--npy", weights.npy, "Also write the raw weights [out, in, kh, kw] as .npy");
-  weights_command->add_option("--colormap", weights.colormap, "For filters with other than 3 inputs (default gray)");
+  weights_command->add_option("--colormap", weights.colormap,
+                              "For filters with other than 3 inputs (default gray)");
   weights_command->add_option("--expand", weights.expand, "Show this filter's input-channel kernels");
   weights.common.add_to(weights_command);
   weights_command->callback([&] { exit_code = run_weights(weights); });

@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QStringLiteral("See what every filter of a convolutional network sees."));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("TorchScript model (.pt); default: the bundled model"),
+  parser.addPositionalArgument(QStringLiteral("model"),
+                               QStringLiteral("TorchScript model (.pt); default: the bundled model"),
                                QStringLiteral("[MODEL"));
   parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("images to open"),
                                QStringLiteral("[IMAGES...]]"));

@@ -34,7 +34,9 @@ torch::jit::Module submodule(const torch::jit::Module& root, const std::string& 
   return module;
 }
 
-std::string module_path_of(const std::string& layer_name) { return layer_name.substr(0, layer_name.find('#')); }
+std::string module_path_of(const std::string& layer_name) {
+  return layer_name.substr(0, layer_name.find('#'));
+}
 
 }  // namespace
 
@@ -91,7 +93,8 @@ void Model::Impl::probe_shapes() {
 const std::vector<LayerInfo>& Model::layers() const { return impl_->layers; }
 const std::string& Model::layers_notice() const { return impl_->layers_notice; }
 
-Result<CaptureResult> Model::capture(const std::vector<InputImage>& images, const CaptureOptions& options) const {
+Result<CaptureResult> Model::capture(const std::vector<InputImage>& images,
+                                     const CaptureOptions& options) const {
   if (impl_->card.channels == 0) return Error{impl_->path + ": the model has no card; input size is unknown"};
   if (images.empty()) return Error{"no images to run"};
   auto batch = stack_inputs(images, 0, images.size(), impl_->card);
@@ -116,7 +119,8 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
     for (const auto& name : options.layers) {
       auto it = std::find_if(points.begin(), points.end(), [&](const auto& p) { return p.name == name; });
       if (it == points.end()) return Error{"unknown layer '" + name + "' in " + impl_->path};
-      if (it->output_index < 0) return Error{"layer '" + name + "' cannot be captured: " + it->not_capturable_reason};
+      if (it->output_index < 0)
+        return Error{"layer '" + name + "' cannot be captured: " + it->not_capturable_reason};
       wanted.push_back(static_cast<size_t>(it - points.begin()));
     }
   }
@@ -140,9 +144,11 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
 }
 
 Result<FloatArray> Model::conv_weights(const std::string& layer) const {
-  auto it = std::find_if(impl_->layers.begin(), impl_->layers.end(), [&](const auto& l) { return l.name == layer; });
+  auto it = std::find_if(impl_->layers.begin(), impl_->layers.end(),
+                         [&](const auto& l) { return l.name == layer; });
   if (it == impl_->layers.end()) return Error{"unknown layer '" + layer + "' in " + impl_->path};
-  if (!it->has_weights) return Error{"layer '" + layer + "' is a " + it->kind + ", not a Conv2d with weights"};
+  if (!it->has_weights)
+    return Error{"layer '" + layer + "' is a " + it->kind + ", not a Conv2d with weights"};
   try {
     torch::Tensor weight = submodule(impl_->module, module_path_of(layer)).attr("weight").toTensor();
     return to_float_array(weight);

@@ -10,11 +10,11 @@
 #include <unordered_map>
 
 #include <torch/csrc/jit/api/function_impl.h>
-#include <torch/jit.h>
 #include <torch/csrc/jit/ir/alias_analysis.h>
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
+#include <torch/jit.h>
 
 namespace actscope {
 namespace {
@@ -31,13 +31,38 @@ namespace aten = c10::aten;
 // Functional ops worth showing when they appear in the model's own code.
 // Ops inside torch.nn's own modules (Conv2d's conv2d) are that module's output.
 const std::set<std::string>& listed_ops() {
-  static const std::set<std::string> ops = {
-      "relu",    "relu6",       "leaky_relu", "hardtanh",      "elu",           "gelu",
-      "silu",    "sigmoid",     "tanh",       "hardswish",     "hardsigmoid",   "softmax",
-      "log_softmax", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-      "add",     "sub",         "mul",        "div",           "cat",           "flatten",
-      "mean",    "conv2d",      "linear",     "batch_norm",    "dropout",       "matmul",
-      "upsample_bilinear2d",    "upsample_nearest2d", "interpolate"};
+  static const std::set<std::string> ops = {"relu",
+                                            "relu6",
+                                            "leaky_relu",
+                                            "hardtanh",
+                                            "elu",
+                                            "gelu",
+                                            "silu",
+                                            "sigmoid",
+                                            "tanh",
+                                            "hardswish",
+                                            "hardsigmoid",
+                                            "softmax",
+                                            "log_softmax",
+                                            "max_pool2d",
+                                            "avg_pool2d",
+                                            "adaptive_avg_pool2d",
+                                            "adaptive_max_pool2d",
+                                            "add",
+                                            "sub",
+                                            "mul",
+                                            "div",
+                                            "cat",
+                                            "flatten",
+                                            "mean",
+                                            "conv2d",
+                                            "linear",
+                                            "batch_norm",
+                                            "dropout",
+                                            "matmul",
+                                            "upsample_bilinear2d",
+                                            "upsample_nearest2d",
+                                            "interpolate"};
   return ops;
 }
 
@@ -135,9 +160,8 @@ class Rewriter {
       if (Node* next = inline_function_call(node, scope)) return next;
     } else if (node->kind() == prim::If) {
       if (Node* next = fold_if(node)) return next;
-    } else if (node->kind().is_aten() && listed_ops().count(op_name(node)) &&
-               !leaf_scopes_.count(scope) && node->outputs().size() == 1 &&
-               node->output()->type()->isSubtypeOf(*c10::TensorType::get())) {
+    } else if (node->kind().is_aten() && listed_ops().count(op_name(node)) && !leaf_scopes_.count(scope) &&
+               node->outputs().size() == 1 && node->output()->type()->isSubtypeOf(*c10::TensorType::get())) {
       record_op(node, scope);
     }
     for (Block* sub_block : node->blocks()) visit_block(sub_block, scope);
@@ -242,8 +266,9 @@ class Rewriter {
   // `a == b`, `a < b`, ... of two known ints, floats or bools.
   std::optional<bool> known_comparison(const Node* node) const {
     static const std::map<c10::Symbol, std::function<bool(double, double)>> comparisons = {
-        {aten::eq, std::equal_to<>()}, {aten::ne, std::not_equal_to<>()}, {aten::lt, std::less<>()},
-        {aten::le, std::less_equal<>()}, {aten::gt, std::greater<>()},    {aten::ge, std::greater_equal<>()}};
+        {aten::eq, std::equal_to<>()}, {aten::ne, std::not_equal_to<>()},
+        {aten::lt, std::less<>()},     {aten::le, std::less_equal<>()},
+        {aten::gt, std::greater<>()},  {aten::ge, std::greater_equal<>()}};
     auto compare = comparisons.find(node->kind());
     if (compare == comparisons.end() || node->inputs().size() != 2) return std::nullopt;
     auto a = known_scalar(node->input(0));
@@ -374,9 +399,9 @@ std::vector<Node*> later_writers(const torch::jit::AliasDb& alias_db, Value* val
 // The functional twin of an in-place op (aten::relu_ -> aten::relu), which
 // takes the same arguments and computes the same values into a new tensor.
 std::optional<c10::Symbol> functional_twin(const Node* node) {
-  static const std::set<std::string> inplace_ops = {"relu_", "add_",  "sub_",   "mul_",        "div_",
-                                                    "hardtanh_", "leaky_relu_", "hardswish_", "silu_",
-                                                    "sigmoid_",  "elu_",  "hardsigmoid_", "clamp_"};
+  static const std::set<std::string> inplace_ops = {
+      "relu_",      "add_",  "sub_",     "mul_", "div_",         "hardtanh_", "leaky_relu_",
+      "hardswish_", "silu_", "sigmoid_", "elu_", "hardsigmoid_", "clamp_"};
   if (!node->kind().is_aten() || !inplace_ops.count(node->kind().toUnqualString())) return std::nullopt;
   const std::string name = node->kind().toUnqualString();
   return c10::Symbol::aten(name.substr(0, name.size() - 1));
@@ -407,7 +432,8 @@ bool reads_old_alias(const torch::jit::AliasDb& alias_db, Node* node, Value* val
 // itself, and nothing after it reads `value` or an alias of it that existed
 // before it (a view, the base of a view, an `if` result, the graph's return);
 // what it produces and everything derived from that becomes fresh instead.
-bool can_make_functional(const torch::jit::AliasDb& alias_db, Value* value, Node* writer, const Graph& graph) {
+bool can_make_functional(const torch::jit::AliasDb& alias_db, Value* value, Node* writer,
+                         const Graph& graph) {
   if (!functional_twin(writer) || writer->input(0) != value || writer->outputs().size() != 1) return false;
   for (Node* node = writer->next();; node = node->next()) {
     if (reads_old_alias(alias_db, node, value, writer)) return false;
@@ -424,7 +450,8 @@ void make_functional(Graph& graph, Node* writer, std::vector<Value*>& captured) 
   functional->insertBefore(writer);
   functional->output()->setType(writer->output()->type());
   Value* result = functional->output();
-  const bool binary = writer->inputs().size() > 1 && writer->input(1)->type()->isSubtypeOf(*c10::TensorType::get());
+  const bool binary =
+      writer->inputs().size() > 1 && writer->input(1)->type()->isSubtypeOf(*c10::TensorType::get());
   if (binary) {
     torch::jit::WithInsertPoint insert(writer);
     Value* dtype = graph.insert(prim::dtype, {writer->input(0)});
@@ -468,7 +495,7 @@ void protect_from_inplace_writes(const std::shared_ptr<Graph>& graph, std::vecto
     Value* value = captured[i];
     Node* producer = value->node();
     torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
-                                                                      : producer->next());
+                                                                       : producer->next());
     Value* clone = graph->insert(aten::clone, {value});
     if (may_alias_earlier(*alias_db, value)) {
       std::replace(captured.begin(), captured.end(), value, clone);
@@ -611,7 +638,8 @@ CaptureGraph::Output CaptureGraph::run(const torch::jit::Module& module, const t
   }
 }
 
-CaptureGraph::Output CaptureGraph::run_function(GraphFunction& function, bool fast, const torch::jit::Module& module,
+CaptureGraph::Output CaptureGraph::run_function(GraphFunction& function, bool fast,
+                                                const torch::jit::Module& module,
                                                 const torch::Tensor& input) const {
   torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};
   {

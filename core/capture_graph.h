@@ -31,7 +31,7 @@ struct CapturePoint {
   std::string parent;       // enclosing module's qualified name; "" for the top level
   std::string module_path;  // for module outputs, the qualified name without "#k"
   bool is_module = false;
-  int output_index = -1;    // index into CaptureGraph::run's captures; -1 when not capturable
+  int output_index = -1;  // index into CaptureGraph::run's captures; -1 when not capturable
   std::string not_capturable_reason;
 };
 

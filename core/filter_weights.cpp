@@ -20,7 +20,8 @@ RgbImage color_filter(const std::vector<float>& scaled, int kh, int kw) {
   RgbImage tile{kw, kh, std::vector<uint8_t>(static_cast<size_t>(kh) * kw * 3)};
   const size_t plane = static_cast<size_t>(kh) * kw;
   for (size_t i = 0; i < plane; ++i) {
-    for (int c = 0; c < 3; ++c) tile.pixels[i * 3 + c] = static_cast<uint8_t>(std::lround(scaled[c * plane + i] * 255));
+    for (int c = 0; c < 3; ++c)
+      tile.pixels[i * 3 + c] = static_cast<uint8_t>(std::lround(scaled[c * plane + i] * 255));
   }
   return tile;
 }

@@ -10,7 +10,7 @@
 namespace actscope {
 
 struct WeightGridOptions {
-  GridOptions grid;      // colormap (for gray filters), gap, caption, ...
+  GridOptions grid;        // colormap (for gray filters), gap, caption, ...
   int expand_filter = -1;  // >= 0: show this filter's input-channel kernels instead
 };
 

@@ -20,7 +20,9 @@ cv::Mat coolwarm_table() {
   for (int i = 0; i < 256; ++i) {
     const float t = i / 255.0f;
     const float toward_white = 1.0f - std::fabs(t - 0.5f) * 2.0f;
-    const auto blend = [&](float end) { return static_cast<uint8_t>(std::lround(255.0f * (end + (1.0f - end) * toward_white))); };
+    const auto blend = [&](float end) {
+      return static_cast<uint8_t>(std::lround(255.0f * (end + (1.0f - end) * toward_white)));
+    };
     const bool upper = t >= 0.5f;
     // Lower half ends in (59, 76, 192) RGB, upper half in (180, 4, 38).
     const float r = upper ? 180 / 255.0f : 59 / 255.0f;
@@ -39,13 +41,27 @@ cv::Mat build_table(Colormap colormap) {
   for (int i = 0; i < 256; ++i) ramp.at<uint8_t>(i) = static_cast<uint8_t>(i);
   cv::Mat table;
   switch (colormap) {
-    case Colormap::kGray: cv::cvtColor(ramp, table, cv::COLOR_GRAY2BGR); break;
-    case Colormap::kViridis: cv::applyColorMap(ramp, table, cv::COLORMAP_VIRIDIS); break;
-    case Colormap::kInferno: cv::applyColorMap(ramp, table, cv::COLORMAP_INFERNO); break;
-    case Colormap::kMagma: cv::applyColorMap(ramp, table, cv::COLORMAP_MAGMA); break;
-    case Colormap::kJet: cv::applyColorMap(ramp, table, cv::COLORMAP_JET); break;
-    case Colormap::kTurbo: cv::applyColorMap(ramp, table, cv::COLORMAP_TURBO); break;
-    case Colormap::kCoolwarm: table = coolwarm_table(); break;
+    case Colormap::kGray:
+      cv::cvtColor(ramp, table, cv::COLOR_GRAY2BGR);
+      break;
+    case Colormap::kViridis:
+      cv::applyColorMap(ramp, table, cv::COLORMAP_VIRIDIS);
+      break;
+    case Colormap::kInferno:
+      cv::applyColorMap(ramp, table, cv::COLORMAP_INFERNO);
+      break;
+    case Colormap::kMagma:
+      cv::applyColorMap(ramp, table, cv::COLORMAP_MAGMA);
+      break;
+    case Colormap::kJet:
+      cv::applyColorMap(ramp, table, cv::COLORMAP_JET);
+      break;
+    case Colormap::kTurbo:
+      cv::applyColorMap(ramp, table, cv::COLORMAP_TURBO);
+      break;
+    case Colormap::kCoolwarm:
+      table = coolwarm_table();
+      break;
   }
   return table;
 }
@@ -81,7 +97,8 @@ std::vector<int> choose_filters(const NormalizedMaps& maps, const GridOptions& o
   int limit = options.top_k;
   if (limit == 0 && maps.count > kDefaultFilterLimit) {
     limit = kDefaultFilterLimit;
-    note = "showing the " + std::to_string(limit) + " most active of " + std::to_string(maps.count) + " filters";
+    note =
+        "showing the " + std::to_string(limit) + " most active of " + std::to_string(maps.count) + " filters";
   }
   auto more_active = [&](int a, int b) { return maps.stats[a].mean > maps.stats[b].mean; };
   if (limit > 0 && limit < maps.count) {
@@ -98,20 +115,27 @@ std::vector<int> choose_filters(const NormalizedMaps& maps, const GridOptions& o
 
 std::string to_string(Colormap colormap) {
   switch (colormap) {
-    case Colormap::kGray: return "gray";
-    case Colormap::kViridis: return "viridis";
-    case Colormap::kInferno: return "inferno";
-    case Colormap::kMagma: return "magma";
-    case Colormap::kJet: return "jet";
-    case Colormap::kTurbo: return "turbo";
-    case Colormap::kCoolwarm: return "coolwarm";
+    case Colormap::kGray:
+      return "gray";
+    case Colormap::kViridis:
+      return "viridis";
+    case Colormap::kInferno:
+      return "inferno";
+    case Colormap::kMagma:
+      return "magma";
+    case Colormap::kJet:
+      return "jet";
+    case Colormap::kTurbo:
+      return "turbo";
+    case Colormap::kCoolwarm:
+      return "coolwarm";
   }
   return "gray";
 }
 
 Result<Colormap> parse_colormap(const std::string& name) {
-  for (auto colormap : {Colormap::kGray, Colormap::kViridis, Colormap::kInferno, Colormap::kMagma, Colormap::kJet,
-                        Colormap::kTurbo, Colormap::kCoolwarm}) {
+  for (auto colormap : {Colormap::kGray, Colormap::kViridis, Colormap::kInferno, Colormap::kMagma,
+                        Colormap::kJet, Colormap::kTurbo, Colormap::kCoolwarm}) {
     if (to_string(colormap) == name) return colormap;
   }
   return Error{"unknown colormap '" + name + "' (use gray, viridis, inferno, magma, jet, turbo or coolwarm)"};
@@ -128,7 +152,8 @@ Grid compose_grid(const NormalizedMaps& maps, const GridOptions& options) {
   std::vector<int> filters = choose_filters(maps, options, note);
   std::vector<RgbImage> tiles;
   tiles.reserve(filters.size());
-  for (int filter : filters) tiles.push_back(colorize(maps.map(filter), maps.height, maps.width, options.colormap));
+  for (int filter : filters)
+    tiles.push_back(colorize(maps.map(filter), maps.height, maps.width, options.colormap));
   GridOptions with_note = options;
   if (!note.empty()) with_note.caption.push_back(note);
   Grid grid = compose_tile_grid(tiles, std::move(filters), with_note);
@@ -136,7 +161,8 @@ Grid compose_grid(const NormalizedMaps& maps, const GridOptions& options) {
   return grid;
 }
 
-Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filters, const GridOptions& options) {
+Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filters,
+                       const GridOptions& options) {
   Grid grid;
   grid.filters = std::move(filters);
   const int count = static_cast<int>(tiles.size());
@@ -148,7 +174,8 @@ Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filt
   const int scale = std::max(1, (options.min_tile + longest - 1) / longest);
   grid.tile_width = map_width * scale;
   grid.tile_height = map_height * scale;
-  grid.caption_height = options.caption.empty() ? 0 : kCaptionLine * static_cast<int>(options.caption.size()) + 6;
+  grid.caption_height =
+      options.caption.empty() ? 0 : kCaptionLine * static_cast<int>(options.caption.size()) + 6;
 
   const int width = grid.columns * (grid.tile_width + options.gap) + options.gap;
   const int height = grid.caption_height + grid.rows * (grid.tile_height + options.gap) + options.gap;
@@ -158,7 +185,8 @@ Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filt
                 cv::FONT_HERSHEY_SIMPLEX, 0.45, cv::Scalar(235, 235, 235), 1, cv::LINE_AA);
   }
   for (int t = 0; t < count; ++t) {
-    const cv::Mat tile(tiles[t].height, tiles[t].width, CV_8UC3, const_cast<uint8_t*>(tiles[t].pixels.data()));
+    const cv::Mat tile(tiles[t].height, tiles[t].width, CV_8UC3,
+                       const_cast<uint8_t*>(tiles[t].pixels.data()));
     const int x = options.gap + (t % grid.columns) * (grid.tile_width + options.gap);
     const int y = grid.caption_height + options.gap + (t / grid.columns) * (grid.tile_height + options.gap);
     cv::resize(tile, canvas(cv::Rect(x, y, grid.tile_width, grid.tile_height)),
@@ -176,7 +204,8 @@ std::string encode_png(const RgbImage& image) {
   std::vector<uint8_t> png;
   // Fast zlib level and one row filter instead of libpng's adaptive choice:
   // encoding dominated the export of all layers; files grow by about 10%.
-  cv::imencode(".png", bgr, png, {cv::IMWRITE_PNG_COMPRESSION, 1, cv::IMWRITE_PNG_STRATEGY, cv::IMWRITE_PNG_STRATEGY_FILTERED});
+  cv::imencode(".png", bgr, png,
+               {cv::IMWRITE_PNG_COMPRESSION, 1, cv::IMWRITE_PNG_STRATEGY, cv::IMWRITE_PNG_STRATEGY_FILTERED});
   return std::string(png.begin(), png.end());
 }
 

@@ -49,7 +49,8 @@ Grid compose_grid(const NormalizedMaps& maps, const GridOptions& options);
 
 // Lays out ready-made tiles (all the same size) the same way; `filters`
 // names the filter of each tile. Small tiles are enlarged to options.min_tile.
-Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filters, const GridOptions& options);
+Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filters,
+                       const GridOptions& options);
 
 // One map as an RGB tile of its own size, through `colormap`.
 RgbImage colorize(const float* map, int height, int width, Colormap colormap);

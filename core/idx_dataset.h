@@ -18,7 +18,9 @@ struct IdxImages {
   std::vector<uint8_t> pixels;  // count * height * width bytes
 
   // The first pixel of image `index` (requires 0 <= index < count).
-  const uint8_t* image(int index) const { return pixels.data() + static_cast<size_t>(index) * height * width; }
+  const uint8_t* image(int index) const {
+    return pixels.data() + static_cast<size_t>(index) * height * width;
+  }
 };
 
 // Reads an unsigned-byte IDX file of rank 3 (images). Gzip is detected from

@@ -17,9 +17,15 @@ namespace {
 cv::Mat to_unit_float(const cv::Mat& image) {
   cv::Mat scaled;
   switch (image.depth()) {
-    case CV_8U: image.convertTo(scaled, CV_32F, 1.0 / 255.0); break;
-    case CV_16U: image.convertTo(scaled, CV_32F, 1.0 / 65535.0); break;
-    default: image.convertTo(scaled, CV_32F); break;
+    case CV_8U:
+      image.convertTo(scaled, CV_32F, 1.0 / 255.0);
+      break;
+    case CV_16U:
+      image.convertTo(scaled, CV_32F, 1.0 / 65535.0);
+      break;
+    default:
+      image.convertTo(scaled, CV_32F);
+      break;
   }
   return scaled;
 }
@@ -28,10 +34,17 @@ cv::Mat to_unit_float(const cv::Mat& image) {
 cv::Mat to_rgb_or_gray(const cv::Mat& unit) {
   cv::Mat converted;
   switch (unit.channels()) {
-    case 1: return unit;
-    case 2: cv::extractChannel(unit, converted, 0); return converted;  // gray + alpha
-    case 3: cv::cvtColor(unit, converted, cv::COLOR_BGR2RGB); return converted;
-    default: cv::cvtColor(unit, converted, cv::COLOR_BGRA2RGB); return converted;
+    case 1:
+      return unit;
+    case 2:
+      cv::extractChannel(unit, converted, 0);
+      return converted;  // gray + alpha
+    case 3:
+      cv::cvtColor(unit, converted, cv::COLOR_BGR2RGB);
+      return converted;
+    default:
+      cv::cvtColor(unit, converted, cv::COLOR_BGRA2RGB);
+      return converted;
   }
 }
 
@@ -98,7 +111,8 @@ Error too_large(const std::string& path, long long width, long long height) {
 Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": no such image file"};
-  if (auto declared = read_image_size(path); declared && declared->width * declared->height > kMaxImagePixels) {
+  if (auto declared = read_image_size(path);
+      declared && declared->width * declared->height > kMaxImagePixels) {
     return too_large(path, declared->width, declared->height);
   }
   cv::Mat image;
@@ -108,7 +122,8 @@ Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
     return Error{path + ": cannot decode the image (" + e.msg + ")"};
   }
   if (image.empty()) {
-    return Error{path + ": not a readable image (supported: PNG, JPEG, BMP, TIFF, WebP; file may be damaged)"};
+    return Error{path +
+                 ": not a readable image (supported: PNG, JPEG, BMP, TIFF, WebP; file may be damaged)"};
   }
   if (static_cast<long long>(image.cols) * image.rows > kMaxImagePixels) {
     return too_large(path, image.cols, image.rows);
@@ -123,7 +138,8 @@ InputImage input_from_gray(const uint8_t* pixels, int height, int width, const M
 }
 
 std::vector<std::string> image_files_in(const std::string& folder) {
-  static const std::vector<std::string> kExtensions = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"};
+  static const std::vector<std::string> kExtensions = {".png", ".jpg",  ".jpeg", ".bmp",
+                                                       ".tif", ".tiff", ".webp"};
   std::vector<std::string> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {

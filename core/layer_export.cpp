@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <thread>
 #include <filesystem>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -88,7 +88,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string file_stem_for_layer(const std::string& layer_name) {
   std::string stem;
-  for (char c : layer_name) stem.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_');
+  for (char c : layer_name)
+    stem.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_');
   if (stem.empty() || stem[0] == '.') stem.insert(stem.begin(), '_');
   return stem;
 }
@@ -96,7 +97,8 @@ std::string file_stem_for_layer(const std::string& layer_name) {
 std::vector<std::string> closest_layer_names(const Model& model, const std::string& name, size_t count) {
   std::vector<std::pair<size_t, std::string>> scored;
   for (const auto& layer : model.layers()) scored.emplace_back(edit_distance(name, layer.name), layer.name);
-  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> names;
   for (size_t i = 0; i < std::min(count, scored.size()); ++i) names.push_back(scored[i].second);
   return names;
@@ -122,15 +124,20 @@ Result<json> export_layer(const LayerJob& job, const Model& model, const std::st
   grid_options.sort_by_mean = options.sort_by_mean;
   grid_options.top_k = options.top_k;
   grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_path).filename().string(),
-                          activation.name + " (" + job.info->kind + ")  " + shape_text(activation.values.shape()) +
-                              "  |  " + to_string(options.normalization) + ", " + to_string(colormap)};
+                          activation.name + " (" + job.info->kind + ")  " +
+                              shape_text(activation.values.shape()) + "  |  " +
+                              to_string(options.normalization) + ", " + to_string(colormap)};
   const Grid grid = compose_grid(normalized, grid_options);
   const std::string png = job.stem + ".png";
   if (auto written = write_file_atomically(out_dir + "/" + png, encode_png(grid.image)); !written) {
     return Error{written.error()};
   }
-  json entry = {{"name", activation.name},    {"kind", job.info->kind},        {"shape", activation.values.shape()},
-                {"png", png},                  {"shown_filters", grid.filters}, {"filters", filter_entries(normalized)}};
+  json entry = {{"name", activation.name},
+                {"kind", job.info->kind},
+                {"shape", activation.values.shape()},
+                {"png", png},
+                {"shown_filters", grid.filters},
+                {"filters", filter_entries(normalized)}};
   if (options.write_npy) {
     const std::string npy = job.stem + ".npy";
     if (auto written = write_npy(out_dir + "/" + npy, maps->data, maps->npy_shape); !written) {
@@ -150,7 +157,8 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
     const auto info = std::find_if(model.layers().begin(), model.layers().end(),
                                    [&](const LayerInfo& l) { return l.name == activation.name; });
     std::string stem = file_stem_for_layer(activation.name);
-    for (int n = 2; used_stems.count(stem); ++n) stem = file_stem_for_layer(activation.name) + "_" + std::to_string(n);
+    for (int n = 2; used_stems.count(stem); ++n)
+      stem = file_stem_for_layer(activation.name) + "_" + std::to_string(n);
     used_stems.insert(stem);
     jobs.push_back({&activation, &*info, stem});
   }
@@ -159,8 +167,9 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
 
 }  // namespace
 
-Result<ExportSummary> export_activations(const Model& model, const InputImage& image, const std::string& image_path,
-                                         const std::string& out_dir, const ExportOptions& options) {
+Result<ExportSummary> export_activations(const Model& model, const InputImage& image,
+                                         const std::string& image_path, const std::string& out_dir,
+                                         const ExportOptions& options) {
   std::error_code ec;
   if (!std::filesystem::is_directory(out_dir, ec)) return Error{out_dir + ": no such folder"};
   CaptureOptions capture_options;
@@ -187,7 +196,8 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
     }
   };
   std::vector<std::thread> helpers;
-  for (int t = 1; t < std::min<int>(thread_count(), static_cast<int>(jobs.size())); ++t) helpers.emplace_back(work);
+  for (int t = 1; t < std::min<int>(thread_count(), static_cast<int>(jobs.size())); ++t)
+    helpers.emplace_back(work);
   work();
   for (auto& helper : helpers) helper.join();
   if (cancelled) return Error{"export cancelled"};

@@ -37,8 +37,9 @@ struct ExportSummary {
 // Captures `image` (loaded from `image_path`) once and writes the files
 // into the existing folder `out_dir`. Every file is written atomically;
 // manifest.json is written last. One call at a time per Model; any thread.
-Result<ExportSummary> export_activations(const Model& model, const InputImage& image, const std::string& image_path,
-                                         const std::string& out_dir, const ExportOptions& options);
+Result<ExportSummary> export_activations(const Model& model, const InputImage& image,
+                                         const std::string& image_path, const std::string& out_dir,
+                                         const ExportOptions& options);
 
 // A layer name made safe as a file name ("layer1.0:add" -> "layer1.0_add").
 std::string file_stem_for_layer(const std::string& layer_name);

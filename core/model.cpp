@@ -16,9 +16,9 @@
 #endif
 
 #include <ATen/Parallel.h>
-#include <opencv2/core.hpp>
 #include <caffe2/serialize/inline_container.h>
 #include <torch/script.h>
+#include <opencv2/core.hpp>
 
 #include "core/model_impl.h"
 #include "core/torch_bridge.h"
@@ -61,14 +61,16 @@ Result<torch::jit::Module> load_archive(const std::string& path, torch::jit::Ext
   if (!std::filesystem::exists(path, ec)) return Error{path + ": no such file"};
   if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": not a regular file"};
   if (!has_zip_magic(path)) {
-    return Error{path + ": not a TorchScript archive (expected a file written by torch.jit.save; "
-                        "files from torch.save hold weights, not a runnable model)"};
+    return Error{path +
+                 ": not a TorchScript archive (expected a file written by torch.jit.save; "
+                 "files from torch.save hold weights, not a runnable model)"};
   }
   try {
     caffe2::serialize::PyTorchStreamReader archive(path);
     if (!archive.hasRecord("constants.pkl") && archive.hasRecord("data.pkl")) {
-      return Error{path + ": holds no TorchScript program: it is a torch.save file (weights or a pickled "
-                          "model); export the model with torch.jit.script or torch.jit.trace and torch.jit.save"};
+      return Error{path +
+                   ": holds no TorchScript program: it is a torch.save file (weights or a pickled "
+                   "model); export the model with torch.jit.script or torch.jit.trace and torch.jit.save"};
     }
   } catch (const std::exception& e) {
     return Error{path + ": damaged or truncated TorchScript archive (" + first_line(e.what()) + ")"};

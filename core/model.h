@@ -53,7 +53,7 @@ struct LayerActivation {
 };
 
 struct CaptureResult {
-  FloatArray logits;                          // [N, classes]
+  FloatArray logits;                         // [N, classes]
   std::vector<LayerActivation> activations;  // in layers() order
 };
 
@@ -100,7 +100,8 @@ class Model {
   // activations of the requested layers, with the true values even where
   // in-place ops overwrite them later. Requires a card. Runs in inference
   // mode; one call at a time per Model; any thread.
-  Result<CaptureResult> capture(const std::vector<InputImage>& images, const CaptureOptions& options = {}) const;
+  Result<CaptureResult> capture(const std::vector<InputImage>& images,
+                                const CaptureOptions& options = {}) const;
   // The same for an input batch already normalized, [N, C, H, W].
   Result<CaptureResult> capture(const FloatArray& input, const CaptureOptions& options = {}) const;
 

@@ -67,8 +67,8 @@ Result<ModelCard> parse_normalization(const json& root, const std::string& sourc
   if (!mean || !std) return card_error(source, "\"mean\" and \"std\" must be lists of numbers");
   const auto channels = static_cast<size_t>(card.channels);
   if (mean->size() != channels || std->size() != channels) {
-    return card_error(source, "\"mean\" and \"std\" need one value per input channel (" +
-                                  std::to_string(channels) + ")");
+    return card_error(
+        source, "\"mean\" and \"std\" need one value per input channel (" + std::to_string(channels) + ")");
   }
   for (float s : *std) {
     if (!(s > 0.0f) || !std::isfinite(s)) return card_error(source, "every \"std\" value must be > 0");
@@ -158,7 +158,8 @@ std::vector<float> per_channel(const std::vector<float>& values, size_t channels
 
 }  // namespace
 
-Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides, int suggested_channels) {
+Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides,
+                                       int suggested_channels) {
   ModelCard card = base;
   const bool blank = base.channels == 0;
   if (overrides.channels != 0) card.channels = overrides.channels;
@@ -166,7 +167,8 @@ Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverride
   if (card.channels == 0) return Error{"the number of input channels is unknown: give --channels 1 or 3"};
   if (!overrides.input_size.empty()) {
     auto size = parse_size(overrides.input_size);
-    if (!size) return Error{"input size '" + overrides.input_size + "' must look like 224x224 (height x width)"};
+    if (!size)
+      return Error{"input size '" + overrides.input_size + "' must look like 224x224 (height x width)"};
     std::tie(card.height, card.width) = *size;
   }
   if (card.height == 0) return Error{"the input size is unknown: give --input-size HxW, e.g. 224x224"};

@@ -18,15 +18,15 @@ namespace actscope {
 enum class ChannelOrder { kRgb, kBgr };
 
 struct ModelCard {
-  std::string name;                 // optional; defaults to the file's stem
-  std::string description;          // optional
-  int channels = 0;                 // 1 or 3 (required)
-  int height = 0;                   // input height in pixels (required)
-  int width = 0;                    // input width in pixels (required)
+  std::string name;         // optional; defaults to the file's stem
+  std::string description;  // optional
+  int channels = 0;         // 1 or 3 (required)
+  int height = 0;           // input height in pixels (required)
+  int width = 0;            // input width in pixels (required)
   ChannelOrder channel_order = ChannelOrder::kRgb;
-  std::vector<float> mean;          // one per channel, on [0,1]-scaled pixels
-  std::vector<float> std;           // one per channel, all > 0
-  std::vector<std::string> labels;  // class names by logit index (may be empty)
+  std::vector<float> mean;              // one per channel, on [0,1]-scaled pixels
+  std::vector<float> std;               // one per channel, all > 0
+  std::vector<std::string> labels;      // class names by logit index (may be empty)
   std::optional<double> test_accuracy;  // fraction in [0,1], as claimed by the card
   std::string test_set;                 // what test_accuracy was measured on
 
@@ -57,7 +57,8 @@ struct CardOverrides {
 // the overrides applied. A blank card takes `suggested_channels` (from the
 // model's first conv layer) when no channel count is given, and mean 0 / std
 // 1 when none is given. Errors say which value is missing or wrong.
-Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides, int suggested_channels);
+Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides,
+                                       int suggested_channels);
 
 // The sidecar card paths tried for a model file, in order of preference.
 std::vector<std::string> sidecar_card_paths(const std::string& model_path);

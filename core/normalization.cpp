@@ -58,9 +58,12 @@ void signed_into(const float* map, size_t size, const FilterStats& stats, float*
 
 std::string to_string(Normalization normalization) {
   switch (normalization) {
-    case Normalization::kFilter: return "filter";
-    case Normalization::kLayer: return "layer";
-    case Normalization::kSigned: return "signed";
+    case Normalization::kFilter:
+      return "filter";
+    case Normalization::kLayer:
+      return "layer";
+    case Normalization::kSigned:
+      return "signed";
   }
   return "filter";
 }
@@ -72,7 +75,8 @@ Result<Normalization> parse_normalization(const std::string& name) {
   return Error{"unknown normalization '" + name + "' (use filter, layer or signed)"};
 }
 
-NormalizedMaps normalize_maps(const float* data, int count, int height, int width, Normalization normalization) {
+NormalizedMaps normalize_maps(const float* data, int count, int height, int width,
+                              Normalization normalization) {
   NormalizedMaps maps;
   maps.count = count;
   maps.height = height;
@@ -93,9 +97,15 @@ NormalizedMaps normalize_maps(const float* data, int count, int height, int widt
     float* out = maps.values.data() + c * size;
     const FilterStats& stats = maps.stats[c];
     switch (normalization) {
-      case Normalization::kFilter: scale_into(map, size, stats.min, stats.max, out); break;
-      case Normalization::kLayer: scale_into(map, size, layer_low, layer_high, out); break;
-      case Normalization::kSigned: signed_into(map, size, stats, out); break;
+      case Normalization::kFilter:
+        scale_into(map, size, stats.min, stats.max, out);
+        break;
+      case Normalization::kLayer:
+        scale_into(map, size, layer_low, layer_high, out);
+        break;
+      case Normalization::kSigned:
+        signed_into(map, size, stats, out);
+        break;
     }
   }
   return maps;

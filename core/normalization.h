@@ -45,6 +45,7 @@ struct NormalizedMaps {
 // Normalizes `count` maps of height x width starting at `data`. A constant
 // map (max - min below 1e-12 of its magnitude, or all zero) becomes all 0
 // (all 0.5 under kSigned), never NaN. Any thread may call it.
-NormalizedMaps normalize_maps(const float* data, int count, int height, int width, Normalization normalization);
+NormalizedMaps normalize_maps(const float* data, int count, int height, int width,
+                              Normalization normalization);
 
 }  // namespace actscope

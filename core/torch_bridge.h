@@ -15,8 +15,8 @@ namespace actscope {
 // Shares a float32 CPU contiguous copy of `tensor` (no copy when it already is one).
 inline FloatArray to_float_array(const torch::Tensor& tensor) {
   // Captures usually are float32 CPU contiguous already: no op to dispatch then.
-  const bool ready = tensor.scalar_type() == torch::kFloat32 && tensor.device().is_cpu() && tensor.is_contiguous() &&
-                     !tensor.requires_grad();
+  const bool ready = tensor.scalar_type() == torch::kFloat32 && tensor.device().is_cpu() &&
+                     tensor.is_contiguous() && !tensor.requires_grad();
   auto owned = std::make_shared<torch::Tensor>(
       ready ? tensor : tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous());
   std::vector<int64_t> shape(owned->sizes().begin(), owned->sizes().end());

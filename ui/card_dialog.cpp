@@ -49,9 +49,10 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
   problem_->setStyleSheet(QStringLiteral("color: #b00020"));
   problem_->setWordWrap(true);
 
-  auto* intro = new QLabel(tr("This model has no card (actscope.json), so its input size and normalization are "
-                              "unknown. Enter what it was trained with."),
-                           this);
+  auto* intro =
+      new QLabel(tr("This model has no card (actscope.json), so its input size and normalization are "
+                    "unknown. Enter what it was trained with."),
+                 this);
   intro->setWordWrap(true);
   auto* form = new QFormLayout;
   form->addRow(tr("Channels"), channels_);

@@ -110,7 +110,8 @@ void MainWindow::ask_for_card(const Session& session) {
   statusBar()->showMessage(tr("%1 has no card: enter its input size").arg(QFileInfo(model_path_).fileName()));
   auto* dialog = new CardDialog(QFileInfo(model_path_).fileName(), session.suggested_channels, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  connect(dialog, &QDialog::accepted, this, [this, dialog] { open(model_path_, image_paths_, dialog->card()); });
+  connect(dialog, &QDialog::accepted, this,
+          [this, dialog] { open(model_path_, image_paths_, dialog->card()); });
   dialog->open();
   Q_EMIT cardRequested();
 }
@@ -136,7 +137,8 @@ void MainWindow::show_session(const Session& session) {
   QStringList errors;
   for (const auto& error : session.errors) errors << QString::fromStdString(error);
   if (errors.isEmpty()) {
-    statusBar()->showMessage(tr("%1: %2 images").arg(QFileInfo(model_path_).fileName()).arg(session.images.size()));
+    statusBar()->showMessage(
+        tr("%1: %2 images").arg(QFileInfo(model_path_).fileName()).arg(session.images.size()));
   } else {
     statusBar()->showMessage(errors.front());
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Some files could not be opened"), errors.join('\n'),
@@ -149,8 +151,9 @@ void MainWindow::show_session(const Session& session) {
 }
 
 void MainWindow::open_model_dialog() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open TorchScript model"), QString(),
-                                                    tr("TorchScript models (*.pt *.pth *.ptl);;All files (*)"));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Open TorchScript model"), QString(),
+                                   tr("TorchScript models (*.pt *.pth *.ptl);;All files (*)"));
   if (!path.isEmpty()) open(path, image_paths_);
 }
 

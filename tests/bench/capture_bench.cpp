@@ -11,10 +11,10 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -122,18 +122,20 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
   // Page faults per run show whether buffers are reused or faulted in anew.
   const long forward_faults = minor_faults(run_plain);
   const long capture_faults = minor_faults(run_capture);
-  std::printf("%-22s threads %d  layers %3zu  forward %7.2f ms  capture-all %7.2f ms  ratio %.3f"
-              "  (page faults per run: %ld / %ld)\n",
-              spec.path.substr(spec.path.rfind('/') + 1).c_str(), threads, layers, median(plain_ms),
-              median(capture_ms), ratio, forward_faults, capture_faults);
+  std::printf(
+      "%-22s threads %d  layers %3zu  forward %7.2f ms  capture-all %7.2f ms  ratio %.3f"
+      "  (page faults per run: %ld / %ld)\n",
+      spec.path.substr(spec.path.rfind('/') + 1).c_str(), threads, layers, median(plain_ms),
+      median(capture_ms), ratio, forward_faults, capture_faults);
 
   // Peak memory in a fresh process, so this process's history does not count.
-  const std::string command = std::string(self) + " --peak-rss '" + spec.path + ":" +
-                              std::to_string(spec.input_shape[1]) + "x" + std::to_string(spec.input_shape[2]) +
-                              "x" + std::to_string(spec.input_shape[3]) + "'";
+  const std::string command =
+      std::string(self) + " --peak-rss '" + spec.path + ":" + std::to_string(spec.input_shape[1]) + "x" +
+      std::to_string(spec.input_shape[2]) + "x" + std::to_string(spec.input_shape[3]) + "'";
   if (FILE* child = popen(command.c_str(), "r")) {
     char line[64] = {};
-    if (fgets(line, sizeof line, child)) std::printf("%-22s peak RSS of a process capturing every layer once: %ld MB\n", "", std::atol(line));
+    if (fgets(line, sizeof line, child))
+      std::printf("%-22s peak RSS of a process capturing every layer once: %ld MB\n", "", std::atol(line));
     pclose(child);
   }
 }
@@ -163,8 +165,8 @@ void compare_export(const BenchModel& spec, int iterations, int threads) {
   }
   std::filesystem::remove_all(out);
   std::printf("%-22s threads %d  capture %7.2f ms  export-all %8.2f ms  files/capture ratio %.1f\n",
-              spec.path.substr(spec.path.rfind('/') + 1).c_str(), threads, median(capture_ms), median(export_ms),
-              median(ratios));
+              spec.path.substr(spec.path.rfind('/') + 1).c_str(), threads, median(capture_ms),
+              median(export_ms), median(ratios));
 }
 
 }  // namespace
@@ -174,7 +176,8 @@ int main(int argc, char** argv) {
   std::vector<int> thread_counts{1, 2};
   std::vector<BenchModel> models;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--peak-rss") == 0 && i + 1 < argc) return measure_peak_rss(parse_model(argv[i + 1]));
+    if (std::strcmp(argv[i], "--peak-rss") == 0 && i + 1 < argc)
+      return measure_peak_rss(parse_model(argv[i + 1]));
     if (std::strcmp(argv[i], "--iterations") == 0 && i + 1 < argc) {
       iterations = std::atoi(argv[++i]);
     } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
@@ -191,6 +194,7 @@ int main(int argc, char** argv) {
   for (int threads : thread_counts) {
     for (const auto& model : models) compare(model, std::max(iterations, 1), threads, argv[0]);
   }
-  for (int threads : thread_counts) compare_export(models.front(), std::max(std::min(iterations, 5), 1), threads);
+  for (int threads : thread_counts)
+    compare_export(models.front(), std::max(std::min(iterations, 5), 1), threads);
   return 0;
 }

@@ -46,18 +46,39 @@ std::string case_name(const ::testing::TestParamInfo<FixtureCase>& info) {
 }
 
 // Every fixture with module names (the frozen one has none: tested below).
-const std::vector<FixtureCase> kHookedCases = {
-    {"resnet18", "scripted"},     {"resnet18", "traced"},     {"vgg11_bn", "scripted"},
-    {"vgg11_bn", "traced"},       {"mobilenet_v2", "scripted"}, {"mobilenet_v2", "traced"},
-    {"twice", "scripted"},        {"twice", "traced"},        {"functional", "scripted"},
-    {"functional", "traced"},     {"inplace_relu", "scripted"}, {"inplace_relu", "traced"},
-    {"tuple_output", "scripted"}, {"tuple_output", "traced"}, {"dict_output", "scripted"},
-    {"dict_output", "traced"},    {"branching", "scripted"},    {"dead_filters", "scripted"},
-    {"dead_filters", "traced"},   {"module_mutates_input", "scripted"}, {"module_mutates_input", "traced"},
-    {"view_then_inplace", "scripted"}, {"view_then_inplace", "traced"}, {"alias_through_if", "scripted"},
-    {"alias_through_if", "traced"}, {"inplace_mul_by_double", "scripted"}, {"inplace_mul_by_double", "traced"},
-    {"input_inplace", "scripted"},  {"input_inplace", "traced"},   {"empty_capture", "scripted"},
-    {"empty_capture", "traced"},   {"attribute_branches", "scripted"}, {"attribute_branches", "traced"}};
+const std::vector<FixtureCase> kHookedCases = {{"resnet18", "scripted"},
+                                               {"resnet18", "traced"},
+                                               {"vgg11_bn", "scripted"},
+                                               {"vgg11_bn", "traced"},
+                                               {"mobilenet_v2", "scripted"},
+                                               {"mobilenet_v2", "traced"},
+                                               {"twice", "scripted"},
+                                               {"twice", "traced"},
+                                               {"functional", "scripted"},
+                                               {"functional", "traced"},
+                                               {"inplace_relu", "scripted"},
+                                               {"inplace_relu", "traced"},
+                                               {"tuple_output", "scripted"},
+                                               {"tuple_output", "traced"},
+                                               {"dict_output", "scripted"},
+                                               {"dict_output", "traced"},
+                                               {"branching", "scripted"},
+                                               {"dead_filters", "scripted"},
+                                               {"dead_filters", "traced"},
+                                               {"module_mutates_input", "scripted"},
+                                               {"module_mutates_input", "traced"},
+                                               {"view_then_inplace", "scripted"},
+                                               {"view_then_inplace", "traced"},
+                                               {"alias_through_if", "scripted"},
+                                               {"alias_through_if", "traced"},
+                                               {"inplace_mul_by_double", "scripted"},
+                                               {"inplace_mul_by_double", "traced"},
+                                               {"input_inplace", "scripted"},
+                                               {"input_inplace", "traced"},
+                                               {"empty_capture", "scripted"},
+                                               {"empty_capture", "traced"},
+                                               {"attribute_branches", "scripted"},
+                                               {"attribute_branches", "traced"}};
 
 class HookedModuleTest : public ::testing::TestWithParam<FixtureCase> {
  protected:
@@ -155,7 +176,8 @@ TEST_P(InplaceReluTest, InplaceReluKeepsBatchNormNegative) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, InplaceReluTest,
-                         ::testing::Values(FixtureCase{"resnet18", "scripted"}, FixtureCase{"resnet18", "traced"},
+                         ::testing::Values(FixtureCase{"resnet18", "scripted"},
+                                           FixtureCase{"resnet18", "traced"},
                                            FixtureCase{"inplace_relu", "scripted"},
                                            FixtureCase{"inplace_relu", "traced"}),
                          case_name);
@@ -227,7 +249,8 @@ TEST(ActivationCaptureTest, FrozenModelSaysModuleNamesAreGoneAndOffersOps) {
   const auto reference = test::load_reference("frozen");
   auto model = load_fixture("frozen", "scripted");
   ASSERT_NE(model, nullptr);
-  EXPECT_NE(model->layers_notice().find("module names are gone"), std::string::npos) << model->layers_notice();
+  EXPECT_NE(model->layers_notice().find("module names are gone"), std::string::npos)
+      << model->layers_notice();
   ASSERT_FALSE(model->layers().empty());
   for (const auto& layer : model->layers()) {
     EXPECT_FALSE(layer.is_module);
@@ -280,7 +303,8 @@ TEST(ActivationCaptureTest, ConvWeightsAreTheModulesWeights) {
   auto weights = model->conv_weights("layer1.0.conv1");
   ASSERT_TRUE(weights.ok()) << weights.error();
   auto module = torch::jit::load(test::fixture_model("resnet18", "traced"));
-  const auto expected = module.attr("layer1").toModule().attr("0").toModule().attr("conv1").toModule().attr("weight");
+  const auto expected =
+      module.attr("layer1").toModule().attr("0").toModule().attr("conv1").toModule().attr("weight");
   EXPECT_TRUE(torch::equal(test::to_tensor(weights.value()), expected.toTensor()));
   EXPECT_FALSE(model->conv_weights("bn1").ok());
   EXPECT_EQ(model->inferred_channels(), 3);

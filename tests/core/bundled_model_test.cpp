@@ -35,7 +35,8 @@ TEST_F(BundledModelTest, TestAccuracyMatchesTheCard) {
   auto logits = model_->logits(inputs, 500);
   ASSERT_TRUE(logits.ok()) << logits.error();
   int correct = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) correct += predicted_class(logits.value()[i]) == labels.value()[i];
+  for (size_t i = 0; i < inputs.size(); ++i)
+    correct += predicted_class(logits.value()[i]) == labels.value()[i];
   const double accuracy = correct / 10000.0;
   // The card's figure was measured by PyTorch; float summation order may
   // flip a borderline image or two, no more.
@@ -60,7 +61,8 @@ TEST_F(BundledModelTest, SamplesArePredictedAsSamplesJsonSays) {
   }
   EXPECT_GE(wrong_by_class.size(), 6u) << "at least 6 misclassified samples of distinct classes";
   for (const auto& [true_class, count] : wrong_by_class) {
-    EXPECT_GE(right_by_class[true_class], 1) << "no correctly classified counterpart for class " << true_class;
+    EXPECT_GE(right_by_class[true_class], 1)
+        << "no correctly classified counterpart for class " << true_class;
   }
 }
 

@@ -16,13 +16,15 @@ std::array<int, 3> pixel(const RgbImage& image, int x, int y) {
 // The centre pixel of tile `t`.
 std::array<int, 3> tile_centre(const Grid& grid, int t, int gap = 2) {
   const int x = gap + (t % grid.columns) * (grid.tile_width + gap) + grid.tile_width / 2;
-  const int y = grid.caption_height + gap + (t / grid.columns) * (grid.tile_height + gap) + grid.tile_height / 2;
+  const int y =
+      grid.caption_height + gap + (t / grid.columns) * (grid.tile_height + gap) + grid.tile_height / 2;
   return pixel(grid.image, x, y);
 }
 
 NormalizedMaps ramp_maps(int count, int size) {
   std::vector<float> data(static_cast<size_t>(count) * size * size);
-  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<float>(i % (size * size)) * (1 + i / (size * size));
+  for (size_t i = 0; i < data.size(); ++i)
+    data[i] = static_cast<float>(i % (size * size)) * (1 + i / (size * size));
   return normalize_maps(data.data(), count, size, size, Normalization::kFilter);
 }
 

@@ -52,7 +52,8 @@ TEST(ModelLoadTest, TruncatedArchiveIsReportedAsDamaged) {
 
 TEST(ModelLoadTest, WeightsFromTorchSaveAreRefused) {
   const auto error = load_error(test::fixture_dir() / "invalid" / "state_dict.pt");
-  EXPECT_NE(error.find("state_dict.pt: holds no TorchScript program: it is a torch.save file"), std::string::npos)
+  EXPECT_NE(error.find("state_dict.pt: holds no TorchScript program: it is a torch.save file"),
+            std::string::npos)
       << error;
 }
 

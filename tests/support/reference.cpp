@@ -46,7 +46,8 @@ torch::Tensor to_tensor(const FloatArray& array) {
 FloatArray to_array(const torch::Tensor& tensor) {
   torch::Tensor contiguous = tensor.to(torch::kFloat32).contiguous();
   std::vector<float> values(contiguous.data_ptr<float>(), contiguous.data_ptr<float>() + contiguous.numel());
-  return FloatArray(std::vector<int64_t>(contiguous.sizes().begin(), contiguous.sizes().end()), std::move(values));
+  return FloatArray(std::vector<int64_t>(contiguous.sizes().begin(), contiguous.sizes().end()),
+                    std::move(values));
 }
 
 }  // namespace actscope::test

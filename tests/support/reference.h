@@ -15,9 +15,9 @@ namespace actscope::test {
 // One model's reference: Python forward-hook outputs on a fixed input.
 struct Reference {
   torch::Tensor input;
-  torch::Tensor output;             // the logits of the unmodified model
-  std::vector<std::string> names;   // hook calls in call order ("shared#2" for repeats)
-  std::vector<std::string> kinds;   // module class per name
+  torch::Tensor output;                              // the logits of the unmodified model
+  std::vector<std::string> names;                    // hook calls in call order ("shared#2" for repeats)
+  std::vector<std::string> kinds;                    // module class per name
   std::map<std::string, torch::Tensor> activations;  // hooked module outputs by name
   std::map<std::string, torch::Tensor> ops;          // functional-op outputs, where recorded
 

@@ -1,16 +1,16 @@
 // The main window, driven offscreen through its real widgets.
 #include "ui/main_window.h"
 
+#include <gtest/gtest.h>
 #include <QApplication>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QSpinBox>
 #include <QSignalSpy>
-#include <gtest/gtest.h>
+#include <QSpinBox>
 
 #include "core/image_input.h"
-#include "ui/card_dialog.h"
 #include "tests/support/test_support.h"
+#include "ui/card_dialog.h"
 
 namespace actscope {
 namespace {
@@ -36,7 +36,8 @@ TEST(MainWindowTest, ShowsEverySampleWithItsPredictedClass) {
   window.show();
   const QStringList images = sample_paths();
   ASSERT_FALSE(images.isEmpty());
-  const QStringList errors = open_and_wait(window, QString::fromStdString(test::bundled_model().string()), images);
+  const QStringList errors =
+      open_and_wait(window, QString::fromStdString(test::bundled_model().string()), images);
   EXPECT_TRUE(errors.isEmpty()) << errors.join('\n').toStdString();
 
   auto* strip = window.findChild<QListWidget*>(QStringLiteral("imageStrip"));
@@ -71,7 +72,8 @@ TEST(MainWindowTest, UnreadableImageIsReportedAndTheRestShown) {
   window.show();
   QStringList images = sample_paths().mid(0, 2);
   images << QString::fromStdString((dir / "broken.png").string());
-  const QStringList errors = open_and_wait(window, QString::fromStdString(test::bundled_model().string()), images);
+  const QStringList errors =
+      open_and_wait(window, QString::fromStdString(test::bundled_model().string()), images);
   ASSERT_EQ(errors.size(), 1);
   EXPECT_TRUE(errors[0].contains(QStringLiteral("broken.png")));
   EXPECT_EQ(window.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 2);
