@@ -178,8 +178,7 @@ int run_layers(const LayersOptions& options) {
 // Checks requested layer names; an unknown one is an error naming the closest.
 actscope::Status check_layer_names(const actscope::Model& model, const std::vector<std::string>& names) {
   for (const auto& name : names) {
-    const auto& layers = model.layers();
-    if (std::any_of(layers.begin(), layers.end(), [&](const auto& l) { return l.name == name; })) continue;
+    if (model.find_layer(name)) continue;
     std::string closest;
     for (const auto& candidate : actscope::closest_layer_names(model, name)) {
       closest += (closest.empty() ? "" : ", ") + candidate;

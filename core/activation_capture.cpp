@@ -25,19 +25,6 @@ LayerInfo to_layer_info(const CapturePoint& point) {
   return layer;
 }
 
-// The submodule at `path` ("layer1.0.conv1"); throws c10::Error when absent.
-torch::jit::Module submodule(const torch::jit::Module& root, const std::string& path) {
-  torch::jit::Module module = root;
-  std::istringstream parts(path);
-  std::string part;
-  while (std::getline(parts, part, '.')) module = module.attr(part).toModule();
-  return module;
-}
-
-std::string module_path_of(const std::string& layer_name) {
-  return layer_name.substr(0, layer_name.find('#'));
-}
-
 }  // namespace
 
 namespace {
@@ -91,6 +78,13 @@ void Model::Impl::probe_shapes() {
 }
 
 const std::vector<LayerInfo>& Model::layers() const { return impl_->layers; }
+
+const LayerInfo* Model::find_layer(const std::string& name) const {
+  for (const auto& layer : impl_->layers) {
+    if (layer.name == name) return &layer;
+  }
+  return nullptr;
+}
 const std::string& Model::layers_notice() const { return impl_->layers_notice; }
 
 Result<CaptureResult> Model::capture(const std::vector<InputImage>& images,
@@ -117,11 +111,11 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
     }
   } else {
     for (const auto& name : options.layers) {
-      auto it = std::find_if(points.begin(), points.end(), [&](const auto& p) { return p.name == name; });
-      if (it == points.end()) return Error{"unknown layer '" + name + "' in " + impl_->path};
-      if (it->output_index < 0)
-        return Error{"layer '" + name + "' cannot be captured: " + it->not_capturable_reason};
-      wanted.push_back(static_cast<size_t>(it - points.begin()));
+      const LayerInfo* layer = find_layer(name);
+      if (!layer) return Error{"unknown layer '" + name + "' in " + impl_->path};
+      if (!layer->capturable)
+        return Error{"layer '" + name + "' cannot be captured: " + layer->not_capturable_reason};
+      wanted.push_back(static_cast<size_t>(layer - impl_->layers.data()));  // layers follow points
     }
   }
   try {
@@ -144,13 +138,13 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
 }
 
 Result<FloatArray> Model::conv_weights(const std::string& layer) const {
-  auto it = std::find_if(impl_->layers.begin(), impl_->layers.end(),
-                         [&](const auto& l) { return l.name == layer; });
-  if (it == impl_->layers.end()) return Error{"unknown layer '" + layer + "' in " + impl_->path};
-  if (!it->has_weights)
-    return Error{"layer '" + layer + "' is a " + it->kind + ", not a Conv2d with weights"};
+  const LayerInfo* info = find_layer(layer);
+  if (!info) return Error{"unknown layer '" + layer + "' in " + impl_->path};
+  if (!info->has_weights)
+    return Error{"layer '" + layer + "' is a " + info->kind + ", not a Conv2d with weights"};
+  const CapturePoint& point = impl_->capture_graph->points()[info - impl_->layers.data()];
   try {
-    torch::Tensor weight = submodule(impl_->module, module_path_of(layer)).attr("weight").toTensor();
+    torch::Tensor weight = submodule(impl_->module, point.module_path).attr("weight").toTensor();
     return to_float_array(weight);
   } catch (const std::exception& e) {
     return Error{"layer '" + layer + "': cannot read its weights (" + first_line(e.what()) + ")"};

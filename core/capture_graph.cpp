@@ -296,9 +296,7 @@ class Rewriter {
     auto path = module_paths_.find(node->input(0));
     const std::string name = node->s(attr::name);
     if (path == module_paths_.end() || assigned_attributes_.count(name)) return std::nullopt;
-    torch::jit::Module module = root_;
-    std::istringstream parts(path->second);
-    for (std::string part; std::getline(parts, part, '.');) module = module.attr(part).toModule();
+    const torch::jit::Module module = submodule(root_, path->second);
     if (!module.hasattr(name)) return std::nullopt;
     const c10::IValue attribute = module.attr(name);
     if (attribute.isBool() || attribute.isInt() || attribute.isDouble()) return attribute;
@@ -592,21 +590,28 @@ void capture_at_call_end(const std::shared_ptr<Graph>& graph_ptr, std::vector<Re
 
 }  // namespace
 
+torch::jit::Module submodule(const torch::jit::Module& root, const std::string& path) {
+  torch::jit::Module module = root;
+  std::istringstream parts(path);
+  for (std::string part; std::getline(parts, part, '.');) module = module.attr(part).toModule();
+  return module;
+}
+
 CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
   auto& forward = torch::jit::toGraphFunction(module.get_method("forward").function());
-  graph_ = forward.graph()->copy();
-  Rewriter rewriter(module, graph_);
+  auto graph = forward.graph()->copy();
+  Rewriter rewriter(module, graph);
   rewriter.run();
   has_module_calls_ = rewriter.has_module_calls();
 
   auto& recorded = rewriter.recorded();
-  capture_at_call_end(graph_, recorded);
+  capture_at_call_end(graph, recorded);
   std::stable_sort(recorded.begin(), recorded.end(),
                    [](const auto& a, const auto& b) { return a.order < b.order; });
   std::vector<Value*> captured;
   std::unordered_map<Value*, int> output_of_value;  // modules returning the same value share it
   for (auto& entry : recorded) {
-    entry.point.not_capturable_reason = not_capturable_reason(entry.value, *graph_);
+    entry.point.not_capturable_reason = not_capturable_reason(entry.value, *graph);
     if (entry.point.not_capturable_reason.empty()) {
       auto [it, inserted] = output_of_value.emplace(entry.value, static_cast<int>(captured.size()));
       if (inserted) captured.push_back(entry.value);
@@ -615,14 +620,14 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
     points_.push_back(std::move(entry.point));
   }
   capture_count_ = static_cast<int>(captured.size());
-  protect_from_inplace_writes(graph_, captured);
+  protect_from_inplace_writes(graph, captured);
 
-  input_written_ = torch::jit::AliasDb(graph_).hasWriters(graph_->inputs().at(1));
+  input_written_ = torch::jit::AliasDb(graph).hasWriters(graph->inputs().at(1));
 
   // As graph outputs the captures survive copying the graph.
-  for (Value* value : captured) graph_->registerOutput(value);
-  auto general_graph = graph_->copy();
-  fast_function_ = finish_capture_function(graph_, /*fast=*/true);
+  for (Value* value : captured) graph->registerOutput(value);
+  auto general_graph = graph->copy();
+  fast_function_ = finish_capture_function(graph, /*fast=*/true);
   general_function_ = finish_capture_function(general_graph, /*fast=*/false);
 }
 

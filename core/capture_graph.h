@@ -35,6 +35,10 @@ struct CapturePoint {
   std::string not_capturable_reason;
 };
 
+// The submodule of `root` at a qualified path ("layer1.0.conv1"; "" is
+// `root`). Throws c10::Error when it does not exist.
+torch::jit::Module submodule(const torch::jit::Module& root, const std::string& path);
+
 class CaptureGraph {
  public:
   // Builds the rewrite of `module.forward`. Throws c10::Error on graphs it
@@ -60,7 +64,6 @@ class CaptureGraph {
   Output run_function(torch::jit::GraphFunction& function, bool fast, const torch::jit::Module& module,
                       const torch::Tensor& input) const;
 
-  std::shared_ptr<torch::jit::Graph> graph_;
   // The same rewrite twice: with plain aminmax ranges (float captures), and
   // with a helper that handles empty, complex and half captures.
   std::unique_ptr<torch::jit::GraphFunction> fast_function_;

@@ -3,17 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/normalization.h"
+
 namespace actscope {
 namespace {
 
-// (x - min) / (max - min) over `count` values; constant filters become 0.
-std::vector<float> unit_range(const float* values, size_t count) {
-  const auto [low, high] = std::minmax_element(values, values + count);
-  std::vector<float> scaled(count, 0.0f);
-  if (*high - *low > 1e-12f * std::max(std::fabs(*low), std::fabs(*high))) {
-    for (size_t i = 0; i < count; ++i) scaled[i] = (values[i] - *low) / (*high - *low);
-  }
-  return scaled;
+// One filter's [in, kh, kw] values on [0,1] with a single range for the
+// whole filter (its kernels stay comparable): the layer mode of normalize_maps.
+std::vector<float> normalize_filter(const float* filter, int in, int kh, int kw) {
+  return normalize_maps(filter, in, kh, kw, Normalization::kLayer).values;
 }
 
 RgbImage color_filter(const std::vector<float>& scaled, int kh, int kw) {
@@ -44,7 +42,7 @@ Result<Grid> compose_weight_grid(const FloatArray& weights, const WeightGridOpti
                    std::to_string(out) + ")"};
     }
     // One filter's kernels share the filter's range, so their strengths compare.
-    const auto scaled = unit_range(weights.data() + options.expand_filter * filter_size, filter_size);
+    const auto scaled = normalize_filter(weights.data() + options.expand_filter * filter_size, in, kh, kw);
     for (int c = 0; c < in; ++c) {
       tiles.push_back(colorize(scaled.data() + c * plane, kh, kw, options.grid.colormap));
       indices.push_back(c);
@@ -54,13 +52,14 @@ Result<Grid> compose_weight_grid(const FloatArray& weights, const WeightGridOpti
   for (int f = 0; f < out; ++f) {
     const float* filter = weights.data() + f * filter_size;
     if (in == 3) {
-      tiles.push_back(color_filter(unit_range(filter, filter_size), kh, kw));
+      tiles.push_back(color_filter(normalize_filter(filter, in, kh, kw), kh, kw));
     } else {
       std::vector<float> mean(plane, 0.0f);
       for (int c = 0; c < in; ++c) {
         for (size_t i = 0; i < plane; ++i) mean[i] += filter[c * plane + i] / in;
       }
-      tiles.push_back(colorize(unit_range(mean.data(), plane).data(), kh, kw, options.grid.colormap));
+      tiles.push_back(
+          colorize(normalize_filter(mean.data(), 1, kh, kw).data(), kh, kw, options.grid.colormap));
     }
     indices.push_back(f);
   }

@@ -154,13 +154,12 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
   std::set<std::string> used_stems;
   for (const auto& activation : activations) {
     if (!first_image_maps(activation.values)) continue;  // neither maps nor a vector: nothing to draw
-    const auto info = std::find_if(model.layers().begin(), model.layers().end(),
-                                   [&](const LayerInfo& l) { return l.name == activation.name; });
+    const LayerInfo* info = model.find_layer(activation.name);
     std::string stem = file_stem_for_layer(activation.name);
     for (int n = 2; used_stems.count(stem); ++n)
       stem = file_stem_for_layer(activation.name) + "_" + std::to_string(n);
     used_stems.insert(stem);
-    jobs.push_back({&activation, &*info, stem});
+    jobs.push_back({&activation, info, stem});
   }
   return jobs;
 }

@@ -92,6 +92,9 @@ class Model {
   // Every capture point in forward order (the order PyTorch's forward hooks
   // would fire in), capturable or not.
   const std::vector<LayerInfo>& layers() const;
+  // The layer named `name`, or nullptr. Valid while the Model lives.
+  const LayerInfo* find_layer(const std::string& name) const;
+
   // What the user should know about this model's layers, or "": for example
   // that a frozen model has lost its module names.
   const std::string& layers_notice() const;

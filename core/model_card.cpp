@@ -15,7 +15,7 @@ Error card_error(const std::string& source, const std::string& what) {
   return Error{source + ": invalid model card: " + what};
 }
 
-// Reads a required positive integer `object[key]`; `path` is its JSON path for messages.
+// A positive integer `object[key]` (at most 65536), or nullopt.
 std::optional<int> positive_int(const json& object, const char* key) {
   auto it = object.find(key);
   if (it == object.end() || !it->is_number_integer() || it->get<long long>() <= 0 ||
