@@ -1,7 +1,6 @@
 // Model's layer list and one-pass capture, on top of CaptureGraph.
 #include <algorithm>
 #include <map>
-#include <sstream>
 
 #include <torch/script.h>
 
