@@ -1,6 +1,7 @@
 #include "core/capture_graph.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <optional>
@@ -517,16 +518,53 @@ def value_range(x: Tensor) -> Tensor:
   return *torch::jit::toGraphFunction(unit->get_function("value_range")).graph();
 }
 
+// Ranges that follow from another capture's range: a capture that is a
+// clamp (relu, relu6, hardtanh) of another capture has the clamped bounds,
+// because a clamp is monotone. Saves a pass over the largest activations of
+// conv-bn-relu networks (the relu after every BatchNorm).
+std::vector<RangeSource> derive_ranges(const std::vector<Value*>& captured) {
+  std::unordered_map<const Value*, int> index_of;
+  for (size_t i = 0; i < captured.size(); ++i) index_of.emplace(captured[i], static_cast<int>(i));
+  std::vector<RangeSource> sources(captured.size());
+  for (size_t i = 0; i < captured.size(); ++i) {
+    const Node* node = captured[i]->node();
+    if (node->inputs().empty()) continue;
+    const auto from = index_of.find(node->input(0));
+    if (from == index_of.end() || sources[from->second].from >= 0) continue;
+    RangeSource& source = sources[i];
+    if (node->kind() == aten::relu) {
+      source.low = 0;
+    } else if (node->kind() == aten::relu6) {
+      source.low = 0;
+      source.high = 6;
+    } else if (node->kind() == aten::hardtanh && node->inputs().size() == 3) {
+      const auto low = torch::jit::toIValue(node->input(1));
+      const auto high = torch::jit::toIValue(node->input(2));
+      if (!low || !high || !low->isScalar() || !high->isScalar()) continue;
+      source.low = static_cast<float>(low->toScalar().toDouble());
+      source.high = static_cast<float>(high->toScalar().toDouble());
+    } else {
+      continue;
+    }
+    source.from = from->second;
+  }
+  return sources;
+}
+
 // Computes each captured value's [min, max] right after it is produced,
 // while its memory is still in cache (measured: a separate pass over all
-// layers after the run costs about twice as much). `fast` uses aten::aminmax
-// directly, two float outputs per capture; it throws for empty, complex or
-// half tensors. Otherwise a small TorchScript helper handles every case and
-// returns one [min, max] tensor per capture (about 3% slower on resnet18).
-std::vector<Value*> insert_value_ranges(Graph& graph, const std::vector<Value*>& captured, bool fast) {
+// layers after the run costs about twice as much), except for the ranges
+// that `sources` derives. `fast` uses aten::aminmax directly, two float
+// outputs per capture; it throws for empty, complex or half tensors.
+// Otherwise a small TorchScript helper handles every case and returns one
+// [min, max] tensor per capture (about 3% slower on resnet18).
+std::vector<Value*> insert_value_ranges(Graph& graph, const std::vector<Value*>& captured,
+                                        const std::vector<RangeSource>& sources, bool fast) {
   auto range_graph = value_range_graph().copy();
   std::vector<Value*> ranges;
-  for (Value* value : captured) {
+  for (size_t i = 0; i < captured.size(); ++i) {
+    if (sources[i].from >= 0) continue;
+    Value* value = captured[i];
     Node* producer = value->node();
     Node* insert_before = producer->kind() == prim::Param ? graph.block()->nodes().front() : producer->next();
     torch::jit::WithInsertPoint insert(insert_before);
@@ -546,11 +584,12 @@ std::vector<Value*> insert_value_ranges(Graph& graph, const std::vector<Value*>&
 
 // Turns `graph`, whose outputs are (model output, captures...), into the
 // function that also computes the ranges and returns one tuple.
-std::unique_ptr<GraphFunction> finish_capture_function(const std::shared_ptr<Graph>& graph, bool fast) {
+std::unique_ptr<GraphFunction> finish_capture_function(const std::shared_ptr<Graph>& graph,
+                                                       const std::vector<RangeSource>& sources, bool fast) {
   std::vector<Value*> outputs(graph->outputs().begin(), graph->outputs().end());
   while (!graph->outputs().empty()) graph->eraseOutput(0);
   const std::vector<Value*> captured(outputs.begin() + 1, outputs.end());
-  const std::vector<Value*> ranges = insert_value_ranges(*graph, captured, fast);
+  const std::vector<Value*> ranges = insert_value_ranges(*graph, captured, sources, fast);
   outputs.insert(outputs.end(), ranges.begin(), ranges.end());
   // GraphFunction wants a single output: (model output, captures..., ranges...).
   graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
@@ -625,10 +664,11 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
   input_written_ = torch::jit::AliasDb(graph).hasWriters(graph->inputs().at(1));
 
   // As graph outputs the captures survive copying the graph.
+  range_sources_ = derive_ranges(captured);
   for (Value* value : captured) graph->registerOutput(value);
   auto general_graph = graph->copy();
-  fast_function_ = finish_capture_function(graph, /*fast=*/true);
-  general_function_ = finish_capture_function(general_graph, /*fast=*/false);
+  fast_function_ = finish_capture_function(graph, range_sources_, /*fast=*/true);
+  general_function_ = finish_capture_function(general_graph, range_sources_, /*fast=*/false);
 }
 
 CaptureGraph::~CaptureGraph() = default;
@@ -657,15 +697,29 @@ CaptureGraph::Output CaptureGraph::run_function(GraphFunction& function, bool fa
   output.model_output = elements.at(0);
   output.captures.reserve(capture_count_);
   for (int i = 1; i <= capture_count_; ++i) output.captures.push_back(elements[i].toTensor());
-  const size_t first_range = 1 + capture_count_;
+  size_t next_range = 1 + capture_count_;
+  output.ranges.resize(capture_count_);
   for (int i = 0; i < capture_count_; ++i) {
+    if (range_sources_[i].from >= 0) continue;
     if (fast) {
-      output.ranges.emplace_back(elements[first_range + 2 * i].toTensor().data_ptr<float>()[0],
-                                 elements[first_range + 2 * i + 1].toTensor().data_ptr<float>()[0]);
+      output.ranges[i] = {elements[next_range].toTensor().data_ptr<float>()[0],
+                          elements[next_range + 1].toTensor().data_ptr<float>()[0]};
+      next_range += 2;
     } else {
-      const float* range = elements[first_range + i].toTensor().data_ptr<float>();
-      output.ranges.emplace_back(range[0], range[1]);
+      const float* range = elements[next_range++].toTensor().data_ptr<float>();
+      output.ranges[i] = {range[0], range[1]};
     }
+  }
+  for (int i = 0; i < capture_count_; ++i) {
+    const RangeSource& source = range_sources_[i];
+    if (source.from < 0) continue;
+    // Clamped like the op clamps; a NaN bound stays NaN, as the op keeps NaN.
+    const auto clamp = [&](float bound) {
+      return std::isnan(bound) ? bound : std::min(std::max(bound, source.low), source.high);
+    };
+    const auto [low, high] = output.ranges[source.from];
+    output.ranges[i] = output.captures[i].numel() == 0 ? std::pair<float, float>{0.f, 0.f}
+                                                       : std::pair<float, float>{clamp(low), clamp(high)};
   }
   return output;
 }

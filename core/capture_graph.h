@@ -12,6 +12,7 @@
 // Internal to core (includes torch headers).
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,14 @@ struct CapturePoint {
 // The submodule of `root` at a qualified path ("layer1.0.conv1"; "" is
 // `root`). Throws c10::Error when it does not exist.
 torch::jit::Module submodule(const torch::jit::Module& root, const std::string& path);
+
+// A capture whose [min, max] follows from another capture's: it is that
+// capture clamped to [low, high] (relu, relu6, hardtanh).
+struct RangeSource {
+  int from = -1;  // capture index; -1: computed from the capture itself
+  float low = -std::numeric_limits<float>::infinity();
+  float high = std::numeric_limits<float>::infinity();
+};
 
 class CaptureGraph {
  public:
@@ -72,6 +81,7 @@ class CaptureGraph {
   bool has_module_calls_ = false;
   bool input_written_ = false;  // forward modifies its input in place: run on a copy
   int capture_count_ = 0;
+  std::vector<RangeSource> range_sources_;  // by capture index
 };
 
 }  // namespace actscope
