@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/cam.h"
 #include "core/filter_weights.h"
 #include "core/image_input.h"
 #include "core/layer_export.h"
@@ -192,7 +193,8 @@ actscope::Status check_layer_names(const actscope::Model& model, const std::vect
 // A progress line on stderr, once the work has taken over a second.
 class ProgressLine {
  public:
-  explicit ProgressLine(bool quiet) : quiet_(quiet), start_(std::chrono::steady_clock::now()) {}
+  explicit ProgressLine(bool quiet, std::string what = "writing layer")
+      : quiet_(quiet), what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
   ~ProgressLine() { finish(); }
   // Ends the line, so that later messages start on their own.
   void finish() {
@@ -201,13 +203,14 @@ class ProgressLine {
   }
   bool operator()(size_t done, size_t total) {
     if (quiet_ || std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return true;
-    std::cerr << "\rwriting layer " << done << "/" << total << std::flush;
+    std::cerr << "\r" << what_ << " " << done << "/" << total << std::flush;
     shown_ = true;
     return true;
   }
 
  private:
   bool quiet_;
+  std::string what_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_;
 };
@@ -299,6 +302,103 @@ int run_weights(const WeightsOptions& options) {
   return 0;
 }
 
+struct CamCliOptions {
+  CommonFlags common;
+  std::string model;
+  std::string image;
+  std::vector<std::string> layers;
+  std::string method = "gradcam";
+  std::string target_class;
+  std::string out;
+  std::string npy;
+  float image_weight = 0.5f;
+  std::string colormap = "jet";
+  int score_batch = 32;
+  bool quiet = false;
+};
+
+// A class given as an index or as a label of the model card.
+actscope::Result<int> parse_class(const std::string& text, const actscope::ModelCard& card) {
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), ::isdigit);
+  if (digits) return std::stoi(text);
+  for (size_t i = 0; i < card.labels.size(); ++i) {
+    if (card.labels[i] == text) return static_cast<int>(i);
+  }
+  std::string labels;
+  for (const auto& label : card.labels) labels += (labels.empty() ? "" : ", ") + label;
+  return actscope::Error{"unknown class '" + text + "': give an index or one of the card's labels" +
+                         (labels.empty() ? std::string(" (the card has none)") : ": " + labels)};
+}
+
+int run_cam(const CamCliOptions& options) {
+  auto loaded = load_for_cli(options.model, options.common, /*card_required=*/true);
+  if (!loaded) return fail(loaded.error());
+  const actscope::Model& model = *loaded.value();
+  if (auto names = check_layer_names(model, options.layers); !names) return fail(names.error());
+  std::vector<actscope::CamMethod> methods;
+  const bool all = options.method == "all";
+  if (all) {
+    methods = actscope::all_cam_methods();
+    if (!options.npy.empty()) return fail("--npy writes one map: choose one --method, not all");
+  } else {
+    auto method = actscope::parse_cam_method(options.method);
+    if (!method) return fail(method.error());
+    methods.push_back(method.value());
+  }
+  auto colormap = actscope::parse_colormap(options.colormap);
+  if (!colormap) return fail(colormap.error());
+  if (options.image_weight < 0.0f || options.image_weight > 1.0f)
+    return fail("--image-weight must be between 0 and 1");
+  auto image = actscope::load_image(options.image, model.card());
+  if (!image) return fail(image.error());
+
+  actscope::CamOptions cam_options;
+  cam_options.layers = options.layers;
+  cam_options.score_batch_size = options.score_batch;
+  if (!options.target_class.empty()) {
+    auto target = parse_class(options.target_class, model.card());
+    if (!target) return fail(target.error());
+    cam_options.target_class = target.value();
+  }
+  std::vector<actscope::RgbImage> pictures{image.value().display};
+  std::vector<std::string> captions{"input"};
+  for (actscope::CamMethod method : methods) {
+    cam_options.method = method;
+    ProgressLine progress(options.quiet, actscope::to_string(method) + ": masked inputs");
+    cam_options.progress = [&](int done, int total) { progress(done, total); };
+    auto result = model.cam({image.value()}, cam_options);
+    progress.finish();
+    if (!result) {
+      // A sheet shows what could be computed; one method asked for must work.
+      if (!all) return fail(result.error());
+      std::cerr << "note: " << actscope::to_string(method) << ": " << result.error() << "\n";
+      continue;
+    }
+    const actscope::CamResult& cam = result.value();
+    const auto& shape = cam.map.shape();
+    const int height = static_cast<int>(shape[1]);
+    const int width = static_cast<int>(shape[2]);
+    pictures.push_back(actscope::cam_overlay(image.value().display, cam.map.data(), height, width,
+                                             colormap.value(), options.image_weight));
+    captions.push_back(actscope::to_string(method));
+    if (!options.quiet) {
+      std::string layers;
+      for (const auto& layer : cam.layers) layers += (layers.empty() ? "" : ", ") + layer.layer;
+      std::cerr << actscope::to_string(method) << ": class " << cam.classes.front() << " ("
+                << model.card().label(cam.classes.front()) << "), layer " << layers << "\n";
+    }
+    if (!options.npy.empty()) {
+      if (auto written = actscope::write_npy(options.npy, cam.map.data(), {shape[1], shape[2]}); !written)
+        return fail(written.error());
+    }
+  }
+  if (all && pictures.size() == 1) return fail(options.model + ": no CAM method could be computed");
+  const actscope::RgbImage picture = all ? actscope::compose_sheet(pictures, captions) : pictures.back();
+  if (auto written = actscope::write_file_atomically(options.out, actscope::encode_png(picture)); !written)
+    return fail(written.error());
+  return 0;
+}
+
 // Subcommands whose issues have not landed yet: listed in --help, refuse to run.
 void add_pending(CLI::App& app, const char* name, const char* description, int& exit_code) {
   auto* command = app.add_subcommand(name, std::string(description) + " (not yet available)");
@@ -365,7 +465,28 @@ int main(int argc, char** argv) {
   weights.common.add_to(weights_command);
   weights_command->callback([&] { exit_code = run_weights(weights); });
 
-  add_pending(app, "cam", "Write class activation maps (Grad-CAM and family)", exit_code);
+  CamCliOptions cam;
+  auto* cam_command = app.add_subcommand("cam", "Write a class activation map (Grad-CAM and family) over the image");
+  cam_command->add_option("--model", cam.model, "TorchScript model (.pt)")->required();
+  cam_command->add_option("--image", cam.image, "Image file")->required();
+  cam_command->add_option("--layer", cam.layers,
+                          "Layer with [N, C, h, w] output (repeatable: the mean of the layers' maps; "
+                          "default: the last such layer)");
+  cam_command->add_option("--method", cam.method,
+                          "gradcam (default), hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, cam, "
+                          "or all (a sheet with every method side by side)");
+  cam_command->add_option("--class", cam.target_class,
+                          "Target class: an index or a label of the model card (default: the predicted class)");
+  cam_command->add_option("--out", cam.out, "Output PNG: the heatmap over the image")->required();
+  cam_command->add_option("--npy", cam.npy, "Also write the final [H, W] float32 map on [0, 1] as .npy");
+  cam_command->add_option("--image-weight", cam.image_weight, "Weight of the image in the overlay (default 0.5)");
+  cam_command->add_option("--colormap", cam.colormap, "Heatmap colormap (default jet)");
+  cam_command->add_option("--score-batch", cam.score_batch, "Score-CAM: masked inputs per forward (default 32)")
+      ->check(CLI::PositiveNumber);
+  cam_command->add_flag("--quiet", cam.quiet, "No progress or summary on stderr");
+  cam.common.add_to(cam_command);
+  cam_command->callback([&] { exit_code = run_cam(cam); });
+
   add_pending(app, "compare", "Compare two images layer by layer", exit_code);
 
   try {

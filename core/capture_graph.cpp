@@ -14,6 +14,7 @@
 #include <torch/csrc/jit/ir/alias_analysis.h>
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/jit.h>
 
@@ -627,6 +628,77 @@ void capture_at_call_end(const std::shared_ptr<Graph>& graph_ptr, std::vector<Re
   }
 }
 
+// The qualified path of a module value reached from `self` by GetAttr nodes.
+std::optional<std::string> module_path_of(const Value* value, const Graph& graph) {
+  std::vector<std::string> parts;
+  while (value != graph.inputs().at(0)) {
+    const Node* node = value->node();
+    if (node->kind() != prim::GetAttr) return std::nullopt;
+    parts.push_back(node->s(attr::name));
+    value = node->input(0);
+  }
+  std::string path;
+  for (auto part = parts.rbegin(); part != parts.rend(); ++part) path = join_path(path, *part);
+  return path;
+}
+
+// Looks for `linear(flatten(global_average_pool(A)))` at the end of forward
+// (dropout, flatten, view, reshape and squeeze may sit between pool and
+// linear). Sets `notice` when forward ends otherwise.
+std::optional<GapLinearHead> find_gap_linear_head(const Graph& graph, const torch::jit::Module& module,
+                                                  const std::vector<Value*>& captured, std::string& notice) {
+  const Value* value = graph.outputs().at(0);
+  if (value->node()->kind() == prim::TupleConstruct) value = value->node()->input(0);
+  const Node* linear = value->node();
+  if (linear->kind() != aten::linear) {
+    notice = "forward() does not end in a linear layer (its last op is " +
+             std::string(linear->kind().toUnqualString()) + ")";
+    return std::nullopt;
+  }
+  torch::Tensor weight;
+  const Value* weight_value = linear->input(1);
+  if (auto constant = torch::jit::toIValue(weight_value); constant && constant->isTensor()) {
+    weight = constant->toTensor();
+  } else if (weight_value->node()->kind() == prim::GetAttr) {
+    const auto path = module_path_of(weight_value->node()->input(0), graph);
+    if (!path) {
+      notice = "the weights of the final linear layer could not be found";
+      return std::nullopt;
+    }
+    weight = submodule(module, *path).attr(weight_value->node()->s(attr::name)).toTensor();
+  }
+  static const std::set<c10::Symbol> pass_through = {aten::flatten, aten::view,       aten::reshape,
+                                                     aten::squeeze, aten::dropout,    aten::feature_dropout,
+                                                     aten::alpha_dropout, aten::contiguous};
+  const Value* pooled = linear->input(0);
+  while (pass_through.count(pooled->node()->kind())) pooled = pooled->node()->input(0);
+  const Node* pool = pooled->node();
+  bool global = pool->kind() == aten::adaptive_avg_pool2d;
+  if (pool->kind() == aten::mean && pool->inputs().size() >= 2) {
+    // mean over the last two dimensions: (2, 3) or (-1, -2)
+    if (auto dims = torch::jit::toIValue(pool->input(1)); dims && dims->isIntList()) {
+      std::set<int64_t> wanted;
+      for (int64_t dim : dims->toIntVector()) wanted.insert(dim < 0 ? dim + 4 : dim);
+      global = wanted == std::set<int64_t>{2, 3};
+    }
+  }
+  if (!global || weight.dim() != 2) {
+    notice = "the final linear layer does not read a global average pool (it reads " +
+             std::string(pool->kind().toUnqualString()) + ")";
+    return std::nullopt;
+  }
+  // The pooled value is a capture, or a clone that protects one.
+  const Value* feature = pool->input(0);
+  for (int pass = 0; pass < 2; ++pass) {
+    const auto it = std::find(captured.begin(), captured.end(), feature);
+    if (it != captured.end()) return GapLinearHead{static_cast<int>(it - captured.begin()), weight};
+    if (feature->node()->kind() != aten::clone) break;
+    feature = feature->node()->input(0);
+  }
+  notice = "the tensor the global average pool reads is not a capturable layer";
+  return std::nullopt;
+}
+
 }  // namespace
 
 torch::jit::Module submodule(const torch::jit::Module& root, const std::string& path) {
@@ -665,7 +737,9 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
 
   // As graph outputs the captures survive copying the graph.
   range_sources_ = derive_ranges(captured);
+  head_ = find_gap_linear_head(*graph, module, captured, head_notice_);
   for (Value* value : captured) graph->registerOutput(value);
+  base_graph_ = graph->copy();
   auto general_graph = graph->copy();
   fast_function_ = finish_capture_function(graph, range_sources_, /*fast=*/true);
   general_function_ = finish_capture_function(general_graph, range_sources_, /*fast=*/false);
@@ -721,6 +795,58 @@ CaptureGraph::Output CaptureGraph::run_function(GraphFunction& function, bool fa
     output.ranges[i] = output.captures[i].numel() == 0 ? std::pair<float, float>{0.f, 0.f}
                                                        : std::pair<float, float>{clamp(low), clamp(high)};
   }
+  return output;
+}
+
+}  // namespace actscope
+
+namespace actscope {
+
+CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Module& module,
+                                                           const torch::Tensor& input,
+                                                           const std::vector<int>& captures) const {
+  GraphFunction* function = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(leaf_functions_mutex_);
+    auto& slot = leaf_functions_[captures];
+    if (!slot) {
+      auto graph = base_graph_->copy();
+      std::vector<Value*> leaves;
+      std::unordered_map<Value*, Value*> leaf_of;
+      for (int capture : captures) {
+        Value* value = graph->outputs().at(1 + capture);
+        auto [it, inserted] = leaf_of.emplace(value, nullptr);
+        if (inserted) {
+          Node* producer = value->node();
+          torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
+                                                                             : producer->next());
+          Value* detached = graph->insert(aten::detach, {value});
+          Value* leaf = graph->insert(aten::requires_grad_, {detached, graph->insertConstant(true)});
+          value->replaceAllUsesAfterNodeWith(leaf->node(), leaf);
+          it->second = leaf;
+        }
+        leaves.push_back(it->second);
+      }
+      std::vector<Value*> outputs{graph->outputs().at(0)};
+      outputs.insert(outputs.end(), leaves.begin(), leaves.end());
+      while (!graph->outputs().empty()) graph->eraseOutput(0);
+      graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
+      torch::jit::EliminateDeadCode(graph);
+      slot = std::make_unique<GraphFunction>("actscope_gradient", graph, nullptr,
+                                             torch::jit::ExecutorExecutionMode::SIMPLE);
+    }
+    function = slot.get();
+  }
+  torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};
+  {
+    torch::jit::GraphOptimizerEnabledGuard no_optimizer(false);
+    torch::AutoGradMode grad(true);
+    function->run(stack);
+  }
+  const auto& elements = stack.back().toTupleRef().elements();
+  GradientOutput output;
+  output.model_output = elements.at(0);
+  for (size_t i = 1; i < elements.size(); ++i) output.leaves.push_back(elements[i].toTensor());
   return output;
 }
 

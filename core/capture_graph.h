@@ -13,7 +13,10 @@
 #pragma once
 
 #include <limits>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +51,14 @@ struct RangeSource {
   float high = std::numeric_limits<float>::infinity();
 };
 
+// A model whose forward ends in `linear(flatten(global_average_pool(A)))`:
+// the class-activation map of Zhou et al. weighs A's channels by the linear
+// layer's weights.
+struct GapLinearHead {
+  int feature_capture = -1;  // the capture index of A (the pool's input)
+  torch::Tensor weight;      // the linear layer's [classes, channels] weight
+};
+
 class CaptureGraph {
  public:
   // Builds the rewrite of `module.forward`. Throws c10::Error on graphs it
@@ -69,6 +80,24 @@ class CaptureGraph {
   // (inference mode for activations, grad mode for CAMs). Throws c10::Error.
   Output run(const torch::jit::Module& module, const torch::Tensor& input) const;
 
+  // The gradient path: runs the rewrite with each of `captures` (capture
+  // indices) turned into a leaf that requires grad where it is produced, so
+  // that autograd records only what follows the earliest of them, and
+  // d(score)/d(capture) is the true gradient at that point. Returns the
+  // model output and the leaves, in the order of `captures`. Runs in grad
+  // mode. The function per set of captures is built once and reused.
+  struct GradientOutput {
+    c10::IValue model_output;
+    std::vector<torch::Tensor> leaves;
+  };
+  GradientOutput run_with_leaves(const torch::jit::Module& module, const torch::Tensor& input,
+                                 const std::vector<int>& captures) const;
+
+  // The global-average-pool + linear head, when forward ends in one.
+  const std::optional<GapLinearHead>& gap_linear_head() const { return head_; }
+  // Why there is no such head, when there is none.
+  const std::string& head_notice() const { return head_notice_; }
+
  private:
   Output run_function(torch::jit::GraphFunction& function, bool fast, const torch::jit::Module& module,
                       const torch::Tensor& input) const;
@@ -82,6 +111,14 @@ class CaptureGraph {
   bool input_written_ = false;  // forward modifies its input in place: run on a copy
   int capture_count_ = 0;
   std::vector<RangeSource> range_sources_;  // by capture index
+
+  // The rewrite before ranges: outputs (model output, captures...).
+  std::shared_ptr<torch::jit::Graph> base_graph_;
+  mutable std::mutex leaf_functions_mutex_;
+  mutable std::map<std::vector<int>, std::unique_ptr<torch::jit::GraphFunction>> leaf_functions_;
+
+  std::optional<GapLinearHead> head_;
+  std::string head_notice_;
 };
 
 }  // namespace actscope

@@ -166,6 +166,9 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
   impl->path = path;
   impl->module = std::move(module).value();
   impl->module.eval();  // scripted graphs read self.training at run time
+  // The engine never trains: without parameters that require grad, a CAM's
+  // forward records autograd only from its layers on (see CaptureGraph).
+  for (const torch::Tensor& parameter : impl->module.parameters()) parameter.requires_grad_(false);
   if (!extra["actscope.json"].empty()) {
     auto card = parse_model_card(extra["actscope.json"], path + ":actscope.json");
     if (!card) return Error{card.error()};

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cam.h"
 #include "core/float_array.h"
 #include "core/image_input.h"
 #include "core/model_card.h"
@@ -110,6 +111,17 @@ class Model {
 
   // The weights of a Conv2d layer, [out, in, kh, kw].
   Result<FloatArray> conv_weights(const std::string& layer) const;
+
+  // Class activation maps of the requested layers (see cam.h) for an input
+  // batch already normalized, [N, C, H, W]. Gradient methods run one forward
+  // in grad mode with autograd recording only from the earliest requested
+  // layer on, and differentiate the raw target logit down to the layers only.
+  // One call at a time per Model; any thread.
+  Result<CamResult> cam(const FloatArray& input, const CamOptions& options) const;
+  Result<CamResult> cam(const std::vector<InputImage>& images, const CamOptions& options) const;
+  // The layer a CAM uses when none is named: the last capturable layer whose
+  // output is [N, C, h, w] with h * w > 1. Requires known layer shapes.
+  Result<std::string> default_cam_layer() const;
 
   // The input channel count the first conv layer expects, for models without
   // a card (input size cannot be inferred in general and must be asked for).

@@ -1,0 +1,154 @@
+// The torch-free half of class activation maps: method names, the shared
+// post-processing and the pictures. Model::cam is in cam.cpp.
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/cam.h"
+
+namespace actscope {
+
+const std::vector<CamMethod>& all_cam_methods() {
+  static const std::vector<CamMethod> methods = {CamMethod::kGradCam,  CamMethod::kHiResCam,
+                                                 CamMethod::kGradCamPlusPlus, CamMethod::kXGradCam,
+                                                 CamMethod::kLayerCam, CamMethod::kEigenCam,
+                                                 CamMethod::kScoreCam, CamMethod::kCam};
+  return methods;
+}
+
+std::string to_string(CamMethod method) {
+  switch (method) {
+    case CamMethod::kGradCam:
+      return "gradcam";
+    case CamMethod::kHiResCam:
+      return "hirescam";
+    case CamMethod::kGradCamPlusPlus:
+      return "gradcam++";
+    case CamMethod::kXGradCam:
+      return "xgradcam";
+    case CamMethod::kLayerCam:
+      return "layercam";
+    case CamMethod::kEigenCam:
+      return "eigencam";
+    case CamMethod::kScoreCam:
+      return "scorecam";
+    case CamMethod::kCam:
+      return "cam";
+  }
+  return "gradcam";
+}
+
+Result<CamMethod> parse_cam_method(const std::string& name) {
+  for (CamMethod method : all_cam_methods()) {
+    if (to_string(method) == name) return method;
+  }
+  return Error{"unknown CAM method '" + name +
+               "' (use gradcam, hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam or cam)"};
+}
+
+bool uses_gradients(CamMethod method) {
+  return method != CamMethod::kEigenCam && method != CamMethod::kScoreCam && method != CamMethod::kCam;
+}
+
+void min_max_normalize(std::vector<float>& map) {
+  if (map.empty()) return;
+  const auto [low, high] = std::minmax_element(map.begin(), map.end());
+  const float min = *low;
+  const float max = *high - min;
+  for (float& value : map) value = (value - min) / (max + 1e-7f);
+}
+
+std::vector<float> scale_cam(const float* raw, int height, int width, int out_height, int out_width,
+                             bool renormalize) {
+  std::vector<float> map(raw, raw + static_cast<size_t>(height) * width);
+  for (float& value : map) value = std::max(value, 0.0f);
+  min_max_normalize(map);
+  if (height != out_height || width != out_width) {
+    const cv::Mat source(height, width, CV_32F, map.data());
+    cv::Mat resized;
+    cv::resize(source, resized, cv::Size(out_width, out_height), 0, 0, cv::INTER_LINEAR);
+    map.assign(resized.ptr<float>(), resized.ptr<float>() + resized.total());
+  }
+  if (renormalize) min_max_normalize(map);
+  return map;
+}
+
+namespace {
+
+// `map` at the image's size.
+cv::Mat map_for(const RgbImage& image, const float* map, int height, int width) {
+  const cv::Mat source(height, width, CV_32F, const_cast<float*>(map));
+  if (height == image.height && width == image.width) return source.clone();
+  cv::Mat resized;
+  cv::resize(source, resized, cv::Size(image.width, image.height), 0, 0, cv::INTER_LINEAR);
+  return resized;
+}
+
+const cv::Mat image_mat(const RgbImage& image) {
+  return cv::Mat(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.pixels.data()));
+}
+
+RgbImage to_rgb_image(const cv::Mat& rgb) {
+  const cv::Mat packed = rgb.isContinuous() ? rgb : rgb.clone();
+  return RgbImage{packed.cols, packed.rows, std::vector<uint8_t>(packed.datastart, packed.dataend)};
+}
+
+}  // namespace
+
+RgbImage cam_overlay(const RgbImage& image, const float* map, int height, int width, Colormap colormap,
+                     float image_weight) {
+  const cv::Mat scaled = map_for(image, map, height, width);
+  const RgbImage heat = colorize(scaled.ptr<float>(), scaled.rows, scaled.cols, colormap);
+  cv::Mat blend;
+  cv::addWeighted(image_mat(heat), 1.0 - image_weight, image_mat(image), image_weight, 0.0, blend, CV_32FC3);
+  double max = 0;
+  cv::minMaxLoc(blend.reshape(1), nullptr, &max);
+  cv::Mat out;
+  blend.convertTo(out, CV_8UC3, max > 0 ? 255.0 / max : 1.0);
+  return to_rgb_image(out);
+}
+
+RgbImage cam_masked(const RgbImage& image, const float* map, int height, int width) {
+  const cv::Mat scaled = map_for(image, map, height, width);
+  cv::Mat weights;
+  cv::cvtColor(scaled, weights, cv::COLOR_GRAY2RGB);
+  cv::Mat pixels;
+  image_mat(image).convertTo(pixels, CV_32FC3);
+  cv::Mat out;
+  cv::Mat(pixels.mul(weights)).convertTo(out, CV_8UC3);
+  return to_rgb_image(out);
+}
+
+RgbImage compose_sheet(const std::vector<RgbImage>& pictures, const std::vector<std::string>& captions,
+                       int min_size) {
+  constexpr int kCaption = 22;
+  constexpr int kGap = 4;
+  int cell_width = 0;
+  int cell_height = 0;
+  for (const auto& picture : pictures) {
+    const int longest = std::max({1, picture.width, picture.height});
+    const int scale = std::max(1, (min_size + longest - 1) / longest);
+    cell_width = std::max(cell_width, picture.width * scale);
+    cell_height = std::max(cell_height, picture.height * scale);
+  }
+  const int count = static_cast<int>(pictures.size());
+  cv::Mat canvas(kCaption + cell_height + 2 * kGap, std::max(1, count * (cell_width + kGap) + kGap), CV_8UC3,
+                 cv::Scalar(40, 40, 40));
+  for (int i = 0; i < count; ++i) {
+    const int x = kGap + i * (cell_width + kGap);
+    if (i < static_cast<int>(captions.size())) {
+      cv::putText(canvas, captions[i], cv::Point(x + 2, kCaption - 6), cv::FONT_HERSHEY_SIMPLEX, 0.5,
+                  cv::Scalar(235, 235, 235), 1, cv::LINE_AA);
+    }
+    const RgbImage& picture = pictures[i];
+    if (picture.width == 0 || picture.height == 0) continue;
+    const int scale = std::max(1, std::min(cell_width / picture.width, cell_height / picture.height));
+    cv::resize(image_mat(picture), canvas(cv::Rect(x, kCaption + kGap, picture.width * scale, picture.height * scale)),
+               cv::Size(picture.width * scale, picture.height * scale), 0, 0, cv::INTER_NEAREST);
+  }
+  return to_rgb_image(canvas);
+}
+
+}  // namespace actscope
