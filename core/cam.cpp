@@ -21,6 +21,38 @@ bool has_maps(const LayerInfo& layer) {
   return layer.capturable && layer.shape.size() == 4 && layer.shape[2] * layer.shape[3] > 1;
 }
 
+// The layers with their shapes: the card's probe, or for a model without a
+// card, one run of the first image of `input`.
+std::vector<LayerInfo> layers_with_shapes(std::vector<LayerInfo> layers, const CaptureGraph& graph,
+                                          const torch::jit::Module& module, const torch::Tensor& input) {
+  const bool known = std::any_of(layers.begin(), layers.end(), [](const auto& l) { return !l.shape.empty(); });
+  if (known) return layers;
+  c10::InferenceMode inference;
+  const auto output = graph.run(module, input.narrow(0, 0, 1));
+  const auto& points = graph.points();
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (points[i].output_index < 0) continue;
+    const auto sizes = output.captures[points[i].output_index].sizes();
+    layers[i].shape.assign(sizes.begin(), sizes.end());
+  }
+  return layers;
+}
+
+// The last capturable layer with [N, C, h, w] output and h * w > 1.
+Result<std::string> last_layer_with_maps(const std::vector<LayerInfo>& layers, const std::string& path,
+                                         const std::string& notice) {
+  bool shapes_known = false;
+  for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
+    shapes_known = shapes_known || !layer->shape.empty();
+    if (has_maps(*layer)) return layer->name;
+  }
+  if (!shapes_known) {
+    return Error{path + ": layer shapes are unknown, name a layer for the CAM" +
+                 (notice.empty() ? "" : " (" + notice + ")")};
+  }
+  return Error{path + ": no layer has [N, C, h, w] output with more than one position for a CAM"};
+}
+
 // The last few layers a CAM can use, latest first, for messages.
 std::string layers_with_maps(const std::vector<LayerInfo>& layers) {
   std::string names;
@@ -86,16 +118,7 @@ torch::Tensor eigen_map(torch::Tensor a) {
 }  // namespace
 
 Result<std::string> Model::default_cam_layer() const {
-  bool shapes_known = false;
-  for (auto layer = impl_->layers.rbegin(); layer != impl_->layers.rend(); ++layer) {
-    shapes_known = shapes_known || !layer->shape.empty();
-    if (has_maps(*layer)) return layer->name;
-  }
-  if (!shapes_known) {
-    return Error{impl_->path + ": layer shapes are unknown, name a layer for the CAM" +
-                 (impl_->layers_notice.empty() ? "" : " (" + impl_->layers_notice + ")")};
-  }
-  return Error{impl_->path + ": no layer has [N, C, h, w] output with more than one position for a CAM"};
+  return last_layer_with_maps(impl_->layers, impl_->path, impl_->layers_notice);
 }
 
 Result<CamResult> Model::cam(const std::vector<InputImage>& images, const CamOptions& options) const {
@@ -114,10 +137,16 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
   if (!graph) return Error{impl_->path + ": " + impl_->analysis_notice};
   if (input_array.dim() != 4) return Error{"the input batch must be [N, C, H, W]"};
   const CamMethod method = options.method;
+  std::vector<LayerInfo> layers;
+  try {
+    layers = layers_with_shapes(impl_->layers, *graph, impl_->module, view_as_tensor(input_array));
+  } catch (const std::exception& e) {
+    return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
+  }
 
   std::vector<std::string> names = options.layers;
   if (names.empty()) {
-    auto layer = default_cam_layer();
+    auto layer = last_layer_with_maps(layers, impl_->path, impl_->layers_notice);
     if (!layer) return Error{layer.error()};
     names.push_back(layer.value());
   }
@@ -126,9 +155,10 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
     const LayerInfo* layer = find_layer(name);
     if (!layer) return Error{"unknown layer '" + name + "' in " + impl_->path};
     if (!layer->capturable) return Error{"layer '" + name + "' cannot be captured: " + layer->not_capturable_reason};
-    if (!layer->shape.empty() && layer->shape.size() != 4) {
-      return Error{"layer '" + name + "' has output " + shape_text(layer->shape) +
-                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(impl_->layers)};
+    const auto& shape = layers[layer - impl_->layers.data()].shape;
+    if (!shape.empty() && shape.size() != 4) {
+      return Error{"layer '" + name + "' has output " + shape_text(shape) +
+                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers)};
     }
     captures.push_back(graph->points()[layer - impl_->layers.data()].output_index);
   }
@@ -176,7 +206,7 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
     auto check_maps = [&](const torch::Tensor& activation, const std::string& name) -> Status {
       if (activation.dim() == 4) return Done{};
       return Error{"layer '" + name + "' has output " + shape_text(activation.sizes().vec()) +
-                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(impl_->layers)};
+                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers)};
     };
 
     if (uses_gradients(method)) {

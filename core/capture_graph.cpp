@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/alias_analysis.h>
@@ -642,6 +643,44 @@ std::optional<std::string> module_path_of(const Value* value, const Graph& graph
   return path;
 }
 
+// The value of a constant int list, also when built by a ListConstruct of
+// constants (scripted code does that for tuples such as `dim=(2, 3)`).
+std::optional<std::vector<int64_t>> constant_ints(const Value* value) {
+  if (auto constant = torch::jit::toIValue(value); constant && constant->isIntList()) return constant->toIntVector();
+  if (value->node()->kind() != prim::ListConstruct) return std::nullopt;
+  std::vector<int64_t> ints;
+  for (const Value* item : value->node()->inputs()) {
+    auto constant = torch::jit::toIValue(item);
+    if (!constant || !constant->isInt()) return std::nullopt;
+    ints.push_back(constant->toInt());
+  }
+  return ints;
+}
+
+// Whether `value` is computed from any of `sources` (through node inputs,
+// and the values used inside a node's blocks).
+bool depends_on(const Value* value, const std::unordered_set<const Value*>& sources) {
+  std::vector<const Node*> pending{value->node()};
+  std::unordered_set<const Node*> seen;
+  while (!pending.empty()) {
+    const Node* node = pending.back();
+    pending.pop_back();
+    if (!seen.insert(node).second) continue;
+    std::vector<const Node*> nodes{node};
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      for (const Value* input : nodes[i]->inputs()) {
+        if (sources.count(input)) return true;
+        pending.push_back(input->node());
+      }
+      for (const Block* block : nodes[i]->blocks()) {
+        for (const Node* inner : block->nodes()) nodes.push_back(inner);
+        nodes.push_back(block->return_node());
+      }
+    }
+  }
+  return false;
+}
+
 // Looks for `linear(flatten(global_average_pool(A)))` at the end of forward
 // (dropout, flatten, view, reshape and squeeze may sit between pool and
 // linear). Sets `notice` when forward ends otherwise.
@@ -676,9 +715,9 @@ std::optional<GapLinearHead> find_gap_linear_head(const Graph& graph, const torc
   bool global = pool->kind() == aten::adaptive_avg_pool2d;
   if (pool->kind() == aten::mean && pool->inputs().size() >= 2) {
     // mean over the last two dimensions: (2, 3) or (-1, -2)
-    if (auto dims = torch::jit::toIValue(pool->input(1)); dims && dims->isIntList()) {
+    if (auto dims = constant_ints(pool->input(1))) {
       std::set<int64_t> wanted;
-      for (int64_t dim : dims->toIntVector()) wanted.insert(dim < 0 ? dim + 4 : dim);
+      for (int64_t dim : *dims) wanted.insert(dim < 0 ? dim + 4 : dim);
       global = wanted == std::set<int64_t>{2, 3};
     }
   }
@@ -811,22 +850,37 @@ CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Mod
     auto& slot = leaf_functions_[captures];
     if (!slot) {
       auto graph = base_graph_->copy();
-      std::vector<Value*> leaves;
+      // A leaf cuts the graph: only a capture that no earlier leaf feeds
+      // becomes one; the later ones are differentiated where they are.
+      std::vector<Value*> targets;
+      for (int capture : captures) targets.push_back(graph->outputs().at(1 + capture));
+      std::vector<Value*> in_order = targets;
+      std::stable_sort(in_order.begin(), in_order.end(), [](const Value* a, const Value* b) {
+        const bool a_input = a->node()->kind() == prim::Param, b_input = b->node()->kind() == prim::Param;
+        if (a_input || b_input) return a_input && !b_input;
+        return a->node() != b->node() && a->node()->isBefore(b->node());
+      });
       std::unordered_map<Value*, Value*> leaf_of;
-      for (int capture : captures) {
-        Value* value = graph->outputs().at(1 + capture);
-        auto [it, inserted] = leaf_of.emplace(value, nullptr);
-        if (inserted) {
+      std::unordered_set<const Value*> made;
+      for (Value* value : in_order) {
+        if (leaf_of.count(value)) continue;
+        if (!made.empty() && depends_on(value, made)) {
+          leaf_of.emplace(value, value);
+          continue;
+        }
+        {
           Node* producer = value->node();
           torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
                                                                              : producer->next());
           Value* detached = graph->insert(aten::detach, {value});
           Value* leaf = graph->insert(aten::requires_grad_, {detached, graph->insertConstant(true)});
           value->replaceAllUsesAfterNodeWith(leaf->node(), leaf);
-          it->second = leaf;
+          leaf_of.emplace(value, leaf);
+          made.insert(leaf);
         }
-        leaves.push_back(it->second);
       }
+      std::vector<Value*> leaves;
+      for (Value* value : targets) leaves.push_back(leaf_of.at(value));
       std::vector<Value*> outputs{graph->outputs().at(0)};
       outputs.insert(outputs.end(), leaves.begin(), leaves.end());
       while (!graph->outputs().empty()) graph->eraseOutput(0);

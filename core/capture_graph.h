@@ -80,12 +80,14 @@ class CaptureGraph {
   // (inference mode for activations, grad mode for CAMs). Throws c10::Error.
   Output run(const torch::jit::Module& module, const torch::Tensor& input) const;
 
-  // The gradient path: runs the rewrite with each of `captures` (capture
-  // indices) turned into a leaf that requires grad where it is produced, so
-  // that autograd records only what follows the earliest of them, and
-  // d(score)/d(capture) is the true gradient at that point. Returns the
-  // model output and the leaves, in the order of `captures`. Runs in grad
-  // mode. The function per set of captures is built once and reused.
+  // The gradient path: runs the rewrite with the earliest of `captures`
+  // (capture indices) turned into a leaf that requires grad where it is
+  // produced, so that autograd records only what follows it; captures that
+  // such a leaf feeds stay as they are (a leaf there would cut the path to
+  // the earlier one). d(score)/d(returned tensor) is then the true gradient
+  // at each capture. Returns the model output and those tensors, in the
+  // order of `captures`. Runs in grad mode. The function per set of
+  // captures is built once and reused.
   struct GradientOutput {
     c10::IValue model_output;
     std::vector<torch::Tensor> leaves;
