@@ -137,16 +137,23 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
   if (!graph) return Error{impl_->path + ": " + impl_->analysis_notice};
   if (input_array.dim() != 4) return Error{"the input batch must be [N, C, H, W]"};
   const CamMethod method = options.method;
-  std::vector<LayerInfo> layers;
-  try {
-    layers = layers_with_shapes(impl_->layers, *graph, impl_->module, view_as_tensor(input_array));
-  } catch (const std::exception& e) {
-    return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
-  }
+  // Layer shapes for choosing the default layer and for messages; a model
+  // without a card gets them from one extra run, only when they are needed.
+  std::optional<std::vector<LayerInfo>> shaped;
+  auto layers = [&]() -> const std::vector<LayerInfo>& {
+    if (!shaped) {
+      try {
+        shaped = layers_with_shapes(impl_->layers, *graph, impl_->module, view_as_tensor(input_array));
+      } catch (const std::exception&) {
+        shaped = impl_->layers;  // the run below reports the failure
+      }
+    }
+    return *shaped;
+  };
 
   std::vector<std::string> names = options.layers;
   if (names.empty()) {
-    auto layer = last_layer_with_maps(layers, impl_->path, impl_->layers_notice);
+    auto layer = last_layer_with_maps(layers(), impl_->path, impl_->layers_notice);
     if (!layer) return Error{layer.error()};
     names.push_back(layer.value());
   }
@@ -155,10 +162,10 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
     const LayerInfo* layer = find_layer(name);
     if (!layer) return Error{"unknown layer '" + name + "' in " + impl_->path};
     if (!layer->capturable) return Error{"layer '" + name + "' cannot be captured: " + layer->not_capturable_reason};
-    const auto& shape = layers[layer - impl_->layers.data()].shape;
+    const auto& shape = layer->shape;  // known from the card's probe; else checked after the run
     if (!shape.empty() && shape.size() != 4) {
       return Error{"layer '" + name + "' has output " + shape_text(shape) +
-                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers)};
+                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers())};
     }
     captures.push_back(graph->points()[layer - impl_->layers.data()].output_index);
   }
@@ -206,7 +213,7 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
     auto check_maps = [&](const torch::Tensor& activation, const std::string& name) -> Status {
       if (activation.dim() == 4) return Done{};
       return Error{"layer '" + name + "' has output " + shape_text(activation.sizes().vec()) +
-                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers)};
+                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers())};
     };
 
     if (uses_gradients(method)) {

@@ -59,6 +59,8 @@ struct CamCase {
   CamMethod method;
 };
 
+void PrintTo(const CamCase& c, std::ostream* out) { *out << c.label << " " << to_string(c.method); }
+
 std::string case_name(const ::testing::TestParamInfo<CamCase>& info) {
   std::string method = to_string(info.param.method);
   for (char& c : method) {

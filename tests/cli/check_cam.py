@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Drives the real actscope-cli `cam` and checks its files against PyTorch.
+
+    check_cam.py CLI FIXTURE_DIR BUNDLED_MODEL SAMPLE_PNG
+
+1. `cam --npy` on the bundled model and a sample PNG: the [H, W] map equals
+   Grad-CAM computed in Python on the eager model (forward hook, autograd.grad,
+   same image and preprocessing) within 1e-4; the overlay PNG has the image's size.
+2. `--class` by label gives the map of that class; `--method all` writes a
+   sheet with the input and one panel per method.
+3. Failures explain themselves, exit 1 and leave no file: a layer without
+   spatial maps (naming suitable ones), CAM on a head that is not GAP + linear,
+   an unknown class label, a folder that does not exist.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+from PIL import Image
+
+CLI, FIXTURES, MODEL, SAMPLE = sys.argv[1:5]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+import make_cam_references as refs  # noqa: E402  (the CAM formulas in Python)
+
+
+def run(*args, expect=0):
+    result = subprocess.run([CLI, *args], capture_output=True, text=True)
+    assert result.returncode == expect, (args, result.returncode, result.stderr)
+    return result
+
+
+def python_gradcam(image_path, layer, target=None):
+    files = {"actscope.json": ""}
+    torch.jit.load(MODEL, _extra_files=files)
+    card = json.loads(files["actscope.json"])
+    pixels = np.asarray(Image.open(image_path).convert("L"), dtype=np.float32) / 255.0
+    x = ((torch.from_numpy(pixels)[None, None] - card["mean"][0]) / card["std"][0]).contiguous()
+    model = refs.load_fashion_cnn_class()(num_classes=len(card["labels"]))
+    model = refs.eager_from_scripted(model, MODEL, x, "fashion_cnn")
+    acts = {}
+    handle = model.get_submodule(layer).register_forward_hook(
+        lambda module, inputs, output: (acts.__setitem__("A", output), output.clone())[1])
+    try:
+        logits = model(x)
+        c = int(logits.argmax(1)) if target is None else target
+        (G,) = torch.autograd.grad(logits[0, c], [acts["A"]])
+    finally:
+        handle.remove()
+    A = acts["A"].detach()
+    raw = refs.weighted_sum(G.mean((2, 3)), A)
+    return refs.final_map(raw, tuple(x.shape[2:]))[0].numpy(), card
+
+
+def main():
+    with tempfile.TemporaryDirectory() as work:
+        png, npy = os.path.join(work, "cam.png"), os.path.join(work, "cam.npy")
+        run("cam", "--model", MODEL, "--image", SAMPLE, "--layer", "conv5", "--out", png, "--npy", npy,
+            "--threads", "1")
+        expected, card = python_gradcam(SAMPLE, "conv5")
+        actual = np.load(npy)
+        assert actual.dtype == np.float32 and actual.shape == expected.shape, (actual.dtype, actual.shape)
+        assert np.abs(actual - expected).max() <= 1e-4, np.abs(actual - expected).max()
+        assert 0 <= actual.min() and actual.max() <= 1
+        assert Image.open(png).size == Image.open(SAMPLE).size
+
+        # A class given by its label (not the predicted one): that class's map.
+        label = card["labels"][3]
+        run("cam", "--model", MODEL, "--image", SAMPLE, "--layer", "conv5", "--class", label, "--out", png,
+            "--npy", npy, "--threads", "1")
+        other, _ = python_gradcam(SAMPLE, "conv5", target=3)
+        assert np.abs(np.load(npy) - other).max() <= 1e-4
+        assert np.abs(other - expected).max() > 1e-2, "class 3 should look elsewhere than the prediction"
+
+        # Every method side by side: the input and eight panels.
+        sheet = os.path.join(work, "sheet.png")
+        result = run("cam", "--model", MODEL, "--image", SAMPLE, "--method", "all", "--out", sheet)
+        width, height = Image.open(sheet).size
+        assert width > 8 * height // 2, (width, height)
+        for method in ("gradcam", "hirescam", "gradcam++", "xgradcam", "layercam", "eigencam", "scorecam", "cam"):
+            assert method + ":" in result.stderr, (method, result.stderr)
+
+        # Failures: message, exit 1, no file.
+        out = os.path.join(work, "refused.png")
+        result = run("cam", "--model", MODEL, "--image", SAMPLE, "--layer", "fc", "--out", out, expect=1)
+        assert "not maps" in result.stderr and "relu5" in result.stderr, result.stderr
+        vgg = os.path.join(FIXTURES, "vgg11_bn_traced.pt")
+        result = run("cam", "--model", vgg, "--image", SAMPLE, "--method", "cam", "--input-size", "64x64",
+                     "--channels", "3", "--out", out, expect=1)
+        assert "global average pooling followed by one linear layer" in result.stderr, result.stderr
+        result = run("cam", "--model", MODEL, "--image", SAMPLE, "--class", "Spaceship", "--out", out, expect=1)
+        assert "unknown class 'Spaceship'" in result.stderr and "Ankle boot" in result.stderr, result.stderr
+        result = run("cam", "--model", MODEL, "--image", SAMPLE, "--out", os.path.join(work, "no", "x.png"),
+                     expect=1)
+        assert "no such folder" in result.stderr, result.stderr
+        assert not os.path.exists(out) and not os.path.exists(os.path.join(work, "no"))
+    print("cam exports agree with PyTorch")
+
+
+if __name__ == "__main__":
+    main()
