@@ -1,5 +1,8 @@
 // actscope-cli: the command-line front end, for scripts and servers.
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -319,8 +322,15 @@ struct CamCliOptions {
 
 // A class given as an index or as a label of the model card.
 actscope::Result<int> parse_class(const std::string& text, const actscope::ModelCard& card) {
-  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), ::isdigit);
-  if (digits) return std::stoi(text);
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                   [](unsigned char c) { return std::isdigit(c) != 0; });
+  if (digits) {
+    int index = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
+    if (error != std::errc() || end != text.data() + text.size())
+      return actscope::Error{"class '" + text + "' is out of range"};
+    return index;
+  }
   for (size_t i = 0; i < card.labels.size(); ++i) {
     if (card.labels[i] == text) return static_cast<int>(i);
   }
@@ -339,7 +349,10 @@ int run_cam(const CamCliOptions& options) {
   const bool all = options.method == "all";
   if (all) {
     methods = actscope::all_cam_methods();
-    if (!options.npy.empty()) return fail("--npy writes one map: choose one --method, not all");
+    if (!options.npy.empty()) {
+      std::cerr << "error: --npy writes one map: choose one --method, not all\n";
+      return kExitUsage;
+    }
   } else {
     auto method = actscope::parse_cam_method(options.method);
     if (!method) return fail(method.error());
@@ -347,8 +360,6 @@ int run_cam(const CamCliOptions& options) {
   }
   auto colormap = actscope::parse_colormap(options.colormap);
   if (!colormap) return fail(colormap.error());
-  if (options.image_weight < 0.0f || options.image_weight > 1.0f)
-    return fail("--image-weight must be between 0 and 1");
   auto image = actscope::load_image(options.image, model.card());
   if (!image) return fail(image.error());
 
@@ -361,6 +372,7 @@ int run_cam(const CamCliOptions& options) {
     cam_options.target_class = target.value();
   }
   std::vector<actscope::RgbImage> pictures{image.value().display};
+  actscope::FloatArray map;  // for --npy
   std::vector<std::string> captions{"input"};
   for (actscope::CamMethod method : methods) {
     cam_options.method = method;
@@ -387,15 +399,19 @@ int run_cam(const CamCliOptions& options) {
       std::cerr << actscope::to_string(method) << ": class " << cam.classes.front() << " ("
                 << model.card().label(cam.classes.front()) << "), layer " << layers << "\n";
     }
-    if (!options.npy.empty()) {
-      if (auto written = actscope::write_npy(options.npy, cam.map.data(), {shape[1], shape[2]}); !written)
-        return fail(written.error());
-    }
+    if (!options.npy.empty()) map = cam.map;
   }
   if (all && pictures.size() == 1) return fail(options.model + ": no CAM method could be computed");
   const actscope::RgbImage picture = all ? actscope::compose_sheet(pictures, captions) : pictures.back();
   if (auto written = actscope::write_file_atomically(options.out, actscope::encode_png(picture)); !written)
     return fail(written.error());
+  if (!options.npy.empty()) {
+    const auto& shape = map.shape();
+    if (auto written = actscope::write_npy(options.npy, map.data(), {shape[1], shape[2]}); !written) {
+      std::remove(options.out.c_str());  // both files or neither
+      return fail(written.error());
+    }
+  }
   return 0;
 }
 
@@ -479,7 +495,8 @@ int main(int argc, char** argv) {
                           "Target class: an index or a label of the model card (default: the predicted class)");
   cam_command->add_option("--out", cam.out, "Output PNG: the heatmap over the image")->required();
   cam_command->add_option("--npy", cam.npy, "Also write the final [H, W] float32 map on [0, 1] as .npy");
-  cam_command->add_option("--image-weight", cam.image_weight, "Weight of the image in the overlay (default 0.5)");
+  cam_command->add_option("--image-weight", cam.image_weight, "Weight of the image in the overlay (default 0.5)")
+      ->check(CLI::Range(0.0f, 1.0f));
   cam_command->add_option("--colormap", cam.colormap, "Heatmap colormap (default jet)");
   cam_command->add_option("--score-batch", cam.score_batch, "Score-CAM: masked inputs per forward (default 32)")
       ->check(CLI::PositiveNumber);
@@ -494,6 +511,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints help, the version, or what is wrong
     return code == 0 ? 0 : kExitUsage;
+  } catch (const std::exception& e) {
+    // Core returns errors as values; this is the last guard against a crash.
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitFailure;
   }
   return exit_code;
 }

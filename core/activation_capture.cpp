@@ -40,7 +40,18 @@ void Model::Impl::analyse() {
   probe_notice.clear();
   try {
     capture_graph = std::make_unique<CaptureGraph>(module);
-    for (const auto& point : capture_graph->points()) layers.push_back(to_layer_info(point));
+    const auto& points = capture_graph->points();
+    for (const auto& point : points) layers.push_back(to_layer_info(point));
+    // The first layer that names each capture, for pre_activation.
+    std::map<int, std::string> name_of_capture;
+    for (const auto& point : points) {
+      if (point.output_index >= 0) name_of_capture.emplace(point.output_index, point.name);
+    }
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (points[i].output_index < 0) continue;
+      const int from = capture_graph->range_sources()[points[i].output_index].from;
+      if (from >= 0) layers[i].pre_activation = name_of_capture.at(from);
+    }
     if (!capture_graph->has_module_calls()) {
       analysis_notice =
           "this model has no module calls left (frozen with torch.jit.freeze, or flattened): module names "

@@ -1,4 +1,7 @@
 // Model::cam: class activation maps on the capture graph's gradient path.
+#include <algorithm>
+#include <stdexcept>
+
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/script.h>
 
@@ -226,7 +229,9 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
         if (auto maps = check_maps(output.leaves[i], names[i]); !maps) return Error{maps.error()};
       }
       if (!scores->requires_grad()) {
-        return Error{impl_->path + ": the class scores do not depend on layer '" + names.front() + "'"};
+        return Error{"no gradient reaches layer '" + names.front() +
+                     "': the class scores do not depend on it, or its captured value is a copy taken beside "
+                     "the model's computation"};
       }
       const torch::Tensor score = scores->gather(1, classes.unsqueeze(1)).sum();
       const auto gradients = torch::autograd::grad({score}, output.leaves, {}, /*retain_graph=*/false,
@@ -236,7 +241,8 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
       for (size_t i = 0; i < names.size(); ++i) {
         if (!gradients[i].defined()) {
           return Error{"no gradient reaches layer '" + names[i] +
-                       "': its captured value is a copy taken beside the model's computation"};
+                       "': the class scores do not depend on it, or its captured value is a copy taken beside "
+                       "the model's computation"};
         }
         raws.push_back(gradient_map(method, output.leaves[i].detach(), gradients[i]));
       }

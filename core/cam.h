@@ -65,7 +65,7 @@ struct CamResult {
 };
 
 // The post-processing shared by every method, per image (as pytorch-grad-cam
-// does): relu, then m = (m - min) / (max + 1e-7) at the layer's resolution,
+// does): relu (NaN counts as 0), then m = (m - min) / (max + 1e-7) at the layer's resolution,
 // then a bilinear resize with half-pixel centres (cv::resize INTER_LINEAR) to
 // out_height x out_width. `renormalize` applies the min/max step once more
 // after the resize (the final map of one layer).

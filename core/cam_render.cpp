@@ -63,7 +63,7 @@ void min_max_normalize(std::vector<float>& map) {
 std::vector<float> scale_cam(const float* raw, int height, int width, int out_height, int out_width,
                              bool renormalize) {
   std::vector<float> map(raw, raw + static_cast<size_t>(height) * width);
-  for (float& value : map) value = std::max(value, 0.0f);
+  for (float& value : map) value = value > 0.0f ? value : 0.0f;  // relu; NaN counts as no evidence
   min_max_normalize(map);
   if (height != out_height || width != out_width) {
     const cv::Mat source(height, width, CV_32F, map.data());
@@ -92,7 +92,7 @@ const cv::Mat image_mat(const RgbImage& image) {
 
 RgbImage to_rgb_image(const cv::Mat& rgb) {
   const cv::Mat packed = rgb.isContinuous() ? rgb : rgb.clone();
-  return RgbImage{packed.cols, packed.rows, std::vector<uint8_t>(packed.datastart, packed.dataend)};
+  return RgbImage{packed.cols, packed.rows, std::vector<uint8_t>(packed.data, packed.data + packed.total() * 3)};
 }
 
 }  // namespace

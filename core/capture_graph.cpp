@@ -553,6 +553,18 @@ std::vector<RangeSource> derive_ranges(const std::vector<Value*>& captured) {
   return sources;
 }
 
+// The value itself when autograd records it, else a leaf that requires grad
+// and shares its memory.
+Graph& leaf_helper_graph() {
+  static const std::shared_ptr<torch::jit::CompilationUnit> unit = torch::jit::compile(R"(
+def as_gradient_leaf(x: Tensor) -> Tensor:
+    if x.requires_grad:
+        return x
+    return x.detach().requires_grad_()
+)");
+  return *torch::jit::toGraphFunction(unit->get_function("as_gradient_leaf")).graph();
+}
+
 // Computes each captured value's [min, max] right after it is produced,
 // while its memory is still in cache (measured: a separate pass over all
 // layers after the run costs about twice as much), except for the ranges
@@ -657,30 +669,6 @@ std::optional<std::vector<int64_t>> constant_ints(const Value* value) {
   return ints;
 }
 
-// Whether `value` is computed from any of `sources` (through node inputs,
-// and the values used inside a node's blocks).
-bool depends_on(const Value* value, const std::unordered_set<const Value*>& sources) {
-  std::vector<const Node*> pending{value->node()};
-  std::unordered_set<const Node*> seen;
-  while (!pending.empty()) {
-    const Node* node = pending.back();
-    pending.pop_back();
-    if (!seen.insert(node).second) continue;
-    std::vector<const Node*> nodes{node};
-    for (size_t i = 0; i < nodes.size(); ++i) {
-      for (const Value* input : nodes[i]->inputs()) {
-        if (sources.count(input)) return true;
-        pending.push_back(input->node());
-      }
-      for (const Block* block : nodes[i]->blocks()) {
-        for (const Node* inner : block->nodes()) nodes.push_back(inner);
-        nodes.push_back(block->return_node());
-      }
-    }
-  }
-  return false;
-}
-
 // Looks for `linear(flatten(global_average_pool(A)))` at the end of forward
 // (dropout, flatten, view, reshape and squeeze may sit between pool and
 // linear). Sets `notice` when forward ends otherwise.
@@ -705,6 +693,9 @@ std::optional<GapLinearHead> find_gap_linear_head(const Graph& graph, const torc
       return std::nullopt;
     }
     weight = submodule(module, *path).attr(weight_value->node()->s(attr::name)).toTensor();
+  } else {
+    notice = "the final linear layer's weight is computed in forward(), not a parameter";
+    return std::nullopt;
   }
   static const std::set<c10::Symbol> pass_through = {aten::flatten, aten::view,       aten::reshape,
                                                      aten::squeeze, aten::dropout,    aten::feature_dropout,
@@ -712,7 +703,13 @@ std::optional<GapLinearHead> find_gap_linear_head(const Graph& graph, const torc
   const Value* pooled = linear->input(0);
   while (pass_through.count(pooled->node()->kind())) pooled = pooled->node()->input(0);
   const Node* pool = pooled->node();
-  bool global = pool->kind() == aten::adaptive_avg_pool2d;
+  bool global = false;
+  if (pool->kind() == aten::adaptive_avg_pool2d) {
+    // Output size 1x1 (scripted code may compute the size: then the weight's
+    // width is checked against the maps' channels when the CAM runs).
+    const auto size = constant_ints(pool->input(1));
+    global = !size || *size == std::vector<int64_t>{1, 1} || *size == std::vector<int64_t>{1};
+  }
   if (pool->kind() == aten::mean && pool->inputs().size() >= 2) {
     // mean over the last two dimensions: (2, 3) or (-1, -2)
     if (auto dims = constant_ints(pool->input(1))) {
@@ -776,7 +773,11 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
 
   // As graph outputs the captures survive copying the graph.
   range_sources_ = derive_ranges(captured);
-  head_ = find_gap_linear_head(*graph, module, captured, head_notice_);
+  try {
+    head_ = find_gap_linear_head(*graph, module, captured, head_notice_);
+  } catch (const std::exception& e) {
+    head_notice_ = std::string("the final linear layer could not be read (") + e.what() + ")";
+  }
   for (Value* value : captured) graph->registerOutput(value);
   base_graph_ = graph->copy();
   auto general_graph = graph->copy();
@@ -850,34 +851,22 @@ CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Mod
     auto& slot = leaf_functions_[captures];
     if (!slot) {
       auto graph = base_graph_->copy();
-      // A leaf cuts the graph: only a capture that no earlier leaf feeds
-      // becomes one; the later ones are differentiated where they are.
+      // Each requested capture is replaced, where it is produced, by itself
+      // when autograd already records it (an earlier leaf feeds it, also
+      // through in-place writes), else by a leaf that requires grad: a leaf
+      // there would cut the path from the earlier one.
       std::vector<Value*> targets;
       for (int capture : captures) targets.push_back(graph->outputs().at(1 + capture));
-      std::vector<Value*> in_order = targets;
-      std::stable_sort(in_order.begin(), in_order.end(), [](const Value* a, const Value* b) {
-        const bool a_input = a->node()->kind() == prim::Param, b_input = b->node()->kind() == prim::Param;
-        if (a_input || b_input) return a_input && !b_input;
-        return a->node() != b->node() && a->node()->isBefore(b->node());
-      });
+      auto helper = leaf_helper_graph().copy();
       std::unordered_map<Value*, Value*> leaf_of;
-      std::unordered_set<const Value*> made;
-      for (Value* value : in_order) {
+      for (Value* value : targets) {
         if (leaf_of.count(value)) continue;
-        if (!made.empty() && depends_on(value, made)) {
-          leaf_of.emplace(value, value);
-          continue;
-        }
-        {
-          Node* producer = value->node();
-          torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
-                                                                             : producer->next());
-          Value* detached = graph->insert(aten::detach, {value});
-          Value* leaf = graph->insert(aten::requires_grad_, {detached, graph->insertConstant(true)});
-          value->replaceAllUsesAfterNodeWith(leaf->node(), leaf);
-          leaf_of.emplace(value, leaf);
-          made.insert(leaf);
-        }
+        Node* producer = value->node();
+        torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
+                                                                           : producer->next());
+        Value* leaf = torch::jit::insertGraph(*graph, *helper, {value}).at(0);
+        value->replaceAllUsesAfterNodeWith(leaf->node(), leaf);
+        leaf_of.emplace(value, leaf);
       }
       std::vector<Value*> leaves;
       for (Value* value : targets) leaves.push_back(leaf_of.at(value));

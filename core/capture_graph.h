@@ -95,6 +95,10 @@ class CaptureGraph {
   GradientOutput run_with_leaves(const torch::jit::Module& module, const torch::Tensor& input,
                                  const std::vector<int>& captures) const;
 
+  // Per capture index: whether its range follows from another capture's
+  // (a relu, relu6 or hardtanh of it).
+  const std::vector<RangeSource>& range_sources() const { return range_sources_; }
+
   // The global-average-pool + linear head, when forward ends in one.
   const std::optional<GapLinearHead>& gap_linear_head() const { return head_; }
   // Why there is no such head, when there is none.

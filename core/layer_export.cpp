@@ -19,17 +19,17 @@ namespace {
 
 using nlohmann::json;
 
-// A layer's maps for one image: C maps of H x W. Vectors [N] are N maps of 1x1.
+// A layer's maps for image `image`: C maps of H x W. Vectors [N] are N maps of 1x1.
 struct LayerMaps {
   const float* data = nullptr;
   int count = 0, height = 1, width = 1;
   std::vector<int64_t> npy_shape;
 };
 
-std::optional<LayerMaps> first_image_maps(const FloatArray& values) {
+std::optional<LayerMaps> image_maps(const FloatArray& values, int64_t image) {
   const auto& shape = values.shape();
+  if (shape.empty() || image < 0 || image >= shape[0]) return std::nullopt;
   LayerMaps maps;
-  maps.data = values.data();
   if (shape.size() == 4) {
     maps.count = static_cast<int>(shape[1]);
     maps.height = static_cast<int>(shape[2]);
@@ -41,6 +41,7 @@ std::optional<LayerMaps> first_image_maps(const FloatArray& values) {
   } else {
     return std::nullopt;
   }
+  maps.data = values.data() + image * static_cast<int64_t>(maps.count) * maps.height * maps.width;
   return maps;
 }
 
@@ -104,6 +105,31 @@ std::vector<std::string> closest_layer_names(const Model& model, const std::stri
   return names;
 }
 
+Result<LayerView> render_layer(const Model& model, const LayerActivation& activation, int64_t image,
+                               const std::string& image_name, const ViewOptions& options) {
+  auto maps = image_maps(activation.values, image);
+  if (!maps) {
+    return Error{"layer '" + activation.name + "' has output " + shape_text(activation.values.shape()) +
+                 ": neither maps nor a vector to draw"};
+  }
+  LayerView view;
+  view.raw = maps->data;
+  view.maps = normalize_maps(maps->data, maps->count, maps->height, maps->width, options.normalization);
+  const Colormap colormap = options.colormap.value_or(
+      options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
+  const LayerInfo* info = model.find_layer(activation.name);
+  GridOptions grid_options;
+  grid_options.colormap = colormap;
+  grid_options.sort_by_mean = options.sort_by_mean;
+  grid_options.top_k = options.top_k;
+  grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_name).filename().string(),
+                          activation.name + " (" + (info ? info->kind : std::string("?")) + ")  " +
+                              shape_text(activation.values.shape()) + "  |  " +
+                              to_string(options.normalization) + ", " + to_string(colormap)};
+  view.grid = compose_grid(view.maps, grid_options);
+  return view;
+}
+
 namespace {
 
 struct LayerJob {
@@ -116,18 +142,15 @@ struct LayerJob {
 Result<json> export_layer(const LayerJob& job, const Model& model, const std::string& image_path,
                           const std::string& out_dir, const ExportOptions& options, Colormap colormap) {
   const LayerActivation& activation = *job.activation;
-  auto maps = first_image_maps(activation.values);
-  const NormalizedMaps normalized =
-      normalize_maps(maps->data, maps->count, maps->height, maps->width, options.normalization);
-  GridOptions grid_options;
-  grid_options.colormap = colormap;
-  grid_options.sort_by_mean = options.sort_by_mean;
-  grid_options.top_k = options.top_k;
-  grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_path).filename().string(),
-                          activation.name + " (" + job.info->kind + ")  " +
-                              shape_text(activation.values.shape()) + "  |  " +
-                              to_string(options.normalization) + ", " + to_string(colormap)};
-  const Grid grid = compose_grid(normalized, grid_options);
+  ViewOptions view_options;
+  view_options.normalization = options.normalization;
+  view_options.colormap = colormap;
+  view_options.sort_by_mean = options.sort_by_mean;
+  view_options.top_k = options.top_k;
+  auto view = render_layer(model, activation, 0, image_path, view_options);
+  if (!view) return Error{view.error()};
+  const NormalizedMaps& normalized = view.value().maps;
+  const Grid& grid = view.value().grid;
   const std::string png = job.stem + ".png";
   if (auto written = write_file_atomically(out_dir + "/" + png, encode_png(grid.image)); !written) {
     return Error{written.error()};
@@ -140,6 +163,7 @@ Result<json> export_layer(const LayerJob& job, const Model& model, const std::st
                 {"filters", filter_entries(normalized)}};
   if (options.write_npy) {
     const std::string npy = job.stem + ".npy";
+    const auto maps = image_maps(activation.values, 0);
     if (auto written = write_npy(out_dir + "/" + npy, maps->data, maps->npy_shape); !written) {
       return Error{written.error()};
     }
@@ -153,7 +177,7 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
   std::vector<LayerJob> jobs;
   std::set<std::string> used_stems;
   for (const auto& activation : activations) {
-    if (!first_image_maps(activation.values)) continue;  // neither maps nor a vector: nothing to draw
+    if (!image_maps(activation.values, 0)) continue;  // neither maps nor a vector: nothing to draw
     const LayerInfo* info = model.find_layer(activation.name);
     std::string stem = file_stem_for_layer(activation.name);
     for (int n = 2; used_stems.count(stem); ++n)

@@ -34,6 +34,26 @@ struct ExportSummary {
   int64_t non_finite = 0;  // NaN/Inf values found (drawn as 0, counted per filter in the manifest)
 };
 
+struct ViewOptions {
+  Normalization normalization = Normalization::kFilter;
+  std::optional<Colormap> colormap;  // default: viridis, or coolwarm for kSigned
+  bool sort_by_mean = false;
+  int top_k = 0;  // see GridOptions::top_k
+};
+
+// One image's maps of one layer, drawn as the exported PNG is.
+struct LayerView {
+  NormalizedMaps maps;        // every filter, normalized, with its raw statistics
+  const float* raw = nullptr;  // the raw maps (count x height x width), inside the activation
+  Grid grid;                   // the shown filters, captioned
+};
+
+// Draws image `image` of `activation` (a [N, C, h, w] or [N, F] layer) with
+// the caption the exported PNG has (`image_name` is the image's file name).
+// `raw` stays valid while `activation` lives. Any thread.
+Result<LayerView> render_layer(const Model& model, const LayerActivation& activation, int64_t image,
+                               const std::string& image_name, const ViewOptions& options);
+
 // Captures `image` (loaded from `image_path`) once and writes the files
 // into the existing folder `out_dir`. Every file is written atomically;
 // manifest.json is written last. One call at a time per Model; any thread.

@@ -39,6 +39,9 @@ struct LayerInfo {
   bool capturable = false;
   std::string not_capturable_reason;  // set when !capturable
   bool has_weights = false;           // Conv2d modules: see Model::conv_weights
+  // For an activation (relu, relu6, hardtanh) applied to another capturable
+  // layer's output: that layer's name, the same values before the activation.
+  std::string pre_activation;
 };
 
 struct CaptureOptions {

@@ -1,24 +1,60 @@
 #include "ui/main_window.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPixmap>
+#include <QProgressBar>
+#include <QPointer>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "core/atomic_file.h"
+#include "core/filter_weights.h"
+#include "core/layer_export.h"
 #include "core/version.h"
 #include "ui/card_dialog.h"
+#include "ui/grid_view.h"
 
 namespace actscope {
 namespace {
+
+constexpr int kLayerRole = Qt::UserRole;      // tree item: index into Model::layers(), -1 for a container
+constexpr int kClassRole = Qt::UserRole;      // predictions / strip items: class index
+constexpr int kCamPanel = 180;                // pixels of each Grad-CAM picture
+const QStringList kModelSuffixes = {QStringLiteral("pt"), QStringLiteral("pth"), QStringLiteral("ptl")};
 
 std::vector<std::string> to_std(const QStringList& list) {
   std::vector<std::string> result;
@@ -26,9 +62,28 @@ std::vector<std::string> to_std(const QStringList& list) {
   return result;
 }
 
-QPixmap thumbnail(const RgbImage& image, int size) {
-  QImage view(image.pixels.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888);
-  return QPixmap::fromImage(view.scaled(size, size, Qt::KeepAspectRatio, Qt::FastTransformation));
+QImage to_qimage(const RgbImage& image) {
+  return QImage(image.pixels.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888).copy();
+}
+
+QPixmap scaled_pixmap(const RgbImage& image, int size, Qt::TransformationMode mode = Qt::SmoothTransformation) {
+  if (image.width == 0) return {};
+  return QPixmap::fromImage(to_qimage(image).scaled(size, size, Qt::KeepAspectRatio, mode));
+}
+
+QString shape_text(const std::vector<int64_t>& shape) {
+  QStringList parts;
+  for (int64_t dim : shape) parts << QString::number(dim);
+  return parts.join(QStringLiteral("x"));
+}
+
+// Layers whose output can be drawn as a grid: maps [N, C, h, w] or vectors [N, F].
+bool drawable(const LayerInfo& layer) {
+  return layer.capturable && (layer.shape.size() == 4 || layer.shape.size() == 2);
+}
+
+bool has_spatial_maps(const LayerInfo& layer) {
+  return layer.capturable && layer.shape.size() == 4 && layer.shape[2] * layer.shape[3] > 1;
 }
 
 QString card_summary(const Model& model) {
@@ -42,53 +97,374 @@ QString card_summary(const Model& model) {
   if (card.test_accuracy) {
     text += QStringLiteral("<br>test accuracy %1%").arg(*card.test_accuracy * 100.0, 0, 'f', 2);
   }
-  text += QStringLiteral("<br><br>classes:");
-  for (size_t i = 0; i < card.labels.size(); ++i) {
-    text += QStringLiteral("<br>%1 %2").arg(i).arg(QString::fromStdString(card.labels[i]).toHtmlEscaped());
+  if (!model.layers_notice().empty()) {
+    text += QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(model.layers_notice()).toHtmlEscaped());
   }
   return text;
 }
 
+QWidget* labelled(const QString& text, QWidget* widget) {
+  auto* box = new QWidget;
+  auto* layout = new QHBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(new QLabel(text));
+  layout->addWidget(widget);
+  return box;
+}
+
+QScrollArea* scrolled(QWidget* widget) {
+  auto* area = new QScrollArea;
+  area->setWidget(widget);
+  area->setWidgetResizable(false);
+  area->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  return area;
+}
+
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), model_summary_(new QLabel(this)), image_strip_(new QListWidget(this)) {
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(QStringLiteral("actscope"));
-  resize(1100, 720);
-  image_strip_->setObjectName(QStringLiteral("imageStrip"));
-  image_strip_->setViewMode(QListView::IconMode);
-  image_strip_->setIconSize(QSize(112, 112));
-  image_strip_->setResizeMode(QListView::Adjust);
-  image_strip_->setMovement(QListView::Static);
-  image_strip_->setSpacing(8);
-  image_strip_->setWordWrap(true);
-  setCentralWidget(image_strip_);
-
-  model_summary_->setObjectName(QStringLiteral("modelSummary"));
-  model_summary_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-  model_summary_->setMargin(8);
-  model_summary_->setTextFormat(Qt::RichText);
-  auto* dock = new QDockWidget(tr("Model"), this);
-  dock->setObjectName(QStringLiteral("modelDock"));
-  dock->setWidget(model_summary_);
-  addDockWidget(Qt::LeftDockWidgetArea, dock);
-
+  setAcceptDrops(true);
+  resize(1400, 880);
+  engine_.setMaxThreadCount(1);
+  build_widgets();
   build_menus();
+  restore_settings();
   connect(&loader_, &QFutureWatcher<Session>::finished, this, [this] { show_session(loader_.result()); });
+  connect(&capture_watcher_, &QFutureWatcher<CaptureOutcome>::finished, this,
+          [this] { show_capture(capture_watcher_.result()); });
+  connect(&cam_watcher_, &QFutureWatcher<CamOutcome>::finished, this, [this] { show_cam(cam_watcher_.result()); });
+  connect(&export_watcher_, &QFutureWatcher<QString>::finished, this, [this] {
+    const QString error = export_watcher_.result();
+    if (!error.isEmpty()) show_error(tr("Export failed"), error);
+    statusBar()->showMessage(error.isEmpty() ? tr("Exported all layers") : error);
+    Q_EMIT exportFinished(error);
+  });
   statusBar()->showMessage(tr("No model open"));
 }
 
-MainWindow::~MainWindow() { loader_.waitForFinished(); }
+MainWindow::~MainWindow() {
+  if (cam_cancel_) *cam_cancel_ = true;
+  if (export_cancel_) *export_cancel_ = true;
+  engine_.waitForDone();
+}
+
+void MainWindow::build_widgets() {
+  // Centre: the activation grid (and before-activation grid), weights, enlarged filter.
+  grid_view_ = new GridView;
+  grid_view_->setObjectName(QStringLiteral("activationGrid"));
+  pre_grid_view_ = new GridView;
+  pre_grid_view_->setObjectName(QStringLiteral("preActivationGrid"));
+  normalization_ = new QComboBox;
+  normalization_->setObjectName(QStringLiteral("normalization"));
+  normalization_->addItems({QStringLiteral("filter"), QStringLiteral("layer"), QStringLiteral("signed")});
+  colormap_ = new QComboBox;
+  colormap_->setObjectName(QStringLiteral("colormap"));
+  colormap_->addItems({QStringLiteral("viridis"), QStringLiteral("gray"), QStringLiteral("inferno"),
+                       QStringLiteral("magma"), QStringLiteral("jet"), QStringLiteral("turbo"),
+                       QStringLiteral("coolwarm")});
+  sort_by_mean_ = new QCheckBox(tr("Sort by mean"));
+  sort_by_mean_->setObjectName(QStringLiteral("sortByMean"));
+  top_k_ = new QSpinBox;
+  top_k_->setObjectName(QStringLiteral("topK"));
+  top_k_->setRange(0, 4096);
+  top_k_->setSpecialValueText(tr("all"));
+  top_k_->setToolTip(tr("Show the K most active filters"));
+  pre_activation_ = new QCheckBox(tr("Before activation"));
+  pre_activation_->setObjectName(QStringLiteral("preActivation"));
+  pre_activation_->setToolTip(tr("Show the layer's values before its ReLU next to after it"));
+
+  auto* controls = new QWidget;
+  auto* controls_layout = new QHBoxLayout(controls);
+  controls_layout->setContentsMargins(4, 4, 4, 0);
+  controls_layout->addWidget(labelled(tr("Normalization"), normalization_));
+  controls_layout->addWidget(labelled(tr("Colormap"), colormap_));
+  controls_layout->addWidget(sort_by_mean_);
+  controls_layout->addWidget(labelled(tr("Top"), top_k_));
+  controls_layout->addWidget(pre_activation_);
+  controls_layout->addStretch(1);
+
+  pre_caption_ = new QLabel;
+  pre_grid_box_ = new QWidget;
+  auto* pre_layout = new QVBoxLayout(pre_grid_box_);
+  pre_layout->setContentsMargins(0, 0, 0, 0);
+  pre_layout->addWidget(pre_caption_);
+  pre_layout->addWidget(scrolled(pre_grid_view_), 1);
+  hide_side_grid();
+  auto* grids = new QSplitter(Qt::Horizontal);
+  grids->addWidget(pre_grid_box_);
+  grids->addWidget(scrolled(grid_view_));
+
+  auto* activations_page = new QWidget;
+  auto* activations_layout = new QVBoxLayout(activations_page);
+  activations_layout->setContentsMargins(0, 0, 0, 0);
+  activations_layout->addWidget(controls);
+  activations_layout->addWidget(grids, 1);
+
+  weights_view_ = new QLabel(tr("Select a Conv2d layer to see its filter weights."));
+  weights_view_->setObjectName(QStringLiteral("weightsView"));
+  weights_view_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  enlarged_view_ = new QLabel(tr("Double-click a filter (or press Enter) to enlarge it; Esc goes back."));
+  enlarged_view_->setObjectName(QStringLiteral("enlargedView"));
+  enlarged_view_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+
+  center_tabs_ = new QTabWidget;
+  center_tabs_->setObjectName(QStringLiteral("centerTabs"));
+  center_tabs_->addTab(activations_page, tr("Activations"));
+  center_tabs_->addTab(scrolled(weights_view_), tr("Weights"));
+  center_tabs_->addTab(scrolled(enlarged_view_), tr("Enlarged filter"));
+  setCentralWidget(center_tabs_);
+  connect(center_tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
+    if (tab == 1) render_weights();
+  });
+
+  // Left: the layer tree with its search box, and the model card.
+  layer_search_ = new QLineEdit;
+  layer_search_->setObjectName(QStringLiteral("layerSearch"));
+  layer_search_->setPlaceholderText(tr("Search layers"));
+  layer_search_->setClearButtonEnabled(true);
+  layer_tree_ = new QTreeWidget;
+  layer_tree_->setObjectName(QStringLiteral("layerTree"));
+  layer_tree_->setHeaderLabels({tr("Layer"), tr("Kind"), tr("Output")});
+  layer_tree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  auto* layers_box = new QWidget;
+  auto* layers_layout = new QVBoxLayout(layers_box);
+  layers_layout->setContentsMargins(2, 2, 2, 2);
+  layers_layout->addWidget(layer_search_);
+  layers_layout->addWidget(layer_tree_, 1);
+  auto* layers_dock = new QDockWidget(tr("Layers"), this);
+  layers_dock->setObjectName(QStringLiteral("layersDock"));
+  layers_dock->setWidget(layers_box);
+  addDockWidget(Qt::LeftDockWidgetArea, layers_dock);
+
+  model_summary_ = new QLabel;
+  model_summary_->setObjectName(QStringLiteral("modelSummary"));
+  model_summary_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  model_summary_->setMargin(6);
+  model_summary_->setWordWrap(true);
+  model_summary_->setTextFormat(Qt::RichText);
+  auto* model_dock = new QDockWidget(tr("Model"), this);
+  model_dock->setObjectName(QStringLiteral("modelDock"));
+  model_dock->setWidget(model_summary_);
+  addDockWidget(Qt::LeftDockWidgetArea, model_dock);
+
+  // Right: Grad-CAM and predictions.
+  cam_method_ = new QComboBox;
+  cam_method_->setObjectName(QStringLiteral("camMethod"));
+  for (CamMethod method : all_cam_methods()) cam_method_->addItem(QString::fromStdString(to_string(method)));
+  cam_class_ = new QComboBox;
+  cam_class_->setObjectName(QStringLiteral("camClass"));
+  cam_pin_ = new QCheckBox(tr("Pin layer"));
+  cam_pin_->setObjectName(QStringLiteral("camPinLayer"));
+  cam_pin_->setToolTip(tr("Keep the CAM's layer while browsing other layers"));
+  cam_caption_ = new QLabel;
+  cam_caption_->setObjectName(QStringLiteral("camCaption"));
+  cam_caption_->setWordWrap(true);
+  cam_input_ = new QLabel;
+  cam_input_->setObjectName(QStringLiteral("camInput"));
+  cam_overlay_view_ = new QLabel;
+  cam_overlay_view_->setObjectName(QStringLiteral("camOverlay"));
+  cam_masked_ = new QLabel;
+  cam_masked_->setObjectName(QStringLiteral("camMasked"));
+  for (QLabel* picture : {cam_input_, cam_overlay_view_, cam_masked_}) {
+    picture->setFixedSize(kCamPanel, kCamPanel);
+    picture->setAlignment(Qt::AlignCenter);
+    picture->setStyleSheet(QStringLiteral("background: #282828"));
+  }
+  cam_progress_ = new QProgressBar;
+  cam_progress_->setObjectName(QStringLiteral("camProgress"));
+  cam_progress_->hide();
+  cam_cancel_button_ = new QPushButton(tr("Cancel"));
+  cam_cancel_button_->setObjectName(QStringLiteral("camCancel"));
+  cam_cancel_button_->hide();
+  predictions_ = new QListWidget;
+  predictions_->setObjectName(QStringLiteral("predictions"));
+  predictions_->setToolTip(tr("Click a class to see where the model looks for it"));
+  predictions_->setFixedSize(kCamPanel, kCamPanel);
+
+  auto* cam_box = new QWidget;
+  auto* cam_layout = new QVBoxLayout(cam_box);
+  auto* cam_controls = new QWidget;
+  auto* cam_controls_layout = new QHBoxLayout(cam_controls);
+  cam_controls_layout->setContentsMargins(0, 0, 0, 0);
+  cam_controls_layout->addWidget(labelled(tr("Method"), cam_method_));
+  cam_controls_layout->addWidget(labelled(tr("Class"), cam_class_), 1);
+  cam_layout->addWidget(cam_controls);
+  cam_layout->addWidget(cam_pin_);
+  cam_layout->addWidget(cam_caption_);
+  auto* progress_row = new QWidget;
+  auto* progress_layout = new QHBoxLayout(progress_row);
+  progress_layout->setContentsMargins(0, 0, 0, 0);
+  progress_layout->addWidget(cam_progress_, 1);
+  progress_layout->addWidget(cam_cancel_button_);
+  cam_layout->addWidget(progress_row);
+  // Input and heatmap side by side; the masked image beside the predictions.
+  auto* pictures = new QWidget;
+  auto* grid = new QGridLayout(pictures);
+  grid->setContentsMargins(0, 0, 0, 0);
+  grid->addWidget(new QLabel(tr("Input")), 0, 0);
+  grid->addWidget(new QLabel(tr("Heatmap")), 0, 1);
+  grid->addWidget(cam_input_, 1, 0);
+  grid->addWidget(cam_overlay_view_, 1, 1);
+  grid->addWidget(new QLabel(tr("Masked")), 2, 0);
+  grid->addWidget(new QLabel(tr("Predictions (click: its CAM)")), 2, 1);
+  grid->addWidget(cam_masked_, 3, 0);
+  grid->addWidget(predictions_, 3, 1);
+  cam_layout->addWidget(pictures);
+  cam_layout->addStretch(1);
+  auto* cam_dock = new QDockWidget(tr("Grad-CAM"), this);
+  cam_dock->setObjectName(QStringLiteral("camDock"));
+  cam_dock->setWidget(cam_box);
+  addDockWidget(Qt::RightDockWidgetArea, cam_dock);
+
+  // Bottom: the images.
+  image_strip_ = new QListWidget;
+  image_strip_->setObjectName(QStringLiteral("imageStrip"));
+  image_strip_->setViewMode(QListView::IconMode);
+  image_strip_->setFlow(QListView::LeftToRight);
+  image_strip_->setWrapping(false);
+  image_strip_->setIconSize(QSize(72, 72));
+  image_strip_->setMovement(QListView::Static);
+  image_strip_->setSpacing(4);
+  image_strip_->setFixedHeight(140);
+  auto* images_dock = new QDockWidget(tr("Images"), this);
+  images_dock->setObjectName(QStringLiteral("imagesDock"));
+  images_dock->setWidget(image_strip_);
+  addDockWidget(Qt::BottomDockWidgetArea, images_dock);
+
+  // Reactions.
+  connect(layer_tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+    if (!item || item->data(0, kLayerRole).toInt() < 0) return;
+    select_layer(item->data(0, Qt::ToolTipRole).toString());
+  });
+  connect(layer_tree_, &QTreeWidget::itemActivated, this, [this] { enlarge_filter(grid_view_->selected_filter()); });
+  connect(layer_search_, &QLineEdit::textChanged, this, &MainWindow::filter_layers);
+  connect(image_strip_, &QListWidget::currentRowChanged, this, &MainWindow::select_image);
+  connect(predictions_, &QListWidget::itemClicked, this,
+          [this](QListWidgetItem* item) { set_cam_class(item->data(kClassRole).toInt()); });
+  for (QComboBox* combo : {normalization_, colormap_}) {
+    connect(combo, &QComboBox::currentTextChanged, this, [this] { render_layer_views(); });
+  }
+  connect(sort_by_mean_, &QCheckBox::toggled, this, [this] { render_layer_views(); });
+  connect(top_k_, qOverload<int>(&QSpinBox::valueChanged), this, [this] { render_layer_views(); });
+  connect(pre_activation_, &QCheckBox::toggled, this, [this] { render_layer_views(); });
+  connect(grid_view_, &GridView::hovered, this, [this](const QString& text) {
+    if (!text.isEmpty()) statusBar()->showMessage(text);
+  });
+  connect(pre_grid_view_, &GridView::hovered, this, [this](const QString& text) {
+    if (!text.isEmpty()) statusBar()->showMessage(tr("before activation: ") + text);
+  });
+  connect(grid_view_, &GridView::enlargeRequested, this, &MainWindow::enlarge_filter);
+  connect(grid_view_, &GridView::zoomedByUser, this, [this] { user_zoom_ = true; });
+  connect(cam_method_, &QComboBox::currentTextChanged, this, [this] { request_cam(); });
+  connect(cam_class_, qOverload<int>(&QComboBox::activated), this, [this] { request_cam(); });
+  connect(cam_pin_, &QCheckBox::toggled, this, [this](bool pinned) {
+    pinned_cam_layer_ = pinned ? cam_layer() : QString();
+    if (!pinned) request_cam();
+  });
+  connect(cam_cancel_button_, &QPushButton::clicked, this, [this] {
+    if (cam_cancel_) *cam_cancel_ = true;
+  });
+}
 
 void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* open_model = file->addAction(tr("Open &Model..."), this, &MainWindow::open_model_dialog);
   open_model->setShortcut(QKeySequence::Open);
   file->addAction(tr("Open &Images..."), this, &MainWindow::open_images_dialog);
+  recent_menu_ = file->addMenu(tr("Open &Recent"));
+  file->addSeparator();
+  QAction* export_grid_action = file->addAction(tr("&Export Current Grid..."), this, [this] {
+    QSettings settings;
+    const QString suggested = settings.value(QStringLiteral("folders/export")).toString() + QStringLiteral("/") +
+                              QString::fromStdString(file_stem_for_layer(current_layer_.toStdString())) +
+                              QStringLiteral(".png");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export grid"), suggested, tr("PNG (*.png)"));
+    if (path.isEmpty()) return;
+    settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
+    if (auto done = export_grid(path); !done) show_error(tr("Export failed"), QString::fromStdString(done.error()));
+  });
+  export_grid_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  file->addAction(tr("Export Grad-CAM &Overlay..."), this, [this] {
+    QSettings settings;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Grad-CAM overlay"), settings.value(QStringLiteral("folders/export")).toString(),
+        tr("PNG (*.png)"));
+    if (path.isEmpty()) return;
+    settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
+    if (auto done = export_cam(path); !done) show_error(tr("Export failed"), QString::fromStdString(done.error()));
+  });
+  file->addAction(tr("Export &All Layers..."), this, [this] {
+    QSettings settings;
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Export all layers to"), settings.value(QStringLiteral("folders/export")).toString());
+    if (folder.isEmpty()) return;
+    settings.setValue(QStringLiteral("folders/export"), folder);
+    export_all_layers(folder);
+  });
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  QAction* previous_layer = view->addAction(tr("&Previous Layer"), this, [this] { step_layer(-1); });
+  previous_layer->setShortcut(QKeySequence(Qt::Key_PageUp));
+  QAction* next_layer = view->addAction(tr("&Next Layer"), this, [this] { step_layer(1); });
+  next_layer->setShortcut(QKeySequence(Qt::Key_PageDown));
+  QAction* next_image = view->addAction(tr("Next &Image"), this, [this] {
+    if (!images_.empty()) select_image((current_image_ + 1) % static_cast<int>(images_.size()));
+  });
+  next_image->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Tab));
+  QAction* back = view->addAction(tr("&Back to the Grid"), this, [this] {
+    center_tabs_->setCurrentIndex(0);
+    grid_view_->setFocus();
+  });
+  back->setShortcut(QKeySequence(Qt::Key_Escape));
+  view->addAction(tr("Zoom &In"), this, [this] {
+        user_zoom_ = true;
+        grid_view_->set_zoom(grid_view_->zoom() * 1.25);
+      })
+      ->setShortcut(QKeySequence::ZoomIn);
+  view->addAction(tr("Zoom &Out"), this, [this] {
+        user_zoom_ = true;
+        grid_view_->set_zoom(grid_view_->zoom() * 0.8);
+      })
+      ->setShortcut(QKeySequence::ZoomOut);
+  for (QAction* action : view->actions()) action->setShortcutContext(Qt::WindowShortcut);
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Shortcuts"), this, [this] {
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("shortcutsDialog"));
+    dialog->setWindowTitle(tr("Shortcuts"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QList<QPair<QString, QString>> rows = {
+        {tr("PgUp / PgDn"), tr("previous / next layer")},
+        {tr("Arrow keys"), tr("move the selected filter")},
+        {tr("Enter, double-click"), tr("enlarge the selected filter over the image")},
+        {tr("Esc"), tr("back to the grid")},
+        {tr("Ctrl+wheel, Ctrl+plus/minus"), tr("zoom the grid")},
+        {tr("Ctrl+Tab"), tr("next image")},
+        {tr("Ctrl+E"), tr("export the current grid")},
+        {tr("Ctrl+O"), tr("open a model")},
+        {tr("Click a prediction"), tr("Grad-CAM for that class")}};
+    auto* table = new QTableWidget(rows.size(), 2, dialog);
+    table->setHorizontalHeaderLabels({tr("Keys"), tr("Action")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    for (int row = 0; row < rows.size(); ++row) {
+      table->setItem(row, 0, new QTableWidgetItem(rows[row].first));
+      table->setItem(row, 1, new QTableWidgetItem(rows[row].second));
+    }
+    table->resizeColumnsToContents();
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog->resize(520, 360);
+    dialog->open();
+  });
   help->addAction(tr("&About actscope"), this, [this] {
     QMessageBox::about(this, tr("About actscope"),
                        tr("actscope %1\nSee what every filter of a CNN sees.")
@@ -96,24 +472,108 @@ void MainWindow::build_menus() {
   });
 }
 
+// ---------------------------------------------------------------------------
+// Settings
+
+void MainWindow::restore_settings() {
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  const QString colormap = settings.value(QStringLiteral("view/colormap")).toString();
+  if (colormap_->findText(colormap) >= 0) colormap_->setCurrentText(colormap);
+  const QString normalization = settings.value(QStringLiteral("view/normalization")).toString();
+  if (normalization_->findText(normalization) >= 0) normalization_->setCurrentText(normalization);
+  rebuild_recent_menu();
+}
+
+void MainWindow::save_settings() const {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  settings.setValue(QStringLiteral("view/colormap"), colormap_->currentText());
+  settings.setValue(QStringLiteral("view/normalization"), normalization_->currentText());
+}
+
+void MainWindow::remember_recent(const QString& model_path) {
+  QSettings settings;
+  QStringList recent = settings.value(QStringLiteral("recent/models")).toStringList();
+  const QString absolute = QFileInfo(model_path).absoluteFilePath();
+  recent.removeAll(absolute);
+  recent.prepend(absolute);
+  while (recent.size() > 8) recent.removeLast();
+  settings.setValue(QStringLiteral("recent/models"), recent);
+  settings.setValue(QStringLiteral("folders/model"), QFileInfo(model_path).absolutePath());
+  rebuild_recent_menu();
+}
+
+void MainWindow::rebuild_recent_menu() {
+  recent_menu_->clear();
+  const QStringList recent = QSettings().value(QStringLiteral("recent/models")).toStringList();
+  for (const QString& path : recent) {
+    recent_menu_->addAction(QFileInfo(path).fileName(), this, [this, path] { open(path, image_paths_); })
+        ->setToolTip(path);
+  }
+  recent_menu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  save_settings();
+  QMainWindow::closeEvent(event);
+}
+
+// ---------------------------------------------------------------------------
+// Opening
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QString model = model_path_;
+  QStringList images;
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (!url.isLocalFile()) continue;
+    const QString path = url.toLocalFile();
+    if (kModelSuffixes.contains(QFileInfo(path).suffix().toLower())) {
+      model = path;
+    } else {
+      images << path;
+    }
+  }
+  if (model.isEmpty()) {
+    show_error(tr("No model"), tr("Drop a TorchScript model (.pt) first, or with the images."));
+    return;
+  }
+  open(model, images.isEmpty() ? image_paths_ : images);
+  event->acceptProposedAction();
+}
+
 void MainWindow::open(const QString& model_path, const QStringList& image_paths,
                       const std::optional<ModelCard>& card) {
   model_path_ = model_path;
   image_paths_ = image_paths;
   statusBar()->showMessage(tr("Loading %1...").arg(QFileInfo(model_path).fileName()));
-  // A superseded load still finishes on its thread; QFutureWatcher only
-  // reports the future it watches now, so its result is dropped.
-  loader_.setFuture(QtConcurrent::run(load_session, model_path.toStdString(), to_std(image_paths), card));
+  // A superseded load still finishes on the worker; the watcher only reports
+  // the future it watches now, so its result is dropped.
+  loader_.setFuture(
+      QtConcurrent::run(&engine_, load_session, model_path.toStdString(), to_std(image_paths), card));
 }
 
 void MainWindow::ask_for_card(const Session& session) {
   statusBar()->showMessage(tr("%1 has no card: enter its input size").arg(QFileInfo(model_path_).fileName()));
   auto* dialog = new CardDialog(QFileInfo(model_path_).fileName(), session.suggested_channels, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  connect(dialog, &QDialog::accepted, this,
-          [this, dialog] { open(model_path_, image_paths_, dialog->card()); });
+  connect(dialog, &QDialog::accepted, this, [this, dialog] { open(model_path_, image_paths_, dialog->card()); });
   dialog->open();
   Q_EMIT cardRequested();
+}
+
+void MainWindow::show_error(const QString& title, const QString& message) {
+  statusBar()->showMessage(message);
+  auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+  box->setObjectName(QStringLiteral("errorMessage"));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();  // window-modal and non-blocking: the event loop keeps running
 }
 
 void MainWindow::show_session(const Session& session) {
@@ -121,46 +581,544 @@ void MainWindow::show_session(const Session& session) {
     ask_for_card(session);
     return;
   }
+  QStringList errors;
+  for (const auto& error : session.errors) errors << QString::fromStdString(error);
+  if (!session.model) {
+    // The window keeps what it showed; only the message is new.
+    show_error(tr("The model could not be opened"), errors.join('\n'));
+    Q_EMIT sessionShown(errors);
+    return;
+  }
+  if (cam_cancel_) *cam_cancel_ = true;
+  model_ = session.model;
+  images_ = session.images;
+  capture_.reset();
+  capture_image_ = -1;
+  cam_.reset();
+  current_layer_.clear();
+  remember_recent(model_path_);
+  setWindowTitle(QStringLiteral("actscope - %1").arg(QFileInfo(model_path_).fileName()));
+  model_summary_->setText(card_summary(*model_));
+  build_layer_tree();
+
+  cam_class_->clear();
+  cam_class_->addItem(tr("predicted class"), -1);
+  const ModelCard& card = model_->card();
+  const int classes = static_cast<int>(card.labels.size());
+  for (int i = 0; i < classes; ++i) {
+    cam_class_->addItem(QStringLiteral("%1 %2").arg(i).arg(QString::fromStdString(card.labels[i])), i);
+  }
+
+  image_strip_->blockSignals(true);
   image_strip_->clear();
-  model_summary_->setText(session.model ? card_summary(*session.model) : tr("No model"));
-  for (const auto& image : session.images) {
+  for (const auto& image : images_) {
     const QString file = QFileInfo(QString::fromStdString(image.input.name)).fileName();
     QString caption = file;
     if (!image.top.empty()) {
       caption += QStringLiteral("\n%1 (%2%)")
-                     .arg(QString::fromStdString(session.model->card().label(image.top[0].class_index)))
+                     .arg(QString::fromStdString(card.label(image.top[0].class_index)))
                      .arg(image.top[0].probability * 100.0, 0, 'f', 1);
     }
-    auto* item = new QListWidgetItem(QIcon(thumbnail(image.input.display, 112)), caption, image_strip_);
-    item->setData(Qt::UserRole, image.top.empty() ? -1 : image.top[0].class_index);
+    auto* item = new QListWidgetItem(QIcon(scaled_pixmap(image.input.display, 72, Qt::FastTransformation)),
+                                     caption, image_strip_);
+    item->setData(kClassRole, image.top.empty() ? -1 : image.top[0].class_index);
+    item->setToolTip(QString::fromStdString(image.input.name));
   }
-  QStringList errors;
-  for (const auto& error : session.errors) errors << QString::fromStdString(error);
+  image_strip_->blockSignals(false);
+  current_image_ = -1;
+  grid_view_->clear(images_.empty() ? tr("Open images to see their activations.") : tr("Running..."));
+  if (!images_.empty()) image_strip_->setCurrentRow(0);  // select_image: capture
+
   if (errors.isEmpty()) {
-    statusBar()->showMessage(
-        tr("%1: %2 images").arg(QFileInfo(model_path_).fileName()).arg(session.images.size()));
+    statusBar()->showMessage(tr("%1: %2 images").arg(QFileInfo(model_path_).fileName()).arg(images_.size()));
   } else {
-    statusBar()->showMessage(errors.front());
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Some files could not be opened"), errors.join('\n'),
-                                QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("loadErrors"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();  // window-modal and non-blocking: the event loop keeps running
+    show_error(tr("Some files could not be opened"), errors.join('\n'));
   }
   Q_EMIT sessionShown(errors);
 }
 
 void MainWindow::open_model_dialog() {
-  const QString path =
-      QFileDialog::getOpenFileName(this, tr("Open TorchScript model"), QString(),
-                                   tr("TorchScript models (*.pt *.pth *.ptl);;All files (*)"));
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open TorchScript model"), QSettings().value(QStringLiteral("folders/model")).toString(),
+      tr("TorchScript models (*.pt *.pth *.ptl);;All files (*)"));
   if (!path.isEmpty()) open(path, image_paths_);
 }
 
 void MainWindow::open_images_dialog() {
+  QSettings settings;
   const QStringList paths = QFileDialog::getOpenFileNames(
-      this, tr("Open images"), QString(), tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"));
-  if (!paths.isEmpty() && !model_path_.isEmpty()) open(model_path_, paths);
+      this, tr("Open images"), settings.value(QStringLiteral("folders/images")).toString(),
+      tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"));
+  if (paths.isEmpty()) return;
+  settings.setValue(QStringLiteral("folders/images"), QFileInfo(paths.front()).absolutePath());
+  if (model_path_.isEmpty()) {
+    show_error(tr("No model"), tr("Open a model first."));
+    return;
+  }
+  open(model_path_, paths);
+}
+
+// ---------------------------------------------------------------------------
+// Layers
+
+void MainWindow::build_layer_tree() {
+  layer_tree_->clear();
+  std::map<std::string, QTreeWidgetItem*> items;
+  // The item of a module path; containers appear before their own output.
+  std::function<QTreeWidgetItem*(const std::string&)> item_for = [&](const std::string& name) {
+    if (auto it = items.find(name); it != items.end()) return it->second;
+    const auto dot = name.rfind('.');
+    const std::string parent = dot == std::string::npos ? "" : name.substr(0, dot);
+    QTreeWidgetItem* item = parent.empty() ? new QTreeWidgetItem(layer_tree_) : new QTreeWidgetItem(item_for(parent));
+    item->setText(0, QString::fromStdString(dot == std::string::npos ? name : name.substr(dot + 1)));
+    item->setData(0, kLayerRole, -1);
+    items[name] = item;
+    return item;
+  };
+  const auto& layers = model_->layers();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const LayerInfo& layer = layers[i];
+    QTreeWidgetItem* item = nullptr;
+    if (layer.is_module && layer.name.find('#') == std::string::npos) {
+      item = item_for(layer.name);
+    } else {
+      QTreeWidgetItem* parent = layer.parent.empty() ? nullptr : item_for(layer.parent);
+      item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(layer_tree_);
+      const std::string shown = layer.is_module ? layer.name.substr(layer.name.rfind('.') + 1)
+                                                : layer.name.substr(layer.name.find(':'));
+      item->setText(0, QString::fromStdString(shown));
+      items[layer.name] = item;
+    }
+    item->setData(0, kLayerRole, static_cast<int>(i));
+    item->setData(0, Qt::ToolTipRole, QString::fromStdString(layer.name));
+    item->setText(1, QString::fromStdString(layer.kind));
+    item->setText(2, shape_text(layer.shape));
+    if (!layer.capturable) {
+      for (int column = 0; column < 3; ++column) {
+        item->setForeground(column, QColor(140, 140, 140));
+        item->setToolTip(column, tr("not capturable: %1").arg(QString::fromStdString(layer.not_capturable_reason)));
+      }
+    }
+  }
+  // Order children as the layers come (forward order) and show two levels.
+  layer_tree_->expandToDepth(0);
+}
+
+void MainWindow::filter_layers(const QString& text) {
+  std::function<bool(QTreeWidgetItem*)> apply = [&](QTreeWidgetItem* item) {
+    bool any_child = false;
+    for (int i = 0; i < item->childCount(); ++i) any_child = apply(item->child(i)) || any_child;
+    const bool matches = text.isEmpty() || item->data(0, Qt::ToolTipRole).toString().contains(text, Qt::CaseInsensitive) ||
+                         item->text(0).contains(text, Qt::CaseInsensitive) ||
+                         item->text(1).contains(text, Qt::CaseInsensitive);
+    item->setHidden(!matches && !any_child);
+    if (!text.isEmpty() && any_child) item->setExpanded(true);
+    return matches || any_child;
+  };
+  for (int i = 0; i < layer_tree_->topLevelItemCount(); ++i) apply(layer_tree_->topLevelItem(i));
+}
+
+const LayerInfo* MainWindow::layer_info(const QString& name) const {
+  return model_ ? model_->find_layer(name.toStdString()) : nullptr;
+}
+
+const LayerActivation* MainWindow::activation(const QString& name) const {
+  if (!capture_) return nullptr;
+  const std::string wanted = name.toStdString();
+  for (const auto& layer : capture_->activations) {
+    if (layer.name == wanted) return &layer;
+  }
+  return nullptr;
+}
+
+bool MainWindow::select_layer(const QString& name) {
+  const LayerInfo* layer = layer_info(name);
+  if (!layer) return false;
+  current_layer_ = name;
+  // Keep the tree in step (without re-entering through its signal).
+  const QList<QTreeWidgetItem*> found =
+      layer_tree_->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive);
+  for (QTreeWidgetItem* item : found) {
+    if (item->data(0, Qt::ToolTipRole).toString() == name && layer_tree_->currentItem() != item) {
+      const QSignalBlocker block(layer_tree_);
+      layer_tree_->setCurrentItem(item);
+      layer_tree_->scrollToItem(item);
+      break;
+    }
+  }
+  render_layer_views();
+  if (center_tabs_->currentIndex() == 1) render_weights();  // drawn when its tab is shown
+  if (pinned_cam_layer_.isEmpty() && has_spatial_maps(*layer)) request_cam();
+  return true;
+}
+
+void MainWindow::step_layer(int step) {
+  if (!model_) return;
+  const auto& layers = model_->layers();
+  int index = -1;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (QString::fromStdString(layers[i].name) == current_layer_) index = static_cast<int>(i);
+  }
+  for (int i = index + step; i >= 0 && i < static_cast<int>(layers.size()); i += step) {
+    if (drawable(layers[i])) {
+      select_layer(QString::fromStdString(layers[i].name));
+      return;
+    }
+  }
+}
+
+// The grid of the current layer (and, when asked, its values before the
+// activation next to it), from the cached capture: no model run.
+void MainWindow::render_layer_views() {
+  const LayerInfo* layer = layer_info(current_layer_);
+  const LayerActivation* values = activation(current_layer_);
+  // The pre/post pair: this layer is the activation of `pre`, or `post` is this layer's activation.
+  QString pre;
+  if (layer && !layer->pre_activation.empty()) {
+    pre = QString::fromStdString(layer->pre_activation);
+  } else if (layer && model_) {
+    for (const auto& other : model_->layers()) {
+      if (other.pre_activation == layer->name) {
+        pre = current_layer_;
+        break;
+      }
+    }
+  }
+  pre_activation_->setEnabled(!pre.isEmpty());
+  if (!layer || !values) {
+    grid_view_->clear(capture_ ? tr("%1 has no captured values.").arg(current_layer_) : tr("Running..."));
+    hide_side_grid();
+    return;
+  }
+  ViewOptions options;
+  auto normalization = parse_normalization(normalization_->currentText().toStdString());
+  options.normalization = normalization ? normalization.value() : Normalization::kFilter;
+  auto colormap = parse_colormap(colormap_->currentText().toStdString());
+  if (colormap) options.colormap = colormap.value();
+  options.sort_by_mean = sort_by_mean_->isChecked();
+  // "all" shows every filter (the exports' default caps wide layers at 256).
+  options.top_k = top_k_->value() > 0 ? top_k_->value() : std::numeric_limits<int>::max();
+  const std::string image_name = images_.at(capture_image_).input.name;
+  auto view = render_layer(*model_, *values, 0, image_name, options);
+  if (!view) {
+    grid_view_->clear(QString::fromStdString(view.error()));
+  } else {
+    grid_view_->set_view(std::move(view).value());
+    fit_grid(grid_view_);
+  }
+
+  const LayerActivation* pre_values = pre.isEmpty() ? nullptr : activation(pre);
+  if (!pre_activation_->isChecked() || !pre_values || pre == current_layer_) {
+    // Shown beside the activation's own grid: when the current layer is the
+    // activation, the grid beside is its input; otherwise nothing.
+    if (pre_activation_->isChecked() && pre == current_layer_ && model_) {
+      QString post;
+      for (const auto& other : model_->layers()) {
+        if (QString::fromStdString(other.pre_activation) == current_layer_) post = QString::fromStdString(other.name);
+      }
+      if (const LayerActivation* post_values = activation(post)) {
+        auto post_view = render_layer(*model_, *post_values, 0, image_name, options);
+        if (post_view) {
+          pre_caption_->setText(tr("after activation: %1").arg(post));
+          pre_grid_view_->set_view(std::move(post_view).value());
+          fit_grid(pre_grid_view_);
+          pre_grid_box_->show();
+          return;
+        }
+      }
+    }
+    hide_side_grid();
+    return;
+  }
+  ViewOptions signed_options = options;
+  signed_options.normalization = Normalization::kSigned;  // the negative half is the point
+  signed_options.colormap.reset();
+  auto pre_view = render_layer(*model_, *pre_values, 0, image_name, signed_options);
+  if (!pre_view) {
+    hide_side_grid();
+    return;
+  }
+  pre_caption_->setText(tr("before activation: %1 (signed)").arg(pre));
+  pre_grid_box_->show();
+  pre_grid_view_->set_view(std::move(pre_view).value());
+  fit_grid(pre_grid_view_);
+}
+
+// Zooms a fresh grid to fill its scroll area (between 1x and 4x), unless the
+// user zoomed by hand.
+void MainWindow::fit_grid(GridView* view) {
+  if (user_zoom_) return;
+  auto* area = qobject_cast<QScrollArea*>(view->parentWidget() ? view->parentWidget()->parentWidget() : nullptr);
+  if (!area || !view->has_view()) return;
+  const RgbImage& image = view->view().grid.image;
+  const QSize room = area->viewport()->size() - QSize(4, 4);
+  const double fit = std::min(room.width() / double(image.width), room.height() / double(image.height));
+  view->set_zoom(std::clamp(fit, 1.0, 4.0));
+}
+
+void MainWindow::hide_side_grid() {
+  pre_grid_box_->hide();
+  pre_grid_view_->clear();
+}
+
+void MainWindow::render_weights() {
+  const LayerInfo* layer = layer_info(current_layer_);
+  if (!layer || !layer->has_weights) {
+    weights_view_->setPixmap({});
+    weights_view_->setText(tr("%1 is not a Conv2d layer: no filter weights.").arg(current_layer_));
+    return;
+  }
+  auto weights = model_->conv_weights(layer->name);
+  if (!weights) {
+    weights_view_->setText(QString::fromStdString(weights.error()));
+    return;
+  }
+  WeightGridOptions options;
+  options.grid.caption = {layer->name + " weights"};
+  auto grid = compose_weight_grid(weights.value(), options);
+  if (!grid) {
+    weights_view_->setText(QString::fromStdString(grid.error()));
+    return;
+  }
+  weights_view_->setPixmap(QPixmap::fromImage(to_qimage(grid.value().image)));
+  weights_view_->adjustSize();
+}
+
+void MainWindow::enlarge_filter(int filter) {
+  if (filter < 0 || !grid_view_->has_view() || capture_image_ < 0) return;
+  const LayerView& view = grid_view_->view();
+  const RgbImage& image = images_.at(capture_image_).input.display;
+  auto colormap = parse_colormap(colormap_->currentText().toStdString());
+  const RgbImage overlay = cam_overlay(image, view.maps.map(filter), view.maps.height, view.maps.width,
+                                       colormap ? colormap.value() : Colormap::kViridis, 0.4f);
+  const int size = std::max(448, std::max(image.width, image.height));
+  enlarged_view_->setPixmap(scaled_pixmap(overlay, size));
+  enlarged_view_->adjustSize();
+  const FilterStats& stats = view.maps.stats[filter];
+  enlarged_view_->setToolTip(tr("%1 filter %2: min %3, max %4, mean %5")
+                                 .arg(current_layer_)
+                                 .arg(filter)
+                                 .arg(stats.min)
+                                 .arg(stats.max)
+                                 .arg(stats.mean));
+  statusBar()->showMessage(enlarged_view_->toolTip());
+  center_tabs_->setCurrentIndex(2);
+}
+
+// ---------------------------------------------------------------------------
+// Images, capture, predictions
+
+void MainWindow::select_image(int index) {
+  if (index < 0 || index >= static_cast<int>(images_.size()) || index == current_image_) return;
+  current_image_ = index;
+  if (image_strip_->currentRow() != index) {
+    const QSignalBlocker block(image_strip_);
+    image_strip_->setCurrentRow(index);
+  }
+  show_predictions();
+  cam_input_->setPixmap(scaled_pixmap(images_[index].input.display, kCamPanel));
+  request_capture();
+}
+
+void MainWindow::show_predictions() {
+  predictions_->clear();
+  if (current_image_ < 0) return;
+  for (const auto& score : images_[current_image_].top) {
+    auto* item = new QListWidgetItem(QStringLiteral("%1  %2%")
+                                         .arg(QString::fromStdString(model_->card().label(score.class_index)))
+                                         .arg(score.probability * 100.0, 0, 'f', 1),
+                                     predictions_);
+    item->setData(kClassRole, score.class_index);
+  }
+}
+
+void MainWindow::request_capture() {
+  if (!model_ || current_image_ < 0) return;
+  statusBar()->showMessage(tr("Capturing every layer of %1...")
+                               .arg(QFileInfo(QString::fromStdString(images_[current_image_].input.name)).fileName()));
+  auto model = model_;
+  const InputImage input = images_[current_image_].input;
+  const int image = current_image_;
+  // A capture queued for an image the user has left is skipped.
+  capture_watcher_.future().cancel();
+  capture_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image] {
+    CaptureOutcome outcome;
+    outcome.image = image;
+    auto result = model->capture({input});
+    if (result) {
+      outcome.result = std::make_shared<const CaptureResult>(std::move(result).value());
+    } else {
+      outcome.error = QString::fromStdString(result.error());
+    }
+    return outcome;
+  }));
+}
+
+void MainWindow::show_capture(const CaptureOutcome& outcome) {
+  if (outcome.image != current_image_) return;  // the user has moved on
+  if (!outcome.result) {
+    grid_view_->clear(outcome.error);
+    show_error(tr("The model failed"), outcome.error);
+    return;
+  }
+  capture_ = outcome.result;
+  capture_image_ = outcome.image;
+  if (current_layer_.isEmpty() || !layer_info(current_layer_)) {
+    // Start on the first layer with maps.
+    for (const auto& layer : model_->layers()) {
+      if (has_spatial_maps(layer)) {
+        current_layer_ = QString::fromStdString(layer.name);
+        break;
+      }
+    }
+  }
+  select_layer(current_layer_);
+  if (!pinned_cam_layer_.isEmpty() || !has_spatial_maps(*layer_info(current_layer_))) request_cam();
+  statusBar()->showMessage(tr("%1: %2 layers captured").arg(current_layer_).arg(capture_->activations.size()));
+  Q_EMIT captureShown();
+}
+
+// ---------------------------------------------------------------------------
+// Grad-CAM
+
+QString MainWindow::cam_layer() const {
+  if (!pinned_cam_layer_.isEmpty()) return pinned_cam_layer_;
+  const LayerInfo* layer = layer_info(current_layer_);
+  if (layer && has_spatial_maps(*layer)) return current_layer_;
+  return cam_ ? QString::fromStdString(cam_->layers.front().layer) : QString();  // keep the last one
+}
+
+int MainWindow::cam_class() const { return cam_class_->currentData().isValid() ? cam_class_->currentData().toInt() : -1; }
+
+void MainWindow::set_cam_class(int class_index) {
+  const int row = cam_class_->findData(class_index);
+  cam_class_->setCurrentIndex(row >= 0 ? row : 0);
+  request_cam();
+}
+
+void MainWindow::request_cam() {
+  if (!model_ || current_image_ < 0) return;
+  if (cam_cancel_) *cam_cancel_ = true;  // a running Score-CAM for an old request stops
+  cam_cancel_ = std::make_shared<std::atomic<bool>>(false);
+  auto method = parse_cam_method(cam_method_->currentText().toStdString());
+  CamOptions options;
+  options.method = method ? method.value() : CamMethod::kGradCam;
+  const QString layer = cam_layer();
+  if (!layer.isEmpty()) options.layers = {layer.toStdString()};
+  if (cam_class() >= 0) options.target_class = cam_class();
+  options.cancel = cam_cancel_.get();
+  QPointer<QProgressBar> progress = cam_progress_;
+  options.progress = [progress](int done, int total) {
+    QMetaObject::invokeMethod(progress, [progress, done, total] {
+      if (!progress) return;
+      progress->setRange(0, total);
+      progress->setValue(done);
+      progress->show();
+    });
+  };
+  const bool slow = options.method == CamMethod::kScoreCam;
+  cam_progress_->setVisible(slow);
+  cam_progress_->setValue(0);
+  cam_cancel_button_->setVisible(slow);
+  cam_caption_->setText(tr("computing %1...").arg(cam_method_->currentText()));
+  auto model = model_;
+  auto cancel = cam_cancel_;  // kept alive with the job
+  const InputImage input = images_[current_image_].input;
+  const int image = current_image_;
+  cam_watcher_.future().cancel();
+  cam_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, options, cancel] {
+    CamOutcome outcome;
+    outcome.image = image;
+    auto result = model->cam({input}, options);
+    if (result) {
+      outcome.result = std::make_shared<const CamResult>(std::move(result).value());
+    } else {
+      outcome.error = QString::fromStdString(result.error());
+    }
+    return outcome;
+  }));
+}
+
+void MainWindow::show_cam(const CamOutcome& outcome) {
+  if (outcome.image != current_image_) return;
+  cam_progress_->hide();
+  cam_cancel_button_->hide();
+  if (!outcome.result) {
+    cam_caption_->setText(outcome.error);
+    cam_overlay_view_->setPixmap({});
+    cam_masked_->setPixmap({});
+    Q_EMIT camShown();
+    return;
+  }
+  cam_ = outcome.result;
+  const CamResult& cam = *cam_;
+  const RgbImage& image = images_[outcome.image].input.display;
+  const int height = static_cast<int>(cam.map.shape()[1]);
+  const int width = static_cast<int>(cam.map.shape()[2]);
+  cam_overlay_ = cam_overlay(image, cam.map.data(), height, width);
+  cam_overlay_view_->setPixmap(scaled_pixmap(cam_overlay_, kCamPanel));
+  cam_masked_->setPixmap(scaled_pixmap(cam_masked(image, cam.map.data(), height, width), kCamPanel));
+  const int target = cam.classes.front();
+  cam_caption_->setText(tr("%1 on %2 for class %3 %4%5")
+                            .arg(QString::fromStdString(to_string(cam.method)),
+                                 QString::fromStdString(cam.layers.front().layer))
+                            .arg(target)
+                            .arg(QString::fromStdString(model_->card().label(target)))
+                            .arg(cam_class() < 0 ? tr(" (predicted)") : QString()));
+  Q_EMIT camShown();
+}
+
+// ---------------------------------------------------------------------------
+// Export
+
+Status MainWindow::export_grid(const QString& path) {
+  if (!grid_view_->has_view()) return Error{"no grid to export: open a model and an image"};
+  return write_file_atomically(path.toStdString(), encode_png(grid_view_->view().grid.image));
+}
+
+Status MainWindow::export_cam(const QString& path) {
+  if (!cam_) return Error{"no Grad-CAM to export yet"};
+  return write_file_atomically(path.toStdString(), encode_png(cam_overlay_));
+}
+
+void MainWindow::export_all_layers(const QString& folder) {
+  if (!model_ || current_image_ < 0) {
+    Q_EMIT exportFinished(tr("no model or image to export"));
+    return;
+  }
+  export_cancel_ = std::make_shared<std::atomic<bool>>(false);
+  auto* dialog = new QProgressDialog(tr("Exporting every layer..."), tr("Cancel"), 0, 100, this);
+  dialog->setObjectName(QStringLiteral("exportProgress"));
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setWindowModality(Qt::WindowModal);
+  dialog->setMinimumDuration(300);
+  auto cancel = export_cancel_;
+  connect(dialog, &QProgressDialog::canceled, this, [cancel] { *cancel = true; });
+  connect(&export_watcher_, &QFutureWatcher<QString>::finished, dialog, &QProgressDialog::close);
+  ExportOptions options;
+  auto normalization = parse_normalization(normalization_->currentText().toStdString());
+  if (normalization) options.normalization = normalization.value();
+  auto colormap = parse_colormap(colormap_->currentText().toStdString());
+  if (colormap) options.colormap = colormap.value();
+  options.sort_by_mean = sort_by_mean_->isChecked();
+  options.top_k = top_k_->value();
+  QPointer<QProgressDialog> progress = dialog;
+  options.progress = [progress, cancel](size_t done, size_t total) {
+    QMetaObject::invokeMethod(progress, [progress, done, total] {
+      if (!progress) return;
+      progress->setMaximum(static_cast<int>(total));
+      progress->setValue(static_cast<int>(done));
+    });
+    return !*cancel;
+  };
+  auto model = model_;
+  const InputImage input = images_[current_image_].input;
+  const std::string out = folder.toStdString();
+  statusBar()->showMessage(tr("Exporting every layer to %1...").arg(folder));
+  export_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, out, options] {
+    auto summary = export_activations(*model, input, input.name, out, options);
+    return summary ? QString() : QString::fromStdString(summary.error());
+  }));
 }
 
 }  // namespace actscope

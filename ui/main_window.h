@@ -1,17 +1,53 @@
-// The main window: the model's card and the loaded images with their
-// predicted classes. Loading and prediction run on a worker thread.
+// The main window: a layer tree, the selected layer's activation grid (and
+// the conv weights), a Grad-CAM pane, the top-5 predictions and an image
+// strip. The engine runs on one worker thread; the GUI thread only draws.
+//
+// One forward pass per image caches every layer, so switching layers only
+// renders. Results for a selection the user has left are dropped.
 #pragma once
+
+#include <atomic>
+#include <memory>
 
 #include <QFutureWatcher>
 #include <QMainWindow>
 #include <QStringList>
+#include <QThreadPool>
 
+#include "core/cam.h"
 #include "ui/session_loader.h"
 
+class QCheckBox;
+class QComboBox;
 class QLabel;
+class QLineEdit;
 class QListWidget;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QSplitter;
+class QTabWidget;
+class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace actscope {
+
+class GridView;
+
+// What the worker returns for one image's capture.
+struct CaptureOutcome {
+  std::shared_ptr<const CaptureResult> result;
+  QString error;
+  int image = -1;
+};
+
+// What the worker returns for one CAM request.
+struct CamOutcome {
+  std::shared_ptr<const CamResult> result;
+  QString error;
+  int image = -1;
+};
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -20,31 +56,127 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // Starts loading the model and images on a worker thread and returns at once.
+  // Starts loading the model and images on the worker and returns at once.
   // A later call supersedes an earlier one whose results have not arrived.
   // `card` is what the user typed in for a model without one.
   void open(const QString& model_path, const QStringList& image_paths,
             const std::optional<ModelCard>& card = std::nullopt);
 
+  // Browsing, as the menus, keys and mouse do it.
+  bool select_layer(const QString& name);
+  QString current_layer() const { return current_layer_; }
+  void step_layer(int step);  // to the previous/next layer with drawable output
+  void select_image(int index);
+  int current_image() const { return current_image_; }
+  // The CAM's target class; -1 means the predicted class.
+  void set_cam_class(int class_index);
+  int cam_class() const;
+  void enlarge_filter(int filter);
+
+  // Exports (the menus ask for the path first). Errors are returned and shown.
+  Status export_grid(const QString& path);
+  Status export_cam(const QString& path);
+  // Runs on the worker with a progress dialog; exportFinished reports the end.
+  void export_all_layers(const QString& folder);
+
  Q_SIGNALS:
-  // Emitted on the GUI thread when a session has been shown; `errors` lists
-  // the files that failed (empty when everything loaded).
+  // A session has been shown; `errors` lists the files that failed.
   void sessionShown(const QStringList& errors);
-  // Emitted when a model without a card was opened and the card dialog shown.
+  // A model without a card was opened and the card dialog shown.
   void cardRequested();
+  // The current image's layers were captured and the grid drawn.
+  void captureShown();
+  // A CAM (or its error) is shown in the Grad-CAM pane.
+  void camShown();
+  // "Export all layers" finished; `error` is empty on success.
+  void exportFinished(const QString& error);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
+  void build_widgets();
   void build_menus();
+  void build_layer_tree();
+  void restore_settings();
+  void save_settings() const;
+  void remember_recent(const QString& model_path);
+  void rebuild_recent_menu();
+
   void show_session(const Session& session);
   void ask_for_card(const Session& session);
+  void show_error(const QString& title, const QString& message);
   void open_model_dialog();
   void open_images_dialog();
+  void filter_layers(const QString& text);
 
-  QLabel* model_summary_;
-  QListWidget* image_strip_;
-  QFutureWatcher<Session> loader_;
+  void request_capture();
+  void show_capture(const CaptureOutcome& outcome);
+  void render_layer_views();
+  void render_weights();
+  void hide_side_grid();
+  void fit_grid(GridView* view);
+  void show_predictions();
+  void request_cam();
+  void show_cam(const CamOutcome& outcome);
+  QString cam_layer() const;
+
+  const LayerActivation* activation(const QString& name) const;
+  const LayerInfo* layer_info(const QString& name) const;
+
+  // Session
+  std::shared_ptr<Model> model_;
+  std::vector<LoadedImage> images_;
   QString model_path_;
   QStringList image_paths_;
+  int current_image_ = -1;
+  QString current_layer_;
+  std::shared_ptr<const CaptureResult> capture_;  // every layer of images_[capture_image_]
+  int capture_image_ = -1;
+  std::shared_ptr<const CamResult> cam_;
+  RgbImage cam_overlay_;
+
+  // Worker: one thread, so the engine runs one job at a time.
+  QThreadPool engine_;
+  QFutureWatcher<Session> loader_;
+  QFutureWatcher<CaptureOutcome> capture_watcher_;
+  QFutureWatcher<CamOutcome> cam_watcher_;
+  QFutureWatcher<QString> export_watcher_;
+  std::shared_ptr<std::atomic<bool>> cam_cancel_;
+  std::shared_ptr<std::atomic<bool>> export_cancel_;
+
+  // Widgets
+  QLabel* model_summary_;
+  QTreeWidget* layer_tree_;
+  QLineEdit* layer_search_;
+  QListWidget* image_strip_;
+  QListWidget* predictions_;
+  QTabWidget* center_tabs_;
+  GridView* grid_view_;
+  GridView* pre_grid_view_;
+  QWidget* pre_grid_box_;
+  QLabel* pre_caption_;
+  QComboBox* normalization_;
+  QComboBox* colormap_;
+  QCheckBox* sort_by_mean_;
+  QSpinBox* top_k_;
+  QCheckBox* pre_activation_;
+  QLabel* weights_view_;
+  QLabel* enlarged_view_;
+  QComboBox* cam_method_;
+  QComboBox* cam_class_;
+  QCheckBox* cam_pin_;
+  QLabel* cam_caption_;
+  QLabel* cam_input_;
+  QLabel* cam_overlay_view_;
+  QLabel* cam_masked_;
+  QProgressBar* cam_progress_;
+  QPushButton* cam_cancel_button_;
+  QMenu* recent_menu_;
+  QString pinned_cam_layer_;
+  bool user_zoom_ = false;  // Ctrl+wheel or the zoom keys: stop fitting grids to the window
 };
 
 }  // namespace actscope

@@ -78,7 +78,9 @@ const std::vector<FixtureCase> kHookedCases = {{"resnet18", "scripted"},
                                                {"empty_capture", "scripted"},
                                                {"empty_capture", "traced"},
                                                {"attribute_branches", "scripted"},
-                                               {"attribute_branches", "traced"}};
+                                               {"attribute_branches", "traced"},
+                                               {"inplace_join", "scripted"},
+                                               {"inplace_join", "traced"}};
 
 class HookedModuleTest : public ::testing::TestWithParam<FixtureCase> {
  protected:
@@ -173,6 +175,19 @@ TEST_P(InplaceReluTest, InplaceReluKeepsBatchNormNegative) {
   }
   EXPECT_GE(batch_norms, 2);
   EXPECT_GE(relus, 2);
+}
+
+// Each ReLU of resnet18 names the layer it reads, for the GUI's
+// before/after-activation view: conv1 -> bn1 -> relu, and the block's second
+// relu reads the residual add.
+TEST(PreActivationTest, ReluNamesTheLayerItReads) {
+  auto model = load_fixture("resnet18", "scripted");
+  ASSERT_NE(model, nullptr);
+  EXPECT_EQ(find_layer(*model, "relu")->pre_activation, "bn1");
+  EXPECT_EQ(find_layer(*model, "layer1.0.relu")->pre_activation, "layer1.0.bn1");
+  EXPECT_EQ(find_layer(*model, "layer1.0.relu#2")->pre_activation, "layer1.0:add");
+  EXPECT_EQ(find_layer(*model, "layer1.0.conv1")->pre_activation, "");
+  EXPECT_EQ(find_layer(*model, "bn1")->pre_activation, "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, InplaceReluTest,

@@ -161,7 +161,9 @@ TEST_F(ResnetCamTest, SeveralLayersInOnePassGiveTheMeanMap) {
   for (const auto& [key, expected] : reference_.multi) {
     const auto [layers, method] = split_key(key);
     CamOptions options;
-    options.method = parse_cam_method(method).value();
+    auto parsed = parse_cam_method(method);
+    ASSERT_TRUE(parsed.ok()) << parsed.error();
+    options.method = parsed.value();
     for (size_t start = 0; start <= layers.size();) {
       const size_t plus = std::min(layers.find('+', start), layers.size());
       options.layers.push_back(layers.substr(start, plus - start));
@@ -276,10 +278,38 @@ TEST(CamHeadTest, MeanOverSpaceCountsAsGlobalPooling) {
   }
 }
 
+// Several layers in one backward: each layer's map is the one it has alone,
+// also when a layer reaches the score only through an in-place write
+// (`y.add_(a)`) and two branches meet.
+TEST(CamMultiLayerTest, EachLayerKeepsItsOwnGradient) {
+  set_thread_count(1);
+  for (const char* variant : {"scripted", "traced"}) {
+    auto model = Model::load(test::fixture_model("inplace_join", variant));
+    ASSERT_TRUE(model.ok()) << model.error();
+    const FloatArray input = test::to_array(test::load_reference("inplace_join").input);
+    CamOptions options;
+    options.layers = {"a", "c", "b"};
+    auto together = model.value()->cam(input, options);
+    ASSERT_TRUE(together.ok()) << together.error();
+    for (size_t i = 0; i < options.layers.size(); ++i) {
+      CamOptions single;
+      single.layers = {options.layers[i]};
+      auto alone = model.value()->cam(input, single);
+      ASSERT_TRUE(alone.ok()) << alone.error();
+      EXPECT_LE(test::relative_error(test::to_tensor(together.value().layers[i].raw),
+                                     test::to_tensor(alone.value().layers[0].raw)),
+                1e-6)
+          << variant << " " << options.layers[i];
+    }
+  }
+}
+
 TEST(CamHeadTest, BundledModelDefaultsToItsLastConvBlock) {
   auto model = Model::load(test::bundled_model().string());
   ASSERT_TRUE(model.ok()) << model.error();
-  EXPECT_EQ(model.value()->default_cam_layer().value(), "relu5");
+  auto layer = model.value()->default_cam_layer();
+  ASSERT_TRUE(layer.ok()) << layer.error();
+  EXPECT_EQ(layer.value(), "relu5");
 }
 
 }  // namespace

@@ -1,16 +1,28 @@
 // The main window, driven offscreen through its real widgets.
 #include "ui/main_window.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 #include <QApplication>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QCheckBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
+#include <QTest>
+#include <QTreeWidget>
 
 #include "core/image_input.h"
 #include "tests/support/test_support.h"
 #include "ui/card_dialog.h"
+#include "ui/grid_view.h"
 
 namespace actscope {
 namespace {
@@ -103,6 +115,208 @@ TEST(MainWindowTest, ModelWithoutCardAsksForItsInputInADialog) {
   EXPECT_EQ(window.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 2);
 }
 
+
+QString bundled() { return QString::fromStdString(test::bundled_model().string()); }
+
+// Opens and waits until the first image's layers are captured and drawn.
+void open_and_wait_for_capture(MainWindow& window, const QString& model, const QStringList& images) {
+  QSignalSpy captured(&window, &MainWindow::captureShown);
+  window.open(model, images);
+  ASSERT_TRUE(captured.wait(60000)) << "the capture never arrived";
+}
+
+QTreeWidgetItem* tree_item(QTreeWidget* tree, const QString& layer) {
+  for (QTreeWidgetItem* item : tree->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive)) {
+    if (item->data(0, Qt::ToolTipRole).toString() == layer) return item;
+  }
+  return nullptr;
+}
+
+class BrowsingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    window_.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window_));
+    open_and_wait_for_capture(window_, bundled(), sample_paths().mid(0, 3));
+    tree_ = window_.findChild<QTreeWidget*>(QStringLiteral("layerTree"));
+    grid_ = window_.findChild<GridView*>(QStringLiteral("activationGrid"));
+    ASSERT_NE(tree_, nullptr);
+    ASSERT_NE(grid_, nullptr);
+  }
+
+  MainWindow window_;
+  QTreeWidget* tree_ = nullptr;
+  GridView* grid_ = nullptr;
+};
+
+TEST_F(BrowsingTest, SelectingALayerInTheTreeShowsOneTilePerFilter) {
+  struct Expected {
+    const char* layer;
+    int filters;
+    int size;
+  };
+  for (const Expected& expected : {Expected{"conv3", 64, 14}, Expected{"bn5", 128, 7}, Expected{"relu1", 32, 28}}) {
+    const QString layer = QString::fromLatin1(expected.layer);
+    QTreeWidgetItem* item = tree_item(tree_, layer);
+    ASSERT_NE(item, nullptr) << expected.layer;
+    tree_->setCurrentItem(item);
+    EXPECT_EQ(window_.current_layer(), layer);
+    EXPECT_EQ(grid_->tile_count(), expected.filters) << expected.layer;
+    EXPECT_EQ(item->text(2), QStringLiteral("1x%1x%2x%2").arg(expected.filters).arg(expected.size));
+  }
+}
+
+TEST_F(BrowsingTest, PageDownAndPageUpMoveThroughTheLayers) {
+  window_.activateWindow();
+  ASSERT_TRUE(QTest::qWaitForWindowActive(&window_));
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("conv1")));
+  QTest::keyClick(&window_, Qt::Key_PageDown);
+  EXPECT_EQ(window_.current_layer(), QStringLiteral("bn1"));
+  QTest::keyClick(&window_, Qt::Key_PageDown);
+  EXPECT_EQ(window_.current_layer(), QStringLiteral("relu1"));
+  QTest::keyClick(&window_, Qt::Key_PageUp);
+  EXPECT_EQ(window_.current_layer(), QStringLiteral("bn1"));
+  EXPECT_EQ(tree_->currentItem()->data(0, Qt::ToolTipRole).toString(), QStringLiteral("bn1"));
+}
+
+TEST_F(BrowsingTest, ArrowsMoveTheSelectionAndEnterEnlargesEscGoesBack) {
+  window_.activateWindow();
+  ASSERT_TRUE(QTest::qWaitForWindowActive(&window_));
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("conv2")));
+  grid_->setFocus();
+  grid_->select_tile(0);
+  QTest::keyClick(grid_, Qt::Key_Right);
+  EXPECT_EQ(grid_->selected_filter(), 1);
+  QTest::keyClick(grid_, Qt::Key_Down);
+  EXPECT_EQ(grid_->selected_filter(), 1 + grid_->view().grid.columns);
+  auto* tabs = window_.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
+  QTest::keyClick(grid_, Qt::Key_Return);
+  EXPECT_EQ(tabs->currentIndex(), 2);
+  EXPECT_FALSE(window_.findChild<QLabel*>(QStringLiteral("enlargedView"))->pixmap().isNull());
+  QTest::keyClick(&window_, Qt::Key_Escape);
+  EXPECT_EQ(tabs->currentIndex(), 0);
+}
+
+TEST_F(BrowsingTest, HoverNamesTheFilterAndItsValue) {
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("conv1")));
+  const Grid& grid = grid_->view().grid;
+  const double zoom = grid_->zoom();
+  // Just inside the first tile's top-left corner: filter 0, position (0, 0).
+  const QPoint corner(static_cast<int>(std::ceil(2 * zoom)) + 1,
+                      static_cast<int>(std::ceil((grid.caption_height + 2) * zoom)) + 1);
+  const QString text = grid_->describe(corner);
+  EXPECT_TRUE(text.startsWith(QStringLiteral("filter 0 "))) << text.toStdString();
+  const QString value = QString::number(grid_->view().raw[0], 'g', 4);
+  EXPECT_TRUE(text.contains(QStringLiteral("(0, 0) = ") + value)) << text.toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral("mean"))) << text.toStdString();
+  EXPECT_TRUE(grid_->describe(QPoint(1, 1)).isEmpty());  // the caption is no tile
+}
+
+TEST_F(BrowsingTest, BeforeActivationShowsTheSignedInputOfTheRelu) {
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("relu2")));
+  auto* toggle = window_.findChild<QCheckBox*>(QStringLiteral("preActivation"));
+  ASSERT_TRUE(toggle->isEnabled());
+  toggle->setChecked(true);
+  auto* pre = window_.findChild<GridView*>(QStringLiteral("preActivationGrid"));
+  ASSERT_TRUE(pre->isVisible());
+  EXPECT_EQ(pre->tile_count(), 32);
+  // bn2's values before the ReLU have negatives; after it they do not.
+  bool negative = false;
+  for (const auto& stats : pre->view().maps.stats) negative = negative || stats.min < 0;
+  EXPECT_TRUE(negative);
+  for (const auto& stats : grid_->view().maps.stats) EXPECT_GE(stats.min, 0.0f);
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("conv2")));  // no activation of its own
+  EXPECT_FALSE(toggle->isEnabled());
+  EXPECT_FALSE(pre->isVisible());
+}
+
+TEST_F(BrowsingTest, ClickingAPredictedClassRecomputesTheCamForIt) {
+  QSignalSpy cam_shown(&window_, &MainWindow::camShown);
+  if (cam_shown.isEmpty()) {
+    ASSERT_TRUE(cam_shown.wait(60000));
+  }
+  auto* predictions = window_.findChild<QListWidget*>(QStringLiteral("predictions"));
+  ASSERT_GE(predictions->count(), 2);
+  QListWidgetItem* second = predictions->item(1);
+  const int target = second->data(Qt::UserRole).toInt();
+  cam_shown.clear();
+  QTest::mouseClick(predictions->viewport(), Qt::LeftButton, {}, predictions->visualItemRect(second).center());
+  ASSERT_TRUE(cam_shown.wait(60000));
+  EXPECT_EQ(window_.cam_class(), target);
+  const QString caption = window_.findChild<QLabel*>(QStringLiteral("camCaption"))->text();
+  EXPECT_TRUE(caption.contains(QStringLiteral("class %1").arg(target))) << caption.toStdString();
+  EXPECT_FALSE(window_.findChild<QLabel*>(QStringLiteral("camOverlay"))->pixmap().isNull());
+  EXPECT_FALSE(window_.findChild<QLabel*>(QStringLiteral("camMasked"))->pixmap().isNull());
+}
+
+TEST_F(BrowsingTest, ExportsWriteTheGridTheCamAndEveryLayer) {
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("conv4")));
+  test::TempDir dir;
+  const QString grid_png = QString::fromStdString((dir / "conv4.png").string());
+  auto written = window_.export_grid(grid_png);
+  ASSERT_TRUE(written.ok()) << written.error();
+  const QImage image(grid_png);
+  EXPECT_EQ(image.size(), QSize(grid_->view().grid.image.width, grid_->view().grid.image.height));
+  EXPECT_GT(image.width(), 8 * 48);  // 64 tiles of at least 48 px, 8 per row
+
+  QSignalSpy cam_shown(&window_, &MainWindow::camShown);
+  if (!window_.export_cam(QString::fromStdString((dir / "cam.png").string())).ok()) {
+    ASSERT_TRUE(cam_shown.wait(60000));
+    ASSERT_TRUE(window_.export_cam(QString::fromStdString((dir / "cam.png").string())).ok());
+  }
+  EXPECT_EQ(QImage(QString::fromStdString((dir / "cam.png").string())).size(), QSize(28, 28));
+
+  QSignalSpy finished(&window_, &MainWindow::exportFinished);
+  window_.export_all_layers(QString::fromStdString(dir.path().string()));
+  ASSERT_TRUE(finished.wait(60000));
+  EXPECT_TRUE(finished.takeFirst().at(0).toString().isEmpty());
+  EXPECT_TRUE(QFile::exists(QString::fromStdString((dir / "manifest.json").string())));
+  EXPECT_TRUE(QFile::exists(QString::fromStdString((dir / "relu5.png").string())));
+}
+
+TEST_F(BrowsingTest, CorruptModelShowsAnErrorAndTheWindowKeepsWorking) {
+  test::TempDir dir;
+  test::write_file(dir / "corrupt.pt", "PK\x03\x04 this is not a TorchScript archive");
+  const QStringList errors =
+      open_and_wait(window_, QString::fromStdString((dir / "corrupt.pt").string()), sample_paths().mid(0, 1));
+  ASSERT_EQ(errors.size(), 1);
+  EXPECT_TRUE(errors[0].contains(QStringLiteral("corrupt.pt"))) << errors[0].toStdString();
+  auto* box = window_.findChild<QMessageBox*>(QStringLiteral("errorMessage"));
+  ASSERT_NE(box, nullptr);
+  EXPECT_TRUE(box->text().contains(QStringLiteral("corrupt.pt")));
+  box->accept();
+  // The model that was open stays usable.
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("conv5")));
+  EXPECT_EQ(grid_->tile_count(), 128);
+  open_and_wait_for_capture(window_, bundled(), sample_paths().mid(3, 1));
+  EXPECT_EQ(window_.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 1);
+}
+
+TEST_F(BrowsingTest, NextImageRunsItOnceAndKeepsTheLayer) {
+  window_.activateWindow();
+  ASSERT_TRUE(QTest::qWaitForWindowActive(&window_));
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("bn3")));
+  QSignalSpy captured(&window_, &MainWindow::captureShown);
+  QTest::keyClick(&window_, Qt::Key_Tab, Qt::ControlModifier);
+  ASSERT_TRUE(captured.wait(60000));
+  EXPECT_EQ(window_.current_image(), 1);
+  EXPECT_EQ(window_.current_layer(), QStringLiteral("bn3"));
+  EXPECT_EQ(grid_->tile_count(), 64);
+}
+
+TEST_F(BrowsingTest, ShortcutsAreListedInTheHelpMenu) {
+  QAction* shortcuts = nullptr;
+  for (QAction* action : window_.findChildren<QAction*>()) {
+    if (action->text() == QStringLiteral("&Shortcuts")) shortcuts = action;
+  }
+  ASSERT_NE(shortcuts, nullptr);
+  shortcuts->trigger();
+  auto* dialog = window_.findChild<QDialog*>(QStringLiteral("shortcutsDialog"));
+  ASSERT_NE(dialog, nullptr);
+  EXPECT_TRUE(dialog->isVisible());
+  dialog->close();
+}
+
 }  // namespace
 }  // namespace actscope
 
@@ -110,6 +324,10 @@ int main(int argc, char** argv) {
   // Also when CTest discovers the tests, where no display may exist.
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
+  // The tests' own settings, started empty: never the user's.
+  QApplication::setOrganizationName(QStringLiteral("actscope-tests"));
+  QApplication::setApplicationName(QStringLiteral("ui_tests"));
+  QSettings().clear();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -1,0 +1,65 @@
+// GridView: one layer's filters as a tiled picture (core::Grid), zoomable,
+// with a selected filter, hover read-outs and dead filters marked.
+#pragma once
+
+#include <QImage>
+#include <QWidget>
+
+#include "core/layer_export.h"
+
+namespace actscope {
+
+class GridView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit GridView(QWidget* parent = nullptr);
+
+  // Shows `view` (its raw maps must outlive the next set_view/clear).
+  void set_view(LayerView view);
+  void clear(const QString& message = QString());
+
+  bool has_view() const { return has_view_; }
+  const LayerView& view() const { return view_; }
+  int tile_count() const { return static_cast<int>(view_.grid.filters.size()); }
+  // The selected tile's filter index, or -1.
+  int selected_filter() const;
+  void select_tile(int tile);
+  double zoom() const { return zoom_; }
+  void set_zoom(double zoom);
+
+  // "filter 12  value 0.341  (min -1.2, max 3.4, mean 0.2)" at a widget position, or "".
+  QString describe(const QPoint& position) const;
+
+ Q_SIGNALS:
+  void hovered(const QString& text);
+  void enlargeRequested(int filter);
+  void selectionChanged(int filter);
+  void zoomedByUser();
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  QSize sizeHint() const override;
+
+ private:
+  // The tile under a widget position, or -1.
+  int tile_at(const QPoint& position) const;
+  QRect tile_rect(int tile) const;
+
+  LayerView view_;
+  QImage image_;
+  QString message_;
+  bool has_view_ = false;
+  int selected_tile_ = -1;
+  double zoom_ = 1.0;
+};
+
+// True when a filter never fires: all of its values are 0 (or it is constant at 0).
+bool is_dead_filter(const FilterStats& stats);
+
+}  // namespace actscope
