@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
                                QStringLiteral("[MODEL"));
   parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("images to open"),
                                QStringLiteral("[IMAGES...]]"));
+  const QCommandLineOption layer_option(QStringLiteral("layer"), QStringLiteral("Layer to show first"),
+                                       QStringLiteral("name"));
+  parser.addOption(layer_option);
   parser.process(app);
 
   QStringList arguments = parser.positionalArguments();
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
     images = arguments;
   }
   actscope::MainWindow window;
+  window.set_preferred_layer(parser.value(layer_option));
   window.show();
   window.open(model, images);
   return QApplication::exec();

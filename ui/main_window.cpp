@@ -963,6 +963,9 @@ void MainWindow::show_capture(const CaptureOutcome& outcome) {
   }
   capture_ = outcome.result;
   capture_image_ = outcome.image;
+  if ((current_layer_.isEmpty() || !layer_info(current_layer_)) && layer_info(preferred_layer_)) {
+    current_layer_ = preferred_layer_;
+  }
   if (current_layer_.isEmpty() || !layer_info(current_layer_)) {
     // Start on the first layer with maps.
     for (const auto& layer : model_->layers()) {

@@ -62,6 +62,9 @@ class MainWindow : public QMainWindow {
   void open(const QString& model_path, const QStringList& image_paths,
             const std::optional<ModelCard>& card = std::nullopt);
 
+  // The layer to show first once a model's first image is captured.
+  void set_preferred_layer(const QString& name) { preferred_layer_ = name; }
+
   // Browsing, as the menus, keys and mouse do it.
   bool select_layer(const QString& name);
   QString current_layer() const { return current_layer_; }
@@ -176,6 +179,7 @@ class MainWindow : public QMainWindow {
   QPushButton* cam_cancel_button_;
   QMenu* recent_menu_;
   QString pinned_cam_layer_;
+  QString preferred_layer_;
   bool user_zoom_ = false;  // Ctrl+wheel or the zoom keys: stop fitting grids to the window
 };
 
