@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include <opencv2/core.hpp>
@@ -195,22 +196,27 @@ Grid compose_grid(const NormalizedMaps& maps, const GridOptions& options) {
   cv::Mat canvas = lay_out(grid, count, maps.height, maps.width, with_note);
   // The table is BGR; the canvas is RGB.
   const cv::Mat& table = colormap_table(options.colormap);
+  std::array<std::array<uint8_t, 3>, 256> rgb;
+  for (int i = 0; i < 256; ++i) {
+    const cv::Vec3b bgr = table.at<cv::Vec3b>(i);
+    rgb[i] = {bgr[2], bgr[1], bgr[0]};
+  }
   const int scale = grid.tile_width / std::max(1, maps.width);
-  std::vector<const cv::Vec3b*> row_colors(maps.width);
+  const size_t row_bytes = static_cast<size_t>(grid.tile_width) * 3;
   for (int t = 0; t < count; ++t) {
     const float* map = maps.map(filters[t]);
     const cv::Rect rect = tile_rect(grid, t, with_note);
     for (int y = 0; y < maps.height; ++y) {
+      // One enlarged row, then copied for the other rows of the same map row.
+      uint8_t* first = canvas.ptr<uint8_t>(rect.y + y * scale) + rect.x * 3;
+      uint8_t* out = first;
       for (int x = 0; x < maps.width; ++x) {
         const float unit = std::min(std::max(map[y * maps.width + x], 0.0f), 1.0f);
-        row_colors[x] = &table.at<cv::Vec3b>(static_cast<int>(std::lround(unit * 255.0f)));
+        const auto& color = rgb[static_cast<int>(unit * 255.0f + 0.5f)];
+        for (int dx = 0; dx < scale; ++dx, out += 3) std::memcpy(out, color.data(), 3);
       }
-      for (int dy = 0; dy < scale; ++dy) {
-        auto* out = canvas.ptr<cv::Vec3b>(rect.y + y * scale + dy) + rect.x;
-        for (int x = 0; x < maps.width; ++x) {
-          const cv::Vec3b bgr = *row_colors[x];
-          for (int dx = 0; dx < scale; ++dx) *out++ = cv::Vec3b(bgr[2], bgr[1], bgr[0]);
-        }
+      for (int dy = 1; dy < scale; ++dy) {
+        std::memcpy(canvas.ptr<uint8_t>(rect.y + y * scale + dy) + rect.x * 3, first, row_bytes);
       }
     }
   }

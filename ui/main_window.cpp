@@ -662,6 +662,7 @@ void MainWindow::open_images_dialog() {
 // Layers
 
 void MainWindow::build_layer_tree() {
+  tree_items_.clear();
   layer_tree_->clear();
   std::map<std::string, QTreeWidgetItem*> items;
   // The item of a module path; containers appear before their own output.
@@ -691,6 +692,7 @@ void MainWindow::build_layer_tree() {
     }
     item->setData(0, kLayerRole, static_cast<int>(i));
     item->setData(0, Qt::ToolTipRole, QString::fromStdString(layer.name));
+    tree_items_.insert(QString::fromStdString(layer.name), item);
     item->setText(1, QString::fromStdString(layer.kind));
     item->setText(2, shape_text(layer.shape));
     if (!layer.capturable) {
@@ -736,15 +738,10 @@ bool MainWindow::select_layer(const QString& name) {
   if (!layer) return false;
   current_layer_ = name;
   // Keep the tree in step (without re-entering through its signal).
-  const QList<QTreeWidgetItem*> found =
-      layer_tree_->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive);
-  for (QTreeWidgetItem* item : found) {
-    if (item->data(0, Qt::ToolTipRole).toString() == name && layer_tree_->currentItem() != item) {
-      const QSignalBlocker block(layer_tree_);
-      layer_tree_->setCurrentItem(item);
-      layer_tree_->scrollToItem(item);
-      break;
-    }
+  if (QTreeWidgetItem* item = tree_items_.value(name); item && layer_tree_->currentItem() != item) {
+    const QSignalBlocker block(layer_tree_);
+    layer_tree_->setCurrentItem(item);
+    layer_tree_->scrollToItem(item);
   }
   render_layer_views();
   if (center_tabs_->currentIndex() == 1) render_weights();  // drawn when its tab is shown

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include <QFutureWatcher>
+#include <QHash>
 #include <QMainWindow>
 #include <QStringList>
 #include <QThreadPool>
@@ -153,6 +154,7 @@ class MainWindow : public QMainWindow {
   // Widgets
   QLabel* model_summary_;
   QTreeWidget* layer_tree_;
+  QHash<QString, QTreeWidgetItem*> tree_items_;  // by layer name
   QLineEdit* layer_search_;
   QListWidget* image_strip_;
   QListWidget* predictions_;
