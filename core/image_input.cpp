@@ -90,9 +90,14 @@ InputImage make_input(const cv::Mat& unit_rgb_or_gray, const ModelCard& card, st
   if (card.channel_order == ChannelOrder::kBgr && planes.size() == 3) std::swap(planes[0], planes[2]);
   const size_t plane_size = static_cast<size_t>(card.width) * card.height;
   input.tensor.resize(plane_size * planes.size());
+  // One value for every channel, or one per channel (a card built in code may
+  // give one value for three channels; parse_model_card checks file cards).
+  const auto per_channel = [](const std::vector<float>& values, size_t c, float fallback) {
+    return values.empty() ? fallback : values[std::min(c, values.size() - 1)];
+  };
   for (size_t c = 0; c < planes.size(); ++c) {
-    const float mean = card.mean.at(c);
-    const float inv_std = 1.0f / card.std.at(c);
+    const float mean = per_channel(card.mean, c, 0.0f);
+    const float inv_std = 1.0f / per_channel(card.std, c, 1.0f);
     const cv::Mat plane = planes[c].isContinuous() ? planes[c] : planes[c].clone();
     const float* source = plane.ptr<float>();
     float* target = input.tensor.data() + c * plane_size;

@@ -326,7 +326,7 @@ void MainWindow::build_widgets() {
   image_strip_->setIconSize(QSize(72, 72));
   image_strip_->setMovement(QListView::Static);
   image_strip_->setSpacing(4);
-  image_strip_->setFixedHeight(140);
+  image_strip_->setFixedHeight(156);
   auto* images_dock = new QDockWidget(tr("Images"), this);
   images_dock->setObjectName(QStringLiteral("imagesDock"));
   images_dock->setWidget(image_strip_);
@@ -529,11 +529,17 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (url.isLocalFile()) paths << url.toLocalFile();
+  }
+  if (open_files(paths)) event->acceptProposedAction();
+}
+
+bool MainWindow::open_files(const QStringList& paths) {
   QString model = model_path_;
   QStringList images;
-  for (const QUrl& url : event->mimeData()->urls()) {
-    if (!url.isLocalFile()) continue;
-    const QString path = url.toLocalFile();
+  for (const QString& path : paths) {
     if (kModelSuffixes.contains(QFileInfo(path).suffix().toLower())) {
       model = path;
     } else {
@@ -542,10 +548,10 @@ void MainWindow::dropEvent(QDropEvent* event) {
   }
   if (model.isEmpty()) {
     show_error(tr("No model"), tr("Drop a TorchScript model (.pt) first, or with the images."));
-    return;
+    return false;
   }
   open(model, images.isEmpty() ? image_paths_ : images);
-  event->acceptProposedAction();
+  return true;
 }
 
 void MainWindow::open(const QString& model_path, const QStringList& image_paths,
@@ -556,7 +562,17 @@ void MainWindow::open(const QString& model_path, const QStringList& image_paths,
   // A superseded load still finishes on the worker; the watcher only reports
   // the future it watches now, so its result is dropped.
   loader_.setFuture(
-      QtConcurrent::run(&engine_, load_session, model_path.toStdString(), to_std(image_paths), card));
+      QtConcurrent::run(&engine_, [path = model_path.toStdString(), images = to_std(image_paths), card] {
+        // Core reports errors as values; anything thrown is a bug that must
+        // still reach the window as a message, not end the program.
+        try {
+          return load_session(path, images, card);
+        } catch (const std::exception& e) {
+          Session failed;
+          failed.errors.push_back(path + ": " + e.what());
+          return failed;
+        }
+      }));
 }
 
 void MainWindow::ask_for_card(const Session& session) {
@@ -619,8 +635,14 @@ void MainWindow::show_session(const Session& session) {
                      .arg(QString::fromStdString(card.label(image.top[0].class_index)))
                      .arg(image.top[0].probability * 100.0, 0, 'f', 1);
     }
+    const bool wrong = image.true_class >= 0 && !image.top.empty() && image.top[0].class_index != image.true_class;
+    if (image.true_class >= 0) {
+      caption += wrong ? tr("\ntrue: %1").arg(QString::fromStdString(card.label(image.true_class)))
+                       : tr("\ncorrect");
+    }
     auto* item = new QListWidgetItem(QIcon(scaled_pixmap(image.input.display, 72, Qt::FastTransformation)),
                                      caption, image_strip_);
+    if (wrong) item->setForeground(QColor(200, 40, 40));
     item->setData(kClassRole, image.top.empty() ? -1 : image.top[0].class_index);
     item->setToolTip(QString::fromStdString(image.input.name));
   }
@@ -941,11 +963,15 @@ void MainWindow::request_capture() {
   capture_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image] {
     CaptureOutcome outcome;
     outcome.image = image;
-    auto result = model->capture({input});
-    if (result) {
-      outcome.result = std::make_shared<const CaptureResult>(std::move(result).value());
-    } else {
-      outcome.error = QString::fromStdString(result.error());
+    try {
+      auto result = model->capture({input});
+      if (result) {
+        outcome.result = std::make_shared<const CaptureResult>(std::move(result).value());
+      } else {
+        outcome.error = QString::fromStdString(result.error());
+      }
+    } catch (const std::exception& e) {
+      outcome.error = QString::fromStdString(e.what());
     }
     return outcome;
   }));
@@ -1029,11 +1055,15 @@ void MainWindow::request_cam() {
   cam_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, options, cancel] {
     CamOutcome outcome;
     outcome.image = image;
-    auto result = model->cam({input}, options);
-    if (result) {
-      outcome.result = std::make_shared<const CamResult>(std::move(result).value());
-    } else {
-      outcome.error = QString::fromStdString(result.error());
+    try {
+      auto result = model->cam({input}, options);
+      if (result) {
+        outcome.result = std::make_shared<const CamResult>(std::move(result).value());
+      } else {
+        outcome.error = QString::fromStdString(result.error());
+      }
+    } catch (const std::exception& e) {
+      outcome.error = QString::fromStdString(e.what());
     }
     return outcome;
   }));
@@ -1116,8 +1146,12 @@ void MainWindow::export_all_layers(const QString& folder) {
   const std::string out = folder.toStdString();
   statusBar()->showMessage(tr("Exporting every layer to %1...").arg(folder));
   export_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, out, options] {
-    auto summary = export_activations(*model, input, input.name, out, options);
-    return summary ? QString() : QString::fromStdString(summary.error());
+    try {
+      auto summary = export_activations(*model, input, input.name, out, options);
+      return summary ? QString() : QString::fromStdString(summary.error());
+    } catch (const std::exception& e) {
+      return QString::fromStdString(e.what());
+    }
   }));
 }
 

@@ -66,6 +66,11 @@ class MainWindow : public QMainWindow {
   // The layer to show first once a model's first image is captured.
   void set_preferred_layer(const QString& name) { preferred_layer_ = name; }
 
+  // Opens dropped files: a .pt/.pth/.ptl is the model (else the current one
+  // stays), the rest are images (else the current ones stay). False when
+  // there is no model to open them with.
+  bool open_files(const QStringList& paths);
+
   // Browsing, as the menus, keys and mouse do it.
   bool select_layer(const QString& name);
   QString current_layer() const { return current_layer_; }

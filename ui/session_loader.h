@@ -17,6 +17,7 @@ namespace actscope {
 struct LoadedImage {
   InputImage input;
   std::vector<ClassScore> top;  // most probable first
+  int true_class = -1;          // from a samples.json next to the image; -1 when unknown
 };
 
 // A model with its images, or the messages of what failed.
@@ -30,7 +31,9 @@ struct Session {
 };
 
 // Loads `model_path` (with `card` when the user typed one in), then each
-// image, and predicts the images' top-5 classes. Images that fail are
+// image, and predicts the images' top-5 classes. An image's true class comes
+// from a `samples.json` in its folder: {"samples": [{"file": "x.png",
+// "true_class": 3}, ...]} (the bundled samples have one). Images that fail are
 // reported in Session::errors and skipped.
 Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths,
                      const std::optional<ModelCard>& card = std::nullopt);

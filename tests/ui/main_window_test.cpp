@@ -8,6 +8,9 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QMimeData>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -315,6 +318,75 @@ TEST_F(BrowsingTest, ShortcutsAreListedInTheHelpMenu) {
   ASSERT_NE(dialog, nullptr);
   EXPECT_TRUE(dialog->isVisible());
   dialog->close();
+}
+
+TEST_F(BrowsingTest, SettingsAreRememberedByTheNextWindow) {
+  auto* colormap = window_.findChild<QComboBox*>(QStringLiteral("colormap"));
+  colormap->setCurrentText(QStringLiteral("magma"));
+  window_.close();  // saves
+  MainWindow next;
+  EXPECT_EQ(next.findChild<QComboBox*>(QStringLiteral("colormap"))->currentText(), QStringLiteral("magma"));
+  colormap->setCurrentText(QStringLiteral("viridis"));
+  window_.close();
+}
+
+TEST(MainWindowTest, DroppedModelAndImagesAreOpened) {
+  MainWindow window;
+  window.show();
+  QSignalSpy captured(&window, &MainWindow::captureShown);
+  // What dropEvent hands on (Qt delivers real drops only from a drag).
+  EXPECT_FALSE(window.open_files({sample_paths().at(4)}));  // images without any model
+  ASSERT_TRUE(window.open_files({bundled(), sample_paths().at(4)}));
+  ASSERT_TRUE(captured.wait(60000));
+  auto* strip = window.findChild<QListWidget*>(QStringLiteral("imageStrip"));
+  ASSERT_EQ(strip->count(), 1);
+  EXPECT_TRUE(strip->item(0)->text().startsWith(QFileInfo(sample_paths().at(4)).fileName()));
+}
+
+TEST(MainWindowTest, StripShowsTheTrueClassOfMisclassifiedSamples) {
+  MainWindow window;
+  window.show();
+  open_and_wait(window, bundled(), sample_paths());
+  auto* strip = window.findChild<QListWidget*>(QStringLiteral("imageStrip"));
+  int wrong = 0;
+  const auto samples = test::samples_manifest()["samples"];  // a copy: the manifest is a temporary
+  for (const auto& sample : samples) {
+    for (int row = 0; row < strip->count(); ++row) {
+      const QString text = strip->item(row)->text();
+      if (!text.startsWith(QString::fromStdString(sample["file"].get<std::string>()))) continue;
+      if (sample["correct"].get<bool>()) {
+        EXPECT_TRUE(text.endsWith(QStringLiteral("correct"))) << text.toStdString();
+      } else {
+        ++wrong;
+        EXPECT_TRUE(text.contains(QStringLiteral("true: ") + QString::fromStdString(sample["true_label"].get<std::string>())))
+            << text.toStdString();
+      }
+    }
+  }
+  EXPECT_GE(wrong, 5);
+}
+
+TEST(MainWindowTest, LayersThatCannotBeCapturedAreGreyWithTheReason) {
+  MainWindow window;
+  window.show();
+  ModelCard card;
+  card.channels = 3;
+  card.height = 16;
+  card.width = 16;
+  card.mean = {0.5f};
+  card.std = {0.25f};
+  QSignalSpy shown(&window, &MainWindow::sessionShown);
+  window.open(QString::fromStdString((test::fixture_dir() / "branching_scripted.pt").string()), sample_paths().mid(0, 1), card);
+  ASSERT_TRUE(shown.wait(60000));
+  auto* tree = window.findChild<QTreeWidget*>(QStringLiteral("layerTree"));
+  int grey = 0;
+  for (QTreeWidgetItem* item : tree->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive)) {
+    if (!item->toolTip(0).startsWith(QStringLiteral("not capturable: "))) continue;
+    ++grey;
+    EXPECT_GT(item->toolTip(0).size(), QStringLiteral("not capturable: ").size());
+    EXPECT_NE(item->foreground(0).color(), tree->palette().color(QPalette::Text));
+  }
+  EXPECT_GE(grey, 1);
 }
 
 }  // namespace
