@@ -377,7 +377,7 @@ int run_cam(const CamCliOptions& options) {
   for (actscope::CamMethod method : methods) {
     cam_options.method = method;
     ProgressLine progress(options.quiet, actscope::to_string(method) + ": masked inputs");
-    cam_options.progress = [&](int done, int total) { progress(done, total); };
+    cam_options.progress = [&](size_t done, size_t total) { return progress(done, total); };
     auto result = model.cam({image.value()}, cam_options);
     progress.finish();
     if (!result) {

@@ -135,6 +135,98 @@ Result<CamResult> Model::cam(const std::vector<InputImage>& images, const CamOpt
   return cam(FloatArray(std::move(shape), data, owned), options);
 }
 
+namespace {
+
+// The target class of each image: the one asked for, else the prediction.
+Result<torch::Tensor> choose_classes(const torch::Tensor& scores, int64_t images, const CamOptions& options,
+                                     const std::string& path) {
+  if (scores.dim() != 2 || scores.size(0) != images)
+    return Error{path + ": forward() did not return [N, classes] logits for a CAM"};
+  const int64_t count = scores.size(1);
+  if (options.target_class && (*options.target_class < 0 || *options.target_class >= count)) {
+    return Error{"class " + std::to_string(*options.target_class) + " is out of range: the model has " +
+                 std::to_string(count) + " classes"};
+  }
+  return options.target_class ? torch::full({images}, *options.target_class, torch::kLong)
+                              : scores.detach().argmax(1);
+}
+
+Error no_gradient(const std::string& layer) {
+  return Error{"no gradient reaches layer '" + layer +
+               "': the class scores do not depend on it, or its captured value is a copy taken beside the "
+               "model's computation"};
+}
+
+// Score-CAM of one layer's maps `a` [N, C, h, w]: each channel, upsampled and
+// min-max scaled, masks the input; the softmax over channels of the masked
+// inputs' target logits weighs it. `done`/`total` count masked inputs over
+// all layers, for progress. Returns [N, h, w], or "cancelled".
+Result<torch::Tensor> score_cam_map(torch::jit::Module& module, const torch::Tensor& input, const torch::Tensor& a,
+                                    const torch::Tensor& classes, const CamOptions& options, size_t& done,
+                                    size_t total, const std::string& path) {
+  const int64_t images = a.size(0);
+  const int64_t channels = a.size(1);
+  const int64_t step = std::max(1, options.score_batch_size);
+  torch::Tensor raw = torch::empty({images, a.size(2), a.size(3)});
+  for (int64_t n = 0; n < images; ++n) {
+    torch::Tensor scores = torch::empty({channels});
+    const int64_t target = classes[n].item<int64_t>();
+    for (int64_t first = 0; first < channels; first += step) {
+      const int64_t count = std::min(step, channels - first);
+      torch::Tensor masks = at::upsample_bilinear2d(a.narrow(0, n, 1).narrow(1, first, count),
+                                                    {input.size(2), input.size(3)}, /*align_corners=*/true)
+                                .squeeze(0);
+      const torch::Tensor flat = masks.flatten(1);
+      const torch::Tensor low = std::get<0>(flat.min(1)).view({count, 1, 1});
+      const torch::Tensor high = std::get<0>(flat.max(1)).view({count, 1, 1});
+      masks = (masks - low) / (high - low + 1e-8);
+      const torch::Tensor masked = input[n].unsqueeze(0) * masks.unsqueeze(1);
+      auto logits = first_tensor(module.forward({masked}));
+      if (!logits) return Error{path + ": forward() returned no tensor"};
+      scores.narrow(0, first, count).copy_(logits->select(1, target));
+      done += static_cast<size_t>(count);
+      if (options.progress && !options.progress(done, total)) return Error{"cancelled"};
+    }
+    raw[n] = (torch::softmax(scores, 0).view({channels, 1, 1}) * a[n]).sum(0);
+  }
+  return raw;
+}
+
+// The post-processed maps of each layer and the final map, from the raw
+// [N, h, w] maps of the layers (see CamResult).
+void finish_maps(CamResult& result, const std::vector<std::string>& names, const std::vector<torch::Tensor>& raws,
+                 int64_t images, int out_height, int out_width) {
+  const size_t plane = static_cast<size_t>(out_height) * out_width;
+  std::vector<float> mean(images * plane, 0.0f);
+  for (size_t i = 0; i < names.size(); ++i) {
+    const torch::Tensor raw = raws[i].to(torch::kFloat32).contiguous();
+    const int height = static_cast<int>(raw.size(1));
+    const int width = static_cast<int>(raw.size(2));
+    std::vector<float> layer_map(images * plane);
+    for (int64_t n = 0; n < images; ++n) {
+      const float* raw_n = raw.data_ptr<float>() + n * height * width;
+      std::vector<float> scaled = scale_cam(raw_n, height, width, out_height, out_width, false);
+      for (size_t p = 0; p < plane; ++p) mean[n * plane + p] += scaled[p] / static_cast<float>(names.size());
+      min_max_normalize(scaled);
+      std::copy(scaled.begin(), scaled.end(), layer_map.begin() + n * plane);
+    }
+    result.layers.push_back(
+        CamLayerMap{names[i], to_float_array(raw), FloatArray({images, out_height, out_width}, std::move(layer_map))});
+  }
+  if (names.size() == 1) {
+    result.map = result.layers.front().map;
+    return;
+  }
+  for (int64_t n = 0; n < images; ++n) {
+    std::vector<float> image_map(mean.begin() + n * plane, mean.begin() + (n + 1) * plane);
+    min_max_normalize(image_map);
+    std::copy(image_map.begin(), image_map.end(), mean.begin() + n * plane);
+  }
+  result.map = FloatArray({images, out_height, out_width}, std::move(mean));
+}
+
+}  // namespace
+
 Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& options) const {
   const CaptureGraph* graph = impl_->capture_graph.get();
   if (!graph) return Error{impl_->path + ": " + impl_->analysis_notice};
@@ -153,6 +245,10 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
     }
     return *shaped;
   };
+  auto not_maps = [&](const std::string& name, const std::vector<int64_t>& shape) {
+    return Error{"layer '" + name + "' has output " + shape_text(shape) +
+                 ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers())};
+  };
 
   std::vector<std::string> names = options.layers;
   if (names.empty()) {
@@ -165,11 +261,8 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
     const LayerInfo* layer = find_layer(name);
     if (!layer) return Error{"unknown layer '" + name + "' in " + impl_->path};
     if (!layer->capturable) return Error{"layer '" + name + "' cannot be captured: " + layer->not_capturable_reason};
-    const auto& shape = layer->shape;  // known from the card's probe; else checked after the run
-    if (!shape.empty() && shape.size() != 4) {
-      return Error{"layer '" + name + "' has output " + shape_text(shape) +
-                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers())};
-    }
+    // Known from the card's probe; else checked after the run.
+    if (!layer->shape.empty() && layer->shape.size() != 4) return not_maps(name, layer->shape);
     captures.push_back(graph->points()[layer - impl_->layers.data()].output_index);
   }
   const auto& head = graph->gap_linear_head();
@@ -192,58 +285,29 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
   try {
     const torch::Tensor input = view_as_tensor(input_array);
     const int64_t images = input.size(0);
-    const int out_height = static_cast<int>(input.size(2));
-    const int out_width = static_cast<int>(input.size(3));
-    CamResult result;
-    result.method = method;
     std::vector<torch::Tensor> raws;
     torch::Tensor logits;
     torch::Tensor classes;
-
-    // The target class of each image: the one asked for, else the prediction.
-    auto choose_classes = [&](const torch::Tensor& scores) -> Status {
-      if (scores.dim() != 2 || scores.size(0) != images)
-        return Error{impl_->path + ": forward() did not return [N, classes] logits for a CAM"};
-      const int64_t count = scores.size(1);
-      if (options.target_class && (*options.target_class < 0 || *options.target_class >= count)) {
-        return Error{"class " + std::to_string(*options.target_class) + " is out of range: the model has " +
-                     std::to_string(count) + " classes"};
-      }
-      classes = options.target_class ? torch::full({images}, *options.target_class, torch::kLong)
-                                     : scores.detach().argmax(1);
-      return Done{};
-    };
-    auto check_maps = [&](const torch::Tensor& activation, const std::string& name) -> Status {
-      if (activation.dim() == 4) return Done{};
-      return Error{"layer '" + name + "' has output " + shape_text(activation.sizes().vec()) +
-                   ", not maps [N, C, h, w]; layers with maps: " + layers_with_maps(layers())};
-    };
-
     if (uses_gradients(method)) {
+      // One forward with autograd recording from the layers on, one backward.
       c10::InferenceMode not_inference(false);
       auto output = graph->run_with_leaves(impl_->module, input, captures);
       auto scores = first_tensor(output.model_output);
       if (!scores) return Error{impl_->path + ": forward() returned no tensor"};
-      if (auto chosen = choose_classes(*scores); !chosen) return Error{chosen.error()};
+      auto chosen = choose_classes(*scores, images, options, impl_->path);
+      if (!chosen) return Error{chosen.error()};
+      classes = chosen.value();
       for (size_t i = 0; i < names.size(); ++i) {
-        if (auto maps = check_maps(output.leaves[i], names[i]); !maps) return Error{maps.error()};
+        if (output.leaves[i].dim() != 4) return not_maps(names[i], output.leaves[i].sizes().vec());
       }
-      if (!scores->requires_grad()) {
-        return Error{"no gradient reaches layer '" + names.front() +
-                     "': the class scores do not depend on it, or its captured value is a copy taken beside "
-                     "the model's computation"};
-      }
+      if (!scores->requires_grad()) return no_gradient(names.front());
       const torch::Tensor score = scores->gather(1, classes.unsqueeze(1)).sum();
       const auto gradients = torch::autograd::grad({score}, output.leaves, {}, /*retain_graph=*/false,
                                                    /*create_graph=*/false, /*allow_unused=*/true);
       torch::NoGradGuard no_grad;
       logits = scores->detach();
       for (size_t i = 0; i < names.size(); ++i) {
-        if (!gradients[i].defined()) {
-          return Error{"no gradient reaches layer '" + names[i] +
-                       "': the class scores do not depend on it, or its captured value is a copy taken beside "
-                       "the model's computation"};
-        }
+        if (!gradients[i].defined()) return no_gradient(names[i]);
         raws.push_back(gradient_map(method, output.leaves[i].detach(), gradients[i]));
       }
     } else {
@@ -251,11 +315,19 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
       auto output = graph->run(impl_->module, input);
       auto scores = first_tensor(output.model_output);
       if (!scores) return Error{impl_->path + ": forward() returned no tensor"};
-      if (auto chosen = choose_classes(*scores); !chosen) return Error{chosen.error()};
+      auto chosen = choose_classes(*scores, images, options, impl_->path);
+      if (!chosen) return Error{chosen.error()};
+      classes = chosen.value().clone();
       logits = scores->clone();
+      size_t done = 0;
+      size_t total = 0;  // Score-CAM's masked inputs, over all layers
+      for (int capture : captures) {
+        const auto& capture_shape = output.captures[capture].sizes();
+        if (capture_shape.size() == 4) total += static_cast<size_t>(images * capture_shape[1]);
+      }
       for (size_t i = 0; i < names.size(); ++i) {
         const torch::Tensor& activation = output.captures[captures[i]];
-        if (auto maps = check_maps(activation, names[i]); !maps) return Error{maps.error()};
+        if (activation.dim() != 4) return not_maps(names[i], activation.sizes().vec());
         const torch::Tensor a = activation.to(torch::kFloat32);
         if (method == CamMethod::kEigenCam) {
           raws.push_back(eigen_map(a));
@@ -267,68 +339,18 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
           }
           raws.push_back(weighted_sum(weight.detach().to(torch::kFloat32).index_select(0, classes), a));
         } else {
-          // Score-CAM: each channel, upsampled and min-max scaled, masks the
-          // input; the softmax of the masked inputs' target logits weighs it.
-          const int64_t channels = a.size(1);
-          const int64_t step = std::max(1, options.score_batch_size);
-          const int total = static_cast<int>(images * channels);
-          torch::Tensor raw = torch::empty({images, a.size(2), a.size(3)});
-          for (int64_t n = 0; n < images; ++n) {
-            torch::Tensor scores_n = torch::empty({channels});
-            const int64_t target = classes[n].item<int64_t>();
-            for (int64_t first = 0; first < channels; first += step) {
-              if (options.cancel && options.cancel->load()) return Error{"cancelled"};
-              const int64_t count = std::min(step, channels - first);
-              torch::Tensor masks = at::upsample_bilinear2d(a.narrow(0, n, 1).narrow(1, first, count),
-                                                            {out_height, out_width}, /*align_corners=*/true)
-                                        .squeeze(0);
-              const torch::Tensor flat = masks.flatten(1);
-              const torch::Tensor low = std::get<0>(flat.min(1)).view({count, 1, 1});
-              const torch::Tensor high = std::get<0>(flat.max(1)).view({count, 1, 1});
-              masks = (masks - low) / (high - low + 1e-8);
-              const torch::Tensor masked = input[n].unsqueeze(0) * masks.unsqueeze(1);
-              auto masked_logits = first_tensor(impl_->module.forward({masked}));
-              if (!masked_logits) return Error{impl_->path + ": forward() returned no tensor"};
-              scores_n.narrow(0, first, count).copy_(masked_logits->select(1, target));
-              if (options.progress) options.progress(static_cast<int>(n * channels + first + count), total);
-            }
-            raw[n] = (torch::softmax(scores_n, 0).view({channels, 1, 1}) * a[n]).sum(0);
-          }
-          raws.push_back(raw);
+          auto raw = score_cam_map(impl_->module, input, a, classes, options, done, total, impl_->path);
+          if (!raw) return Error{raw.error()};
+          raws.push_back(raw.value());
         }
       }
-      classes = classes.clone();
     }
 
+    CamResult result;
+    result.method = method;
     result.logits = to_float_array(logits.to(torch::kFloat32).contiguous());
     for (int64_t n = 0; n < images; ++n) result.classes.push_back(static_cast<int>(classes[n].item<int64_t>()));
-    const size_t plane = static_cast<size_t>(out_height) * out_width;
-    std::vector<float> mean(images * plane, 0.0f);
-    for (size_t i = 0; i < names.size(); ++i) {
-      const torch::Tensor raw = raws[i].to(torch::kFloat32).contiguous();
-      const int height = static_cast<int>(raw.size(1));
-      const int width = static_cast<int>(raw.size(2));
-      std::vector<float> layer_map(images * plane);
-      for (int64_t n = 0; n < images; ++n) {
-        const float* raw_n = raw.data_ptr<float>() + n * height * width;
-        std::vector<float> scaled = scale_cam(raw_n, height, width, out_height, out_width, false);
-        for (size_t p = 0; p < plane; ++p) mean[n * plane + p] += scaled[p] / static_cast<float>(names.size());
-        min_max_normalize(scaled);
-        std::copy(scaled.begin(), scaled.end(), layer_map.begin() + n * plane);
-      }
-      result.layers.push_back(CamLayerMap{names[i], to_float_array(raw),
-                                          FloatArray({images, out_height, out_width}, std::move(layer_map))});
-    }
-    if (names.size() == 1) {
-      result.map = result.layers.front().map;
-    } else {
-      for (int64_t n = 0; n < images; ++n) {
-        std::vector<float> image_map(mean.begin() + n * plane, mean.begin() + (n + 1) * plane);
-        min_max_normalize(image_map);
-        std::copy(image_map.begin(), image_map.end(), mean.begin() + n * plane);
-      }
-      result.map = FloatArray({images, out_height, out_width}, std::move(mean));
-    }
+    finish_maps(result, names, raws, images, static_cast<int>(input.size(2)), static_cast<int>(input.size(3)));
     return result;
   } catch (const std::exception& e) {
     return Error{impl_->path + ": the CAM could not be computed (" + first_line(e.what()) + ")"};

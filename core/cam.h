@@ -6,7 +6,6 @@
 // Model::cam (model.h) computes them; this header is torch-free.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -39,10 +38,10 @@ struct CamOptions {
   std::optional<int> target_class;
   // Score-CAM: masked inputs per forward pass.
   int score_batch_size = 32;
-  // Score-CAM reports (done, total) forward passes here; may be empty.
-  std::function<void(int, int)> progress;
-  // Set to true from any thread to stop a Score-CAM run (it returns an error).
-  const std::atomic<bool>* cancel = nullptr;
+  // Score-CAM reports (done, total) masked inputs here, from the calling
+  // thread; returning false cancels the run (it returns the error
+  // "cancelled"). May be empty.
+  std::function<bool(size_t done, size_t total)> progress;
 };
 
 struct CamLayerMap {

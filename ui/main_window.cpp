@@ -1032,15 +1032,15 @@ void MainWindow::request_cam() {
   const QString layer = cam_layer();
   if (!layer.isEmpty()) options.layers = {layer.toStdString()};
   if (cam_class() >= 0) options.target_class = cam_class();
-  options.cancel = cam_cancel_.get();
   QPointer<QProgressBar> progress = cam_progress_;
-  options.progress = [progress](int done, int total) {
+  options.progress = [progress, cancel = cam_cancel_](size_t done, size_t total) {
     QMetaObject::invokeMethod(progress, [progress, done, total] {
       if (!progress) return;
-      progress->setRange(0, total);
-      progress->setValue(done);
+      progress->setRange(0, static_cast<int>(total));
+      progress->setValue(static_cast<int>(done));
       progress->show();
     });
+    return !*cancel;
   };
   const bool slow = options.method == CamMethod::kScoreCam;
   cam_progress_->setVisible(slow);
@@ -1048,11 +1048,10 @@ void MainWindow::request_cam() {
   cam_cancel_button_->setVisible(slow);
   cam_caption_->setText(tr("computing %1...").arg(cam_method_->currentText()));
   auto model = model_;
-  auto cancel = cam_cancel_;  // kept alive with the job
   const InputImage input = images_[current_image_].input;
   const int image = current_image_;
   cam_watcher_.future().cancel();
-  cam_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, options, cancel] {
+  cam_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, options] {
     CamOutcome outcome;
     outcome.image = image;
     try {
