@@ -45,15 +45,15 @@
 #include "core/filter_weights.h"
 #include "core/layer_export.h"
 #include "core/version.h"
+#include "ui/cam_pane.h"
 #include "ui/card_dialog.h"
 #include "ui/grid_view.h"
+#include "ui/layer_tree.h"
 
 namespace actscope {
 namespace {
 
-constexpr int kLayerRole = Qt::UserRole;      // tree item: index into Model::layers(), -1 for a container
-constexpr int kClassRole = Qt::UserRole;      // predictions / strip items: class index
-constexpr int kCamPanel = 180;                // pixels of each Grad-CAM picture
+constexpr int kClassRole = Qt::UserRole;  // image strip items: predicted class index
 const QStringList kModelSuffixes = {QStringLiteral("pt"), QStringLiteral("pth"), QStringLiteral("ptl")};
 
 std::vector<std::string> to_std(const QStringList& list) {
@@ -69,12 +69,6 @@ QImage to_qimage(const RgbImage& image) {
 QPixmap scaled_pixmap(const RgbImage& image, int size, Qt::TransformationMode mode = Qt::SmoothTransformation) {
   if (image.width == 0) return {};
   return QPixmap::fromImage(to_qimage(image).scaled(size, size, Qt::KeepAspectRatio, mode));
-}
-
-QString shape_text(const std::vector<int64_t>& shape) {
-  QStringList parts;
-  for (int64_t dim : shape) parts << QString::number(dim);
-  return parts.join(QStringLiteral("x"));
 }
 
 // Layers whose output can be drawn as a grid: maps [N, C, h, w] or vectors [N, F].
@@ -219,22 +213,10 @@ void MainWindow::build_widgets() {
   });
 
   // Left: the layer tree with its search box, and the model card.
-  layer_search_ = new QLineEdit;
-  layer_search_->setObjectName(QStringLiteral("layerSearch"));
-  layer_search_->setPlaceholderText(tr("Search layers"));
-  layer_search_->setClearButtonEnabled(true);
-  layer_tree_ = new QTreeWidget;
-  layer_tree_->setObjectName(QStringLiteral("layerTree"));
-  layer_tree_->setHeaderLabels({tr("Layer"), tr("Kind"), tr("Output")});
-  layer_tree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  auto* layers_box = new QWidget;
-  auto* layers_layout = new QVBoxLayout(layers_box);
-  layers_layout->setContentsMargins(2, 2, 2, 2);
-  layers_layout->addWidget(layer_search_);
-  layers_layout->addWidget(layer_tree_, 1);
+  layer_tree_ = new LayerTree;
   auto* layers_dock = new QDockWidget(tr("Layers"), this);
   layers_dock->setObjectName(QStringLiteral("layersDock"));
-  layers_dock->setWidget(layers_box);
+  layers_dock->setWidget(layer_tree_);
   addDockWidget(Qt::LeftDockWidgetArea, layers_dock);
 
   model_summary_ = new QLabel;
@@ -249,72 +231,10 @@ void MainWindow::build_widgets() {
   addDockWidget(Qt::LeftDockWidgetArea, model_dock);
 
   // Right: Grad-CAM and predictions.
-  cam_method_ = new QComboBox;
-  cam_method_->setObjectName(QStringLiteral("camMethod"));
-  for (CamMethod method : all_cam_methods()) cam_method_->addItem(QString::fromStdString(to_string(method)));
-  cam_class_ = new QComboBox;
-  cam_class_->setObjectName(QStringLiteral("camClass"));
-  cam_pin_ = new QCheckBox(tr("Pin layer"));
-  cam_pin_->setObjectName(QStringLiteral("camPinLayer"));
-  cam_pin_->setToolTip(tr("Keep the CAM's layer while browsing other layers"));
-  cam_caption_ = new QLabel;
-  cam_caption_->setObjectName(QStringLiteral("camCaption"));
-  cam_caption_->setWordWrap(true);
-  cam_input_ = new QLabel;
-  cam_input_->setObjectName(QStringLiteral("camInput"));
-  cam_overlay_view_ = new QLabel;
-  cam_overlay_view_->setObjectName(QStringLiteral("camOverlay"));
-  cam_masked_ = new QLabel;
-  cam_masked_->setObjectName(QStringLiteral("camMasked"));
-  for (QLabel* picture : {cam_input_, cam_overlay_view_, cam_masked_}) {
-    picture->setFixedSize(kCamPanel, kCamPanel);
-    picture->setAlignment(Qt::AlignCenter);
-    picture->setStyleSheet(QStringLiteral("background: #282828"));
-  }
-  cam_progress_ = new QProgressBar;
-  cam_progress_->setObjectName(QStringLiteral("camProgress"));
-  cam_progress_->hide();
-  cam_cancel_button_ = new QPushButton(tr("Cancel"));
-  cam_cancel_button_->setObjectName(QStringLiteral("camCancel"));
-  cam_cancel_button_->hide();
-  predictions_ = new QListWidget;
-  predictions_->setObjectName(QStringLiteral("predictions"));
-  predictions_->setToolTip(tr("Click a class to see where the model looks for it"));
-  predictions_->setFixedSize(kCamPanel, kCamPanel);
-
-  auto* cam_box = new QWidget;
-  auto* cam_layout = new QVBoxLayout(cam_box);
-  auto* cam_controls = new QWidget;
-  auto* cam_controls_layout = new QHBoxLayout(cam_controls);
-  cam_controls_layout->setContentsMargins(0, 0, 0, 0);
-  cam_controls_layout->addWidget(labelled(tr("Method"), cam_method_));
-  cam_controls_layout->addWidget(labelled(tr("Class"), cam_class_), 1);
-  cam_layout->addWidget(cam_controls);
-  cam_layout->addWidget(cam_pin_);
-  cam_layout->addWidget(cam_caption_);
-  auto* progress_row = new QWidget;
-  auto* progress_layout = new QHBoxLayout(progress_row);
-  progress_layout->setContentsMargins(0, 0, 0, 0);
-  progress_layout->addWidget(cam_progress_, 1);
-  progress_layout->addWidget(cam_cancel_button_);
-  cam_layout->addWidget(progress_row);
-  // Input and heatmap side by side; the masked image beside the predictions.
-  auto* pictures = new QWidget;
-  auto* grid = new QGridLayout(pictures);
-  grid->setContentsMargins(0, 0, 0, 0);
-  grid->addWidget(new QLabel(tr("Input")), 0, 0);
-  grid->addWidget(new QLabel(tr("Heatmap")), 0, 1);
-  grid->addWidget(cam_input_, 1, 0);
-  grid->addWidget(cam_overlay_view_, 1, 1);
-  grid->addWidget(new QLabel(tr("Masked")), 2, 0);
-  grid->addWidget(new QLabel(tr("Predictions (click: its CAM)")), 2, 1);
-  grid->addWidget(cam_masked_, 3, 0);
-  grid->addWidget(predictions_, 3, 1);
-  cam_layout->addWidget(pictures);
-  cam_layout->addStretch(1);
+  cam_pane_ = new CamPane;
   auto* cam_dock = new QDockWidget(tr("Grad-CAM"), this);
   cam_dock->setObjectName(QStringLiteral("camDock"));
-  cam_dock->setWidget(cam_box);
+  cam_dock->setWidget(cam_pane_);
   addDockWidget(Qt::RightDockWidgetArea, cam_dock);
 
   // Bottom: the images.
@@ -333,15 +253,9 @@ void MainWindow::build_widgets() {
   addDockWidget(Qt::BottomDockWidgetArea, images_dock);
 
   // Reactions.
-  connect(layer_tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
-    if (!item || item->data(0, kLayerRole).toInt() < 0) return;
-    select_layer(item->data(0, Qt::ToolTipRole).toString());
-  });
-  connect(layer_tree_, &QTreeWidget::itemActivated, this, [this] { enlarge_filter(grid_view_->selected_filter()); });
-  connect(layer_search_, &QLineEdit::textChanged, this, &MainWindow::filter_layers);
+  connect(layer_tree_, &LayerTree::layerChosen, this, &MainWindow::select_layer);
+  connect(layer_tree_, &LayerTree::layerActivated, this, [this] { enlarge_filter(grid_view_->selected_filter()); });
   connect(image_strip_, &QListWidget::currentRowChanged, this, &MainWindow::select_image);
-  connect(predictions_, &QListWidget::itemClicked, this,
-          [this](QListWidgetItem* item) { set_cam_class(item->data(kClassRole).toInt()); });
   for (QComboBox* combo : {normalization_, colormap_}) {
     connect(combo, &QComboBox::currentTextChanged, this, [this] { render_layer_views(); });
   }
@@ -356,13 +270,12 @@ void MainWindow::build_widgets() {
   });
   connect(grid_view_, &GridView::enlargeRequested, this, &MainWindow::enlarge_filter);
   connect(grid_view_, &GridView::zoomedByUser, this, [this] { user_zoom_ = true; });
-  connect(cam_method_, &QComboBox::currentTextChanged, this, [this] { request_cam(); });
-  connect(cam_class_, qOverload<int>(&QComboBox::activated), this, [this] { request_cam(); });
-  connect(cam_pin_, &QCheckBox::toggled, this, [this](bool pinned) {
+  connect(cam_pane_, &CamPane::requestChanged, this, &MainWindow::request_cam);
+  connect(cam_pane_, &CamPane::pinToggled, this, [this](bool pinned) {
     pinned_cam_layer_ = pinned ? cam_layer() : QString();
     if (!pinned) request_cam();
   });
-  connect(cam_cancel_button_, &QPushButton::clicked, this, [this] {
+  connect(cam_pane_, &CamPane::cancelRequested, this, [this] {
     if (cam_cancel_) *cam_cancel_ = true;
   });
 }
@@ -615,15 +528,9 @@ void MainWindow::show_session(const Session& session) {
   remember_recent(model_path_);
   setWindowTitle(QStringLiteral("actscope - %1").arg(QFileInfo(model_path_).fileName()));
   model_summary_->setText(card_summary(*model_));
-  build_layer_tree();
-
-  cam_class_->clear();
-  cam_class_->addItem(tr("predicted class"), -1);
+  layer_tree_->set_layers(model_->layers());
   const ModelCard& card = model_->card();
-  const int classes = static_cast<int>(card.labels.size());
-  for (int i = 0; i < classes; ++i) {
-    cam_class_->addItem(QStringLiteral("%1 %2").arg(i).arg(QString::fromStdString(card.labels[i])), i);
-  }
+  cam_pane_->set_card(card);
 
   image_strip_->blockSignals(true);
   image_strip_->clear();
@@ -683,65 +590,6 @@ void MainWindow::open_images_dialog() {
 // ---------------------------------------------------------------------------
 // Layers
 
-void MainWindow::build_layer_tree() {
-  tree_items_.clear();
-  layer_tree_->clear();
-  std::map<std::string, QTreeWidgetItem*> items;
-  // The item of a module path; containers appear before their own output.
-  std::function<QTreeWidgetItem*(const std::string&)> item_for = [&](const std::string& name) {
-    if (auto it = items.find(name); it != items.end()) return it->second;
-    const auto dot = name.rfind('.');
-    const std::string parent = dot == std::string::npos ? "" : name.substr(0, dot);
-    QTreeWidgetItem* item = parent.empty() ? new QTreeWidgetItem(layer_tree_) : new QTreeWidgetItem(item_for(parent));
-    item->setText(0, QString::fromStdString(dot == std::string::npos ? name : name.substr(dot + 1)));
-    item->setData(0, kLayerRole, -1);
-    items[name] = item;
-    return item;
-  };
-  const auto& layers = model_->layers();
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const LayerInfo& layer = layers[i];
-    QTreeWidgetItem* item = nullptr;
-    if (layer.is_module && layer.name.find('#') == std::string::npos) {
-      item = item_for(layer.name);
-    } else {
-      QTreeWidgetItem* parent = layer.parent.empty() ? nullptr : item_for(layer.parent);
-      item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(layer_tree_);
-      const std::string shown = layer.is_module ? layer.name.substr(layer.name.rfind('.') + 1)
-                                                : layer.name.substr(layer.name.find(':'));
-      item->setText(0, QString::fromStdString(shown));
-      items[layer.name] = item;
-    }
-    item->setData(0, kLayerRole, static_cast<int>(i));
-    item->setData(0, Qt::ToolTipRole, QString::fromStdString(layer.name));
-    tree_items_.insert(QString::fromStdString(layer.name), item);
-    item->setText(1, QString::fromStdString(layer.kind));
-    item->setText(2, shape_text(layer.shape));
-    if (!layer.capturable) {
-      for (int column = 0; column < 3; ++column) {
-        item->setForeground(column, QColor(140, 140, 140));
-        item->setToolTip(column, tr("not capturable: %1").arg(QString::fromStdString(layer.not_capturable_reason)));
-      }
-    }
-  }
-  // Order children as the layers come (forward order) and show two levels.
-  layer_tree_->expandToDepth(0);
-}
-
-void MainWindow::filter_layers(const QString& text) {
-  std::function<bool(QTreeWidgetItem*)> apply = [&](QTreeWidgetItem* item) {
-    bool any_child = false;
-    for (int i = 0; i < item->childCount(); ++i) any_child = apply(item->child(i)) || any_child;
-    const bool matches = text.isEmpty() || item->data(0, Qt::ToolTipRole).toString().contains(text, Qt::CaseInsensitive) ||
-                         item->text(0).contains(text, Qt::CaseInsensitive) ||
-                         item->text(1).contains(text, Qt::CaseInsensitive);
-    item->setHidden(!matches && !any_child);
-    if (!text.isEmpty() && any_child) item->setExpanded(true);
-    return matches || any_child;
-  };
-  for (int i = 0; i < layer_tree_->topLevelItemCount(); ++i) apply(layer_tree_->topLevelItem(i));
-}
-
 const LayerInfo* MainWindow::layer_info(const QString& name) const {
   return model_ ? model_->find_layer(name.toStdString()) : nullptr;
 }
@@ -759,12 +607,7 @@ bool MainWindow::select_layer(const QString& name) {
   const LayerInfo* layer = layer_info(name);
   if (!layer) return false;
   current_layer_ = name;
-  // Keep the tree in step (without re-entering through its signal).
-  if (QTreeWidgetItem* item = tree_items_.value(name); item && layer_tree_->currentItem() != item) {
-    const QSignalBlocker block(layer_tree_);
-    layer_tree_->setCurrentItem(item);
-    layer_tree_->scrollToItem(item);
-  }
+  layer_tree_->set_current(name);
   render_layer_views();
   if (center_tabs_->currentIndex() == 1) render_weights();  // drawn when its tab is shown
   if (pinned_cam_layer_.isEmpty() && has_spatial_maps(*layer)) request_cam();
@@ -934,21 +777,8 @@ void MainWindow::select_image(int index) {
     const QSignalBlocker block(image_strip_);
     image_strip_->setCurrentRow(index);
   }
-  show_predictions();
-  cam_input_->setPixmap(scaled_pixmap(images_[index].input.display, kCamPanel));
+  cam_pane_->set_image(images_[index].input.display, images_[index].top);
   request_capture();
-}
-
-void MainWindow::show_predictions() {
-  predictions_->clear();
-  if (current_image_ < 0) return;
-  for (const auto& score : images_[current_image_].top) {
-    auto* item = new QListWidgetItem(QStringLiteral("%1  %2%")
-                                         .arg(QString::fromStdString(model_->card().label(score.class_index)))
-                                         .arg(score.probability * 100.0, 0, 'f', 1),
-                                     predictions_);
-    item->setData(kClassRole, score.class_index);
-  }
 }
 
 void MainWindow::request_capture() {
@@ -1014,39 +844,27 @@ QString MainWindow::cam_layer() const {
   return cam_ ? QString::fromStdString(cam_->layers.front().layer) : QString();  // keep the last one
 }
 
-int MainWindow::cam_class() const { return cam_class_->currentData().isValid() ? cam_class_->currentData().toInt() : -1; }
+int MainWindow::cam_class() const { return cam_pane_->target_class(); }
 
-void MainWindow::set_cam_class(int class_index) {
-  const int row = cam_class_->findData(class_index);
-  cam_class_->setCurrentIndex(row >= 0 ? row : 0);
-  request_cam();
-}
+void MainWindow::set_cam_class(int class_index) { cam_pane_->set_target_class(class_index); }
 
 void MainWindow::request_cam() {
   if (!model_ || current_image_ < 0) return;
   if (cam_cancel_) *cam_cancel_ = true;  // a running Score-CAM for an old request stops
   cam_cancel_ = std::make_shared<std::atomic<bool>>(false);
-  auto method = parse_cam_method(cam_method_->currentText().toStdString());
   CamOptions options;
-  options.method = method ? method.value() : CamMethod::kGradCam;
+  options.method = cam_pane_->method();
   const QString layer = cam_layer();
   if (!layer.isEmpty()) options.layers = {layer.toStdString()};
   if (cam_class() >= 0) options.target_class = cam_class();
-  QPointer<QProgressBar> progress = cam_progress_;
-  options.progress = [progress, cancel = cam_cancel_](size_t done, size_t total) {
-    QMetaObject::invokeMethod(progress, [progress, done, total] {
-      if (!progress) return;
-      progress->setRange(0, static_cast<int>(total));
-      progress->setValue(static_cast<int>(done));
-      progress->show();
+  QPointer<CamPane> pane = cam_pane_;
+  options.progress = [pane, cancel = cam_cancel_](size_t done, size_t total) {
+    QMetaObject::invokeMethod(pane, [pane, done, total] {
+      if (pane) pane->show_progress(done, total);
     });
     return !*cancel;
   };
-  const bool slow = options.method == CamMethod::kScoreCam;
-  cam_progress_->setVisible(slow);
-  cam_progress_->setValue(0);
-  cam_cancel_button_->setVisible(slow);
-  cam_caption_->setText(tr("computing %1...").arg(cam_method_->currentText()));
+  cam_pane_->show_running(options.method == CamMethod::kScoreCam);
   auto model = model_;
   const InputImage input = images_[current_image_].input;
   const int image = current_image_;
@@ -1070,30 +888,12 @@ void MainWindow::request_cam() {
 
 void MainWindow::show_cam(const CamOutcome& outcome) {
   if (outcome.image != current_image_) return;
-  cam_progress_->hide();
-  cam_cancel_button_->hide();
-  if (!outcome.result) {
-    cam_caption_->setText(outcome.error);
-    cam_overlay_view_->setPixmap({});
-    cam_masked_->setPixmap({});
-    Q_EMIT camShown();
-    return;
+  if (outcome.result) {
+    cam_ = outcome.result;
+    cam_pane_->show_result(*cam_, images_[outcome.image].input.display);
+  } else {
+    cam_pane_->show_error(outcome.error);
   }
-  cam_ = outcome.result;
-  const CamResult& cam = *cam_;
-  const RgbImage& image = images_[outcome.image].input.display;
-  const int height = static_cast<int>(cam.map.shape()[1]);
-  const int width = static_cast<int>(cam.map.shape()[2]);
-  cam_overlay_ = cam_overlay(image, cam.map.data(), height, width);
-  cam_overlay_view_->setPixmap(scaled_pixmap(cam_overlay_, kCamPanel));
-  cam_masked_->setPixmap(scaled_pixmap(cam_masked(image, cam.map.data(), height, width), kCamPanel));
-  const int target = cam.classes.front();
-  cam_caption_->setText(tr("%1 on %2 for class %3 %4%5")
-                            .arg(QString::fromStdString(to_string(cam.method)),
-                                 QString::fromStdString(cam.layers.front().layer))
-                            .arg(target)
-                            .arg(QString::fromStdString(model_->card().label(target)))
-                            .arg(cam_class() < 0 ? tr(" (predicted)") : QString()));
   Q_EMIT camShown();
 }
 
@@ -1107,7 +907,7 @@ Status MainWindow::export_grid(const QString& path) {
 
 Status MainWindow::export_cam(const QString& path) {
   if (!cam_) return Error{"no Grad-CAM to export yet"};
-  return write_file_atomically(path.toStdString(), encode_png(cam_overlay_));
+  return write_file_atomically(path.toStdString(), encode_png(cam_pane_->overlay()));
 }
 
 void MainWindow::export_all_layers(const QString& folder) {

@@ -34,7 +34,9 @@ class QTreeWidgetItem;
 
 namespace actscope {
 
+class CamPane;
 class GridView;
+class LayerTree;
 
 // What the worker returns for one image's capture.
 struct CaptureOutcome {
@@ -108,7 +110,6 @@ class MainWindow : public QMainWindow {
  private:
   void build_widgets();
   void build_menus();
-  void build_layer_tree();
   void restore_settings();
   void save_settings() const;
   void remember_recent(const QString& model_path);
@@ -119,7 +120,6 @@ class MainWindow : public QMainWindow {
   void show_error(const QString& title, const QString& message);
   void open_model_dialog();
   void open_images_dialog();
-  void filter_layers(const QString& text);
 
   void request_capture();
   void show_capture(const CaptureOutcome& outcome);
@@ -127,7 +127,6 @@ class MainWindow : public QMainWindow {
   void render_weights();
   void hide_side_grid();
   void fit_grid(GridView* view);
-  void show_predictions();
   void request_cam();
   void show_cam(const CamOutcome& outcome);
   QString cam_layer() const;
@@ -145,7 +144,6 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<const CaptureResult> capture_;  // every layer of images_[capture_image_]
   int capture_image_ = -1;
   std::shared_ptr<const CamResult> cam_;
-  RgbImage cam_overlay_;
 
   // Worker: one thread, so the engine runs one job at a time.
   QThreadPool engine_;
@@ -158,11 +156,8 @@ class MainWindow : public QMainWindow {
 
   // Widgets
   QLabel* model_summary_;
-  QTreeWidget* layer_tree_;
-  QHash<QString, QTreeWidgetItem*> tree_items_;  // by layer name
-  QLineEdit* layer_search_;
+  LayerTree* layer_tree_;
   QListWidget* image_strip_;
-  QListWidget* predictions_;
   QTabWidget* center_tabs_;
   GridView* grid_view_;
   GridView* pre_grid_view_;
@@ -175,15 +170,7 @@ class MainWindow : public QMainWindow {
   QCheckBox* pre_activation_;
   QLabel* weights_view_;
   QLabel* enlarged_view_;
-  QComboBox* cam_method_;
-  QComboBox* cam_class_;
-  QCheckBox* cam_pin_;
-  QLabel* cam_caption_;
-  QLabel* cam_input_;
-  QLabel* cam_overlay_view_;
-  QLabel* cam_masked_;
-  QProgressBar* cam_progress_;
-  QPushButton* cam_cancel_button_;
+  CamPane* cam_pane_;
   QMenu* recent_menu_;
   QString pinned_cam_layer_;
   QString preferred_layer_;
