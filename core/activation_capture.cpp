@@ -99,14 +99,9 @@ const std::string& Model::layers_notice() const { return impl_->layers_notice; }
 
 Result<CaptureResult> Model::capture(const std::vector<InputImage>& images,
                                      const CaptureOptions& options) const {
-  if (impl_->card.channels == 0) return Error{impl_->path + ": the model has no card; input size is unknown"};
-  if (images.empty()) return Error{"no images to run"};
-  auto batch = stack_inputs(images, 0, images.size(), impl_->card);
+  auto batch = impl_->batch_of(images);
   if (!batch) return Error{batch.error()};
-  auto owned = std::make_shared<torch::Tensor>(std::move(batch).value());
-  std::vector<int64_t> shape(owned->sizes().begin(), owned->sizes().end());
-  const float* data = owned->data_ptr<float>();
-  return capture(FloatArray(std::move(shape), data, owned), options);
+  return capture(batch.value(), options);
 }
 
 Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptions& options) const {

@@ -125,14 +125,9 @@ Result<std::string> Model::default_cam_layer() const {
 }
 
 Result<CamResult> Model::cam(const std::vector<InputImage>& images, const CamOptions& options) const {
-  if (impl_->card.channels == 0) return Error{impl_->path + ": the model has no card; input size is unknown"};
-  if (images.empty()) return Error{"no images to run"};
-  auto batch = stack_inputs(images, 0, images.size(), impl_->card);
+  auto batch = impl_->batch_of(images);
   if (!batch) return Error{batch.error()};
-  auto owned = std::make_shared<torch::Tensor>(std::move(batch).value());
-  std::vector<int64_t> shape(owned->sizes().begin(), owned->sizes().end());
-  const float* data = owned->data_ptr<float>();
-  return cam(FloatArray(std::move(shape), data, owned), options);
+  return cam(batch.value(), options);
 }
 
 namespace {

@@ -143,6 +143,14 @@ Result<torch::Tensor> stack_inputs(const std::vector<InputImage>& images, size_t
   return batch;
 }
 
+Result<FloatArray> Model::Impl::batch_of(const std::vector<InputImage>& images) const {
+  if (card.channels == 0) return Error{path + ": the model has no card; input size is unknown"};
+  if (images.empty()) return Error{"no images to run"};
+  auto batch = stack_inputs(images, 0, images.size(), card);
+  if (!batch) return Error{batch.error()};
+  return to_float_array(batch.value());
+}
+
 void set_thread_count(int threads) {
   const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   requested_threads = threads > 0 ? threads : all;

@@ -33,6 +33,9 @@ struct Model::Impl {
   void analyse();
   // Fills in layer shapes with one run on a card-sized zero image.
   void probe_shapes();
+  // The images made for the card as one [N, C, H, W] batch; errors without a
+  // card, without images, or for an image made for another size.
+  Result<FloatArray> batch_of(const std::vector<InputImage>& images) const;
 };
 
 // Stacks images made for `card` into one [N, C, H, W] tensor.

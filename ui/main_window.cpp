@@ -97,6 +97,27 @@ QString card_summary(const Model& model) {
   return text;
 }
 
+// Runs `work` (which returns a Result) on the worker: its value or message as
+// an Outcome. Core reports errors as values; anything thrown is a bug that
+// must still reach the window as a message, not end the program.
+template <typename Work>
+auto run_guarded(int image, Work work) {
+  using Value = std::decay_t<decltype(work().value())>;
+  Outcome<Value> outcome;
+  outcome.image = image;
+  try {
+    auto result = work();
+    if (result) {
+      outcome.result = std::make_shared<const Value>(std::move(result).value());
+    } else {
+      outcome.error = QString::fromStdString(result.error());
+    }
+  } catch (const std::exception& e) {
+    outcome.error = QString::fromStdString(e.what());
+  }
+  return outcome;
+}
+
 QWidget* labelled(const QString& text, QWidget* widget) {
   auto* box = new QWidget;
   auto* layout = new QHBoxLayout(box);
@@ -790,21 +811,8 @@ void MainWindow::request_capture() {
   const int image = current_image_;
   // A capture queued for an image the user has left is skipped.
   capture_watcher_.future().cancel();
-  capture_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image] {
-    CaptureOutcome outcome;
-    outcome.image = image;
-    try {
-      auto result = model->capture({input});
-      if (result) {
-        outcome.result = std::make_shared<const CaptureResult>(std::move(result).value());
-      } else {
-        outcome.error = QString::fromStdString(result.error());
-      }
-    } catch (const std::exception& e) {
-      outcome.error = QString::fromStdString(e.what());
-    }
-    return outcome;
-  }));
+  capture_watcher_.setFuture(QtConcurrent::run(
+      &engine_, [model, input, image] { return run_guarded(image, [&] { return model->capture({input}); }); }));
 }
 
 void MainWindow::show_capture(const CaptureOutcome& outcome) {
@@ -870,19 +878,7 @@ void MainWindow::request_cam() {
   const int image = current_image_;
   cam_watcher_.future().cancel();
   cam_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, options] {
-    CamOutcome outcome;
-    outcome.image = image;
-    try {
-      auto result = model->cam({input}, options);
-      if (result) {
-        outcome.result = std::make_shared<const CamResult>(std::move(result).value());
-      } else {
-        outcome.error = QString::fromStdString(result.error());
-      }
-    } catch (const std::exception& e) {
-      outcome.error = QString::fromStdString(e.what());
-    }
-    return outcome;
+    return run_guarded(image, [&] { return model->cam({input}, options); });
   }));
 }
 

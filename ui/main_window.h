@@ -38,19 +38,16 @@ class CamPane;
 class GridView;
 class LayerTree;
 
-// What the worker returns for one image's capture.
-struct CaptureOutcome {
-  std::shared_ptr<const CaptureResult> result;
+// What the worker returns for one request about image `image`: the result,
+// or the message of what went wrong.
+template <typename T>
+struct Outcome {
+  std::shared_ptr<const T> result;
   QString error;
   int image = -1;
 };
-
-// What the worker returns for one CAM request.
-struct CamOutcome {
-  std::shared_ptr<const CamResult> result;
-  QString error;
-  int image = -1;
-};
+using CaptureOutcome = Outcome<CaptureResult>;
+using CamOutcome = Outcome<CamResult>;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT

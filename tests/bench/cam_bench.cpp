@@ -20,11 +20,11 @@
 #include <torch/script.h>
 
 #include "core/model.h"
+#include "tests/bench/bench_support.h"
 #include "tests/support/reference.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 struct BenchCase {
   std::string name;  // python_gradcam.py --model
@@ -33,17 +33,8 @@ struct BenchCase {
   std::string layer;
 };
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
-template <typename F>
-double time_ms(F&& run) {
-  const auto start = Clock::now();
-  run();
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using actscope::bench::median;
+using actscope::bench::time_ms;
 
 // {"forward_ms", "gradcam_ms", "ratio"} from the Python benchmark, or null.
 nlohmann::json python_figures(const BenchCase& bench, int threads, int iterations) {

@@ -23,11 +23,11 @@
 
 #include "core/layer_export.h"
 #include "core/model.h"
+#include "tests/bench/bench_support.h"
 #include "tests/support/reference.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 struct BenchModel {
   std::string path;
@@ -46,17 +46,8 @@ BenchModel parse_model(const std::string& spec) {
   return model;
 }
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
-template <typename F>
-double time_ms(F&& run) {
-  const auto start = Clock::now();
-  run();
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using actscope::bench::median;
+using actscope::bench::time_ms;
 
 template <typename F>
 long minor_faults(F&& run) {
