@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -482,23 +482,28 @@ int main(int argc, char** argv) {
   weights_command->callback([&] { exit_code = run_weights(weights); });
 
   CamCliOptions cam;
-  auto* cam_command = app.add_subcommand("cam", "Write a class activation map (Grad-CAM and family) over the image");
+  auto* cam_command =
+      app.add_subcommand("cam", "Write a class activation map (Grad-CAM and family) over the image");
   cam_command->add_option("--model", cam.model, "TorchScript model (.pt)")->required();
   cam_command->add_option("--image", cam.image, "Image file")->required();
   cam_command->add_option("--layer", cam.layers,
                           "Layer with [N, C, h, w] output (repeatable: the mean of the layers' maps; "
                           "default: the last such layer)");
-  cam_command->add_option("--method", cam.method,
-                          "gradcam (default), hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, cam, "
-                          "or all (a sheet with every method side by side)");
-  cam_command->add_option("--class", cam.target_class,
-                          "Target class: an index or a label of the model card (default: the predicted class)");
+  cam_command->add_option(
+      "--method", cam.method,
+      "gradcam (default), hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, cam, "
+      "or all (a sheet with every method side by side)");
+  cam_command->add_option(
+      "--class", cam.target_class,
+      "Target class: an index or a label of the model card (default: the predicted class)");
   cam_command->add_option("--out", cam.out, "Output PNG: the heatmap over the image")->required();
   cam_command->add_option("--npy", cam.npy, "Also write the final [H, W] float32 map on [0, 1] as .npy");
-  cam_command->add_option("--image-weight", cam.image_weight, "Weight of the image in the overlay (default 0.5)")
+  cam_command
+      ->add_option("--image-weight", cam.image_weight, "Weight of the image in the overlay (default 0.5)")
       ->check(CLI::Range(0.0f, 1.0f));
   cam_command->add_option("--colormap", cam.colormap, "Heatmap colormap (default jet)");
-  cam_command->add_option("--score-batch", cam.score_batch, "Score-CAM: masked inputs per forward (default 32)")
+  cam_command
+      ->add_option("--score-batch", cam.score_batch, "Score-CAM: masked inputs per forward (default 32)")
       ->check(CLI::PositiveNumber);
   cam_command->add_flag("--quiet", cam.quiet, "No progress or summary on stderr");
   cam.common.add_to(cam_command);

@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("images to open"),
                                QStringLiteral("[IMAGES...]]"));
   const QCommandLineOption layer_option(QStringLiteral("layer"), QStringLiteral("Layer to show first"),
-                                       QStringLiteral("name"));
+                                        QStringLiteral("name"));
   parser.addOption(layer_option);
   parser.process(app);
 

@@ -28,7 +28,8 @@ bool has_maps(const LayerInfo& layer) {
 // card, one run of the first image of `input`.
 std::vector<LayerInfo> layers_with_shapes(std::vector<LayerInfo> layers, const CaptureGraph& graph,
                                           const torch::jit::Module& module, const torch::Tensor& input) {
-  const bool known = std::any_of(layers.begin(), layers.end(), [](const auto& l) { return !l.shape.empty(); });
+  const bool known =
+      std::any_of(layers.begin(), layers.end(), [](const auto& l) { return !l.shape.empty(); });
   if (known) return layers;
   c10::InferenceMode inference;
   const auto output = graph.run(module, input.narrow(0, 0, 1));
@@ -156,9 +157,10 @@ Error no_gradient(const std::string& layer) {
 // min-max scaled, masks the input; the softmax over channels of the masked
 // inputs' target logits weighs it. `done`/`total` count masked inputs over
 // all layers, for progress. Returns [N, h, w], or "cancelled".
-Result<torch::Tensor> score_cam_map(torch::jit::Module& module, const torch::Tensor& input, const torch::Tensor& a,
-                                    const torch::Tensor& classes, const CamOptions& options, size_t& done,
-                                    size_t total, const std::string& path) {
+Result<torch::Tensor> score_cam_map(torch::jit::Module& module, const torch::Tensor& input,
+                                    const torch::Tensor& a, const torch::Tensor& classes,
+                                    const CamOptions& options, size_t& done, size_t total,
+                                    const std::string& path) {
   const int64_t images = a.size(0);
   const int64_t channels = a.size(1);
   const int64_t step = std::max(1, options.score_batch_size);
@@ -189,8 +191,8 @@ Result<torch::Tensor> score_cam_map(torch::jit::Module& module, const torch::Ten
 
 // The post-processed maps of each layer and the final map, from the raw
 // [N, h, w] maps of the layers (see CamResult).
-void finish_maps(CamResult& result, const std::vector<std::string>& names, const std::vector<torch::Tensor>& raws,
-                 int64_t images, int out_height, int out_width) {
+void finish_maps(CamResult& result, const std::vector<std::string>& names,
+                 const std::vector<torch::Tensor>& raws, int64_t images, int out_height, int out_width) {
   const size_t plane = static_cast<size_t>(out_height) * out_width;
   std::vector<float> mean(images * plane, 0.0f);
   for (size_t i = 0; i < names.size(); ++i) {
@@ -205,8 +207,8 @@ void finish_maps(CamResult& result, const std::vector<std::string>& names, const
       min_max_normalize(scaled);
       std::copy(scaled.begin(), scaled.end(), layer_map.begin() + n * plane);
     }
-    result.layers.push_back(
-        CamLayerMap{names[i], to_float_array(raw), FloatArray({images, out_height, out_width}, std::move(layer_map))});
+    result.layers.push_back(CamLayerMap{names[i], to_float_array(raw),
+                                        FloatArray({images, out_height, out_width}, std::move(layer_map))});
   }
   if (names.size() == 1) {
     result.map = result.layers.front().map;
@@ -255,7 +257,8 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
   for (const auto& name : names) {
     const LayerInfo* layer = find_layer(name);
     if (!layer) return Error{"unknown layer '" + name + "' in " + impl_->path};
-    if (!layer->capturable) return Error{"layer '" + name + "' cannot be captured: " + layer->not_capturable_reason};
+    if (!layer->capturable)
+      return Error{"layer '" + name + "' cannot be captured: " + layer->not_capturable_reason};
     // Known from the card's probe; else checked after the run.
     if (!layer->shape.empty() && layer->shape.size() != 4) return not_maps(name, layer->shape);
     captures.push_back(graph->points()[layer - impl_->layers.data()].output_index);
@@ -263,8 +266,10 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
   const auto& head = graph->gap_linear_head();
   if (method == CamMethod::kCam) {
     if (!head) {
-      return Error{impl_->path + ": CAM (Zhou et al.) needs a model whose forward ends in global average "
-                                 "pooling followed by one linear layer: " + graph->head_notice()};
+      return Error{impl_->path +
+                   ": CAM (Zhou et al.) needs a model whose forward ends in global average "
+                   "pooling followed by one linear layer: " +
+                   graph->head_notice()};
     }
     for (size_t i = 0; i < captures.size(); ++i) {
       if (captures[i] == head->feature_capture) continue;
@@ -330,7 +335,8 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
           const torch::Tensor& weight = head->weight;
           if (weight.size(1) != a.size(1)) {
             return Error{"CAM (Zhou et al.): the linear layer takes " + std::to_string(weight.size(1)) +
-                         " inputs but layer '" + names[i] + "' has " + std::to_string(a.size(1)) + " channels"};
+                         " inputs but layer '" + names[i] + "' has " + std::to_string(a.size(1)) +
+                         " channels"};
           }
           raws.push_back(weighted_sum(weight.detach().to(torch::kFloat32).index_select(0, classes), a));
         } else {
@@ -344,8 +350,10 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
     CamResult result;
     result.method = method;
     result.logits = to_float_array(logits.to(torch::kFloat32).contiguous());
-    for (int64_t n = 0; n < images; ++n) result.classes.push_back(static_cast<int>(classes[n].item<int64_t>()));
-    finish_maps(result, names, raws, images, static_cast<int>(input.size(2)), static_cast<int>(input.size(3)));
+    for (int64_t n = 0; n < images; ++n)
+      result.classes.push_back(static_cast<int>(classes[n].item<int64_t>()));
+    finish_maps(result, names, raws, images, static_cast<int>(input.size(2)),
+                static_cast<int>(input.size(3)));
     return result;
   } catch (const std::exception& e) {
     return Error{impl_->path + ": the CAM could not be computed (" + first_line(e.what()) + ")"};

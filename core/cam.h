@@ -18,7 +18,16 @@
 
 namespace actscope {
 
-enum class CamMethod { kGradCam, kHiResCam, kGradCamPlusPlus, kXGradCam, kLayerCam, kEigenCam, kScoreCam, kCam };
+enum class CamMethod {
+  kGradCam,
+  kHiResCam,
+  kGradCamPlusPlus,
+  kXGradCam,
+  kLayerCam,
+  kEigenCam,
+  kScoreCam,
+  kCam
+};
 
 // Every method, in the order sheets show them.
 const std::vector<CamMethod>& all_cam_methods();

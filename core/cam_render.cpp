@@ -11,10 +11,9 @@
 namespace actscope {
 
 const std::vector<CamMethod>& all_cam_methods() {
-  static const std::vector<CamMethod> methods = {CamMethod::kGradCam,  CamMethod::kHiResCam,
-                                                 CamMethod::kGradCamPlusPlus, CamMethod::kXGradCam,
-                                                 CamMethod::kLayerCam, CamMethod::kEigenCam,
-                                                 CamMethod::kScoreCam, CamMethod::kCam};
+  static const std::vector<CamMethod> methods = {
+      CamMethod::kGradCam,  CamMethod::kHiResCam, CamMethod::kGradCamPlusPlus, CamMethod::kXGradCam,
+      CamMethod::kLayerCam, CamMethod::kEigenCam, CamMethod::kScoreCam,        CamMethod::kCam};
   return methods;
 }
 
@@ -92,7 +91,8 @@ const cv::Mat image_mat(const RgbImage& image) {
 
 RgbImage to_rgb_image(const cv::Mat& rgb) {
   const cv::Mat packed = rgb.isContinuous() ? rgb : rgb.clone();
-  return RgbImage{packed.cols, packed.rows, std::vector<uint8_t>(packed.data, packed.data + packed.total() * 3)};
+  return RgbImage{packed.cols, packed.rows,
+                  std::vector<uint8_t>(packed.data, packed.data + packed.total() * 3)};
 }
 
 }  // namespace
@@ -145,7 +145,8 @@ RgbImage compose_sheet(const std::vector<RgbImage>& pictures, const std::vector<
     const RgbImage& picture = pictures[i];
     if (picture.width == 0 || picture.height == 0) continue;
     const int scale = std::max(1, std::min(cell_width / picture.width, cell_height / picture.height));
-    cv::resize(image_mat(picture), canvas(cv::Rect(x, kCaption + kGap, picture.width * scale, picture.height * scale)),
+    cv::resize(image_mat(picture),
+               canvas(cv::Rect(x, kCaption + kGap, picture.width * scale, picture.height * scale)),
                cv::Size(picture.width * scale, picture.height * scale), 0, 0, cv::INTER_NEAREST);
   }
   return to_rgb_image(canvas);

@@ -658,7 +658,8 @@ std::optional<std::string> module_path_of(const Value* value, const Graph& graph
 // The value of a constant int list, also when built by a ListConstruct of
 // constants (scripted code does that for tuples such as `dim=(2, 3)`).
 std::optional<std::vector<int64_t>> constant_ints(const Value* value) {
-  if (auto constant = torch::jit::toIValue(value); constant && constant->isIntList()) return constant->toIntVector();
+  if (auto constant = torch::jit::toIValue(value); constant && constant->isIntList())
+    return constant->toIntVector();
   if (value->node()->kind() != prim::ListConstruct) return std::nullopt;
   std::vector<int64_t> ints;
   for (const Value* item : value->node()->inputs()) {
@@ -697,9 +698,9 @@ std::optional<GapLinearHead> find_gap_linear_head(const Graph& graph, const torc
     notice = "the final linear layer's weight is computed in forward(), not a parameter";
     return std::nullopt;
   }
-  static const std::set<c10::Symbol> pass_through = {aten::flatten, aten::view,       aten::reshape,
-                                                     aten::squeeze, aten::dropout,    aten::feature_dropout,
-                                                     aten::alpha_dropout, aten::contiguous};
+  static const std::set<c10::Symbol> pass_through = {
+      aten::flatten,         aten::view,          aten::reshape,   aten::squeeze, aten::dropout,
+      aten::feature_dropout, aten::alpha_dropout, aten::contiguous};
   const Value* pooled = linear->input(0);
   while (pass_through.count(pooled->node()->kind())) pooled = pooled->node()->input(0);
   const Node* pool = pooled->node();

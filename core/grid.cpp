@@ -233,7 +233,8 @@ Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filt
   cv::Mat canvas =
       lay_out(grid, count, count > 0 ? tiles[0].height : 1, count > 0 ? tiles[0].width : 1, options);
   for (int t = 0; t < count; ++t) {
-    const cv::Mat tile(tiles[t].height, tiles[t].width, CV_8UC3, const_cast<uint8_t*>(tiles[t].pixels.data()));
+    const cv::Mat tile(tiles[t].height, tiles[t].width, CV_8UC3,
+                       const_cast<uint8_t*>(tiles[t].pixels.data()));
     const cv::Rect rect = tile_rect(grid, t, options);
     cv::resize(tile, canvas(rect), rect.size(), 0, 0, cv::INTER_NEAREST);
   }

@@ -43,7 +43,7 @@ struct ViewOptions {
 
 // One image's maps of one layer, drawn as the exported PNG is.
 struct LayerView {
-  NormalizedMaps maps;        // every filter, normalized, with its raw statistics
+  NormalizedMaps maps;         // every filter, normalized, with its raw statistics
   const float* raw = nullptr;  // the raw maps (count x height x width), inside the activation
   Grid grid;                   // the shown filters, captioned
 };

@@ -114,7 +114,8 @@ void CamPane::set_card(const ModelCard& card) {
   class_->clear();
   class_->addItem(tr("predicted class"), -1);
   for (size_t i = 0; i < card.labels.size(); ++i) {
-    class_->addItem(QStringLiteral("%1 %2").arg(i).arg(QString::fromStdString(card.labels[i])), static_cast<int>(i));
+    class_->addItem(QStringLiteral("%1 %2").arg(i).arg(QString::fromStdString(card.labels[i])),
+                    static_cast<int>(i));
   }
   overlay_ = RgbImage{};
   for (QLabel* label : {input_, heatmap_, masked_}) label->setPixmap({});

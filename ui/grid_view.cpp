@@ -63,7 +63,8 @@ void GridView::set_zoom(double zoom) {
 
 QSize GridView::sizeHint() const {
   if (image_.isNull()) return {360, 120};
-  return {static_cast<int>(std::ceil(image_.width() * zoom_)), static_cast<int>(std::ceil(image_.height() * zoom_))};
+  return {static_cast<int>(std::ceil(image_.width() * zoom_)),
+          static_cast<int>(std::ceil(image_.height() * zoom_))};
 }
 
 QRect GridView::tile_rect(int tile) const {
@@ -112,11 +113,13 @@ void GridView::paintEvent(QPaintEvent*) {
   painter.fillRect(rect(), QColor(40, 40, 40));
   if (image_.isNull()) {
     painter.setPen(QColor(220, 220, 220));
-    painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, message_);
+    painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                     message_);
     return;
   }
-  painter.drawImage(QRect(0, 0, static_cast<int>(image_.width() * zoom_), static_cast<int>(image_.height() * zoom_)),
-                    image_);
+  painter.drawImage(
+      QRect(0, 0, static_cast<int>(image_.width() * zoom_), static_cast<int>(image_.height() * zoom_)),
+      image_);
   // Dead filters: a red cross, so that black never passes for "weak".
   painter.setPen(QPen(QColor(220, 60, 60), 1));
   for (int tile = 0; tile < tile_count(); ++tile) {

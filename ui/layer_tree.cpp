@@ -35,10 +35,12 @@ LayerTree::LayerTree(QWidget* parent) : QWidget(parent), search_(new QLineEdit),
   layout->addWidget(tree_, 1);
   connect(search_, &QLineEdit::textChanged, this, &LayerTree::filter);
   connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
-    if (item && item->data(0, kLayerRole).toInt() >= 0) Q_EMIT layerChosen(item->data(0, kNameRole).toString());
+    if (item && item->data(0, kLayerRole).toInt() >= 0)
+      Q_EMIT layerChosen(item->data(0, kNameRole).toString());
   });
   connect(tree_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
-    if (item && item->data(0, kLayerRole).toInt() >= 0) Q_EMIT layerActivated(item->data(0, kNameRole).toString());
+    if (item && item->data(0, kLayerRole).toInt() >= 0)
+      Q_EMIT layerActivated(item->data(0, kNameRole).toString());
   });
 }
 
@@ -52,7 +54,8 @@ void LayerTree::set_layers(const std::vector<LayerInfo>& layers) {
     if (auto it = by_path.find(path); it != by_path.end()) return it->second;
     const auto dot = path.rfind('.');
     const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
-    QTreeWidgetItem* item = parent.empty() ? new QTreeWidgetItem(tree_) : new QTreeWidgetItem(item_for(parent));
+    QTreeWidgetItem* item =
+        parent.empty() ? new QTreeWidgetItem(tree_) : new QTreeWidgetItem(item_for(parent));
     item->setText(0, QString::fromStdString(dot == std::string::npos ? path : path.substr(dot + 1)));
     item->setData(0, kLayerRole, -1);
     by_path[path] = item;
@@ -69,7 +72,7 @@ void LayerTree::set_layers(const std::vector<LayerInfo>& layers) {
       item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(tree_);
       const auto colon = layer.name.find(':');
       const std::string shown = colon != std::string::npos ? layer.name.substr(colon)
-                                                            : layer.name.substr(layer.name.rfind('.') + 1);
+                                                           : layer.name.substr(layer.name.rfind('.') + 1);
       item->setText(0, QString::fromStdString(shown));
     }
     const QString name = QString::fromStdString(layer.name);
@@ -81,7 +84,8 @@ void LayerTree::set_layers(const std::vector<LayerInfo>& layers) {
     if (!layer.capturable) {
       for (int column = 0; column < 3; ++column) {
         item->setForeground(column, QColor(140, 140, 140));
-        item->setToolTip(column, tr("not capturable: %1").arg(QString::fromStdString(layer.not_capturable_reason)));
+        item->setToolTip(column,
+                         tr("not capturable: %1").arg(QString::fromStdString(layer.not_capturable_reason)));
       }
     }
     items_.insert(name, item);
@@ -101,7 +105,8 @@ void LayerTree::filter(const QString& text) {
   std::function<bool(QTreeWidgetItem*)> apply = [&](QTreeWidgetItem* item) {
     bool any_child = false;
     for (int i = 0; i < item->childCount(); ++i) any_child = apply(item->child(i)) || any_child;
-    const bool matches = text.isEmpty() || item->data(0, kNameRole).toString().contains(text, Qt::CaseInsensitive) ||
+    const bool matches = text.isEmpty() ||
+                         item->data(0, kNameRole).toString().contains(text, Qt::CaseInsensitive) ||
                          item->text(0).contains(text, Qt::CaseInsensitive) ||
                          item->text(1).contains(text, Qt::CaseInsensitive);
     item->setHidden(!matches && !any_child);

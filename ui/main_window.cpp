@@ -26,8 +26,8 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPixmap>
-#include <QProgressBar>
 #include <QPointer>
+#include <QProgressBar>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QScrollArea>
@@ -63,10 +63,12 @@ std::vector<std::string> to_std(const QStringList& list) {
 }
 
 QImage to_qimage(const RgbImage& image) {
-  return QImage(image.pixels.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888).copy();
+  return QImage(image.pixels.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888)
+      .copy();
 }
 
-QPixmap scaled_pixmap(const RgbImage& image, int size, Qt::TransformationMode mode = Qt::SmoothTransformation) {
+QPixmap scaled_pixmap(const RgbImage& image, int size,
+                      Qt::TransformationMode mode = Qt::SmoothTransformation) {
   if (image.width == 0) return {};
   return QPixmap::fromImage(to_qimage(image).scaled(size, size, Qt::KeepAspectRatio, mode));
 }
@@ -92,7 +94,8 @@ QString card_summary(const Model& model) {
     text += QStringLiteral("<br>test accuracy %1%").arg(*card.test_accuracy * 100.0, 0, 'f', 2);
   }
   if (!model.layers_notice().empty()) {
-    text += QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(model.layers_notice()).toHtmlEscaped());
+    text +=
+        QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(model.layers_notice()).toHtmlEscaped());
   }
   return text;
 }
@@ -148,7 +151,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(&loader_, &QFutureWatcher<Session>::finished, this, [this] { show_session(loader_.result()); });
   connect(&capture_watcher_, &QFutureWatcher<CaptureOutcome>::finished, this,
           [this] { show_capture(capture_watcher_.result()); });
-  connect(&cam_watcher_, &QFutureWatcher<CamOutcome>::finished, this, [this] { show_cam(cam_watcher_.result()); });
+  connect(&cam_watcher_, &QFutureWatcher<CamOutcome>::finished, this,
+          [this] { show_cam(cam_watcher_.result()); });
   connect(&export_watcher_, &QFutureWatcher<QString>::finished, this, [this] {
     const QString error = export_watcher_.result();
     if (!error.isEmpty()) show_error(tr("Export failed"), error);
@@ -275,7 +279,8 @@ void MainWindow::build_widgets() {
 
   // Reactions.
   connect(layer_tree_, &LayerTree::layerChosen, this, &MainWindow::select_layer);
-  connect(layer_tree_, &LayerTree::layerActivated, this, [this] { enlarge_filter(grid_view_->selected_filter()); });
+  connect(layer_tree_, &LayerTree::layerActivated, this,
+          [this] { enlarge_filter(grid_view_->selected_filter()); });
   connect(image_strip_, &QListWidget::currentRowChanged, this, &MainWindow::select_image);
   for (QComboBox* combo : {normalization_, colormap_}) {
     connect(combo, &QComboBox::currentTextChanged, this, [this] { render_layer_views(); });
@@ -310,13 +315,14 @@ void MainWindow::build_menus() {
   file->addSeparator();
   QAction* export_grid_action = file->addAction(tr("&Export Current Grid..."), this, [this] {
     QSettings settings;
-    const QString suggested = settings.value(QStringLiteral("folders/export")).toString() + QStringLiteral("/") +
-                              QString::fromStdString(file_stem_for_layer(current_layer_.toStdString())) +
-                              QStringLiteral(".png");
+    const QString suggested =
+        settings.value(QStringLiteral("folders/export")).toString() + QStringLiteral("/") +
+        QString::fromStdString(file_stem_for_layer(current_layer_.toStdString())) + QStringLiteral(".png");
     const QString path = QFileDialog::getSaveFileName(this, tr("Export grid"), suggested, tr("PNG (*.png)"));
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
-    if (auto done = export_grid(path); !done) show_error(tr("Export failed"), QString::fromStdString(done.error()));
+    if (auto done = export_grid(path); !done)
+      show_error(tr("Export failed"), QString::fromStdString(done.error()));
   });
   export_grid_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   file->addAction(tr("Export Grad-CAM &Overlay..."), this, [this] {
@@ -326,7 +332,8 @@ void MainWindow::build_menus() {
         tr("PNG (*.png)"));
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
-    if (auto done = export_cam(path); !done) show_error(tr("Export failed"), QString::fromStdString(done.error()));
+    if (auto done = export_cam(path); !done)
+      show_error(tr("Export failed"), QString::fromStdString(done.error()));
   });
   file->addAction(tr("Export &All Layers..."), this, [this] {
     QSettings settings;
@@ -354,15 +361,17 @@ void MainWindow::build_menus() {
     grid_view_->setFocus();
   });
   back->setShortcut(QKeySequence(Qt::Key_Escape));
-  view->addAction(tr("Zoom &In"), this, [this] {
-        user_zoom_ = true;
-        grid_view_->set_zoom(grid_view_->zoom() * 1.25);
-      })
+  view->addAction(tr("Zoom &In"), this,
+                  [this] {
+                    user_zoom_ = true;
+                    grid_view_->set_zoom(grid_view_->zoom() * 1.25);
+                  })
       ->setShortcut(QKeySequence::ZoomIn);
-  view->addAction(tr("Zoom &Out"), this, [this] {
-        user_zoom_ = true;
-        grid_view_->set_zoom(grid_view_->zoom() * 0.8);
-      })
+  view->addAction(tr("Zoom &Out"), this,
+                  [this] {
+                    user_zoom_ = true;
+                    grid_view_->set_zoom(grid_view_->zoom() * 0.8);
+                  })
       ->setShortcut(QKeySequence::ZoomOut);
   for (QAction* action : view->actions()) action->setShortcutContext(Qt::WindowShortcut);
 
@@ -513,7 +522,8 @@ void MainWindow::ask_for_card(const Session& session) {
   statusBar()->showMessage(tr("%1 has no card: enter its input size").arg(QFileInfo(model_path_).fileName()));
   auto* dialog = new CardDialog(QFileInfo(model_path_).fileName(), session.suggested_channels, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  connect(dialog, &QDialog::accepted, this, [this, dialog] { open(model_path_, image_paths_, dialog->card()); });
+  connect(dialog, &QDialog::accepted, this,
+          [this, dialog] { open(model_path_, image_paths_, dialog->card()); });
   dialog->open();
   Q_EMIT cardRequested();
 }
@@ -563,7 +573,8 @@ void MainWindow::show_session(const Session& session) {
                      .arg(QString::fromStdString(card.label(image.top[0].class_index)))
                      .arg(image.top[0].probability * 100.0, 0, 'f', 1);
     }
-    const bool wrong = image.true_class >= 0 && !image.top.empty() && image.top[0].class_index != image.true_class;
+    const bool wrong =
+        image.true_class >= 0 && !image.top.empty() && image.top[0].class_index != image.true_class;
     if (image.true_class >= 0) {
       caption += wrong ? tr("\ntrue: %1").arg(QString::fromStdString(card.label(image.true_class)))
                        : tr("\ncorrect");
@@ -697,7 +708,8 @@ void MainWindow::render_layer_views() {
     if (pre_activation_->isChecked() && pre == current_layer_ && model_) {
       QString post;
       for (const auto& other : model_->layers()) {
-        if (QString::fromStdString(other.pre_activation) == current_layer_) post = QString::fromStdString(other.name);
+        if (QString::fromStdString(other.pre_activation) == current_layer_)
+          post = QString::fromStdString(other.name);
       }
       if (const LayerActivation* post_values = activation(post)) {
         auto post_view = render_layer(*model_, *post_values, 0, image_name, options);
@@ -731,7 +743,8 @@ void MainWindow::render_layer_views() {
 // user zoomed by hand.
 void MainWindow::fit_grid(GridView* view) {
   if (user_zoom_) return;
-  auto* area = qobject_cast<QScrollArea*>(view->parentWidget() ? view->parentWidget()->parentWidget() : nullptr);
+  auto* area =
+      qobject_cast<QScrollArea*>(view->parentWidget() ? view->parentWidget()->parentWidget() : nullptr);
   if (!area || !view->has_view()) return;
   const RgbImage& image = view->view().grid.image;
   const QSize room = area->viewport()->size() - QSize(4, 4);
@@ -804,15 +817,17 @@ void MainWindow::select_image(int index) {
 
 void MainWindow::request_capture() {
   if (!model_ || current_image_ < 0) return;
-  statusBar()->showMessage(tr("Capturing every layer of %1...")
-                               .arg(QFileInfo(QString::fromStdString(images_[current_image_].input.name)).fileName()));
+  statusBar()->showMessage(
+      tr("Capturing every layer of %1...")
+          .arg(QFileInfo(QString::fromStdString(images_[current_image_].input.name)).fileName()));
   auto model = model_;
   const InputImage input = images_[current_image_].input;
   const int image = current_image_;
   // A capture queued for an image the user has left is skipped.
   capture_watcher_.future().cancel();
-  capture_watcher_.setFuture(QtConcurrent::run(
-      &engine_, [model, input, image] { return run_guarded(image, [&] { return model->capture({input}); }); }));
+  capture_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image] {
+    return run_guarded(image, [&] { return model->capture({input}); });
+  }));
 }
 
 void MainWindow::show_capture(const CaptureOutcome& outcome) {
@@ -838,7 +853,8 @@ void MainWindow::show_capture(const CaptureOutcome& outcome) {
   }
   select_layer(current_layer_);
   if (!pinned_cam_layer_.isEmpty() || !has_spatial_maps(*layer_info(current_layer_))) request_cam();
-  statusBar()->showMessage(tr("%1: %2 layers captured").arg(current_layer_).arg(capture_->activations.size()));
+  statusBar()->showMessage(
+      tr("%1: %2 layers captured").arg(current_layer_).arg(capture_->activations.size()));
   Q_EMIT captureShown();
 }
 

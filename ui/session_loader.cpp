@@ -60,7 +60,8 @@ Session load_session(const std::string& model_path, const std::vector<std::strin
   for (size_t i = 0; i < inputs.size(); ++i) {
     const std::filesystem::path path(inputs[i].name);
     auto folder = known.find(path.parent_path());
-    if (folder == known.end()) folder = known.emplace(path.parent_path(), true_classes_in(path.parent_path())).first;
+    if (folder == known.end())
+      folder = known.emplace(path.parent_path(), true_classes_in(path.parent_path())).first;
     const auto truth = folder->second.find(path.filename().string());
     const int true_class = truth == folder->second.end() ? -1 : truth->second;
     session.images.push_back({std::move(inputs[i]), top_classes(logits.value()[i], 5), true_class});

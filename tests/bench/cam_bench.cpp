@@ -16,15 +16,14 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <torch/script.h>
+#include <nlohmann/json.hpp>
 
 #include "core/model.h"
 #include "tests/bench/bench_support.h"
 #include "tests/support/reference.h"
 
 namespace {
-
 
 struct BenchCase {
   std::string name;  // python_gradcam.py --model
@@ -95,10 +94,11 @@ void compare(const BenchCase& bench, int iterations, int threads, bool with_pyth
     return;
   }
   const double python_cam = python["gradcam_ms"].get<double>();
-  std::printf("%-12s %-7s threads %d  python: forward %7.2f ms  gradcam %7.2f ms  ratio %.3f  "
-              "speed-up (python gradcam / ours) %.2fx\n",
-              "", "", threads, python["forward_ms"].get<double>(), python_cam, python["ratio"].get<double>(),
-              python_cam / median(cam_ms));
+  std::printf(
+      "%-12s %-7s threads %d  python: forward %7.2f ms  gradcam %7.2f ms  ratio %.3f  "
+      "speed-up (python gradcam / ours) %.2fx\n",
+      "", "", threads, python["forward_ms"].get<double>(), python_cam, python["ratio"].get<double>(),
+      python_cam / median(cam_ms));
 }
 
 }  // namespace
@@ -118,7 +118,9 @@ int main(int argc, char** argv) {
   }
   const std::vector<BenchCase> cases = {
       {"resnet18", std::string(ACTSCOPE_FIXTURE_DIR) + "/resnet18_scripted.pt", {1, 3, 224, 224}, "layer4"},
-      {"fashion_cnn", std::string(ACTSCOPE_SOURCE_DIR) + "/resources/models/fashion_cnn.pt", {1, 1, 28, 28},
+      {"fashion_cnn",
+       std::string(ACTSCOPE_SOURCE_DIR) + "/resources/models/fashion_cnn.pt",
+       {1, 1, 28, 28},
        "relu5"}};
   for (int threads : thread_counts) {
     for (const auto& bench : cases) compare(bench, iterations, threads, with_python);

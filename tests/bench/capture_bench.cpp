@@ -28,7 +28,6 @@
 
 namespace {
 
-
 struct BenchModel {
   std::string path;
   std::vector<int64_t> input_shape;  // [1, C, H, W]

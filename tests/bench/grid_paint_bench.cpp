@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     window.select_layer(layers[i % 2]);
     grid->repaint();  // synchronous paint of the new grid
-    const double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double elapsed =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (i >= 2) ms.push_back(elapsed);  // the first two warm the caches
   }
   // The parts: normalizing and composing the grid (core), without Qt.
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
   std::vector<double> normalize_ms, compose_ms;
   for (int i = 0; i < iterations; ++i) {
     auto start = std::chrono::steady_clock::now();
-    const auto normalized = actscope::normalize_maps(maps.data(), 512, 28, 28, actscope::Normalization::kFilter);
+    const auto normalized =
+        actscope::normalize_maps(maps.data(), 512, 28, 28, actscope::Normalization::kFilter);
     auto middle = std::chrono::steady_clock::now();
     actscope::GridOptions options;
     options.top_k = 512;
@@ -78,9 +80,11 @@ int main(int argc, char** argv) {
   std::printf("  of which (synthetic 512x28x28): normalize %.2f ms, compose grid %.2f ms (medians)\n",
               normalize_ms[normalize_ms.size() / 2], compose_ms[compose_ms.size() / 2]);
   std::sort(ms.begin(), ms.end());
-  std::printf("select cached layer -> grid painted: %d tiles of %dx%d, zoom %.2f: median %.2f ms, p90 %.2f ms, max %.2f ms"
-              " (%d switches)\n",
-              grid->tile_count(), grid->view().maps.height, grid->view().maps.width, grid->zoom(),
-              ms[ms.size() / 2], ms[ms.size() * 9 / 10], ms.back(), iterations);
+  std::printf(
+      "select cached layer -> grid painted: %d tiles of %dx%d, zoom %.2f: median %.2f ms, p90 %.2f ms, max "
+      "%.2f ms"
+      " (%d switches)\n",
+      grid->tile_count(), grid->view().maps.height, grid->view().maps.width, grid->zoom(), ms[ms.size() / 2],
+      ms[ms.size() * 9 / 10], ms.back(), iterations);
   return 0;
 }

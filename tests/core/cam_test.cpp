@@ -33,7 +33,8 @@ CamReference load_cam_reference(const std::string& name) {
   reference.input = dict.at("input").toTensor();
   for (const auto& value : dict.at("classes").toList()) reference.classes.push_back(value.get().toInt());
   auto read = [&](const char* key, std::map<std::string, torch::Tensor>& into) {
-    for (const auto& entry : dict.at(key).toGenericDict()) into[entry.key().toStringRef()] = entry.value().toTensor();
+    for (const auto& entry : dict.at(key).toGenericDict())
+      into[entry.key().toStringRef()] = entry.value().toTensor();
   };
   read("maps", reference.maps);
   read("raw", reference.raw);
@@ -72,8 +73,8 @@ std::vector<CamCase> all_cases() {
   std::vector<CamCase> cases;
   for (CamMethod method : all_cam_methods()) {
     for (const char* variant : {"scripted", "traced"}) {
-      cases.push_back({"resnet18", test::fixture_model("resnet18", variant), std::string("resnet18_") + variant,
-                       method});
+      cases.push_back(
+          {"resnet18", test::fixture_model("resnet18", variant), std::string("resnet18_") + variant, method});
       cases.push_back({"mobilenet_v2", test::fixture_model("mobilenet_v2", variant),
                        std::string("mobilenet_v2_") + variant, method});
     }
@@ -148,8 +149,9 @@ TEST_F(ResnetCamTest, BatchNormBeforeInplaceReluUsesPreReluValues) {
   ASSERT_TRUE(result.ok()) << result.error();
   const torch::Tensor raw = test::to_tensor(result.value().layers.at(0).raw);
   EXPECT_LE(test::relative_error(raw, reference_.raw.at("layer1.0.bn1|gradcam")), kRawTolerance);
-  EXPECT_LE(max_abs_difference(test::to_tensor(result.value().map), reference_.maps.at("layer1.0.bn1|gradcam")),
-            kMapTolerance);
+  EXPECT_LE(
+      max_abs_difference(test::to_tensor(result.value().map), reference_.maps.at("layer1.0.bn1|gradcam")),
+      kMapTolerance);
   // The maps it weighs are the signed BatchNorm output, not the ReLU's.
   auto captured = model_->capture(input_, CaptureOptions{{"layer1.0.bn1"}});
   ASSERT_TRUE(captured.ok());
@@ -270,7 +272,8 @@ TEST(CamHeadTest, MeanOverSpaceCountsAsGlobalPooling) {
     options.method = CamMethod::kGradCam;
     auto gradcam = model.value()->cam(input, options);
     ASSERT_TRUE(gradcam.ok()) << gradcam.error();
-    EXPECT_LE(max_abs_difference(test::to_tensor(cam.value().map), test::to_tensor(gradcam.value().map)), 1e-4)
+    EXPECT_LE(max_abs_difference(test::to_tensor(cam.value().map), test::to_tensor(gradcam.value().map)),
+              1e-4)
         << variant;
   }
 }

@@ -5,16 +5,16 @@
 
 #include <gtest/gtest.h>
 #include <QApplication>
-#include <QLineEdit>
-#include <QListWidget>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFileInfo>
-#include <QMimeData>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -118,7 +118,6 @@ TEST(MainWindowTest, ModelWithoutCardAsksForItsInputInADialog) {
   EXPECT_EQ(window.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 2);
 }
 
-
 QString bundled() { return QString::fromStdString(test::bundled_model().string()); }
 
 // Opens and waits until the first image's layers are captured and drawn.
@@ -158,7 +157,8 @@ TEST_F(BrowsingTest, SelectingALayerInTheTreeShowsOneTilePerFilter) {
     int filters;
     int size;
   };
-  for (const Expected& expected : {Expected{"conv3", 64, 14}, Expected{"bn5", 128, 7}, Expected{"relu1", 32, 28}}) {
+  for (const Expected& expected :
+       {Expected{"conv3", 64, 14}, Expected{"bn5", 128, 7}, Expected{"relu1", 32, 28}}) {
     const QString layer = QString::fromLatin1(expected.layer);
     QTreeWidgetItem* item = tree_item(tree_, layer);
     ASSERT_NE(item, nullptr) << expected.layer;
@@ -243,7 +243,8 @@ TEST_F(BrowsingTest, ClickingAPredictedClassRecomputesTheCamForIt) {
   QListWidgetItem* second = predictions->item(1);
   const int target = second->data(Qt::UserRole).toInt();
   cam_shown.clear();
-  QTest::mouseClick(predictions->viewport(), Qt::LeftButton, {}, predictions->visualItemRect(second).center());
+  QTest::mouseClick(predictions->viewport(), Qt::LeftButton, {},
+                    predictions->visualItemRect(second).center());
   ASSERT_TRUE(cam_shown.wait(60000));
   EXPECT_EQ(window_.cam_class(), target);
   const QString caption = window_.findChild<QLabel*>(QStringLiteral("camCaption"))->text();
@@ -358,7 +359,8 @@ TEST(MainWindowTest, StripShowsTheTrueClassOfMisclassifiedSamples) {
         EXPECT_TRUE(text.endsWith(QStringLiteral("correct"))) << text.toStdString();
       } else {
         ++wrong;
-        EXPECT_TRUE(text.contains(QStringLiteral("true: ") + QString::fromStdString(sample["true_label"].get<std::string>())))
+        EXPECT_TRUE(text.contains(QStringLiteral("true: ") +
+                                  QString::fromStdString(sample["true_label"].get<std::string>())))
             << text.toStdString();
       }
     }
@@ -376,7 +378,8 @@ TEST(MainWindowTest, LayersThatCannotBeCapturedAreGreyWithTheReason) {
   card.mean = {0.5f};
   card.std = {0.25f};
   QSignalSpy shown(&window, &MainWindow::sessionShown);
-  window.open(QString::fromStdString((test::fixture_dir() / "branching_scripted.pt").string()), sample_paths().mid(0, 1), card);
+  window.open(QString::fromStdString((test::fixture_dir() / "branching_scripted.pt").string()),
+              sample_paths().mid(0, 1), card);
   ASSERT_TRUE(shown.wait(60000));
   auto* tree = window.findChild<QTreeWidget*>(QStringLiteral("layerTree"));
   int grey = 0;
