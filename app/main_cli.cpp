@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -14,6 +15,7 @@
 
 #include "core/atomic_file.h"
 #include "core/cam.h"
+#include "core/dataset.h"
 #include "core/filter_weights.h"
 #include "core/image_input.h"
 #include "core/layer_export.h"
@@ -70,8 +72,12 @@ struct PredictOptions {
   CommonFlags common;
   std::string model;
   std::vector<std::string> images;
+  std::string dataset;
+  std::string out;
+  int batch = 256;
   int top = 5;
   bool json = false;
+  bool quiet = false;
 };
 
 void print_predictions(const actscope::ModelCard& card, const actscope::InputImage& image,
@@ -99,8 +105,52 @@ int fail(const std::string& message) {
   return kExitFailure;
 }
 
+// A progress line on stderr, once the work has taken over a second.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool quiet, std::string what = "writing layer")
+      : quiet_(quiet), what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
+  ~ProgressLine() { finish(); }
+  // Ends the line, so that later messages start on their own.
+  void finish() {
+    if (shown_) std::cerr << "\n";
+    shown_ = false;
+  }
+  bool operator()(size_t done, size_t total) {
+    if (quiet_ || std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return true;
+    std::cerr << "\r" << what_ << " " << done << "/" << total << std::flush;
+    shown_ = true;
+    return true;
+  }
+
+ private:
+  bool quiet_;
+  std::string what_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// A CSV field, quoted when it holds a comma, quote or line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+int run_predict_dataset(const PredictOptions& options, const actscope::Model& model);
+
 int run_predict(const PredictOptions& options) {
+  if (options.images.empty() == options.dataset.empty()) {
+    std::cerr << "error: give --image (one or more) or --dataset, not both\n";
+    return kExitUsage;
+  }
+  if (!options.dataset.empty() && options.out.empty()) {
+    std::cerr << "error: --dataset needs --out predictions.csv\n";
+    return kExitUsage;
+  }
   auto model = load_for_cli(options.model, options.common, /*card_required=*/true);
+  if (model && !options.dataset.empty()) return run_predict_dataset(options, *model.value());
   if (!model) {
     std::cerr << "error: " << model.error() << "\n";
     return kExitFailure;
@@ -138,6 +188,37 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   std::string text;
   for (size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
   return text;
+}
+
+// Every image of a dataset: one CSV row each, the accuracy on stderr.
+int run_predict_dataset(const PredictOptions& options, const actscope::Model& model) {
+  const actscope::ModelCard& card = model.card();
+  auto dataset = actscope::open_dataset(options.dataset, card);
+  if (!dataset) return fail(dataset.error());
+  ProgressLine progress(options.quiet, "predicting image");
+  actscope::DatasetPredictOptions predict_options;
+  predict_options.batch_size = options.batch;
+  predict_options.progress = [&](size_t done, size_t total) { return progress(done, total); };
+  auto predictions = actscope::predict_dataset(model, dataset.value(), predict_options);
+  progress.finish();
+  if (!predictions) return fail(predictions.error());
+  std::string csv = "index,image,true_class,true_label,predicted_class,predicted_label,confidence,correct\n";
+  const auto& images = dataset.value().images;
+  for (size_t i = 0; i < images.size(); ++i) {
+    const auto& p = predictions.value()[i];
+    char confidence[32];
+    std::snprintf(confidence, sizeof confidence, "%.6f", p.confidence);
+    csv += std::to_string(i) + "," + csv_field(images[i].name) + "," + std::to_string(p.true_class) + "," +
+           csv_field(card.label(p.true_class)) + "," + std::to_string(p.predicted_class) + "," +
+           csv_field(card.label(p.predicted_class)) + "," + confidence + "," +
+           (p.true_class == p.predicted_class ? "1" : "0") + "\n";
+  }
+  if (auto written = actscope::write_file_atomically(options.out, csv); !written) return fail(written.error());
+  const double accuracy = actscope::accuracy(predictions.value());
+  const size_t correct = static_cast<size_t>(std::lround(accuracy * images.size()));
+  std::cerr << "accuracy " << std::fixed << std::setprecision(4) << accuracy << " (" << correct << "/"
+            << images.size() << ") on " << dataset.value().source << "\n";
+  return 0;
 }
 
 struct LayersOptions {
@@ -192,31 +273,6 @@ actscope::Status check_layer_names(const actscope::Model& model, const std::vect
   }
   return actscope::Done{};
 }
-
-// A progress line on stderr, once the work has taken over a second.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool quiet, std::string what = "writing layer")
-      : quiet_(quiet), what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
-  ~ProgressLine() { finish(); }
-  // Ends the line, so that later messages start on their own.
-  void finish() {
-    if (shown_) std::cerr << "\n";
-    shown_ = false;
-  }
-  bool operator()(size_t done, size_t total) {
-    if (quiet_ || std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return true;
-    std::cerr << "\r" << what_ << " " << done << "/" << total << std::flush;
-    shown_ = true;
-    return true;
-  }
-
- private:
-  bool quiet_;
-  std::string what_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point start_;
-};
 
 struct ActivationsOptions {
   CommonFlags common;
@@ -436,7 +492,13 @@ int main(int argc, char** argv) {
   PredictOptions predict;
   auto* predict_command = app.add_subcommand("predict", "Top-K classes of each image");
   predict_command->add_option("--model", predict.model, "TorchScript model (.pt)")->required();
-  predict_command->add_option("--image", predict.images, "Image file (repeatable)")->required();
+  predict_command->add_option("--image", predict.images, "Image file (repeatable)");
+  predict_command->add_option("--dataset", predict.dataset,
+                              "A folder of class folders, or an IDX image/label pair (file or folder)");
+  predict_command->add_option("--out", predict.out, "With --dataset: the CSV to write");
+  predict_command->add_option("--batch", predict.batch, "With --dataset: images per forward (default 256)")
+      ->check(CLI::PositiveNumber);
+  predict_command->add_flag("--quiet", predict.quiet, "No progress line");
   predict_command->add_option("--top", predict.top, "Number of classes to list")->check(CLI::PositiveNumber);
   predict_command->add_flag("--json", predict.json, "Print JSON instead of text");
   predict.common.add_to(predict_command);

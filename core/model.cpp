@@ -143,6 +143,19 @@ Result<torch::Tensor> stack_inputs(const std::vector<InputImage>& images, size_t
   return batch;
 }
 
+Result<FloatArray> Model::logits(const FloatArray& batch) const {
+  if (batch.dim() != 4) return Error{"the input batch must be [N, C, H, W]"};
+  c10::InferenceMode inference;
+  try {
+    // A copy: a model may write into its input, and `batch` is the caller's.
+    auto output = first_tensor(impl_->module.forward({view_as_tensor(batch).clone()}));
+    if (!output || output->dim() != 2) return Error{impl_->path + ": forward() did not return [batch, classes] logits"};
+    return to_float_array(output->to(torch::kFloat32).contiguous());
+  } catch (const std::exception& e) {
+    return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
+  }
+}
+
 Result<FloatArray> Model::Impl::batch_of(const std::vector<InputImage>& images) const {
   if (card.channels == 0) return Error{path + ": the model has no card; input size is unknown"};
   if (images.empty()) return Error{"no images to run"};

@@ -93,6 +93,9 @@ class Model {
   Result<std::vector<std::vector<float>>> logits(const std::vector<InputImage>& images,
                                                  int batch_size = 64) const;
 
+  // The logits of an input batch already normalized, [N, C, H, W] -> [N, classes].
+  Result<FloatArray> logits(const FloatArray& batch) const;
+
   // Every capture point in forward order (the order PyTorch's forward hooks
   // would fire in), capturable or not.
   const std::vector<LayerInfo>& layers() const;
