@@ -1,0 +1,100 @@
+// Comparing two images layer by layer, and the partner proposed for a
+// misclassified image.
+#include "core/compare.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace actscope {
+namespace {
+
+class CompareTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = Model::load(test::bundled_model().string());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    model_ = std::move(loaded).value();
+  }
+
+  LayerActivation capture_sample(const std::string& file, const std::string& layer) {
+    auto image = load_image((test::resource_dir() / "samples" / file).string(), model_->card());
+    EXPECT_TRUE(image.ok()) << image.error();
+    auto captured = model_->capture({image.value()}, CaptureOptions{{layer}});
+    EXPECT_TRUE(captured.ok()) << captured.error();
+    return captured.value().activations.at(0);
+  }
+
+  std::unique_ptr<Model> model_;
+};
+
+TEST_F(CompareTest, AnImageComparedWithItselfHasNoDifference) {
+  const LayerActivation a = capture_sample("03735_coat.png", "relu3");
+  auto comparison = compare_layer(a.values, a.values);
+  ASSERT_TRUE(comparison.ok()) << comparison.error();
+  EXPECT_EQ(comparison.value().difference_scale, 0.0f);
+  for (float value : comparison.value().difference.values) EXPECT_EQ(value, 0.5f);
+  for (const auto& stats : comparison.value().difference.stats) {
+    EXPECT_EQ(stats.min, 0.0f);
+    EXPECT_EQ(stats.max, 0.0f);
+  }
+  for (const auto& filter : comparison.value().ranking) EXPECT_EQ(filter.difference, 0.0f);
+  EXPECT_EQ(comparison.value().a.values, comparison.value().b.values);
+}
+
+TEST_F(CompareTest, RankingOrdersFiltersByMeanDifferenceComputedFromTheMaps) {
+  const LayerActivation a = capture_sample("03735_coat.png", "conv4");
+  const LayerActivation b = capture_sample("05334_t-shirt_top.png", "conv4");
+  auto comparison = compare_layer(a.values, b.values);
+  ASSERT_TRUE(comparison.ok()) << comparison.error();
+  const auto& ranking = comparison.value().ranking;
+  ASSERT_EQ(ranking.size(), 64u);
+  for (size_t i = 1; i < ranking.size(); ++i)
+    EXPECT_GE(std::fabs(ranking[i - 1].difference), std::fabs(ranking[i].difference));
+  // The top filter's value, straight from the captured tensors.
+  const int filter = ranking.front().filter;
+  const int64_t plane = a.values.shape()[2] * a.values.shape()[3];
+  double sum_a = 0.0, sum_b = 0.0;
+  for (int64_t i = 0; i < plane; ++i) {
+    sum_a += a.values[filter * plane + i];
+    sum_b += b.values[filter * plane + i];
+  }
+  EXPECT_NEAR(ranking.front().difference, (sum_a - sum_b) / plane, 1e-5);
+  EXPECT_GT(std::fabs(ranking.front().difference), 0.0f);
+}
+
+TEST(CompareScaleTest, BothImagesShareOneRangePerFilter) {
+  // One filter of 2 values: A = [0, 2], B = [0, 1]. Shared range [0, 2].
+  const FloatArray a({1, 1, 1, 2}, std::vector<float>{0.0f, 2.0f});
+  const FloatArray b({1, 1, 1, 2}, std::vector<float>{0.0f, 1.0f});
+  auto comparison = compare_layer(a, b);
+  ASSERT_TRUE(comparison.ok()) << comparison.error();
+  EXPECT_FLOAT_EQ(comparison.value().a.values[1], 1.0f);
+  EXPECT_FLOAT_EQ(comparison.value().b.values[1], 0.5f);  // half as strong, half as bright
+  EXPECT_FLOAT_EQ(comparison.value().difference_scale, 1.0f);
+  EXPECT_FLOAT_EQ(comparison.value().difference.values[1], 1.0f);  // A - B = +1 = the scale
+  EXPECT_FLOAT_EQ(comparison.value().difference.values[0], 0.5f);
+  const FloatArray other({1, 2, 1, 1}, std::vector<float>{0.0f, 1.0f});
+  EXPECT_FALSE(compare_layer(a, other).ok());
+}
+
+TEST_F(CompareTest, PartnerOfAMisclassifiedImageIsACorrectOneOfTheSameTrueClass) {
+  EXPECT_EQ(penultimate_layer(*model_), ":flatten");
+  auto dataset = open_dataset(test::fashion_mnist_dir().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  auto predictions = predict_dataset(*model_, dataset.value());
+  ASSERT_TRUE(predictions.ok()) << predictions.error();
+  size_t wrong = 0;
+  while (predictions.value()[wrong].predicted_class == predictions.value()[wrong].true_class) ++wrong;
+  auto partner = propose_partner(*model_, dataset.value(), predictions.value(), wrong);
+  ASSERT_TRUE(partner.ok()) << partner.error();
+  const auto& chosen = predictions.value()[partner.value()];
+  EXPECT_NE(partner.value(), wrong);
+  EXPECT_EQ(chosen.true_class, predictions.value()[wrong].true_class);
+  EXPECT_EQ(chosen.predicted_class, chosen.true_class);
+}
+
+}  // namespace
+}  // namespace actscope
