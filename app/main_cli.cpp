@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <limits>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -15,19 +17,20 @@
 
 #include "core/atomic_file.h"
 #include "core/cam.h"
+#include "core/compare.h"
 #include "core/dataset.h"
 #include "core/filter_weights.h"
 #include "core/image_input.h"
 #include "core/layer_export.h"
 #include "core/model.h"
 #include "core/npy_writer.h"
+#include "core/sha256.h"
 #include "core/version.h"
 
 namespace {
 
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
-constexpr int kExitNotAvailable = 2;
 
 // Flags every subcommand that runs a model takes.
 struct CommonFlags {
@@ -471,14 +474,138 @@ int run_cam(const CamCliOptions& options) {
   return 0;
 }
 
-// Subcommands whose issues have not landed yet: listed in --help, refuse to run.
-void add_pending(CLI::App& app, const char* name, const char* description, int& exit_code) {
-  auto* command = app.add_subcommand(name, std::string(description) + " (not yet available)");
-  command->allow_extras();
-  command->callback([name, &exit_code] {
-    std::cerr << "actscope-cli " << name << ": not yet available in this version\n";
-    exit_code = kExitNotAvailable;
-  });
+struct CompareOptions {
+  CommonFlags common;
+  std::string model;
+  std::vector<std::string> images;
+  std::string layer;
+  std::string out;
+  int top = 10;
+};
+
+std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+// Compares two images at one layer: their grids on a shared scale, the
+// difference grid, ranking.json, a sheet with both images and their CAMs,
+// and manifest.json (written last) in the existing folder `out`.
+int run_compare(const CompareOptions& options) {
+  if (options.images.size() != 2) {
+    std::cerr << "error: compare takes exactly two --image (A and B)\n";
+    return kExitUsage;
+  }
+  auto loaded = load_for_cli(options.model, options.common, /*card_required=*/true);
+  if (!loaded) return fail(loaded.error());
+  const actscope::Model& model = *loaded.value();
+  if (auto names = check_layer_names(model, {options.layer}); !names) return fail(names.error());
+  if (!std::filesystem::is_directory(options.out)) return fail(options.out + ": no such folder");
+  const actscope::ModelCard& card = model.card();
+  std::vector<actscope::InputImage> inputs;
+  for (const auto& path : options.images) {
+    auto image = actscope::load_image(path, card);
+    if (!image) return fail(image.error());
+    inputs.push_back(std::move(image).value());
+  }
+  auto captured = model.capture(inputs, actscope::CaptureOptions{{options.layer}});
+  if (!captured) return fail(captured.error());
+  const actscope::FloatArray& values = captured.value().activations.at(0).values;
+  auto comparison = actscope::compare_layer(values, values, 0, 1);
+  if (!comparison) return fail(options.layer + ": " + comparison.error());
+  const auto& logits = captured.value().logits;
+  const int64_t classes = logits.shape()[1];
+  std::vector<actscope::ClassScore> top;  // the prediction of A and of B
+  for (int i = 0; i < 2; ++i) {
+    top.push_back(actscope::top_classes(std::vector<float>(logits.data() + i * classes, logits.data() + (i + 1) * classes), 1)
+                      .front());
+  }
+  auto describe = [&](int i) {
+    char confidence[16];
+    std::snprintf(confidence, sizeof confidence, "%.1f%%", top[i].probability * 100.0);
+    return std::string(i == 0 ? "A: " : "B: ") + file_name(options.images[i]) + "  " +
+           card.label(top[i].class_index) + " " + confidence;
+  };
+
+  // Grids: A and B on one scale, and A - B on a diverging colormap.
+  const auto& ranking = comparison.value().ranking;
+  std::string top_filters = "most different: ";
+  for (size_t i = 0; i < std::min<size_t>(5, ranking.size()); ++i) {
+    char entry[48];
+    std::snprintf(entry, sizeof entry, "%s%d (%+.3g)", i ? ", " : "", ranking[i].filter, ranking[i].difference);
+    top_filters += entry;
+  }
+  actscope::GridOptions grid_options;
+  grid_options.top_k = std::numeric_limits<int>::max();
+  grid_options.caption = {describe(0), options.layer + "  shared scale per filter"};
+  const auto grid_a = actscope::compose_grid(comparison.value().a, grid_options);
+  grid_options.caption = {describe(1), options.layer + "  shared scale per filter"};
+  const auto grid_b = actscope::compose_grid(comparison.value().b, grid_options);
+  char scale[64];
+  std::snprintf(scale, sizeof scale, "A - B, scale +/-%.3g", comparison.value().difference_scale);
+  grid_options.caption = {scale, top_filters};
+  grid_options.colormap = actscope::Colormap::kCoolwarm;
+  const auto grid_difference = actscope::compose_grid(comparison.value().difference, grid_options);
+
+  // Each image's Grad-CAM for its predicted class.
+  std::vector<actscope::RgbImage> pictures;
+  std::vector<std::string> captions;
+  auto cam = model.cam(inputs, actscope::CamOptions{});
+  for (int i = 0; i < 2; ++i) {
+    pictures.push_back(inputs[i].display);
+    captions.push_back(describe(i));
+    if (cam) {
+      const auto& shape = cam.value().map.shape();
+      pictures.push_back(actscope::cam_overlay(inputs[i].display, cam.value().map.data() + i * shape[1] * shape[2],
+                                               static_cast<int>(shape[1]), static_cast<int>(shape[2])));
+      captions.push_back("Grad-CAM " + cam.value().layers.front().layer);
+    }
+  }
+  if (!cam) std::cerr << "note: no Grad-CAM: " << cam.error() << "\n";
+  const actscope::RgbImage sheet = actscope::stack_vertically(
+      {actscope::compose_sheet(pictures, captions),
+       actscope::compose_sheet({grid_a.image, grid_b.image, grid_difference.image}, {"A", "B", "A - B"}, 0)});
+
+  nlohmann::json filters = nlohmann::json::array();
+  for (const auto& filter : ranking) {
+    filters.push_back({{"filter", filter.filter},
+                       {"mean_a", filter.mean_a},
+                       {"mean_b", filter.mean_b},
+                       {"difference", filter.difference}});
+  }
+  const nlohmann::json ranking_json = {{"layer", options.layer},
+                                       {"image_a", options.images[0]},
+                                       {"image_b", options.images[1]},
+                                       {"order", "by |mean_a - mean_b|, largest first"},
+                                       {"filters", filters}};
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"a.png", actscope::encode_png(grid_a.image)},
+      {"b.png", actscope::encode_png(grid_b.image)},
+      {"difference.png", actscope::encode_png(grid_difference.image)},
+      {"sheet.png", actscope::encode_png(sheet)},
+      {"ranking.json", ranking_json.dump(2) + "\n"}};
+  nlohmann::json written = nlohmann::json::object();
+  for (const auto& [name, bytes] : files) {
+    const std::string path = (std::filesystem::path(options.out) / name).string();
+    if (auto done = actscope::write_file_atomically(path, bytes); !done) return fail(done.error());
+    auto digest = actscope::sha256_of_file(path);
+    written[name] = digest ? digest.value() : "";
+  }
+  nlohmann::json images = nlohmann::json::array();
+  for (int i = 0; i < 2; ++i) {
+    images.push_back({{"path", std::filesystem::absolute(options.images[i]).string()},
+                      {"predicted_class", top[i].class_index},
+                      {"predicted_label", card.label(top[i].class_index)},
+                      {"confidence", top[i].probability}});
+  }
+  const nlohmann::json manifest = {{"actscope", actscope::version()},
+                                   {"model", std::filesystem::absolute(options.model).string()},
+                                   {"layer", options.layer},
+                                   {"images", images},
+                                   {"normalization", "per filter, one range shared by A and B"},
+                                   {"difference_scale", comparison.value().difference_scale},
+                                   {"files_sha256", written}};
+  const std::string manifest_path = (std::filesystem::path(options.out) / "manifest.json").string();
+  if (auto done = actscope::write_file_atomically(manifest_path, manifest.dump(2) + "\n"); !done)
+    return fail(done.error());
+  return 0;
 }
 
 }  // namespace
@@ -571,7 +698,14 @@ int main(int argc, char** argv) {
   cam.common.add_to(cam_command);
   cam_command->callback([&] { exit_code = run_cam(cam); });
 
-  add_pending(app, "compare", "Compare two images layer by layer", exit_code);
+  CompareOptions compare;
+  auto* compare_command = app.add_subcommand("compare", "Compare two images at one layer: grids, difference, ranking");
+  compare_command->add_option("--model", compare.model, "TorchScript model (.pt)")->required();
+  compare_command->add_option("--image", compare.images, "Image A, then image B")->required();
+  compare_command->add_option("--layer", compare.layer, "Layer name")->required();
+  compare_command->add_option("--out", compare.out, "Existing output folder")->required();
+  compare.common.add_to(compare_command);
+  compare_command->callback([&] { exit_code = run_compare(compare); });
 
   try {
     app.parse(argc, argv);

@@ -164,7 +164,13 @@ cv::Mat lay_out(Grid& grid, int count, int map_height, int map_width, const Grid
       options.caption.empty() ? 0 : kCaptionLine * static_cast<int>(options.caption.size()) + 6;
   const int width = grid.columns * (grid.tile_width + options.gap) + options.gap;
   const int height = grid.caption_height + grid.rows * (grid.tile_height + options.gap) + options.gap;
-  grid.image.width = std::max(width, 320);
+  int caption_width = 0;
+  for (const auto& line : options.caption) {
+    int baseline = 0;
+    caption_width = std::max(caption_width,
+                             cv::getTextSize(line, cv::FONT_HERSHEY_SIMPLEX, 0.45, 1, &baseline).width + 12);
+  }
+  grid.image.width = std::max({width, 320, caption_width});
   grid.image.height = height;
   grid.image.pixels.assign(static_cast<size_t>(grid.image.width) * height * 3, 40);
   cv::Mat canvas(height, grid.image.width, CV_8UC3, grid.image.pixels.data());
@@ -240,6 +246,26 @@ Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filt
   }
   // The canvas was drawn as RGB throughout (tiles are RGB; the caption is gray).
   return grid;
+}
+
+RgbImage stack_vertically(const std::vector<RgbImage>& pictures, int gap) {
+  int width = 1;
+  int height = gap;
+  for (const auto& picture : pictures) {
+    width = std::max(width, picture.width + 2 * gap);
+    height += picture.height + gap;
+  }
+  RgbImage stacked{width, height, std::vector<uint8_t>(static_cast<size_t>(width) * height * 3, 40)};
+  int y = gap;
+  for (const auto& picture : pictures) {
+    for (int row = 0; row < picture.height; ++row) {
+      std::memcpy(stacked.pixels.data() + (static_cast<size_t>(y + row) * width + gap) * 3,
+                  picture.pixels.data() + static_cast<size_t>(row) * picture.width * 3,
+                  static_cast<size_t>(picture.width) * 3);
+    }
+    y += picture.height + gap;
+  }
+  return stacked;
 }
 
 std::string encode_png(const RgbImage& image) {

@@ -55,6 +55,9 @@ Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filt
 // One map as an RGB tile of its own size, through `colormap`.
 RgbImage colorize(const float* map, int height, int width, Colormap colormap);
 
+// Pictures one below the other, left-aligned on the dark background.
+RgbImage stack_vertically(const std::vector<RgbImage>& pictures, int gap = 6);
+
 // PNG bytes of an image (for write_file_atomically).
 std::string encode_png(const RgbImage& image);
 

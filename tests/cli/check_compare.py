@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""Drives the real actscope-cli `compare` and checks its files.
+
+    check_compare.py CLI BUNDLED_MODEL SAMPLES_DIR
+
+1. Two samples at one layer: a.png, b.png, difference.png, sheet.png,
+   ranking.json and manifest.json are written; ranking.json lists every
+   filter ordered by |mean_a - mean_b|, and the top filter's values equal a
+   direct computation from the raw maps that `activations --npy` exports.
+2. An image compared with itself: every difference is 0.
+3. Bad usage and failures: one image only (exit 2), a missing folder (exit 1,
+   nothing written).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+CLI, MODEL, SAMPLES = sys.argv[1:4]
+A = os.path.join(SAMPLES, "03735_coat.png")
+B = os.path.join(SAMPLES, "05334_t-shirt_top.png")
+LAYER = "conv4"
+
+
+def run(*args, expect=0):
+    result = subprocess.run([CLI, *args], capture_output=True, text=True)
+    assert result.returncode == expect, (args, result.returncode, result.stderr)
+    return result
+
+
+def raw_maps(work, image):
+    out = os.path.join(work, "raw-" + os.path.basename(image))
+    os.mkdir(out)
+    run("activations", "--model", MODEL, "--image", image, "--layer", LAYER, "--out", out, "--npy", "--quiet")
+    return np.load(os.path.join(out, LAYER + ".npy"))
+
+
+def main():
+    with tempfile.TemporaryDirectory() as work:
+        out = os.path.join(work, "ab")
+        os.mkdir(out)
+        run("compare", "--model", MODEL, "--image", A, "--image", B, "--layer", LAYER, "--out", out)
+        for name in ("a.png", "b.png", "difference.png", "sheet.png", "ranking.json", "manifest.json"):
+            assert os.path.exists(os.path.join(out, name)), name
+        manifest = json.load(open(os.path.join(out, "manifest.json")))
+        assert set(manifest["files_sha256"]) == {"a.png", "b.png", "difference.png", "sheet.png", "ranking.json"}
+        assert manifest["layer"] == LAYER and len(manifest["images"]) == 2
+
+        ranking = json.load(open(os.path.join(out, "ranking.json")))["filters"]
+        assert len(ranking) == 64, len(ranking)
+        magnitudes = [abs(f["difference"]) for f in ranking]
+        assert magnitudes == sorted(magnitudes, reverse=True)
+        maps_a, maps_b = raw_maps(work, A), raw_maps(work, B)
+        top = ranking[0]
+        k = top["filter"]
+        assert abs(top["mean_a"] - maps_a[k].mean()) < 1e-5, (top, maps_a[k].mean())
+        assert abs(top["mean_b"] - maps_b[k].mean()) < 1e-5, (top, maps_b[k].mean())
+        direct = np.abs(maps_a.mean(axis=(1, 2)) - maps_b.mean(axis=(1, 2)))
+        assert int(np.argmax(direct)) == k and abs(direct[k] - abs(top["difference"])) < 1e-5
+        # The three grids have one tile per filter: the same height (widths follow their captions).
+        heights = {Image.open(os.path.join(out, name)).height for name in ("a.png", "b.png", "difference.png")}
+        assert len(heights) == 1, heights
+
+        same = os.path.join(work, "aa")
+        os.mkdir(same)
+        run("compare", "--model", MODEL, "--image", A, "--image", A, "--layer", LAYER, "--out", same)
+        ranking = json.load(open(os.path.join(same, "ranking.json")))["filters"]
+        assert all(f["difference"] == 0 for f in ranking)
+
+        run("compare", "--model", MODEL, "--image", A, "--layer", LAYER, "--out", out, expect=2)
+        missing = os.path.join(work, "no", "such")
+        result = run("compare", "--model", MODEL, "--image", A, "--image", B, "--layer", LAYER, "--out", missing,
+                     expect=1)
+        assert "no such folder" in result.stderr, result.stderr
+        assert not os.path.exists(os.path.join(work, "no"))
+    print("compare files agree with the captures")
+
+
+if __name__ == "__main__":
+    main()
