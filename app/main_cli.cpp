@@ -6,9 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -135,7 +135,7 @@ class ProgressLine {
 
 // A CSV field, quoted when it holds a comma, quote or line break.
 std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
@@ -216,7 +216,8 @@ int run_predict_dataset(const PredictOptions& options, const actscope::Model& mo
            csv_field(card.label(p.predicted_class)) + "," + confidence + "," +
            (p.true_class == p.predicted_class ? "1" : "0") + "\n";
   }
-  if (auto written = actscope::write_file_atomically(options.out, csv); !written) return fail(written.error());
+  if (auto written = actscope::write_file_atomically(options.out, csv); !written)
+    return fail(written.error());
   const double accuracy = actscope::accuracy(predictions.value());
   const size_t correct = static_cast<size_t>(std::lround(accuracy * images.size()));
   std::cerr << "accuracy " << std::fixed << std::setprecision(4) << accuracy << " (" << correct << "/"
@@ -511,10 +512,13 @@ int run_compare(const CompareOptions& options) {
   auto comparison = actscope::compare_layer(values, values, 0, 1);
   if (!comparison) return fail(options.layer + ": " + comparison.error());
   const auto& logits = captured.value().logits;
+  if (logits.dim() != 2 || logits.shape()[0] != 2 || logits.shape()[1] == 0)
+    return fail(options.model + ": forward() did not return [batch, classes] logits");
   const int64_t classes = logits.shape()[1];
   std::vector<actscope::ClassScore> top;  // the prediction of A and of B
   for (int i = 0; i < 2; ++i) {
-    top.push_back(actscope::top_classes(std::vector<float>(logits.data() + i * classes, logits.data() + (i + 1) * classes), 1)
+    top.push_back(actscope::top_classes(
+                      std::vector<float>(logits.data() + i * classes, logits.data() + (i + 1) * classes), 1)
                       .front());
   }
   auto describe = [&](int i) {
@@ -529,7 +533,8 @@ int run_compare(const CompareOptions& options) {
   std::string top_filters = "most different: ";
   for (size_t i = 0; i < std::min<size_t>(5, ranking.size()); ++i) {
     char entry[48];
-    std::snprintf(entry, sizeof entry, "%s%d (%+.3g)", i ? ", " : "", ranking[i].filter, ranking[i].difference);
+    std::snprintf(entry, sizeof entry, "%s%d (%+.3g)", i ? ", " : "", ranking[i].filter,
+                  ranking[i].difference);
     top_filters += entry;
   }
   actscope::GridOptions grid_options;
@@ -553,7 +558,8 @@ int run_compare(const CompareOptions& options) {
     captions.push_back(describe(i));
     if (cam) {
       const auto& shape = cam.value().map.shape();
-      pictures.push_back(actscope::cam_overlay(inputs[i].display, cam.value().map.data() + i * shape[1] * shape[2],
+      pictures.push_back(actscope::cam_overlay(inputs[i].display,
+                                               cam.value().map.data() + i * shape[1] * shape[2],
                                                static_cast<int>(shape[1]), static_cast<int>(shape[2])));
       captions.push_back("Grad-CAM " + cam.value().layers.front().layer);
     }
@@ -699,7 +705,8 @@ int main(int argc, char** argv) {
   cam_command->callback([&] { exit_code = run_cam(cam); });
 
   CompareOptions compare;
-  auto* compare_command = app.add_subcommand("compare", "Compare two images at one layer: grids, difference, ranking");
+  auto* compare_command =
+      app.add_subcommand("compare", "Compare two images at one layer: grids, difference, ranking");
   compare_command->add_option("--model", compare.model, "TorchScript model (.pt)")->required();
   compare_command->add_option("--image", compare.images, "Image A, then image B")->required();
   compare_command->add_option("--layer", compare.layer, "Layer name")->required();

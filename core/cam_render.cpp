@@ -135,7 +135,8 @@ RgbImage compose_sheet(const std::vector<RgbImage>& pictures, const std::vector<
   }
   for (const auto& caption : captions) {  // room for every caption
     int baseline = 0;
-    cell_width = std::max(cell_width, cv::getTextSize(caption, cv::FONT_HERSHEY_SIMPLEX, 0.5, 1, &baseline).width + 6);
+    cell_width =
+        std::max(cell_width, cv::getTextSize(caption, cv::FONT_HERSHEY_SIMPLEX, 0.5, 1, &baseline).width + 6);
   }
   const int count = static_cast<int>(pictures.size());
   cv::Mat canvas(kCaption + cell_height + 2 * kGap, std::max(1, count * (cell_width + kGap) + kGap), CV_8UC3,

@@ -30,7 +30,8 @@ Result<Maps> maps_of(const FloatArray& values, int64_t image) {
 }
 
 // `maps` rescaled with a range per filter taken from `low`/`high`.
-void rescale(NormalizedMaps& maps, const float* raw, const std::vector<float>& low, const std::vector<float>& high) {
+void rescale(NormalizedMaps& maps, const float* raw, const std::vector<float>& low,
+             const std::vector<float>& high) {
   const size_t plane = static_cast<size_t>(maps.height) * maps.width;
   for (int f = 0; f < maps.count; ++f) {
     const float range = high[f] - low[f];
@@ -44,7 +45,8 @@ void rescale(NormalizedMaps& maps, const float* raw, const std::vector<float>& l
 
 }  // namespace
 
-Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, int64_t image_a, int64_t image_b) {
+Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, int64_t image_a,
+                                      int64_t image_b) {
   auto maps_a = maps_of(a, image_a);
   if (!maps_a) return Error{maps_a.error()};
   auto maps_b = maps_of(b, image_b);
@@ -74,7 +76,8 @@ Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, 
     if (std::isfinite(difference[i])) scale = std::max(scale, std::fabs(difference[i]));
   }
   comparison.difference_scale = scale;
-  comparison.difference = normalize_maps(difference.data(), ma.count, ma.height, ma.width, Normalization::kFilter);
+  comparison.difference =
+      normalize_maps(difference.data(), ma.count, ma.height, ma.width, Normalization::kFilter);
   for (size_t i = 0; i < total; ++i) {
     comparison.difference.values[i] =
         scale > 0.0f && std::isfinite(difference[i]) ? 0.5f + 0.5f * difference[i] / scale : 0.5f;
@@ -84,8 +87,9 @@ Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, 
     const float mean_b = comparison.b.stats[f].mean;
     comparison.ranking.push_back({f, mean_a, mean_b, mean_a - mean_b});
   }
-  std::stable_sort(comparison.ranking.begin(), comparison.ranking.end(),
-                   [](const auto& x, const auto& y) { return std::fabs(x.difference) > std::fabs(y.difference); });
+  std::stable_sort(comparison.ranking.begin(), comparison.ranking.end(), [](const auto& x, const auto& y) {
+    return std::fabs(x.difference) > std::fabs(y.difference);
+  });
   return comparison;
 }
 
@@ -114,8 +118,8 @@ Result<size_t> propose_partner(const Model& model, const Dataset& dataset,
       candidates.push_back(i);
   }
   if (candidates.empty()) {
-    return Error{dataset.source + ": no correctly classified image of class '" + model.card().label(true_class) +
-                 "' to compare with"};
+    return Error{dataset.source + ": no correctly classified image of class '" +
+                 model.card().label(true_class) + "' to compare with"};
   }
   const std::string layer = penultimate_layer(model);
   if (layer.empty()) return Error{model.path() + ": no layer before the logits to compare features in"};

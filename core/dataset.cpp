@@ -77,10 +77,12 @@ Result<Dataset> open_class_folders(const fs::path& folder, const ModelCard& card
       return Error{class_folder.string() + ": '" + name + "' is not a class of the model; its labels are " +
                    labels_text(card)};
     }
-    for (const auto& file : image_files_in(class_folder.string())) dataset.images.push_back({file, true_class});
+    for (const auto& file : image_files_in(class_folder.string()))
+      dataset.images.push_back({file, true_class});
   }
   if (dataset.images.empty()) {
-    return Error{folder.string() + ": no images in class folders (expected one folder per class, named like " +
+    return Error{folder.string() +
+                 ": no images in class folders (expected one folder per class, named like " +
                  labels_text(card) + ", or an IDX image/label pair)"};
   }
   return dataset;
@@ -90,7 +92,9 @@ Result<Dataset> open_class_folders(const fs::path& folder, const ModelCard& card
 
 Result<InputImage> Dataset::input(size_t index, const ModelCard& card) const {
   if (index >= images.size()) return Error{source + ": no image " + std::to_string(index)};
-  if (from_idx()) return input_from_gray(idx.image(static_cast<int>(index)), idx.height, idx.width, card, images[index].name);
+  if (from_idx())
+    return input_from_gray(idx.image(static_cast<int>(index)), idx.height, idx.width, card,
+                           images[index].name);
   return load_image(images[index].name, card);
 }
 
@@ -114,8 +118,9 @@ Result<Dataset> open_dataset(const std::string& path, const ModelCard& card) {
   }
   if (!idx_files.empty()) {
     std::sort(idx_files.begin(), idx_files.end());
-    auto test_set = std::find_if(idx_files.begin(), idx_files.end(),
-                                 [](const fs::path& p) { return p.filename().string().rfind("t10k", 0) == 0; });
+    auto test_set = std::find_if(idx_files.begin(), idx_files.end(), [](const fs::path& p) {
+      return p.filename().string().rfind("t10k", 0) == 0;
+    });
     return open_idx(test_set != idx_files.end() ? *test_set : idx_files.front());
   }
   return open_class_folders(location, card);
@@ -138,8 +143,8 @@ Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const
       if (!input) return Error{input.error()};
       std::copy(input.value().tensor.begin(), input.value().tensor.end(), batch.begin() + i * plane);
     }
-    auto logits = model.logits(FloatArray({static_cast<int64_t>(count), card.channels, card.height, card.width},
-                                          batch.data(), nullptr));
+    auto logits = model.logits(FloatArray(
+        {static_cast<int64_t>(count), card.channels, card.height, card.width}, batch.data(), nullptr));
     if (!logits) return Error{logits.error()};
     const int64_t classes = logits.value().shape()[1];
     for (size_t i = 0; i < count; ++i) {

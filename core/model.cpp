@@ -149,7 +149,8 @@ Result<FloatArray> Model::logits(const FloatArray& batch) const {
   try {
     // A copy: a model may write into its input, and `batch` is the caller's.
     auto output = first_tensor(impl_->module.forward({view_as_tensor(batch).clone()}));
-    if (!output || output->dim() != 2) return Error{impl_->path + ": forward() did not return [batch, classes] logits"};
+    if (!output || output->dim() != 2 || output->size(0) != batch.shape()[0] || output->size(1) == 0)
+      return Error{impl_->path + ": forward() did not return [batch, classes] logits"};
     return to_float_array(output->to(torch::kFloat32).contiguous());
   } catch (const std::exception& e) {
     return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
@@ -236,7 +237,7 @@ Result<std::vector<std::vector<float>>> Model::logits(const std::vector<InputIma
       auto batch = stack_inputs(images, first, std::min(images.size() - first, step), card);
       if (!batch) return Error{batch.error()};
       auto output = first_tensor(impl_->module.forward({batch.value()}));
-      if (!output || output->dim() != 2) {
+      if (!output || output->dim() != 2 || output->size(0) != batch.value().size(0) || output->size(1) == 0) {
         return Error{impl_->path + ": forward() did not return [batch, classes] logits"};
       }
       torch::Tensor logits = output->to(torch::kFloat32).contiguous();

@@ -111,6 +111,10 @@ CamPane::CamPane(QWidget* parent)
 
 void CamPane::set_card(const ModelCard& card) {
   card_ = card;
+  {
+    const QSignalBlocker block(pin_);  // a pinned layer belongs to the old model
+    pin_->setChecked(false);
+  }
   class_->clear();
   class_->addItem(tr("predicted class"), -1);
   for (size_t i = 0; i < card.labels.size(); ++i) {

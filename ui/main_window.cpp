@@ -104,9 +104,10 @@ QString card_summary(const Model& model) {
 // an Outcome. Core reports errors as values; anything thrown is a bug that
 // must still reach the window as a message, not end the program.
 template <typename Work>
-auto run_guarded(int image, Work work) {
+auto run_guarded(int session, int image, Work work) {
   using Value = std::decay_t<decltype(work().value())>;
   Outcome<Value> outcome;
+  outcome.session = session;
   outcome.image = image;
   try {
     auto result = work();
@@ -550,6 +551,9 @@ void MainWindow::show_session(const Session& session) {
     return;
   }
   if (cam_cancel_) *cam_cancel_ = true;
+  ++session_;  // captures and CAMs still on their way belong to the old model
+  hide_side_grid();
+  pinned_cam_layer_.clear();
   model_ = session.model;
   images_ = session.images;
   capture_.reset();
@@ -782,6 +786,7 @@ void MainWindow::render_weights() {
 
 void MainWindow::enlarge_filter(int filter) {
   if (filter < 0 || !grid_view_->has_view() || capture_image_ < 0) return;
+  if (filter >= grid_view_->view().maps.count) return;
   const LayerView& view = grid_view_->view();
   const RgbImage& image = images_.at(capture_image_).input.display;
   auto colormap = parse_colormap(colormap_->currentText().toStdString());
@@ -825,15 +830,16 @@ void MainWindow::request_capture() {
   const int image = current_image_;
   // A capture queued for an image the user has left is skipped.
   capture_watcher_.future().cancel();
-  capture_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image] {
-    return run_guarded(image, [&] { return model->capture({input}); });
+  capture_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, session = session_] {
+    return run_guarded(session, image, [&] { return model->capture({input}); });
   }));
 }
 
 void MainWindow::show_capture(const CaptureOutcome& outcome) {
-  if (outcome.image != current_image_) return;  // the user has moved on
+  if (outcome.session != session_ || outcome.image != current_image_) return;  // the user has moved on
   if (!outcome.result) {
     grid_view_->clear(outcome.error);
+    hide_side_grid();
     show_error(tr("The model failed"), outcome.error);
     return;
   }
@@ -851,8 +857,18 @@ void MainWindow::show_capture(const CaptureOutcome& outcome) {
       }
     }
   }
-  select_layer(current_layer_);
-  if (!pinned_cam_layer_.isEmpty() || !has_spatial_maps(*layer_info(current_layer_))) request_cam();
+  if (current_layer_.isEmpty() || !layer_info(current_layer_)) {
+    // No layer with maps: start on the first capturable one.
+    for (const auto& layer : model_->layers()) {
+      if (drawable(layer)) {
+        current_layer_ = QString::fromStdString(layer.name);
+        break;
+      }
+    }
+  }
+  const LayerInfo* layer = layer_info(current_layer_);
+  if (!layer || !select_layer(current_layer_)) grid_view_->clear(tr("This model has no layer to draw."));
+  if (!pinned_cam_layer_.isEmpty() || !layer || !has_spatial_maps(*layer)) request_cam();
   statusBar()->showMessage(
       tr("%1: %2 layers captured").arg(current_layer_).arg(capture_->activations.size()));
   Q_EMIT captureShown();
@@ -893,13 +909,13 @@ void MainWindow::request_cam() {
   const InputImage input = images_[current_image_].input;
   const int image = current_image_;
   cam_watcher_.future().cancel();
-  cam_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, options] {
-    return run_guarded(image, [&] { return model->cam({input}, options); });
+  cam_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, options, session = session_] {
+    return run_guarded(session, image, [&] { return model->cam({input}, options); });
   }));
 }
 
 void MainWindow::show_cam(const CamOutcome& outcome) {
-  if (outcome.image != current_image_) return;
+  if (outcome.session != session_ || outcome.image != current_image_) return;
   if (outcome.result) {
     cam_ = outcome.result;
     cam_pane_->show_result(*cam_, images_[outcome.image].input.display);

@@ -45,6 +45,7 @@ struct Outcome {
   std::shared_ptr<const T> result;
   QString error;
   int image = -1;
+  int session = -1;  // which opened model it belongs to
 };
 using CaptureOutcome = Outcome<CaptureResult>;
 using CamOutcome = Outcome<CamResult>;
@@ -137,6 +138,7 @@ class MainWindow : public QMainWindow {
   QString model_path_;
   QStringList image_paths_;
   int current_image_ = -1;
+  int session_ = 0;  // counts shown sessions: results of an earlier model are dropped
   QString current_layer_;
   std::shared_ptr<const CaptureResult> capture_;  // every layer of images_[capture_image_]
   int capture_image_ = -1;

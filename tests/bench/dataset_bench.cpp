@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
       torch::Tensor tensor = torch::empty({static_cast<int64_t>(n), card.channels, card.height, card.width});
       for (size_t i = 0; i < n; ++i) {
         const auto input = dataset.value().input(first + i, card).value();
-        std::copy(input.tensor.begin(), input.tensor.end(), tensor.data_ptr<float>() + i * input.tensor.size());
+        std::copy(input.tensor.begin(), input.tensor.end(),
+                  tensor.data_ptr<float>() + i * input.tensor.size());
       }
       batches.push_back(tensor);
     }
@@ -64,16 +65,18 @@ int main(int argc, char** argv) {
         for (const auto& tensor : batches) plain.forward({tensor});
       });
       bool ok = true;
-      const double our_ms = time_ms([&] { ok = actscope::predict_dataset(*model.value(), dataset.value(), options).ok(); });
+      const double our_ms =
+          time_ms([&] { ok = actscope::predict_dataset(*model.value(), dataset.value(), options).ok(); });
       if (!ok) std::fprintf(stderr, "predict_dataset failed\n");
       if (round == 0) continue;  // warm-up
       plain_rate.push_back(count / (plain_ms / 1000.0));
       our_rate.push_back(count / (our_ms / 1000.0));
       ratios.push_back(plain_ms / our_ms);
     }
-    std::printf("fashion_cnn.pt  %zu images  batch %d  threads %d  plain forward %8.0f images/s  predict_dataset "
-                "%8.0f images/s  ratio %.3f\n",
-                count, batch, threads, median(plain_rate), median(our_rate), median(ratios));
+    std::printf(
+        "fashion_cnn.pt  %zu images  batch %d  threads %d  plain forward %8.0f images/s  predict_dataset "
+        "%8.0f images/s  ratio %.3f\n",
+        count, batch, threads, median(plain_rate), median(our_rate), median(ratios));
   }
   return 0;
 }

@@ -78,7 +78,8 @@ TEST_F(DatasetTest, ClassFoldersAreMatchedToTheCardsLabels) {
   }
   auto predictions = predict_dataset(*model_, dataset.value());
   ASSERT_TRUE(predictions.ok()) << predictions.error();
-  for (const auto& prediction : predictions.value()) EXPECT_EQ(prediction.predicted_class, prediction.true_class);
+  for (const auto& prediction : predictions.value())
+    EXPECT_EQ(prediction.predicted_class, prediction.true_class);
 
   std::filesystem::create_directories(dir / "spaceship");
   auto refused = open_dataset(dir.path().string(), model_->card());
