@@ -87,6 +87,7 @@ Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, 
     const float mean_b = comparison.b.stats[f].mean;
     comparison.ranking.push_back({f, mean_a, mean_b, mean_a - mean_b});
   }
+  comparison.raw_difference = std::move(difference);
   std::stable_sort(comparison.ranking.begin(), comparison.ranking.end(), [](const auto& x, const auto& y) {
     return std::fabs(x.difference) > std::fabs(y.difference);
   });

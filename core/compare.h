@@ -29,7 +29,8 @@ struct LayerComparison {
   // A - B mapped to [0,1] with 0.5 where they are equal, on one scale for the
   // whole layer (max |A - B|), for a diverging colormap.
   NormalizedMaps difference;
-  float difference_scale = 0.0f;  // max |A - B| over the layer (0 when equal)
+  float difference_scale = 0.0f;      // max |A - B| over the layer (0 when equal)
+  std::vector<float> raw_difference;  // A - B, filter after filter
   // Every filter, by |mean_a - mean_b|, largest first.
   std::vector<FilterDifference> ranking;
 };

@@ -42,11 +42,13 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/atomic_file.h"
+#include "core/compare.h"
 #include "core/filter_weights.h"
 #include "core/layer_export.h"
 #include "core/version.h"
 #include "ui/cam_pane.h"
 #include "ui/card_dialog.h"
+#include "ui/compare_pane.h"
 #include "ui/grid_view.h"
 #include "ui/layer_tree.h"
 
@@ -154,6 +156,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this] { show_capture(capture_watcher_.result()); });
   connect(&cam_watcher_, &QFutureWatcher<CamOutcome>::finished, this,
           [this] { show_cam(cam_watcher_.result()); });
+  connect(&compare_watcher_, &QFutureWatcher<CaptureOutcome>::finished, this,
+          [this] { show_compare_capture(compare_watcher_.result()); });
   connect(&export_watcher_, &QFutureWatcher<QString>::finished, this, [this] {
     const QString error = export_watcher_.result();
     if (!error.isEmpty()) show_error(tr("Export failed"), error);
@@ -233,9 +237,14 @@ void MainWindow::build_widgets() {
   center_tabs_->addTab(activations_page, tr("Activations"));
   center_tabs_->addTab(scrolled(weights_view_), tr("Weights"));
   center_tabs_->addTab(scrolled(enlarged_view_), tr("Enlarged filter"));
+  compare_pane_ = new ComparePane;
+  compare_pane_->setObjectName(QStringLiteral("comparePane"));
+  center_tabs_->addTab(compare_pane_, tr("Compare"));
+  connect(compare_pane_, &ComparePane::imageBChosen, this, &MainWindow::set_compare_image);
   setCentralWidget(center_tabs_);
   connect(center_tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
     if (tab == 1) render_weights();
+    if (tab == 3) render_compare();
   });
 
   // Left: the layer tree with its search box, and the model card.
@@ -552,6 +561,8 @@ void MainWindow::show_session(const Session& session) {
   }
   if (cam_cancel_) *cam_cancel_ = true;
   ++session_;  // captures and CAMs still on their way belong to the old model
+  compare_image_ = -1;
+  compare_capture_.reset();
   hide_side_grid();
   pinned_cam_layer_.clear();
   model_ = session.model;
@@ -590,6 +601,10 @@ void MainWindow::show_session(const Session& session) {
     item->setToolTip(QString::fromStdString(image.input.name));
   }
   image_strip_->blockSignals(false);
+  QStringList names;
+  for (const auto& image : images_) names << QFileInfo(QString::fromStdString(image.input.name)).fileName();
+  compare_pane_->clear(tr("Choose image B to compare the current image with, layer by layer."));
+  compare_pane_->set_images(names);
   current_image_ = -1;
   grid_view_->clear(images_.empty() ? tr("Open images to see their activations.") : tr("Running..."));
   if (!images_.empty()) image_strip_->setCurrentRow(0);  // select_image: capture
@@ -646,6 +661,7 @@ bool MainWindow::select_layer(const QString& name) {
   layer_tree_->set_current(name);
   render_layer_views();
   if (center_tabs_->currentIndex() == 1) render_weights();  // drawn when its tab is shown
+  if (center_tabs_->currentIndex() == 3) render_compare();
   if (pinned_cam_layer_.isEmpty() && has_spatial_maps(*layer)) request_cam();
   return true;
 }
@@ -869,6 +885,7 @@ void MainWindow::show_capture(const CaptureOutcome& outcome) {
   const LayerInfo* layer = layer_info(current_layer_);
   if (!layer || !select_layer(current_layer_)) grid_view_->clear(tr("This model has no layer to draw."));
   if (!pinned_cam_layer_.isEmpty() || !layer || !has_spatial_maps(*layer)) request_cam();
+  if (center_tabs_->currentIndex() == 3) render_compare();
   statusBar()->showMessage(
       tr("%1: %2 layers captured").arg(current_layer_).arg(capture_->activations.size()));
   Q_EMIT captureShown();
@@ -923,6 +940,82 @@ void MainWindow::show_cam(const CamOutcome& outcome) {
     cam_pane_->show_error(outcome.error);
   }
   Q_EMIT camShown();
+}
+
+// ---------------------------------------------------------------------------
+// Compare
+
+void MainWindow::set_compare_image(int index) {
+  if (index < 0 || index >= static_cast<int>(images_.size())) {
+    compare_image_ = -1;
+    compare_capture_.reset();
+    compare_pane_->clear(tr("Choose image B to compare the current image with, layer by layer."));
+    return;
+  }
+  if (compare_pane_->image_b() != index) {
+    const QSignalBlocker block(compare_pane_);
+    compare_pane_->set_image_b(index);
+  }
+  compare_image_ = index;
+  compare_capture_.reset();
+  center_tabs_->setCurrentIndex(3);
+  request_compare_capture();
+}
+
+void MainWindow::request_compare_capture() {
+  if (!model_ || compare_image_ < 0) return;
+  compare_pane_->clear(tr("Capturing image B..."));
+  auto model = model_;
+  const InputImage input = images_[compare_image_].input;
+  const int image = compare_image_;
+  compare_watcher_.future().cancel();
+  compare_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, session = session_] {
+    return run_guarded(session, image, [&] { return model->capture({input}); });
+  }));
+}
+
+void MainWindow::show_compare_capture(const CaptureOutcome& outcome) {
+  if (outcome.session != session_ || outcome.image != compare_image_) return;
+  if (!outcome.result) {
+    compare_pane_->clear(outcome.error);
+    return;
+  }
+  compare_capture_ = outcome.result;
+  render_compare();
+}
+
+// The browsed layer for A (the current image) and B, from both cached captures.
+void MainWindow::render_compare() {
+  if (!capture_ || !compare_capture_) return;
+  const LayerActivation* a = activation(current_layer_);
+  const LayerActivation* b = nullptr;
+  for (const auto& layer : compare_capture_->activations) {
+    if (QString::fromStdString(layer.name) == current_layer_) b = &layer;
+  }
+  if (!a || !b) {
+    compare_pane_->clear(tr("%1 has no captured values to compare.").arg(current_layer_));
+    return;
+  }
+  auto comparison = compare_layer(a->values, b->values);
+  if (!comparison) {
+    compare_pane_->clear(QString::fromStdString(comparison.error()));
+    return;
+  }
+  auto caption = [this](int image, const QString& letter) {
+    const auto& loaded = images_[image];
+    QString text =
+        QStringLiteral("%1: %2").arg(letter, QFileInfo(QString::fromStdString(loaded.input.name)).fileName());
+    if (!loaded.top.empty()) {
+      text += QStringLiteral("  %1 %2%")
+                  .arg(QString::fromStdString(model_->card().label(loaded.top[0].class_index)))
+                  .arg(loaded.top[0].probability * 100.0, 0, 'f', 1);
+    }
+    return text;
+  };
+  compare_pane_->show_comparison(current_layer_.toStdString(), caption(capture_image_, QStringLiteral("A")),
+                                 caption(compare_image_, QStringLiteral("B")), capture_, a->values,
+                                 compare_capture_, b->values, std::move(comparison).value());
+  Q_EMIT compareShown();
 }
 
 // ---------------------------------------------------------------------------

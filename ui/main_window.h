@@ -35,6 +35,7 @@ class QTreeWidgetItem;
 namespace actscope {
 
 class CamPane;
+class ComparePane;
 class GridView;
 class LayerTree;
 
@@ -81,6 +82,9 @@ class MainWindow : public QMainWindow {
   void set_cam_class(int class_index);
   int cam_class() const;
   void enlarge_filter(int filter);
+  // Compare mode: image B for the Compare tab (-1: none); it is captured on
+  // the worker, then the browsed layer is shown for both images.
+  void set_compare_image(int index);
 
   // Exports (the menus ask for the path first). Errors are returned and shown.
   Status export_grid(const QString& path);
@@ -97,6 +101,8 @@ class MainWindow : public QMainWindow {
   void captureShown();
   // A CAM (or its error) is shown in the Grad-CAM pane.
   void camShown();
+  // The Compare tab shows the browsed layer for images A and B.
+  void compareShown();
   // "Export all layers" finished; `error` is empty on success.
   void exportFinished(const QString& error);
 
@@ -126,6 +132,9 @@ class MainWindow : public QMainWindow {
   void hide_side_grid();
   void fit_grid(GridView* view);
   void request_cam();
+  void request_compare_capture();
+  void show_compare_capture(const CaptureOutcome& outcome);
+  void render_compare();
   void show_cam(const CamOutcome& outcome);
   QString cam_layer() const;
 
@@ -143,12 +152,15 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<const CaptureResult> capture_;  // every layer of images_[capture_image_]
   int capture_image_ = -1;
   std::shared_ptr<const CamResult> cam_;
+  int compare_image_ = -1;
+  std::shared_ptr<const CaptureResult> compare_capture_;  // every layer of images_[compare_image_]
 
   // Worker: one thread, so the engine runs one job at a time.
   QThreadPool engine_;
   QFutureWatcher<Session> loader_;
   QFutureWatcher<CaptureOutcome> capture_watcher_;
   QFutureWatcher<CamOutcome> cam_watcher_;
+  QFutureWatcher<CaptureOutcome> compare_watcher_;
   QFutureWatcher<QString> export_watcher_;
   std::shared_ptr<std::atomic<bool>> cam_cancel_;
   std::shared_ptr<std::atomic<bool>> export_cancel_;
@@ -170,6 +182,7 @@ class MainWindow : public QMainWindow {
   QLabel* weights_view_;
   QLabel* enlarged_view_;
   CamPane* cam_pane_;
+  ComparePane* compare_pane_;
   QMenu* recent_menu_;
   QString pinned_cam_layer_;
   QString preferred_layer_;

@@ -321,6 +321,42 @@ TEST_F(BrowsingTest, ShortcutsAreListedInTheHelpMenu) {
   dialog->close();
 }
 
+TEST_F(BrowsingTest, CompareModeShowsThreeGridsOfTheBrowsedLayer) {
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("conv3")));
+  QSignalSpy compared(&window_, &MainWindow::compareShown);
+  window_.set_compare_image(2);
+  ASSERT_TRUE(compared.wait(60000));
+  auto* a = window_.findChild<GridView*>(QStringLiteral("compareA"));
+  auto* b = window_.findChild<GridView*>(QStringLiteral("compareB"));
+  auto* difference = window_.findChild<GridView*>(QStringLiteral("compareDifference"));
+  ASSERT_TRUE(a && b && difference);
+  EXPECT_TRUE(difference->isVisible());
+  for (GridView* grid : {a, b, difference}) EXPECT_EQ(grid->tile_count(), 64);
+  EXPECT_EQ(window_.findChild<QListWidget*>(QStringLiteral("compareRanking"))->count(), 64);
+  // Two different images differ somewhere.
+  bool differs = false;
+  for (float value : difference->view().maps.values) differs = differs || value != 0.5f;
+  EXPECT_TRUE(differs);
+  // Browsing moves all three; selection is shared.
+  compared.clear();
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("relu5")));
+  ASSERT_FALSE(compared.isEmpty());
+  for (GridView* grid : {a, b, difference}) EXPECT_EQ(grid->tile_count(), 128);
+  b->select_tile(5);
+  EXPECT_EQ(a->selected_filter(), b->selected_filter());
+  EXPECT_EQ(difference->selected_filter(), b->selected_filter());
+}
+
+TEST_F(BrowsingTest, AnImageComparedWithItselfHasAnEmptyDifferenceGrid) {
+  ASSERT_TRUE(window_.select_layer(QStringLiteral("bn2")));
+  QSignalSpy compared(&window_, &MainWindow::compareShown);
+  window_.set_compare_image(window_.current_image());
+  ASSERT_TRUE(compared.wait(60000));
+  auto* difference = window_.findChild<GridView*>(QStringLiteral("compareDifference"));
+  for (float value : difference->view().maps.values) EXPECT_EQ(value, 0.5f);
+  for (const auto& stats : difference->view().maps.stats) EXPECT_EQ(stats.max, 0.0f);
+}
+
 TEST_F(BrowsingTest, SettingsAreRememberedByTheNextWindow) {
   auto* colormap = window_.findChild<QComboBox*>(QStringLiteral("colormap"));
   colormap->setCurrentText(QStringLiteral("magma"));

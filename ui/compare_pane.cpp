@@ -1,0 +1,147 @@
+#include "ui/compare_pane.h"
+
+#include <limits>
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "ui/grid_view.h"
+
+namespace actscope {
+namespace {
+
+QWidget* titled_scroll(const QString& title, GridView* view) {
+  auto* box = new QWidget;
+  auto* layout = new QVBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(new QLabel(title));
+  auto* area = new QScrollArea;
+  area->setWidget(view);
+  area->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  layout->addWidget(area, 1);
+  return box;
+}
+
+}  // namespace
+
+ComparePane::ComparePane(QWidget* parent)
+    : QWidget(parent),
+      image_b_(new QComboBox),
+      summary_(new QLabel),
+      grid_a_(new GridView),
+      grid_b_(new GridView),
+      grid_difference_(new GridView),
+      ranking_(new QListWidget) {
+  image_b_->setObjectName(QStringLiteral("compareImage"));
+  grid_a_->setObjectName(QStringLiteral("compareA"));
+  grid_b_->setObjectName(QStringLiteral("compareB"));
+  grid_difference_->setObjectName(QStringLiteral("compareDifference"));
+  ranking_->setObjectName(QStringLiteral("compareRanking"));
+  ranking_->setToolTip(
+      tr("Filters by |mean A - mean B|, largest first; click one to select it in the grids"));
+  ranking_->setMaximumWidth(220);
+  summary_->setWordWrap(true);
+
+  auto* top = new QWidget;
+  auto* top_layout = new QHBoxLayout(top);
+  top_layout->setContentsMargins(4, 4, 4, 0);
+  top_layout->addWidget(new QLabel(tr("Compare with image B")));
+  top_layout->addWidget(image_b_, 1);
+  auto* grids = new QSplitter(Qt::Horizontal);
+  grids->addWidget(titled_scroll(tr("A (current image)"), grid_a_));
+  grids->addWidget(titled_scroll(tr("B"), grid_b_));
+  grids->addWidget(titled_scroll(tr("A - B"), grid_difference_));
+  grids->addWidget(ranking_);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(top);
+  layout->addWidget(summary_);
+  layout->addWidget(grids, 1);
+
+  connect(image_b_, qOverload<int>(&QComboBox::activated), this, [this] { Q_EMIT imageBChosen(image_b()); });
+  // Selection follows in all three grids.
+  for (GridView* view : {grid_a_, grid_b_, grid_difference_}) {
+    connect(view, &GridView::selectionChanged, this, [this](int filter) {
+      for (GridView* other : {grid_a_, grid_b_, grid_difference_}) {
+        const auto& filters = other->view().grid.filters;
+        const auto at = std::find(filters.begin(), filters.end(), filter);
+        if (at != filters.end()) other->select_tile(static_cast<int>(at - filters.begin()));
+      }
+    });
+  }
+  connect(ranking_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+    const int filter = item->data(Qt::UserRole).toInt();
+    const auto& filters = grid_a_->view().grid.filters;
+    const auto at = std::find(filters.begin(), filters.end(), filter);
+    if (at != filters.end()) grid_a_->select_tile(static_cast<int>(at - filters.begin()));
+  });
+  clear(tr("Choose image B to compare the current image with, layer by layer."));
+}
+
+void ComparePane::set_images(const QStringList& names) {
+  image_b_->clear();
+  image_b_->addItem(tr("(choose)"), -1);
+  for (int i = 0; i < names.size(); ++i) image_b_->addItem(names[i], i);
+}
+
+int ComparePane::image_b() const {
+  return image_b_->currentData().isValid() ? image_b_->currentData().toInt() : -1;
+}
+
+void ComparePane::set_image_b(int index) {
+  const int row = image_b_->findData(index);
+  image_b_->setCurrentIndex(row >= 0 ? row : 0);
+  Q_EMIT imageBChosen(image_b());
+}
+
+void ComparePane::show_comparison(const std::string& layer, const QString& a_caption,
+                                  const QString& b_caption, std::shared_ptr<const CaptureResult> a,
+                                  const FloatArray& a_values, std::shared_ptr<const CaptureResult> b,
+                                  const FloatArray& b_values, LayerComparison comparison) {
+  comparison_ = std::move(comparison);
+  GridOptions options;
+  options.top_k = std::numeric_limits<int>::max();
+  auto view_of = [&](const NormalizedMaps& maps, const float* raw, const std::string& caption,
+                     Colormap colormap) {
+    options.caption = {caption,
+                       layer + (colormap == Colormap::kCoolwarm ? "  A - B, one scale for the layer"
+                                                                : "  one range per filter for A and B")};
+    options.colormap = colormap;
+    LayerView view;
+    view.maps = maps;
+    view.raw = raw;
+    view.grid = compose_grid(view.maps, options);
+    return view;
+  };
+  grid_a_->set_view(view_of(comparison_.a, a_values.data(), a_caption.toStdString(), Colormap::kViridis));
+  grid_b_->set_view(view_of(comparison_.b, b_values.data(), b_caption.toStdString(), Colormap::kViridis));
+  grid_difference_->set_view(
+      view_of(comparison_.difference, comparison_.raw_difference.data(), "A - B", Colormap::kCoolwarm));
+  keep_a_ = std::move(a);  // after the views: the old captures go only now
+  keep_b_ = std::move(b);
+  ranking_->clear();
+  for (const auto& filter : comparison_.ranking) {
+    auto* item = new QListWidgetItem(
+        QStringLiteral("filter %1  %2").arg(filter.filter).arg(filter.difference, 0, 'g', 3), ranking_);
+    item->setData(Qt::UserRole, filter.filter);
+  }
+  summary_->setText(
+      tr("%1: A %2, B %3; largest difference of a filter's mean: %4")
+          .arg(QString::fromStdString(layer), a_caption, b_caption)
+          .arg(comparison_.ranking.empty() ? 0.0 : comparison_.ranking.front().difference, 0, 'g', 3));
+}
+
+void ComparePane::clear(const QString& message) {
+  for (GridView* view : {grid_a_, grid_b_, grid_difference_}) view->clear(message);
+  ranking_->clear();
+  summary_->setText(message);
+  keep_a_.reset();
+  keep_b_.reset();
+}
+
+}  // namespace actscope
