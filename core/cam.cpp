@@ -283,7 +283,7 @@ Result<CamResult> Model::cam(const FloatArray& input_array, const CamOptions& op
   }
 
   try {
-    const torch::Tensor input = view_as_tensor(input_array);
+    const torch::Tensor input = view_as_tensor(input_array).clone();  // captures may view it (see capture)
     const int64_t images = input.size(0);
     std::vector<torch::Tensor> raws;
     torch::Tensor logits;

@@ -217,7 +217,8 @@ Grid compose_grid(const NormalizedMaps& maps, const GridOptions& options) {
       uint8_t* first = canvas.ptr<uint8_t>(rect.y + y * scale) + rect.x * 3;
       uint8_t* out = first;
       for (int x = 0; x < maps.width; ++x) {
-        const float unit = std::min(std::max(map[y * maps.width + x], 0.0f), 1.0f);
+        const float value = map[y * maps.width + x];
+        const float unit = value >= 0.0f ? std::min(value, 1.0f) : 0.0f;  // NaN counts as 0
         const auto& color = rgb[static_cast<int>(unit * 255.0f + 0.5f)];
         for (int dx = 0; dx < scale; ++dx, out += 3) std::memcpy(out, color.data(), 3);
       }

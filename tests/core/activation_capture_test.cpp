@@ -80,7 +80,9 @@ const std::vector<FixtureCase> kHookedCases = {{"resnet18", "scripted"},
                                                {"attribute_branches", "scripted"},
                                                {"attribute_branches", "traced"},
                                                {"inplace_join", "scripted"},
-                                               {"inplace_join", "traced"}};
+                                               {"inplace_join", "traced"},
+                                               {"vector_only", "scripted"},
+                                               {"vector_only", "traced"}};
 
 class HookedModuleTest : public ::testing::TestWithParam<FixtureCase> {
  protected:

@@ -404,6 +404,31 @@ TEST(MainWindowTest, StripShowsTheTrueClassOfMisclassifiedSamples) {
   EXPECT_GE(wrong, 5);
 }
 
+// A model without maps once dereferenced a missing layer when its first
+// capture arrived.
+TEST(MainWindowTest, ModelWithoutMapsOpensOnAVectorLayerAndExplainsTheCam) {
+  MainWindow window;
+  window.show();
+  ModelCard card;
+  card.channels = 3;
+  card.height = 16;
+  card.width = 16;
+  card.mean = {0.5f, 0.5f, 0.5f};
+  card.std = {0.25f, 0.25f, 0.25f};
+  QSignalSpy captured(&window, &MainWindow::captureShown);
+  QSignalSpy cam_shown(&window, &MainWindow::camShown);
+  window.open(QString::fromStdString((test::fixture_dir() / "vector_only_traced.pt").string()),
+              sample_paths().mid(0, 1), card);
+  ASSERT_TRUE(captured.wait(60000));
+  EXPECT_EQ(window.current_layer(), QStringLiteral("flatten"));
+  EXPECT_EQ(window.findChild<GridView*>(QStringLiteral("activationGrid"))->tile_count(), 768);
+  if (cam_shown.isEmpty()) {
+    ASSERT_TRUE(cam_shown.wait(60000));
+  }
+  const QString caption = window.findChild<QLabel*>(QStringLiteral("camCaption"))->text();
+  EXPECT_TRUE(caption.contains(QStringLiteral("[N, C, h, w]"))) << caption.toStdString();
+}
+
 TEST(MainWindowTest, LayersThatCannotBeCapturedAreGreyWithTheReason) {
   MainWindow window;
   window.show();
