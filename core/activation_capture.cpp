@@ -125,9 +125,8 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
   }
   try {
     c10::InferenceMode inference;
-    // An owned copy of the input: a capture may be a view of it (a Flatten
-    // of the input), and must stay valid after the caller's array is gone.
-    auto output = impl_->capture_graph->run(impl_->module, view_as_tensor(input).clone());
+    // CaptureGraph copies the input when a capture may view it.
+    auto output = impl_->capture_graph->run(impl_->module, view_as_tensor(input));
     auto logits = first_tensor(output.model_output);
     if (!logits) return Error{impl_->path + ": forward() returned no tensor"};
     CaptureResult result;

@@ -770,7 +770,14 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
   capture_count_ = static_cast<int>(captured.size());
   protect_from_inplace_writes(graph, captured);
 
-  input_written_ = torch::jit::AliasDb(graph).hasWriters(graph->inputs().at(1));
+  {
+    const torch::jit::AliasDb alias_db(graph);
+    Value* input = graph->inputs().at(1);
+    input_written_ = alias_db.hasWriters(input);
+    // A capture that views the input (a Flatten applied first) must not
+    // point into the caller's memory once the run is over.
+    for (Value* value : captured) input_viewed_ = input_viewed_ || alias_db.mayAlias(value, input);
+  }
 
   // As graph outputs the captures survive copying the graph.
   range_sources_ = derive_ranges(captured);
@@ -801,7 +808,7 @@ CaptureGraph::Output CaptureGraph::run(const torch::jit::Module& module, const t
 CaptureGraph::Output CaptureGraph::run_function(GraphFunction& function, bool fast,
                                                 const torch::jit::Module& module,
                                                 const torch::Tensor& input) const {
-  torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};
+  torch::jit::Stack stack{module._ivalue(), input_written_ || input_viewed_ ? input.clone() : input};
   {
     // Deterministic plans: the profiling executor would rewrite them after warm-up.
     torch::jit::GraphOptimizerEnabledGuard no_optimizer(false);

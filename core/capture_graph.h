@@ -115,6 +115,7 @@ class CaptureGraph {
   std::vector<CapturePoint> points_;
   bool has_module_calls_ = false;
   bool input_written_ = false;  // forward modifies its input in place: run on a copy
+  bool input_viewed_ = false;   // a capture may be a view of the input: run on a copy
   int capture_count_ = 0;
   std::vector<RangeSource> range_sources_;  // by capture index
 
