@@ -187,10 +187,7 @@ int run_predict(const PredictOptions& options) {
 }
 
 std::string shape_text(const std::vector<int64_t>& shape) {
-  if (shape.empty()) return "?";
-  std::string text;
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
-  return text;
+  return shape.empty() ? "?" : actscope::shape_string(shape);
 }
 
 // Every image of a dataset: one CSV row each, the accuracy on stderr.

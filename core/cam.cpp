@@ -20,10 +20,6 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return text + "]";
 }
 
-bool has_maps(const LayerInfo& layer) {
-  return layer.capturable && layer.shape.size() == 4 && layer.shape[2] * layer.shape[3] > 1;
-}
-
 // The layers with their shapes: the card's probe, or for a model without a
 // card, one run of the first image of `input`.
 std::vector<LayerInfo> layers_with_shapes(std::vector<LayerInfo> layers, const CaptureGraph& graph,
@@ -48,7 +44,7 @@ Result<std::string> last_layer_with_maps(const std::vector<LayerInfo>& layers, c
   bool shapes_known = false;
   for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
     shapes_known = shapes_known || !layer->shape.empty();
-    if (has_maps(*layer)) return layer->name;
+    if (has_spatial_maps(*layer)) return layer->name;
   }
   if (!shapes_known) {
     return Error{path + ": layer shapes are unknown, name a layer for the CAM" +
@@ -62,7 +58,7 @@ std::string layers_with_maps(const std::vector<LayerInfo>& layers) {
   std::string names;
   int listed = 0;
   for (auto layer = layers.rbegin(); layer != layers.rend() && listed < 6; ++layer) {
-    if (!has_maps(*layer)) continue;
+    if (!has_spatial_maps(*layer)) continue;
     names += (listed++ ? ", " : "") + layer->name;
   }
   return names.empty() ? "none has [N, C, h, w] output" : names;
@@ -120,6 +116,10 @@ torch::Tensor eigen_map(torch::Tensor a) {
 }
 
 }  // namespace
+
+bool has_spatial_maps(const LayerInfo& layer) {
+  return layer.capturable && layer.shape.size() == 4 && layer.shape[2] * layer.shape[3] > 1;
+}
 
 Result<std::string> Model::default_cam_layer() const {
   return last_layer_with_maps(impl_->layers, impl_->path, impl_->layers_notice);

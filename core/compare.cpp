@@ -4,29 +4,17 @@
 #include <cmath>
 #include <limits>
 
+#include "core/layer_export.h"
+
 namespace actscope {
 namespace {
 
-struct Maps {
-  const float* data = nullptr;
-  int count = 0, height = 1, width = 1;
-};
-
-Result<Maps> maps_of(const FloatArray& values, int64_t image) {
-  const auto& shape = values.shape();
-  Maps maps;
-  if (shape.size() == 4) {
-    maps.count = static_cast<int>(shape[1]);
-    maps.height = static_cast<int>(shape[2]);
-    maps.width = static_cast<int>(shape[3]);
-  } else if (shape.size() == 2) {
-    maps.count = static_cast<int>(shape[1]);
-  } else {
-    return Error{"a layer with neither maps nor a vector cannot be compared"};
-  }
-  if (image < 0 || image >= shape[0]) return Error{"no image " + std::to_string(image) + " in the batch"};
-  maps.data = values.data() + image * int64_t{maps.count} * maps.height * maps.width;
-  return maps;
+Result<LayerMaps> maps_of(const FloatArray& values, int64_t image) {
+  if (values.dim() == 0 || image < 0 || image >= values.shape()[0])
+    return Error{"no image " + std::to_string(image) + " in the batch"};
+  auto maps = layer_maps(values, image);
+  if (!maps) return Error{"a layer with neither maps nor a vector cannot be compared"};
+  return *maps;
 }
 
 // `maps` rescaled with a range per filter taken from `low`/`high`.
@@ -51,8 +39,8 @@ Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, 
   if (!maps_a) return Error{maps_a.error()};
   auto maps_b = maps_of(b, image_b);
   if (!maps_b) return Error{maps_b.error()};
-  const Maps& ma = maps_a.value();
-  const Maps& mb = maps_b.value();
+  const LayerMaps& ma = maps_a.value();
+  const LayerMaps& mb = maps_b.value();
   if (ma.count != mb.count || ma.height != mb.height || ma.width != mb.width) {
     return Error{"the two images' outputs of the layer differ in shape"};
   }

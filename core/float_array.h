@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace actscope {
@@ -30,5 +31,8 @@ class FloatArray {
   const float* data_ = nullptr;
   std::shared_ptr<const void> owner_;
 };
+
+// "1x64x56x56" ("" for an empty shape).
+std::string shape_string(const std::vector<int64_t>& shape);
 
 }  // namespace actscope

@@ -19,38 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-// A layer's maps for image `image`: C maps of H x W. Vectors [N] are N maps of 1x1.
-struct LayerMaps {
-  const float* data = nullptr;
-  int count = 0, height = 1, width = 1;
-  std::vector<int64_t> npy_shape;
-};
-
-std::optional<LayerMaps> image_maps(const FloatArray& values, int64_t image) {
-  const auto& shape = values.shape();
-  if (shape.empty() || image < 0 || image >= shape[0]) return std::nullopt;
-  LayerMaps maps;
-  if (shape.size() == 4) {
-    maps.count = static_cast<int>(shape[1]);
-    maps.height = static_cast<int>(shape[2]);
-    maps.width = static_cast<int>(shape[3]);
-    maps.npy_shape = {shape[1], shape[2], shape[3]};
-  } else if (shape.size() == 2) {
-    maps.count = static_cast<int>(shape[1]);
-    maps.npy_shape = {shape[1]};
-  } else {
-    return std::nullopt;
-  }
-  maps.data = values.data() + image * static_cast<int64_t>(maps.count) * maps.height * maps.width;
-  return maps;
-}
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string text;
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
-  return text;
-}
-
 json file_entry(const std::string& path) {
   auto digest = sha256_of_file(path);
   return {{"path", std::filesystem::absolute(path).string()}, {"sha256", digest ? digest.value() : ""}};
@@ -87,6 +55,25 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::optional<LayerMaps> layer_maps(const FloatArray& values, int64_t image) {
+  const auto& shape = values.shape();
+  if (shape.empty() || image < 0 || image >= shape[0]) return std::nullopt;
+  LayerMaps maps;
+  if (shape.size() == 4) {
+    maps.count = static_cast<int>(shape[1]);
+    maps.height = static_cast<int>(shape[2]);
+    maps.width = static_cast<int>(shape[3]);
+    maps.npy_shape = {shape[1], shape[2], shape[3]};
+  } else if (shape.size() == 2) {
+    maps.count = static_cast<int>(shape[1]);
+    maps.npy_shape = {shape[1]};
+  } else {
+    return std::nullopt;
+  }
+  maps.data = values.data() + image * static_cast<int64_t>(maps.count) * maps.height * maps.width;
+  return maps;
+}
+
 std::string file_stem_for_layer(const std::string& layer_name) {
   std::string stem;
   for (char c : layer_name)
@@ -107,9 +94,9 @@ std::vector<std::string> closest_layer_names(const Model& model, const std::stri
 
 Result<LayerView> render_layer(const Model& model, const LayerActivation& activation, int64_t image,
                                const std::string& image_name, const ViewOptions& options) {
-  auto maps = image_maps(activation.values, image);
+  auto maps = layer_maps(activation.values, image);
   if (!maps) {
-    return Error{"layer '" + activation.name + "' has output " + shape_text(activation.values.shape()) +
+    return Error{"layer '" + activation.name + "' has output " + shape_string(activation.values.shape()) +
                  ": neither maps nor a vector to draw"};
   }
   LayerView view;
@@ -124,7 +111,7 @@ Result<LayerView> render_layer(const Model& model, const LayerActivation& activa
   grid_options.top_k = options.top_k;
   grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_name).filename().string(),
                           activation.name + " (" + (info ? info->kind : std::string("?")) + ")  " +
-                              shape_text(activation.values.shape()) + "  |  " +
+                              shape_string(activation.values.shape()) + "  |  " +
                               to_string(options.normalization) + ", " + to_string(colormap)};
   view.grid = compose_grid(view.maps, grid_options);
   return view;
@@ -163,7 +150,7 @@ Result<json> export_layer(const LayerJob& job, const Model& model, const std::st
                 {"filters", filter_entries(normalized)}};
   if (options.write_npy) {
     const std::string npy = job.stem + ".npy";
-    const auto maps = image_maps(activation.values, 0);
+    const auto maps = layer_maps(activation.values, 0);
     if (auto written = write_npy(out_dir + "/" + npy, maps->data, maps->npy_shape); !written) {
       return Error{written.error()};
     }
@@ -177,7 +164,7 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
   std::vector<LayerJob> jobs;
   std::set<std::string> used_stems;
   for (const auto& activation : activations) {
-    if (!image_maps(activation.values, 0)) continue;  // neither maps nor a vector: nothing to draw
+    if (!layer_maps(activation.values, 0)) continue;  // neither maps nor a vector: nothing to draw
     const LayerInfo* info = model.find_layer(activation.name);
     std::string stem = file_stem_for_layer(activation.name);
     for (int n = 2; used_stems.count(stem); ++n)

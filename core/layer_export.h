@@ -34,6 +34,18 @@ struct ExportSummary {
   int64_t non_finite = 0;  // NaN/Inf values found (drawn as 0, counted per filter in the manifest)
 };
 
+// One image's maps of a layer: `count` maps of height x width, or a vector
+// [F] as F maps of 1x1.
+struct LayerMaps {
+  const float* data = nullptr;  // inside the activation
+  int count = 0, height = 1, width = 1;
+  std::vector<int64_t> npy_shape;  // [C, H, W], or [F]
+};
+
+// Image `image` of a layer's activation ([N, C, h, w] or [N, F]); nullopt for
+// other shapes or an image out of range.
+std::optional<LayerMaps> layer_maps(const FloatArray& values, int64_t image);
+
 struct ViewOptions {
   Normalization normalization = Normalization::kFilter;
   std::optional<Colormap> colormap;  // default: viridis, or coolwarm for kSigned

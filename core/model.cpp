@@ -230,24 +230,17 @@ Result<std::vector<std::vector<float>>> Model::logits(const std::vector<InputIma
   if (card.channels == 0) return Error{impl_->path + ": the model has no card; input size is unknown"};
   std::vector<std::vector<float>> result;
   result.reserve(images.size());
-  c10::InferenceMode inference;
   const size_t step = static_cast<size_t>(std::max(batch_size, 1));
-  try {
-    for (size_t first = 0; first < images.size(); first += step) {
-      auto batch = stack_inputs(images, first, std::min(images.size() - first, step), card);
-      if (!batch) return Error{batch.error()};
-      auto output = first_tensor(impl_->module.forward({batch.value()}));
-      if (!output || output->dim() != 2 || output->size(0) != batch.value().size(0) || output->size(1) == 0) {
-        return Error{impl_->path + ": forward() did not return [batch, classes] logits"};
-      }
-      torch::Tensor logits = output->to(torch::kFloat32).contiguous();
-      for (int64_t i = 0; i < logits.size(0); ++i) {
-        const float* row = logits.data_ptr<float>() + i * logits.size(1);
-        result.emplace_back(row, row + logits.size(1));
-      }
+  for (size_t first = 0; first < images.size(); first += step) {
+    auto batch = stack_inputs(images, first, std::min(images.size() - first, step), card);
+    if (!batch) return Error{batch.error()};
+    auto scores = logits(to_float_array(batch.value()));
+    if (!scores) return Error{scores.error()};
+    const int64_t classes = scores.value().shape()[1];
+    for (int64_t i = 0; i < scores.value().shape()[0]; ++i) {
+      const float* row = scores.value().data() + i * classes;
+      result.emplace_back(row, row + classes);
     }
-  } catch (const std::exception& e) {
-    return Error{impl_->path + ": the model failed to run (" + first_line(e.what()) + ")"};
   }
   return result;
 }

@@ -145,6 +145,10 @@ class Model {
 void set_thread_count(int threads);
 int thread_count();
 
+// True for a capturable layer whose output is [N, C, h, w] with h * w > 1:
+// the layers a CAM can use.
+bool has_spatial_maps(const LayerInfo& layer);
+
 // Model::load, for readers who look for a free function.
 inline Result<std::unique_ptr<Model>> load_model(const std::string& path) { return Model::load(path); }
 

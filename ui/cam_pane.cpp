@@ -12,6 +12,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "ui/labelled.h"
+
 namespace actscope {
 namespace {
 
@@ -22,15 +24,6 @@ QPixmap picture(const RgbImage& image) {
   if (image.width == 0) return {};
   const QImage view(image.pixels.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888);
   return QPixmap::fromImage(view.scaled(kPicture, kPicture, Qt::KeepAspectRatio, Qt::SmoothTransformation));
-}
-
-QWidget* labelled(const QString& text, QWidget* widget) {
-  auto* box = new QWidget;
-  auto* layout = new QHBoxLayout(box);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(new QLabel(text));
-  layout->addWidget(widget, 1);
-  return box;
 }
 
 }  // namespace

@@ -14,12 +14,6 @@ namespace {
 constexpr int kLayerRole = Qt::UserRole;  // index into the layers, -1 for a container without output
 constexpr int kNameRole = Qt::UserRole + 1;
 
-QString shape_text(const std::vector<int64_t>& shape) {
-  QStringList parts;
-  for (int64_t dim : shape) parts << QString::number(dim);
-  return parts.join(QStringLiteral("x"));
-}
-
 }  // namespace
 
 LayerTree::LayerTree(QWidget* parent) : QWidget(parent), search_(new QLineEdit), tree_(new QTreeWidget) {
@@ -79,7 +73,7 @@ void LayerTree::set_layers(const std::vector<LayerInfo>& layers) {
     item->setData(0, kLayerRole, static_cast<int>(i));
     item->setData(0, kNameRole, name);
     item->setText(1, QString::fromStdString(layer.kind));
-    item->setText(2, shape_text(layer.shape));
+    item->setText(2, QString::fromStdString(shape_string(layer.shape)));
     for (int column = 0; column < 3; ++column) item->setToolTip(column, name);
     if (!layer.capturable) {
       for (int column = 0; column < 3; ++column) {

@@ -50,6 +50,7 @@
 #include "ui/card_dialog.h"
 #include "ui/compare_pane.h"
 #include "ui/grid_view.h"
+#include "ui/labelled.h"
 #include "ui/layer_tree.h"
 
 namespace actscope {
@@ -78,10 +79,6 @@ QPixmap scaled_pixmap(const RgbImage& image, int size,
 // Layers whose output can be drawn as a grid: maps [N, C, h, w] or vectors [N, F].
 bool drawable(const LayerInfo& layer) {
   return layer.capturable && (layer.shape.size() == 4 || layer.shape.size() == 2);
-}
-
-bool has_spatial_maps(const LayerInfo& layer) {
-  return layer.capturable && layer.shape.size() == 4 && layer.shape[2] * layer.shape[3] > 1;
 }
 
 QString card_summary(const Model& model) {
@@ -122,15 +119,6 @@ auto run_guarded(int session, int image, Work work) {
     outcome.error = QString::fromStdString(e.what());
   }
   return outcome;
-}
-
-QWidget* labelled(const QString& text, QWidget* widget) {
-  auto* box = new QWidget;
-  auto* layout = new QHBoxLayout(box);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(new QLabel(text));
-  layout->addWidget(widget);
-  return box;
 }
 
 QScrollArea* scrolled(QWidget* widget) {
