@@ -18,6 +18,7 @@
 #include "core/atomic_file.h"
 #include "core/cam.h"
 #include "core/compare.h"
+#include "core/compare_sheet.h"
 #include "core/dataset.h"
 #include "core/filter_weights.h"
 #include "core/image_input.h"
@@ -478,7 +479,8 @@ struct CompareOptions {
   std::vector<std::string> images;
   std::string layer;
   std::string out;
-  int top = 10;
+  std::vector<std::string> true_classes;  // A's, then B's (label or index)
+  int top = 6;
 };
 
 std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
@@ -489,6 +491,10 @@ std::string file_name(const std::string& path) { return std::filesystem::path(pa
 int run_compare(const CompareOptions& options) {
   if (options.images.size() != 2) {
     std::cerr << "error: compare takes exactly two --image (A and B)\n";
+    return kExitUsage;
+  }
+  if (options.true_classes.size() > 2) {
+    std::cerr << "error: --true takes A's true class, then B's\n";
     return kExitUsage;
   }
   auto loaded = load_for_cli(options.model, options.common, /*card_required=*/true);
@@ -508,63 +514,25 @@ int run_compare(const CompareOptions& options) {
   const actscope::FloatArray& values = captured.value().activations.at(0).values;
   auto comparison = actscope::compare_layer(values, values, 0, 1);
   if (!comparison) return fail(options.layer + ": " + comparison.error());
-  const auto& logits = captured.value().logits;
-  if (logits.dim() != 2 || logits.shape()[0] != 2 || logits.shape()[1] == 0)
-    return fail(options.model + ": forward() did not return [batch, classes] logits");
-  const int64_t classes = logits.shape()[1];
-  std::vector<actscope::ClassScore> top;  // the prediction of A and of B
+  // Each image's prediction and its Grad-CAM for the predicted and the true class.
+  std::vector<actscope::ImageExplanation> explained;
   for (int i = 0; i < 2; ++i) {
-    top.push_back(actscope::top_classes(
-                      std::vector<float>(logits.data() + i * classes, logits.data() + (i + 1) * classes), 1)
-                      .front());
-  }
-  auto describe = [&](int i) {
-    char confidence[16];
-    std::snprintf(confidence, sizeof confidence, "%.1f%%", top[i].probability * 100.0);
-    return std::string(i == 0 ? "A: " : "B: ") + file_name(options.images[i]) + "  " +
-           card.label(top[i].class_index) + " " + confidence;
-  };
-
-  // Grids: A and B on one scale, and A - B on a diverging colormap.
-  const auto& ranking = comparison.value().ranking;
-  std::string top_filters = "most different: ";
-  for (size_t i = 0; i < std::min<size_t>(5, ranking.size()); ++i) {
-    char entry[48];
-    std::snprintf(entry, sizeof entry, "%s%d (%+.3g)", i ? ", " : "", ranking[i].filter,
-                  ranking[i].difference);
-    top_filters += entry;
-  }
-  actscope::GridOptions grid_options;
-  grid_options.top_k = std::numeric_limits<int>::max();
-  grid_options.caption = {describe(0), options.layer + "  shared scale per filter"};
-  const auto grid_a = actscope::compose_grid(comparison.value().a, grid_options);
-  grid_options.caption = {describe(1), options.layer + "  shared scale per filter"};
-  const auto grid_b = actscope::compose_grid(comparison.value().b, grid_options);
-  char scale[64];
-  std::snprintf(scale, sizeof scale, "A - B, scale +/-%.3g", comparison.value().difference_scale);
-  grid_options.caption = {scale, top_filters};
-  grid_options.colormap = actscope::Colormap::kCoolwarm;
-  const auto grid_difference = actscope::compose_grid(comparison.value().difference, grid_options);
-
-  // Each image's Grad-CAM for its predicted class.
-  std::vector<actscope::RgbImage> pictures;
-  std::vector<std::string> captions;
-  auto cam = model.cam(inputs, actscope::CamOptions{});
-  for (int i = 0; i < 2; ++i) {
-    pictures.push_back(inputs[i].display);
-    captions.push_back(describe(i));
-    if (cam) {
-      const auto& shape = cam.value().map.shape();
-      pictures.push_back(actscope::cam_overlay(inputs[i].display,
-                                               cam.value().map.data() + i * shape[1] * shape[2],
-                                               static_cast<int>(shape[1]), static_cast<int>(shape[2])));
-      captions.push_back("Grad-CAM " + cam.value().layers.front().layer);
+    int true_class = -1;
+    if (i < static_cast<int>(options.true_classes.size())) {
+      auto parsed = parse_class(options.true_classes[i], card);
+      if (!parsed) return fail(parsed.error());
+      true_class = parsed.value();
     }
+    auto image = actscope::explain_image(model, inputs[i], true_class);
+    if (!image) return fail(options.images[i] + ": " + image.error());
+    explained.push_back(std::move(image).value());
+    explained.back().name = file_name(options.images[i]);
+    if (!explained.back().cam_error.empty())
+      std::cerr << "note: no Grad-CAM: " << explained.back().cam_error << "\n";
   }
-  if (!cam) std::cerr << "note: no Grad-CAM: " << cam.error() << "\n";
-  const actscope::RgbImage sheet = actscope::stack_vertically(
-      {actscope::compose_sheet(pictures, captions),
-       actscope::compose_sheet({grid_a.image, grid_b.image, grid_difference.image}, {"A", "B", "A - B"}, 0)});
+  const auto figures = actscope::compose_comparison(card, options.layer, explained[0], explained[1],
+                                                    comparison.value(), options.top);
+  const auto& ranking = comparison.value().ranking;
 
   nlohmann::json filters = nlohmann::json::array();
   for (const auto& filter : ranking) {
@@ -579,10 +547,10 @@ int run_compare(const CompareOptions& options) {
                                        {"order", "by |mean_a - mean_b|, largest first"},
                                        {"filters", filters}};
   const std::vector<std::pair<std::string, std::string>> files = {
-      {"a.png", actscope::encode_png(grid_a.image)},
-      {"b.png", actscope::encode_png(grid_b.image)},
-      {"difference.png", actscope::encode_png(grid_difference.image)},
-      {"sheet.png", actscope::encode_png(sheet)},
+      {"a.png", actscope::encode_png(figures.a.image)},
+      {"b.png", actscope::encode_png(figures.b.image)},
+      {"difference.png", actscope::encode_png(figures.difference.image)},
+      {"sheet.png", actscope::encode_png(figures.sheet)},
       {"ranking.json", ranking_json.dump(2) + "\n"}};
   nlohmann::json written = nlohmann::json::object();
   for (const auto& [name, bytes] : files) {
@@ -593,10 +561,17 @@ int run_compare(const CompareOptions& options) {
   }
   nlohmann::json images = nlohmann::json::array();
   for (int i = 0; i < 2; ++i) {
-    images.push_back({{"path", std::filesystem::absolute(options.images[i]).string()},
-                      {"predicted_class", top[i].class_index},
-                      {"predicted_label", card.label(top[i].class_index)},
-                      {"confidence", top[i].probability}});
+    const actscope::ImageExplanation& image = explained[i];
+    nlohmann::json entry = {{"path", std::filesystem::absolute(options.images[i]).string()},
+                            {"predicted_class", image.predicted.class_index},
+                            {"predicted_label", card.label(image.predicted.class_index)},
+                            {"confidence", image.predicted.probability},
+                            {"cam_layer", image.cam_layer}};
+    if (image.true_class >= 0) {
+      entry["true_class"] = image.true_class;
+      entry["true_label"] = card.label(image.true_class);
+    }
+    images.push_back(entry);
   }
   const nlohmann::json manifest = {{"actscope", actscope::version()},
                                    {"model", std::filesystem::absolute(options.model).string()},
@@ -708,6 +683,10 @@ int main(int argc, char** argv) {
   compare_command->add_option("--image", compare.images, "Image A, then image B")->required();
   compare_command->add_option("--layer", compare.layer, "Layer name")->required();
   compare_command->add_option("--out", compare.out, "Existing output folder")->required();
+  compare_command->add_option("--true", compare.true_classes,
+                              "True class of A, then of B (label or index): the sheet adds its Grad-CAM");
+  compare_command->add_option("--top", compare.top, "Most different filters shown on the sheet")
+      ->check(CLI::Range(0, 64));
   compare.common.add_to(compare_command);
   compare_command->callback([&] { exit_code = run_compare(compare); });
 

@@ -8,8 +8,10 @@
    filter ordered by |mean_a - mean_b|, and the top filter's values equal a
    direct computation from the raw maps that `activations --npy` exports.
 2. An image compared with itself: every difference is 0.
-3. Bad usage and failures: one image only (exit 2), a missing folder (exit 1,
-   nothing written).
+3. Bad usage and failures: one image only (exit 2), a missing folder or an
+   unknown --true class (exit 1, nothing written).
+The manifest records each image's prediction, its true class from --true and
+the layer of the sheet's Grad-CAMs.
 """
 
 import json
@@ -44,12 +46,18 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         out = os.path.join(work, "ab")
         os.mkdir(out)
-        run("compare", "--model", MODEL, "--image", A, "--image", B, "--layer", LAYER, "--out", out)
+        run("compare", "--model", MODEL, "--image", A, "--image", B, "--layer", LAYER, "--out", out,
+            "--true", "Coat", "--true", "T-shirt/top")
         for name in ("a.png", "b.png", "difference.png", "sheet.png", "ranking.json", "manifest.json"):
             assert os.path.exists(os.path.join(out, name)), name
         manifest = json.load(open(os.path.join(out, "manifest.json")))
         assert set(manifest["files_sha256"]) == {"a.png", "b.png", "difference.png", "sheet.png", "ranking.json"}
         assert manifest["layer"] == LAYER and len(manifest["images"]) == 2
+        # Each image's prediction, and the true class the sheet's Grad-CAMs were made for.
+        a, b = manifest["images"]
+        assert (a["true_label"], b["true_label"]) == ("Coat", "T-shirt/top"), manifest["images"]
+        assert a["predicted_label"] == "Coat" and b["predicted_label"] == "Dress", manifest["images"]
+        assert a["cam_layer"] == b["cam_layer"] == "relu5", manifest["images"]
 
         ranking = json.load(open(os.path.join(out, "ranking.json")))["filters"]
         assert len(ranking) == 64, len(ranking)
@@ -73,6 +81,11 @@ def main():
         assert all(f["difference"] == 0 for f in ranking)
 
         run("compare", "--model", MODEL, "--image", A, "--layer", LAYER, "--out", out, expect=2)
+        unknown = os.path.join(work, "unknown")
+        os.mkdir(unknown)
+        result = run("compare", "--model", MODEL, "--image", A, "--image", B, "--layer", LAYER, "--out", unknown,
+                     "--true", "Parka", expect=1)
+        assert "Parka" in result.stderr and not os.listdir(unknown), result.stderr
         missing = os.path.join(work, "no", "such")
         result = run("compare", "--model", MODEL, "--image", A, "--image", B, "--layer", LAYER, "--out", missing,
                      expect=1)
