@@ -12,10 +12,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// "Ankle boot", "ankle_boot" and "ANKLE-BOOT" are the same class name.
+// "Ankle boot", "ankle_boot" and "ANKLE-BOOT" are the same class name, and
+// so are "T-shirt/top" (no folder can be named so) and "t-shirt_top".
 std::string class_key(const std::string& name) {
   std::string key;
-  for (unsigned char c : name) key.push_back(c == ' ' || c == '-' ? '_' : static_cast<char>(std::tolower(c)));
+  for (unsigned char c : name) {
+    key.push_back(c == ' ' || c == '-' || c == '/' ? '_' : static_cast<char>(std::tolower(c)));
+  }
   return key;
 }
 

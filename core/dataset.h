@@ -32,8 +32,9 @@ struct Dataset {
 
 // Opens `path`:
 // - a folder whose sub-folders are the classes: each sub-folder's name must be
-//   one of the card's labels (compared ignoring case, with spaces, '_' and
-//   '-' alike: "ankle_boot" is "Ankle boot"); its image files are that class;
+//   one of the card's labels (compared ignoring case, with spaces, '_', '-'
+//   and '/' alike: "ankle_boot" is "Ankle boot", "t-shirt_top" is
+//   "T-shirt/top"); its image files are that class;
 // - an IDX images file ("*-images-idx3-ubyte", optionally ".gz") with the
 //   labels file next to it ("*-labels-idx1-ubyte[.gz]");
 // - a folder holding such a pair (the test set "t10k-*" when there are several).

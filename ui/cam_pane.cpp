@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "ui/labelled.h"
+#include "ui/pixmap.h"
 
 namespace actscope {
 namespace {
@@ -20,11 +21,7 @@ namespace {
 constexpr int kPicture = 180;  // pixels of each picture
 constexpr int kClassRole = Qt::UserRole;
 
-QPixmap picture(const RgbImage& image) {
-  if (image.width == 0) return {};
-  const QImage view(image.pixels.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888);
-  return QPixmap::fromImage(view.scaled(kPicture, kPicture, Qt::KeepAspectRatio, Qt::SmoothTransformation));
-}
+QPixmap picture(const RgbImage& image) { return scaled_pixmap(image, kPicture); }
 
 }  // namespace
 

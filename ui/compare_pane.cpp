@@ -3,6 +3,7 @@
 #include <limits>
 
 #include <QComboBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -11,9 +12,12 @@
 #include <QVBoxLayout>
 
 #include "ui/grid_view.h"
+#include "ui/pixmap.h"
 
 namespace actscope {
 namespace {
+
+constexpr int kPicture = 96;  // pixels of each image and CAM above the grids
 
 QWidget* titled_scroll(const QString& title, GridView* view) {
   auto* box = new QWidget;
@@ -52,6 +56,34 @@ ComparePane::ComparePane(QWidget* parent)
   top_layout->setContentsMargins(4, 4, 4, 0);
   top_layout->addWidget(new QLabel(tr("Compare with image B")));
   top_layout->addWidget(image_b_, 1);
+  auto* explanations = new QWidget;
+  auto* explanation_layout = new QGridLayout(explanations);
+  explanation_layout->setContentsMargins(4, 0, 4, 0);
+  const QString letters[2] = {QStringLiteral("A"), QStringLiteral("B")};
+  const QString kinds[3] = {QStringLiteral("Input"), QStringLiteral("CamPredicted"),
+                            QStringLiteral("CamTrue")};
+  for (int image = 0; image < 2; ++image) {
+    explanation_caption_[image] = new QLabel;
+    explanation_caption_[image]->setObjectName(QStringLiteral("compareCaption") + letters[image]);
+    explanation_caption_[image]->setWordWrap(true);
+    explanation_layout->addWidget(explanation_caption_[image], 0, image * 4);
+    for (int kind = 0; kind < 3; ++kind) {
+      auto* box = new QWidget;
+      auto* box_layout = new QVBoxLayout(box);
+      box_layout->setContentsMargins(0, 0, 0, 0);
+      explanation_title_[image][kind] = new QLabel;
+      explanation_picture_[image][kind] = new QLabel;
+      explanation_picture_[image][kind]->setObjectName(QStringLiteral("compare") + kinds[kind] +
+                                                       letters[image]);
+      explanation_picture_[image][kind]->setFixedSize(kPicture, kPicture);
+      box_layout->addWidget(explanation_title_[image][kind]);
+      box_layout->addWidget(explanation_picture_[image][kind]);
+      explanation_layout->addWidget(box, 0, image * 4 + kind + 1);
+    }
+  }
+  explanation_layout->setColumnStretch(0, 1);
+  explanation_layout->setColumnStretch(4, 1);
+
   auto* grids = new QSplitter(Qt::Horizontal);
   grids->addWidget(titled_scroll(tr("A (current image)"), grid_a_));
   grids->addWidget(titled_scroll(tr("B"), grid_b_));
@@ -61,6 +93,7 @@ ComparePane::ComparePane(QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(top);
   layout->addWidget(summary_);
+  layout->addWidget(explanations);
   layout->addWidget(grids, 1);
 
   connect(image_b_, qOverload<int>(&QComboBox::activated), this, [this] { Q_EMIT imageBChosen(image_b()); });
@@ -104,6 +137,7 @@ void ComparePane::show_comparison(const std::string& layer, const QString& a_cap
                                   const FloatArray& a_values, std::shared_ptr<const CaptureResult> b,
                                   const FloatArray& b_values, LayerComparison comparison) {
   comparison_ = std::move(comparison);
+  layer_ = layer;
   GridOptions options;
   options.top_k = std::numeric_limits<int>::max();
   auto view_of = [&](const NormalizedMaps& maps, const float* raw, const std::string& caption,
@@ -142,6 +176,41 @@ void ComparePane::clear(const QString& message) {
   summary_->setText(message);
   keep_a_.reset();
   keep_b_.reset();
+  comparison_ = {};
+  layer_.clear();
+  show_explanations(ModelCard{}, nullptr, nullptr);
+}
+
+void ComparePane::show_explanations(const ModelCard& card, const ImageExplanation* a,
+                                    const ImageExplanation* b) {
+  const ImageExplanation* images[2] = {a, b};
+  const std::string letters[2] = {"A", "B"};
+  for (int i = 0; i < 2; ++i) {
+    const ImageExplanation* image = images[i];
+    for (int kind = 0; kind < 3; ++kind) {
+      explanation_picture_[i][kind]->clear();
+      explanation_title_[i][kind]->clear();
+    }
+    if (!image) {
+      explanation_caption_[i]->clear();
+      continue;
+    }
+    QString caption = QString::fromStdString(describe_prediction(card, letters[i], *image));
+    if (!image->cam_error.empty())
+      caption += tr("\nno Grad-CAM: %1").arg(QString::fromStdString(image->cam_error));
+    explanation_caption_[i]->setText(caption);
+    explanation_title_[i][0]->setText(tr("input"));
+    explanation_picture_[i][0]->setPixmap(scaled_pixmap(image->display, kPicture));
+    const std::vector<float>* maps[2] = {&image->cam_predicted, &image->cam_true};
+    const int classes[2] = {image->predicted.class_index, image->true_class};
+    for (int kind = 0; kind < 2; ++kind) {
+      if (maps[kind]->empty()) continue;
+      explanation_title_[i][kind + 1]->setText((kind == 0 ? tr("%1 (predicted)") : tr("%1 (true)"))
+                                                   .arg(QString::fromStdString(card.label(classes[kind]))));
+      explanation_picture_[i][kind + 1]->setPixmap(scaled_pixmap(
+          cam_overlay(image->display, maps[kind]->data(), image->cam_height, image->cam_width), kPicture));
+    }
+  }
 }
 
 }  // namespace actscope

@@ -1,6 +1,7 @@
 // ComparePane: the browsed layer for image A (the current image) and image B
 // side by side on one scale per filter, the difference A - B, and the filters
-// ranked by how differently they fire. The main window captures B on the
+// ranked by how differently they fire; above them, each image's prediction
+// and its Grad-CAM for the predicted and the true class. The main window captures B on the
 // worker and hands the comparison in.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <QWidget>
 
 #include "core/compare.h"
+#include "core/compare_sheet.h"
 #include "core/model.h"
 
 class QComboBox;
@@ -39,6 +41,13 @@ class ComparePane : public QWidget {
                        std::shared_ptr<const CaptureResult> b, const FloatArray& b_values,
                        LayerComparison comparison);
   void clear(const QString& message);
+  // Each image's prediction and its Grad-CAM for the predicted and the true
+  // class; null while it is being computed.
+  void show_explanations(const ModelCard& card, const ImageExplanation* a, const ImageExplanation* b);
+
+  // The comparison shown (empty ranking when none) and its layer.
+  const LayerComparison& comparison() const { return comparison_; }
+  const std::string& layer() const { return layer_; }
 
   GridView* grid_a() const { return grid_a_; }
   GridView* grid_b() const { return grid_b_; }
@@ -54,6 +63,11 @@ class ComparePane : public QWidget {
   GridView* grid_b_;
   GridView* grid_difference_;
   QListWidget* ranking_;
+  // Per image (A, B): caption, input, CAM for the predicted and for the true class.
+  QLabel* explanation_caption_[2];
+  QLabel* explanation_picture_[2][3];
+  QLabel* explanation_title_[2][3];
+  std::string layer_;
   std::shared_ptr<const CaptureResult> keep_a_;
   std::shared_ptr<const CaptureResult> keep_b_;
   LayerComparison comparison_;

@@ -49,31 +49,26 @@
 #include "ui/cam_pane.h"
 #include "ui/card_dialog.h"
 #include "ui/compare_pane.h"
+#include "ui/dataset_pane.h"
 #include "ui/grid_view.h"
 #include "ui/labelled.h"
 #include "ui/layer_tree.h"
+#include "ui/pixmap.h"
 
 namespace actscope {
 namespace {
 
 constexpr int kClassRole = Qt::UserRole;  // image strip items: predicted class index
+constexpr int kWeightsTab = 1;
+constexpr int kEnlargedTab = 2;
+constexpr int kCompareTab = 3;
+constexpr int kDatasetTab = 4;
 const QStringList kModelSuffixes = {QStringLiteral("pt"), QStringLiteral("pth"), QStringLiteral("ptl")};
 
 std::vector<std::string> to_std(const QStringList& list) {
   std::vector<std::string> result;
   for (const auto& item : list) result.push_back(item.toStdString());
   return result;
-}
-
-QImage to_qimage(const RgbImage& image) {
-  return QImage(image.pixels.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888)
-      .copy();
-}
-
-QPixmap scaled_pixmap(const RgbImage& image, int size,
-                      Qt::TransformationMode mode = Qt::SmoothTransformation) {
-  if (image.width == 0) return {};
-  return QPixmap::fromImage(to_qimage(image).scaled(size, size, Qt::KeepAspectRatio, mode));
 }
 
 // Layers whose output can be drawn as a grid: maps [N, C, h, w] or vectors [N, F].
@@ -146,6 +141,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this] { show_cam(cam_watcher_.result()); });
   connect(&compare_watcher_, &QFutureWatcher<CaptureOutcome>::finished, this,
           [this] { show_compare_capture(compare_watcher_.result()); });
+  connect(&explain_watcher_, &QFutureWatcher<ExplanationsOutcome>::finished, this, [this] {
+    const ExplanationsOutcome outcome = explain_watcher_.result();
+    explaining_.clear();
+    if (outcome.session != session_) return;
+    if (!outcome.result) {
+      statusBar()->showMessage(tr("No prediction for the comparison: %1").arg(outcome.error));
+      return;
+    }
+    for (const auto& [image, explanation] : *outcome.result) {
+      explanations_.insert(image, std::make_shared<const ImageExplanation>(explanation));
+    }
+    show_explanations();
+  });
+  connect(&dataset_watcher_, &QFutureWatcher<DatasetOutcome>::finished, this,
+          [this] { show_dataset(dataset_watcher_.result()); });
+  connect(&pair_watcher_, &QFutureWatcher<PairOutcome>::finished, this,
+          [this] { show_pair(pair_watcher_.result()); });
   connect(&export_watcher_, &QFutureWatcher<QString>::finished, this, [this] {
     const QString error = export_watcher_.result();
     if (!error.isEmpty()) show_error(tr("Export failed"), error);
@@ -158,6 +170,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 MainWindow::~MainWindow() {
   if (cam_cancel_) *cam_cancel_ = true;
   if (export_cancel_) *export_cancel_ = true;
+  if (dataset_cancel_) *dataset_cancel_ = true;
   engine_.waitForDone();
 }
 
@@ -229,10 +242,18 @@ void MainWindow::build_widgets() {
   compare_pane_->setObjectName(QStringLiteral("comparePane"));
   center_tabs_->addTab(compare_pane_, tr("Compare"));
   connect(compare_pane_, &ComparePane::imageBChosen, this, &MainWindow::set_compare_image);
+  dataset_pane_ = new DatasetPane;
+  dataset_pane_->setObjectName(QStringLiteral("datasetPane"));
+  center_tabs_->addTab(dataset_pane_, tr("Dataset"));
+  connect(dataset_pane_, &DatasetPane::openRequested, this, &MainWindow::load_dataset);
+  connect(dataset_pane_, &DatasetPane::compareRequested, this, &MainWindow::compare_dataset_image);
+  connect(dataset_pane_, &DatasetPane::cancelRequested, this, [this] {
+    if (dataset_cancel_) *dataset_cancel_ = true;
+  });
   setCentralWidget(center_tabs_);
   connect(center_tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
-    if (tab == 1) render_weights();
-    if (tab == 3) render_compare();
+    if (tab == kWeightsTab) render_weights();
+    if (tab == kCompareTab) render_compare();
   });
 
   // Left: the layer tree with its search box, and the model card.
@@ -309,6 +330,10 @@ void MainWindow::build_menus() {
   QAction* open_model = file->addAction(tr("Open &Model..."), this, &MainWindow::open_model_dialog);
   open_model->setShortcut(QKeySequence::Open);
   file->addAction(tr("Open &Images..."), this, &MainWindow::open_images_dialog);
+  file->addAction(tr("Open &Dataset..."), this, [this] {
+    center_tabs_->setCurrentIndex(kDatasetTab);
+    dataset_pane_->choose_folder();
+  });
   recent_menu_ = file->addMenu(tr("Open &Recent"));
   file->addSeparator();
   QAction* export_grid_action = file->addAction(tr("&Export Current Grid..."), this, [this] {
@@ -331,6 +356,16 @@ void MainWindow::build_menus() {
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
     if (auto done = export_cam(path); !done)
+      show_error(tr("Export failed"), QString::fromStdString(done.error()));
+  });
+  file->addAction(tr("Export &Comparison Sheet..."), this, [this] {
+    QSettings settings;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export comparison sheet"), settings.value(QStringLiteral("folders/export")).toString(),
+        tr("PNG (*.png)"));
+    if (path.isEmpty()) return;
+    settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
+    if (auto done = export_comparison(path); !done)
       show_error(tr("Export failed"), QString::fromStdString(done.error()));
   });
   file->addAction(tr("Export &All Layers..."), this, [this] {
@@ -548,9 +583,13 @@ void MainWindow::show_session(const Session& session) {
     return;
   }
   if (cam_cancel_) *cam_cancel_ = true;
+  if (dataset_cancel_) *dataset_cancel_ = true;
   ++session_;  // captures and CAMs still on their way belong to the old model
   compare_image_ = -1;
   compare_capture_.reset();
+  explanations_.clear();
+  dataset_.reset();
+  dataset_predictions_.clear();
   hide_side_grid();
   pinned_cam_layer_.clear();
   model_ = session.model;
@@ -566,33 +605,17 @@ void MainWindow::show_session(const Session& session) {
   const ModelCard& card = model_->card();
   cam_pane_->set_card(card);
 
+  QStringList labels;
+  for (size_t i = 0; i < card.labels.size(); ++i)
+    labels << QString::fromStdString(card.label(static_cast<int>(i)));
+  dataset_pane_->set_labels(labels);
+
   image_strip_->blockSignals(true);
   image_strip_->clear();
-  for (const auto& image : images_) {
-    const QString file = QFileInfo(QString::fromStdString(image.input.name)).fileName();
-    QString caption = file;
-    if (!image.top.empty()) {
-      caption += QStringLiteral("\n%1 (%2%)")
-                     .arg(QString::fromStdString(card.label(image.top[0].class_index)))
-                     .arg(image.top[0].probability * 100.0, 0, 'f', 1);
-    }
-    const bool wrong =
-        image.true_class >= 0 && !image.top.empty() && image.top[0].class_index != image.true_class;
-    if (image.true_class >= 0) {
-      caption += wrong ? tr("\ntrue: %1").arg(QString::fromStdString(card.label(image.true_class)))
-                       : tr("\ncorrect");
-    }
-    auto* item = new QListWidgetItem(QIcon(scaled_pixmap(image.input.display, 72, Qt::FastTransformation)),
-                                     caption, image_strip_);
-    if (wrong) item->setForeground(QColor(200, 40, 40));
-    item->setData(kClassRole, image.top.empty() ? -1 : image.top[0].class_index);
-    item->setToolTip(QString::fromStdString(image.input.name));
-  }
+  for (const auto& image : images_) add_strip_item(image);
   image_strip_->blockSignals(false);
-  QStringList names;
-  for (const auto& image : images_) names << QFileInfo(QString::fromStdString(image.input.name)).fileName();
   compare_pane_->clear(tr("Choose image B to compare the current image with, layer by layer."));
-  compare_pane_->set_images(names);
+  refresh_compare_choices();
   current_image_ = -1;
   grid_view_->clear(images_.empty() ? tr("Open images to see their activations.") : tr("Running..."));
   if (!images_.empty()) image_strip_->setCurrentRow(0);  // select_image: capture
@@ -649,7 +672,7 @@ bool MainWindow::select_layer(const QString& name) {
   layer_tree_->set_current(name);
   render_layer_views();
   if (center_tabs_->currentIndex() == 1) render_weights();  // drawn when its tab is shown
-  if (center_tabs_->currentIndex() == 3) render_compare();
+  if (center_tabs_->currentIndex() == kCompareTab) render_compare();
   if (pinned_cam_layer_.isEmpty() && has_spatial_maps(*layer)) request_cam();
   return true;
 }
@@ -807,7 +830,7 @@ void MainWindow::enlarge_filter(int filter) {
                                  .arg(stats.max)
                                  .arg(stats.mean));
   statusBar()->showMessage(enlarged_view_->toolTip());
-  center_tabs_->setCurrentIndex(2);
+  center_tabs_->setCurrentIndex(kEnlargedTab);
 }
 
 // ---------------------------------------------------------------------------
@@ -873,7 +896,7 @@ void MainWindow::show_capture(const CaptureOutcome& outcome) {
   const LayerInfo* layer = layer_info(current_layer_);
   if (!layer || !select_layer(current_layer_)) grid_view_->clear(tr("This model has no layer to draw."));
   if (!pinned_cam_layer_.isEmpty() || !layer || !has_spatial_maps(*layer)) request_cam();
-  if (center_tabs_->currentIndex() == 3) render_compare();
+  if (center_tabs_->currentIndex() == kCompareTab) render_compare();
   statusBar()->showMessage(
       tr("%1: %2 layers captured").arg(current_layer_).arg(capture_->activations.size()));
   Q_EMIT captureShown();
@@ -946,7 +969,7 @@ void MainWindow::set_compare_image(int index) {
   }
   compare_image_ = index;
   compare_capture_.reset();
-  center_tabs_->setCurrentIndex(3);
+  center_tabs_->setCurrentIndex(kCompareTab);
   request_compare_capture();
 }
 
@@ -1003,7 +1026,192 @@ void MainWindow::render_compare() {
   compare_pane_->show_comparison(current_layer_.toStdString(), caption(capture_image_, QStringLiteral("A")),
                                  caption(compare_image_, QStringLiteral("B")), capture_, a->values,
                                  compare_capture_, b->values, std::move(comparison).value());
+  request_explanations();
   Q_EMIT compareShown();
+}
+
+// Each compared image's prediction and Grad-CAMs for the predicted and the
+// true class: computed once per image on the worker, then kept.
+void MainWindow::request_explanations() {
+  std::vector<std::pair<int, LoadedImage>> missing;
+  for (int image : {capture_image_, compare_image_}) {
+    if (image >= 0 && !explanations_.contains(image) && (missing.empty() || missing.front().first != image)) {
+      missing.emplace_back(image, images_[image]);
+    }
+  }
+  show_explanations();
+  std::vector<int> wanted;
+  for (const auto& entry : missing) wanted.push_back(entry.first);
+  if (missing.empty() || (wanted == explaining_ && explain_watcher_.isRunning())) return;
+  explaining_ = wanted;
+  auto model = model_;
+  explain_watcher_.future().cancel();
+  explain_watcher_.setFuture(QtConcurrent::run(&engine_, [model, missing, session = session_] {
+    return run_guarded(session, -1, [&]() -> Result<Explanations> {
+      Explanations explained;
+      for (const auto& [index, image] : missing) {
+        auto explanation = explain_image(*model, image.input, image.true_class);
+        if (!explanation) return Error{image.input.name + ": " + explanation.error()};
+        explanation.value().name =
+            QFileInfo(QString::fromStdString(image.input.name)).fileName().toStdString();
+        explained.emplace_back(index, std::move(explanation).value());
+      }
+      return explained;
+    });
+  }));
+}
+
+void MainWindow::show_explanations() {
+  const auto a = explanations_.value(capture_image_);
+  const auto b = explanations_.value(compare_image_);
+  compare_pane_->show_explanations(model_->card(), a.get(), b.get());
+  if (a && b) Q_EMIT explanationsShown();
+}
+
+// ---------------------------------------------------------------------------
+// Datasets
+
+void MainWindow::load_dataset(const QString& path) {
+  if (!model_) {
+    dataset_pane_->show_error(tr("Open a model first: the dataset's classes are the model's."));
+    Q_EMIT datasetShown(tr("no model"));
+    return;
+  }
+  if (dataset_cancel_) *dataset_cancel_ = true;  // a dataset still predicting is dropped
+  dataset_cancel_ = std::make_shared<std::atomic<bool>>(false);
+  center_tabs_->setCurrentIndex(kDatasetTab);
+  dataset_pane_->show_running(path);
+  QPointer<DatasetPane> pane = dataset_pane_;
+  DatasetPredictOptions options;
+  options.progress = [pane, cancel = dataset_cancel_](size_t done, size_t total) {
+    QMetaObject::invokeMethod(pane, [pane, done, total] {
+      if (pane) pane->show_progress(done, total);
+    });
+    return !*cancel;
+  };
+  auto model = model_;
+  dataset_watcher_.setFuture(
+      QtConcurrent::run(&engine_, [model, options, path = path.toStdString(), session = session_] {
+        return run_guarded(session, -1, [&]() -> Result<DatasetRun> {
+          auto dataset = open_dataset(path, model->card());
+          if (!dataset) return Error{dataset.error()};
+          DatasetRun run;
+          run.dataset = std::make_shared<const Dataset>(std::move(dataset).value());
+          auto predictions = predict_dataset(*model, *run.dataset, options);
+          if (!predictions) return Error{predictions.error()};
+          run.predictions = std::move(predictions).value();
+          return run;
+        });
+      }));
+}
+
+void MainWindow::show_dataset(const DatasetOutcome& outcome) {
+  if (outcome.session != session_) return;
+  if (!outcome.result) {
+    dataset_pane_->show_error(outcome.error == QStringLiteral("cancelled") ? tr("Prediction cancelled.")
+                                                                           : outcome.error);
+    Q_EMIT datasetShown(outcome.error);
+    return;
+  }
+  dataset_ = outcome.result->dataset;
+  dataset_predictions_ = outcome.result->predictions;
+  dataset_pane_->show_predictions(dataset_, dataset_predictions_);
+  statusBar()->showMessage(tr("%1 images predicted").arg(dataset_predictions_.size()));
+  Q_EMIT datasetShown(QString());
+}
+
+void MainWindow::compare_dataset_image(int index) {
+  if (!model_ || !dataset_ || index < 0 || index >= static_cast<int>(dataset_predictions_.size())) return;
+  statusBar()->showMessage(tr("Finding the nearest correctly classified image of the same class..."));
+  auto model = model_;
+  auto dataset = dataset_;
+  pair_watcher_.setFuture(QtConcurrent::run(
+      &engine_, [model, dataset, predictions = dataset_predictions_, index, session = session_] {
+        return run_guarded(session, index, [&]() -> Result<ComparePair> {
+          ComparePair pair;
+          std::vector<size_t> chosen = {static_cast<size_t>(index)};
+          auto partner = propose_partner(*model, *dataset, predictions, chosen.front());
+          if (partner) {
+            chosen.push_back(partner.value());
+          } else {
+            pair.note = partner.error();
+          }
+          for (size_t i : chosen) {
+            auto input = dataset->input(i, model->card());
+            if (!input) return Error{input.error()};
+            auto logits = model->logits({input.value()});
+            if (!logits) return Error{logits.error()};
+            LoadedImage image;
+            image.input = std::move(input).value();
+            image.top = top_classes(logits.value().front(), 5);
+            image.true_class = dataset->images[i].true_class;
+            pair.images.push_back(std::move(image));
+          }
+          return pair;
+        });
+      }));
+}
+
+void MainWindow::show_pair(const PairOutcome& outcome) {
+  if (outcome.session != session_) return;
+  if (!outcome.result) {
+    show_error(tr("Cannot compare"), outcome.error);
+    return;
+  }
+  const auto& images = outcome.result->images;
+  const int a = add_image(images.front());
+  const int b = images.size() > 1 ? add_image(images[1]) : -1;
+  select_image(a);
+  if (b >= 0) {
+    set_compare_image(b);
+    return;
+  }
+  center_tabs_->setCurrentIndex(kCompareTab);
+  compare_pane_->clear(tr("No image to compare with: %1").arg(QString::fromStdString(outcome.result->note)));
+}
+
+int MainWindow::add_image(const LoadedImage& image) {
+  for (size_t i = 0; i < images_.size(); ++i) {
+    if (images_[i].input.name == image.input.name) return static_cast<int>(i);
+  }
+  images_.push_back(image);
+  {
+    const QSignalBlocker block(image_strip_);
+    add_strip_item(image);
+  }
+  refresh_compare_choices();
+  return static_cast<int>(images_.size()) - 1;
+}
+
+void MainWindow::add_strip_item(const LoadedImage& image) {
+  const ModelCard& card = model_->card();
+  const QString file = QFileInfo(QString::fromStdString(image.input.name)).fileName();
+  QString caption = file;
+  if (!image.top.empty()) {
+    caption += QStringLiteral("\n%1 (%2%)")
+                   .arg(QString::fromStdString(card.label(image.top[0].class_index)))
+                   .arg(image.top[0].probability * 100.0, 0, 'f', 1);
+  }
+  const bool wrong =
+      image.true_class >= 0 && !image.top.empty() && image.top[0].class_index != image.true_class;
+  if (image.true_class >= 0) {
+    caption +=
+        wrong ? tr("\ntrue: %1").arg(QString::fromStdString(card.label(image.true_class))) : tr("\ncorrect");
+  }
+  auto* item = new QListWidgetItem(QIcon(scaled_pixmap(image.input.display, 72, Qt::FastTransformation)),
+                                   caption, image_strip_);
+  if (wrong) item->setForeground(QColor(200, 40, 40));
+  item->setData(kClassRole, image.top.empty() ? -1 : image.top[0].class_index);
+  item->setToolTip(QString::fromStdString(image.input.name));
+}
+
+// The images B can be chosen from, keeping the chosen one.
+void MainWindow::refresh_compare_choices() {
+  QStringList names;
+  for (const auto& image : images_) names << QFileInfo(QString::fromStdString(image.input.name)).fileName();
+  const QSignalBlocker block(compare_pane_);
+  compare_pane_->set_images(names);
+  compare_pane_->set_image_b(compare_image_);
 }
 
 // ---------------------------------------------------------------------------
@@ -1012,6 +1220,18 @@ void MainWindow::render_compare() {
 Status MainWindow::export_grid(const QString& path) {
   if (!grid_view_->has_view()) return Error{"no grid to export: open a model and an image"};
   return write_file_atomically(path.toStdString(), encode_png(grid_view_->view().grid.image));
+}
+
+Status MainWindow::export_comparison(const QString& path) {
+  if (compare_pane_->layer().empty() || capture_image_ < 0 || compare_image_ < 0) {
+    return Error{"nothing to export: compare two images first (the Compare tab)"};
+  }
+  const auto a = explanations_.value(capture_image_);
+  const auto b = explanations_.value(compare_image_);
+  if (!a || !b) return Error{"the two images' predictions and Grad-CAMs are not computed yet"};
+  const ComparisonFigures figures =
+      compose_comparison(model_->card(), compare_pane_->layer(), *a, *b, compare_pane_->comparison());
+  return write_file_atomically(path.toStdString(), encode_png(figures.sheet));
 }
 
 Status MainWindow::export_cam(const QString& path) {

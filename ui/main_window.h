@@ -16,6 +16,8 @@
 #include <QThreadPool>
 
 #include "core/cam.h"
+#include "core/compare_sheet.h"
+#include "core/dataset.h"
 #include "ui/session_loader.h"
 
 class QCheckBox;
@@ -36,6 +38,7 @@ namespace actscope {
 
 class CamPane;
 class ComparePane;
+class DatasetPane;
 class GridView;
 class LayerTree;
 
@@ -50,6 +53,25 @@ struct Outcome {
 };
 using CaptureOutcome = Outcome<CaptureResult>;
 using CamOutcome = Outcome<CamResult>;
+
+// A dataset with the model's prediction of each of its images.
+struct DatasetRun {
+  std::shared_ptr<const Dataset> dataset;
+  std::vector<DatasetPrediction> predictions;
+};
+using DatasetOutcome = Outcome<DatasetRun>;
+
+// A dataset image (A) and its proposed partner (B), ready for the image strip;
+// `note` says why there is no B when none was found.
+struct ComparePair {
+  std::vector<LoadedImage> images;
+  std::string note;
+};
+using PairOutcome = Outcome<ComparePair>;
+
+// Images (by index) with their predictions and Grad-CAMs, for compare mode.
+using Explanations = std::vector<std::pair<int, ImageExplanation>>;
+using ExplanationsOutcome = Outcome<Explanations>;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -85,12 +107,23 @@ class MainWindow : public QMainWindow {
   // Compare mode: image B for the Compare tab (-1: none); it is captured on
   // the worker, then the browsed layer is shown for both images.
   void set_compare_image(int index);
+  int compare_image() const { return compare_image_; }
+
+  // Opens a dataset (a folder of class folders, or an IDX set; see
+  // open_dataset) and predicts every image on the worker, with a progress bar
+  // and Cancel in the Dataset tab. datasetShown reports the end.
+  void load_dataset(const QString& path);
+  // Adds dataset image `index` (A) and the correctly classified image of its
+  // true class nearest to it (B) to the image strip and compares them.
+  void compare_dataset_image(int index);
 
   // Exports (the menus ask for the path first). Errors are returned and shown.
   Status export_grid(const QString& path);
   Status export_cam(const QString& path);
   // Runs on the worker with a progress dialog; exportFinished reports the end.
   void export_all_layers(const QString& folder);
+  // The comparison sheet of the Compare tab (see compose_comparison).
+  Status export_comparison(const QString& path);
 
  Q_SIGNALS:
   // A session has been shown; `errors` lists the files that failed.
@@ -103,6 +136,10 @@ class MainWindow : public QMainWindow {
   void camShown();
   // The Compare tab shows the browsed layer for images A and B.
   void compareShown();
+  // Both compared images' predictions and Grad-CAMs are shown.
+  void explanationsShown();
+  // A dataset's predictions (or `error`, or "cancelled") are shown.
+  void datasetShown(const QString& error);
   // "Export all layers" finished; `error` is empty on success.
   void exportFinished(const QString& error);
 
@@ -136,6 +173,15 @@ class MainWindow : public QMainWindow {
   void show_compare_capture(const CaptureOutcome& outcome);
   void render_compare();
   void show_cam(const CamOutcome& outcome);
+  void request_explanations();
+  void show_explanations();
+  void show_dataset(const DatasetOutcome& outcome);
+  void show_pair(const PairOutcome& outcome);
+  // Appends `image` to the session's images and the strip (or finds it there
+  // by name) and returns its index.
+  int add_image(const LoadedImage& image);
+  void add_strip_item(const LoadedImage& image);
+  void refresh_compare_choices();
   QString cam_layer() const;
 
   const LayerActivation* activation(const QString& name) const;
@@ -154,6 +200,10 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<const CamResult> cam_;
   int compare_image_ = -1;
   std::shared_ptr<const CaptureResult> compare_capture_;  // every layer of images_[compare_image_]
+  QHash<int, std::shared_ptr<const ImageExplanation>> explanations_;  // by image index
+  std::vector<int> explaining_;  // the images whose explanations are on their way
+  std::shared_ptr<const Dataset> dataset_;
+  std::vector<DatasetPrediction> dataset_predictions_;
 
   // Worker: one thread, so the engine runs one job at a time.
   QThreadPool engine_;
@@ -162,6 +212,10 @@ class MainWindow : public QMainWindow {
   QFutureWatcher<CamOutcome> cam_watcher_;
   QFutureWatcher<CaptureOutcome> compare_watcher_;
   QFutureWatcher<QString> export_watcher_;
+  QFutureWatcher<ExplanationsOutcome> explain_watcher_;
+  QFutureWatcher<DatasetOutcome> dataset_watcher_;
+  QFutureWatcher<PairOutcome> pair_watcher_;
+  std::shared_ptr<std::atomic<bool>> dataset_cancel_;
   std::shared_ptr<std::atomic<bool>> cam_cancel_;
   std::shared_ptr<std::atomic<bool>> export_cancel_;
 
@@ -183,6 +237,7 @@ class MainWindow : public QMainWindow {
   QLabel* enlarged_view_;
   CamPane* cam_pane_;
   ComparePane* compare_pane_;
+  DatasetPane* dataset_pane_;
   QMenu* recent_menu_;
   QString pinned_cam_layer_;
   QString preferred_layer_;

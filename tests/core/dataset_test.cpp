@@ -88,6 +88,23 @@ TEST_F(DatasetTest, ClassFoldersAreMatchedToTheCardsLabels) {
   EXPECT_NE(refused.error().find("Ankle boot"), std::string::npos) << refused.error();
 }
 
+TEST_F(DatasetTest, TheBundledSamplesLaidOutByClassKeepTheirTrueClasses) {
+  test::TempDir dir;
+  test::lay_out_samples_by_class(dir.path());  // includes "T-shirt_top" for "T-shirt/top"
+  auto dataset = open_dataset(dir.path().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  const auto samples = test::samples_manifest()["samples"];
+  ASSERT_EQ(dataset.value().images.size(), samples.size());
+  for (const auto& image : dataset.value().images) {
+    const std::string file = std::filesystem::path(image.name).filename().string();
+    for (const auto& sample : samples) {
+      if (sample["file"] == file) {
+        EXPECT_EQ(image.true_class, sample["true_class"].get<int>()) << file;
+      }
+    }
+  }
+}
+
 TEST_F(DatasetTest, BadPathsSayWhatIsWrong) {
   test::TempDir dir;
   auto missing = open_dataset((dir / "nothing").string(), model_->card());

@@ -1,5 +1,6 @@
 #include "tests/support/test_support.h"
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -32,6 +33,17 @@ nlohmann::json samples_manifest() {
 }
 
 std::filesystem::path fashion_mnist_dir() { return ACTSCOPE_FASHION_MNIST_DIR; }
+
+void lay_out_samples_by_class(const std::filesystem::path& dir) {
+  const nlohmann::json manifest = samples_manifest();  // outlives the loop
+  for (const auto& sample : manifest["samples"]) {
+    std::string folder = sample["true_label"].get<std::string>();
+    std::replace(folder.begin(), folder.end(), '/', '_');  // "T-shirt/top"
+    const std::string file = sample["file"].get<std::string>();
+    std::filesystem::create_directories(dir / folder);
+    std::filesystem::copy_file(resource_dir() / "samples" / file, dir / folder / file);
+  }
+}
 
 TempDir::TempDir() {
   std::random_device random;

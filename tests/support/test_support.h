@@ -26,6 +26,10 @@ nlohmann::json samples_manifest();
 // Debian's dataset-fashion-mnist folder.
 std::filesystem::path fashion_mnist_dir();
 
+// Copies the bundled samples into `dir` as a class-folder dataset: one
+// sub-folder per true label ("Ankle boot", "T-shirt_top", ...).
+void lay_out_samples_by_class(const std::filesystem::path& dir);
+
 // A fresh empty folder, removed with its contents when this object dies.
 class TempDir {
  public:

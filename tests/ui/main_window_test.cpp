@@ -24,27 +24,12 @@
 
 #include "core/image_input.h"
 #include "tests/support/test_support.h"
+#include "tests/ui/window_support.h"
 #include "ui/card_dialog.h"
 #include "ui/grid_view.h"
 
 namespace actscope {
 namespace {
-
-QStringList sample_paths() {
-  QStringList paths;
-  for (const auto& path : image_files_in((test::resource_dir() / "samples").string())) {
-    paths << QString::fromStdString(path);
-  }
-  return paths;
-}
-
-// Opens and waits (on the event loop, without blocking it) for the worker.
-QStringList open_and_wait(MainWindow& window, const QString& model, const QStringList& images) {
-  QSignalSpy shown(&window, &MainWindow::sessionShown);
-  window.open(model, images);
-  EXPECT_TRUE(shown.wait(60000)) << "the session never arrived";
-  return shown.isEmpty() ? QStringList{QStringLiteral("timeout")} : shown.takeFirst().at(0).toStringList();
-}
 
 TEST(MainWindowTest, ShowsEverySampleWithItsPredictedClass) {
   MainWindow window;
@@ -116,15 +101,6 @@ TEST(MainWindowTest, ModelWithoutCardAsksForItsInputInADialog) {
   ASSERT_TRUE(shown.wait(60000));
   EXPECT_TRUE(shown.takeFirst().at(0).toStringList().isEmpty());
   EXPECT_EQ(window.findChild<QListWidget*>(QStringLiteral("imageStrip"))->count(), 2);
-}
-
-QString bundled() { return QString::fromStdString(test::bundled_model().string()); }
-
-// Opens and waits until the first image's layers are captured and drawn.
-void open_and_wait_for_capture(MainWindow& window, const QString& model, const QStringList& images) {
-  QSignalSpy captured(&window, &MainWindow::captureShown);
-  window.open(model, images);
-  ASSERT_TRUE(captured.wait(60000)) << "the capture never arrived";
 }
 
 QTreeWidgetItem* tree_item(QTreeWidget* tree, const QString& layer) {
