@@ -1,7 +1,9 @@
-// actscope: the desktop program. `actscope [MODEL [IMAGES...]]`; without
-// arguments it opens the bundled model and sample images.
+// actscope: the desktop program. `actscope [--layer L] [--dataset PATH
+// [--compare N]] [MODEL [IMAGES...]]`; without arguments it opens the bundled
+// model and sample images.
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -48,6 +50,16 @@ int main(int argc, char** argv) {
   const QCommandLineOption layer_option(QStringLiteral("layer"), QStringLiteral("Layer to show first"),
                                         QStringLiteral("name"));
   parser.addOption(layer_option);
+  const QCommandLineOption dataset_option(
+      QStringLiteral("dataset"),
+      QStringLiteral("Dataset to predict once the model is open: a folder of class folders or an IDX set"),
+      QStringLiteral("path"));
+  parser.addOption(dataset_option);
+  const QCommandLineOption compare_option(
+      QStringLiteral("compare"),
+      QStringLiteral("With --dataset: compare dataset image N with its nearest correctly classified partner"),
+      QStringLiteral("N"));
+  parser.addOption(compare_option);
   parser.process(app);
 
   QStringList arguments = parser.positionalArguments();
@@ -60,6 +72,28 @@ int main(int argc, char** argv) {
   actscope::MainWindow window;
   window.set_preferred_layer(parser.value(layer_option));
   window.show();
+  if (parser.isSet(dataset_option)) {
+    // Once, when the model is open (its labels name the dataset's classes).
+    auto opened = std::make_shared<QMetaObject::Connection>();
+    *opened = QObject::connect(&window, &actscope::MainWindow::sessionShown, &window, [&, opened] {
+      QObject::disconnect(*opened);
+      window.load_dataset(parser.value(dataset_option));
+    });
+  }
+  if (parser.isSet(compare_option)) {
+    bool number = false;
+    const int index = parser.value(compare_option).toInt(&number);
+    if (!number || index < 0) {
+      std::cerr << "actscope: --compare takes an image number of the dataset\n";
+      return 2;
+    }
+    auto predicted = std::make_shared<QMetaObject::Connection>();
+    *predicted = QObject::connect(&window, &actscope::MainWindow::datasetShown, &window,
+                                  [&window, predicted, index](const QString& error) {
+                                    QObject::disconnect(*predicted);
+                                    if (error.isEmpty()) window.compare_dataset_image(index);
+                                  });
+  }
   window.open(model, images);
   return QApplication::exec();
 }

@@ -54,7 +54,9 @@ Result<Dataset> open_idx(const fs::path& images_path) {
   Dataset dataset;
   dataset.source = images_path.string();
   dataset.idx = std::move(images).value();
-  const std::string stem = images_path.filename().string();
+  // "t10k[42]" for image 42 of t10k-images-idx3-ubyte.gz.
+  std::string stem = images_path.filename().string();
+  stem = stem.substr(0, stem.find("-images-idx3-ubyte"));
   for (int i = 0; i < dataset.idx.count; ++i) {
     dataset.images.push_back({stem + "[" + std::to_string(i) + "]", labels.value()[i]});
   }

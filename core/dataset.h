@@ -16,7 +16,7 @@
 namespace actscope {
 
 struct DatasetImage {
-  std::string name;     // the file path, or "<images file>[index]" for IDX
+  std::string name;     // the file path, or "t10k[42]" for image 42 of an IDX file t10k-images-idx3-ubyte
   int true_class = -1;  // index into the card's labels
 };
 

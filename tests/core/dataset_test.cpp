@@ -29,6 +29,7 @@ TEST_F(DatasetTest, IdxFolderGivesTheTenThousandTestImagesWithTheirLabels) {
   auto labels = read_idx_labels((test::fashion_mnist_dir() / "t10k-labels-idx1-ubyte.gz").string());
   ASSERT_TRUE(labels.ok());
   for (size_t i = 0; i < 10000; i += 997) EXPECT_EQ(dataset.value().images[i].true_class, labels.value()[i]);
+  EXPECT_EQ(dataset.value().images[42].name, "t10k[42]");
 }
 
 TEST_F(DatasetTest, BundledModelAccuracyOnTheTestSetIsTheCardsFigure) {
