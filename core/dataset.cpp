@@ -97,6 +97,7 @@ Result<Dataset> open_class_folders(const fs::path& folder, const ModelCard& card
 
 Result<InputImage> Dataset::input(size_t index, const ModelCard& card) const {
   if (index >= images.size()) return Error{source + ": no image " + std::to_string(index)};
+  if (index < loaded.size()) return loaded[index];
   if (from_idx())
     return input_from_gray(idx.image(static_cast<int>(index)), idx.height, idx.width, card,
                            images[index].name);

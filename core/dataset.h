@@ -24,9 +24,13 @@ struct Dataset {
   std::string source;  // what was opened
   std::vector<DatasetImage> images;
   IdxImages idx;  // the pixels, for an IDX set (empty for a folder)
+  // Images already made for the model, one per entry of `images` (such as
+  // the window's open images); empty for a folder or an IDX set.
+  std::vector<InputImage> loaded;
 
   bool from_idx() const { return idx.count > 0; }
-  // Image `index` made for `card` (reads the file for a folder set).
+  // Image `index` made for `card` (reads the file for a folder set; a loaded
+  // image is returned as it is).
   Result<InputImage> input(size_t index, const ModelCard& card) const;
 };
 

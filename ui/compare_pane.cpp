@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -56,6 +57,13 @@ ComparePane::ComparePane(QWidget* parent)
   top_layout->setContentsMargins(4, 4, 4, 0);
   top_layout->addWidget(new QLabel(tr("Compare with image B")));
   top_layout->addWidget(image_b_, 1);
+  auto* propose = new QPushButton(tr("Propose B"));
+  propose->setObjectName(QStringLiteral("compareProposeB"));
+  propose->setToolTip(
+      tr("The correctly classified open image of A's true class nearest to A "
+         "in the penultimate layer's features"));
+  connect(propose, &QPushButton::clicked, this, &ComparePane::proposeRequested);
+  top_layout->addWidget(propose);
   auto* explanations = new QWidget;
   auto* explanation_layout = new QGridLayout(explanations);
   explanation_layout->setContentsMargins(4, 0, 4, 0);

@@ -55,6 +55,8 @@ class ComparePane : public QWidget {
 
  Q_SIGNALS:
   void imageBChosen(int index);
+  // "Propose B" was clicked.
+  void proposeRequested();
 
  private:
   QComboBox* image_b_;

@@ -158,6 +158,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this] { show_dataset(dataset_watcher_.result()); });
   connect(&pair_watcher_, &QFutureWatcher<PairOutcome>::finished, this,
           [this] { show_pair(pair_watcher_.result()); });
+  connect(&partner_watcher_, &QFutureWatcher<PartnerOutcome>::finished, this, [this] {
+    const PartnerOutcome outcome = partner_watcher_.result();
+    if (outcome.session != session_ || outcome.image != current_image_) return;
+    if (outcome.result) {
+      set_compare_image(static_cast<int>(*outcome.result));
+    } else {
+      compare_pane_->clear(tr("No image B to propose: %1").arg(outcome.error));
+    }
+  });
   connect(&export_watcher_, &QFutureWatcher<QString>::finished, this, [this] {
     const QString error = export_watcher_.result();
     if (!error.isEmpty()) show_error(tr("Export failed"), error);
@@ -242,6 +251,7 @@ void MainWindow::build_widgets() {
   compare_pane_->setObjectName(QStringLiteral("comparePane"));
   center_tabs_->addTab(compare_pane_, tr("Compare"));
   connect(compare_pane_, &ComparePane::imageBChosen, this, &MainWindow::set_compare_image);
+  connect(compare_pane_, &ComparePane::proposeRequested, this, &MainWindow::propose_compare_image);
   dataset_pane_ = new DatasetPane;
   dataset_pane_->setObjectName(QStringLiteral("datasetPane"));
   center_tabs_->addTab(dataset_pane_, tr("Dataset"));
@@ -253,7 +263,16 @@ void MainWindow::build_widgets() {
   setCentralWidget(center_tabs_);
   connect(center_tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
     if (tab == kWeightsTab) render_weights();
-    if (tab == kCompareTab) render_compare();
+    if (tab != kCompareTab) return;
+    const bool misclassified =
+        current_image_ >= 0 && images_[current_image_].true_class >= 0 &&
+        !images_[current_image_].top.empty() &&
+        images_[current_image_].top[0].class_index != images_[current_image_].true_class;
+    if (compare_image_ < 0 && misclassified) {
+      propose_compare_image();
+    } else {
+      render_compare();
+    }
   });
 
   // Left: the layer tree with its search box, and the model card.
@@ -1066,6 +1085,36 @@ void MainWindow::show_explanations() {
   const auto b = explanations_.value(compare_image_);
   compare_pane_->show_explanations(model_->card(), a.get(), b.get());
   if (a && b) Q_EMIT explanationsShown();
+}
+
+void MainWindow::propose_compare_image() {
+  if (!model_ || current_image_ < 0) return;
+  if (images_[current_image_].true_class < 0) {
+    compare_pane_->clear(
+        tr("A's true class is unknown, so no image B can be proposed: a samples.json next "
+           "to the images gives it (or open a dataset and double-click an image there)."));
+    return;
+  }
+  compare_pane_->clear(tr("Finding the nearest correctly classified image of the same class..."));
+  // The open images as a dataset: their predictions are known already.
+  auto open_images = std::make_shared<Dataset>();
+  open_images->source = tr("the open images").toStdString();
+  std::vector<DatasetPrediction> predictions;
+  for (const auto& image : images_) {
+    open_images->images.push_back({image.input.name, image.true_class});
+    open_images->loaded.push_back(image.input);
+    DatasetPrediction prediction;
+    prediction.true_class = image.true_class;
+    if (!image.top.empty()) prediction.predicted_class = image.top[0].class_index;
+    predictions.push_back(prediction);
+  }
+  auto model = model_;
+  partner_watcher_.setFuture(QtConcurrent::run(
+      &engine_, [model, open_images, predictions, image = current_image_, session = session_] {
+        return run_guarded(session, image, [&] {
+          return propose_partner(*model, *open_images, predictions, static_cast<size_t>(image));
+        });
+      }));
 }
 
 // ---------------------------------------------------------------------------

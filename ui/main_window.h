@@ -68,6 +68,7 @@ struct ComparePair {
   std::string note;
 };
 using PairOutcome = Outcome<ComparePair>;
+using PartnerOutcome = Outcome<size_t>;
 
 // Images (by index) with their predictions and Grad-CAMs, for compare mode.
 using Explanations = std::vector<std::pair<int, ImageExplanation>>;
@@ -108,6 +109,10 @@ class MainWindow : public QMainWindow {
   // the worker, then the browsed layer is shown for both images.
   void set_compare_image(int index);
   int compare_image() const { return compare_image_; }
+  // Compare mode: image B becomes the correctly classified open image of A's
+  // true class nearest to A in the penultimate layer's features (found on
+  // the worker). Opening the Compare tab does this for a misclassified A.
+  void propose_compare_image();
 
   // Opens a dataset (a folder of class folders, or an IDX set; see
   // open_dataset) and predicts every image on the worker, with a progress bar
@@ -215,6 +220,7 @@ class MainWindow : public QMainWindow {
   QFutureWatcher<ExplanationsOutcome> explain_watcher_;
   QFutureWatcher<DatasetOutcome> dataset_watcher_;
   QFutureWatcher<PairOutcome> pair_watcher_;
+  QFutureWatcher<PartnerOutcome> partner_watcher_;
   std::shared_ptr<std::atomic<bool>> dataset_cancel_;
   std::shared_ptr<std::atomic<bool>> cam_cancel_;
   std::shared_ptr<std::atomic<bool>> export_cancel_;

@@ -15,6 +15,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -341,6 +342,33 @@ TEST_F(BrowsingTest, SettingsAreRememberedByTheNextWindow) {
   EXPECT_EQ(next.findChild<QComboBox*>(QStringLiteral("colormap"))->currentText(), QStringLiteral("magma"));
   colormap->setCurrentText(QStringLiteral("viridis"));
   window_.close();
+}
+
+TEST(MainWindowTest, OpeningCompareOnAMisclassifiedImageProposesTheNearestCorrectOneOfItsClass) {
+  MainWindow window;
+  window.show();
+  open_and_wait_for_capture(window, bundled(), sample_paths());
+  auto* strip = window.findChild<QListWidget*>(QStringLiteral("imageStrip"));
+  auto row_of = [&](const QString& file) {
+    for (int row = 0; row < strip->count(); ++row) {
+      if (QFileInfo(strip->item(row)->toolTip()).fileName() == file) return row;
+    }
+    return -1;
+  };
+  auto name_of_b = [&] { return QFileInfo(strip->item(window.compare_image())->toolTip()).fileName(); };
+  window.select_image(row_of(QStringLiteral("01236_shirt.png")));  // a Shirt taken for a T-shirt/top
+  QSignalSpy compared(&window, &MainWindow::compareShown);
+  window.findChild<QTabWidget*>(QStringLiteral("centerTabs"))->setCurrentIndex(3);
+  ASSERT_TRUE(compared.wait(60000));
+  ASSERT_GE(window.compare_image(), 0);
+  EXPECT_EQ(name_of_b(), QStringLiteral("07654_shirt.png"));  // the one correct Shirt
+
+  // A correct image gets a B only when asked: the other Sandal.
+  window.select_image(row_of(QStringLiteral("00021_sandal.png")));
+  QTest::mouseClick(window.findChild<QPushButton*>(QStringLiteral("compareProposeB")), Qt::LeftButton);
+  for (int wait = 0; wait < 600 && name_of_b() != QStringLiteral("07208_sandal.png"); ++wait)
+    QTest::qWait(100);
+  EXPECT_EQ(name_of_b(), QStringLiteral("07208_sandal.png"));
 }
 
 TEST(MainWindowTest, DroppedModelAndImagesAreOpened) {
