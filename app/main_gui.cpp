@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
       window.load_dataset(parser.value(dataset_option));
     });
   }
+  if (parser.isSet(compare_option) && !parser.isSet(dataset_option)) {
+    std::cerr << "actscope: --compare needs --dataset\n";
+    return 2;
+  }
   if (parser.isSet(compare_option)) {
     bool number = false;
     const int index = parser.value(compare_option).toInt(&number);

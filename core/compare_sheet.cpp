@@ -14,7 +14,7 @@ std::string percent(float probability) {
 }
 
 // The CAM of `image` as the sheet shows it: an overlay, or the input alone
-// (with the reason in the caption) when there is no map.
+// when there is no map.
 RgbImage cam_picture(const ImageExplanation& image, const std::vector<float>& map) {
   if (map.empty()) return image.display;
   return cam_overlay(image.display, map.data(), image.cam_height, image.cam_width);
@@ -25,10 +25,14 @@ void add_image_panels(const ModelCard& card, const std::string& letter, const Im
                       std::vector<RgbImage>& pictures, std::vector<std::string>& captions) {
   pictures.push_back(image.display);
   captions.push_back(describe_prediction(card, letter, image));
+  if (!image.cam_error.empty()) {
+    pictures.push_back(image.display);
+    captions.push_back(letter + " no Grad-CAM: " + image.cam_error.substr(0, 60));
+  }
   if (image.cam_layer.empty()) return;
   pictures.push_back(cam_picture(image, image.cam_predicted));
   captions.push_back(letter + " Grad-CAM " + card.label(image.predicted.class_index) + " (predicted)");
-  if (image.true_class >= 0) {
+  if (image.true_class >= 0 && !image.cam_true.empty()) {
     pictures.push_back(cam_picture(image, image.cam_true));
     captions.push_back(letter + " Grad-CAM " + card.label(image.true_class) + " (true)");
   }
@@ -37,6 +41,7 @@ void add_image_panels(const ModelCard& card, const std::string& letter, const Im
 RgbImage compose_top_filters(const LayerComparison& comparison, int count) {
   std::vector<RgbImage> rows;
   const int shown = std::min<int>(count, static_cast<int>(comparison.ranking.size()));
+  if (shown <= 0) return {};
   for (int i = 0; i < shown; ++i) {
     const FilterDifference& filter = comparison.ranking[i];
     const int f = filter.filter;
@@ -97,7 +102,10 @@ Result<ImageExplanation> explain_image(const Model& model, const InputImage& inp
   }
   options.target_class = true_class;
   auto truth = model.cam({input}, options);
-  if (!truth) return Error{truth.error()};
+  if (!truth) {
+    image.cam_error = truth.error();
+    return image;
+  }
   image.cam_true.assign(truth.value().map.data(), truth.value().map.data() + truth.value().map.size());
   return image;
 }
@@ -126,7 +134,7 @@ ComparisonFigures compose_comparison(const ModelCard& card, const std::string& l
   std::vector<RgbImage> parts = {
       compose_sheet(pictures, captions),
       compose_sheet({figures.a.image, figures.b.image, figures.difference.image}, {"A", "B", "A - B"}, 0)};
-  if (figures.top_filters.width > 0) {
+  if (figures.top_filters.height > 0) {
     parts.push_back(
         compose_sheet({figures.top_filters},
                       {"the " + std::to_string(std::min<size_t>(top_filters, comparison.ranking.size())) +

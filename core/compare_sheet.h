@@ -27,15 +27,15 @@ struct ImageExplanation {
   int cam_height = 0;
   int cam_width = 0;
   std::vector<float> cam_predicted;  // Grad-CAM for the predicted class, cam_height x cam_width on [0, 1]
-  std::vector<float> cam_true;       // for the true class; empty when it is unknown
+  std::vector<float> cam_true;       // for the true class; empty when it is unknown or failed
 };
 
 // Predicts `input` and computes its Grad-CAM at the model's default CAM layer
 // for the predicted class and, when `true_class` >= 0, for the true class
-// (the same map when the two agree). A model without a layer for a CAM still
-// gives the prediction, with cam_error saying why. Errors when the forward
-// fails or `true_class` is not a class of the model. One call at a time per
-// Model; any thread.
+// (the same map when the two agree). When a CAM cannot be made (a model
+// without a layer for it) the prediction is still given, with cam_error
+// saying why. Errors when the forward fails or `true_class` is not a class of
+// the model. One call at a time per Model; any thread.
 Result<ImageExplanation> explain_image(const Model& model, const InputImage& input, int true_class);
 
 struct ComparisonFigures {

@@ -140,12 +140,15 @@ void ComparePane::set_image_b(int index) {
   Q_EMIT imageBChosen(image_b());
 }
 
-void ComparePane::show_comparison(const std::string& layer, const QString& a_caption,
-                                  const QString& b_caption, std::shared_ptr<const CaptureResult> a,
-                                  const FloatArray& a_values, std::shared_ptr<const CaptureResult> b,
-                                  const FloatArray& b_values, LayerComparison comparison) {
+void ComparePane::show_comparison(const std::string& layer, int image_a, int image_b,
+                                  const QString& a_caption, const QString& b_caption,
+                                  std::shared_ptr<const CaptureResult> a, const FloatArray& a_values,
+                                  std::shared_ptr<const CaptureResult> b, const FloatArray& b_values,
+                                  LayerComparison comparison) {
   comparison_ = std::move(comparison);
   layer_ = layer;
+  shown_a_ = image_a;
+  shown_b_ = image_b;
   GridOptions options;
   options.top_k = std::numeric_limits<int>::max();
   auto view_of = [&](const NormalizedMaps& maps, const float* raw, const std::string& caption,
@@ -186,6 +189,8 @@ void ComparePane::clear(const QString& message) {
   keep_b_.reset();
   comparison_ = {};
   layer_.clear();
+  shown_a_ = -1;
+  shown_b_ = -1;
   show_explanations(ModelCard{}, nullptr, nullptr);
 }
 

@@ -34,12 +34,14 @@ class ComparePane : public QWidget {
   int image_b() const;  // -1: none chosen
   void set_image_b(int index);
 
-  // Shows `comparison` of `layer`; `a` and `b` are the two images' raw
-  // activations of it (kept alive here for the hover read-outs).
-  void show_comparison(const std::string& layer, const QString& a_caption, const QString& b_caption,
-                       std::shared_ptr<const CaptureResult> a, const FloatArray& a_values,
-                       std::shared_ptr<const CaptureResult> b, const FloatArray& b_values,
-                       LayerComparison comparison);
+  // Shows `comparison` of `layer` for images `image_a` and `image_b` (the
+  // main window's indices); `a` and `b` are the two images' captures holding
+  // the raw activations `a_values` and `b_values` (kept alive here for the
+  // hover read-outs).
+  void show_comparison(const std::string& layer, int image_a, int image_b, const QString& a_caption,
+                       const QString& b_caption, std::shared_ptr<const CaptureResult> a,
+                       const FloatArray& a_values, std::shared_ptr<const CaptureResult> b,
+                       const FloatArray& b_values, LayerComparison comparison);
   void clear(const QString& message);
   // Each image's prediction and its Grad-CAM for the predicted and the true
   // class; null while it is being computed.
@@ -48,6 +50,9 @@ class ComparePane : public QWidget {
   // The comparison shown (empty ranking when none) and its layer.
   const LayerComparison& comparison() const { return comparison_; }
   const std::string& layer() const { return layer_; }
+  // The images of the comparison shown, -1 when none is.
+  int shown_a() const { return shown_a_; }
+  int shown_b() const { return shown_b_; }
 
   GridView* grid_a() const { return grid_a_; }
   GridView* grid_b() const { return grid_b_; }
@@ -70,6 +75,8 @@ class ComparePane : public QWidget {
   QLabel* explanation_picture_[2][3];
   QLabel* explanation_title_[2][3];
   std::string layer_;
+  int shown_a_ = -1;
+  int shown_b_ = -1;
   std::shared_ptr<const CaptureResult> keep_a_;
   std::shared_ptr<const CaptureResult> keep_b_;
   LayerComparison comparison_;

@@ -186,8 +186,8 @@ void DatasetPane::show_predictions(std::shared_ptr<const Dataset> dataset,
   const QString source = QString::fromStdString(dataset->source);
   const int count = static_cast<int>(predictions.size());
   model_->set_predictions(std::move(dataset), std::move(predictions), labels_);
+  fill_confusion_matrix();  // also names every class in the filters
   set_filter(false, -1, -1);
-  fill_confusion_matrix();
   table_->resizeColumnsToContents();
   compare_->setEnabled(count > 0);
   summary_->setText(tr("%1: %2 images, accuracy %3% (%4 misclassified)")
@@ -218,6 +218,12 @@ void DatasetPane::fill_confusion_matrix() {
   }
   confusion_->setVerticalHeaderLabels(rows);
   confusion_->setHorizontalHeaderLabels(columns);
+  // The filters offer every class in the matrix (a card without labels
+  // names them by number).
+  QStringList names;
+  for (int i = 0; i < classes; ++i) names << model_->label(i);
+  fill_class_combo(true_class_, names);
+  fill_class_combo(predicted_class_, names);
   std::vector<int> counts(static_cast<size_t>(classes) * classes, 0);
   std::vector<int> per_true(classes, 0);
   for (const auto& prediction : model_->predictions()) {
@@ -264,7 +270,8 @@ void DatasetPane::apply_controls() {
 int DatasetPane::visible_count() const { return filter_->rowCount(); }
 
 int DatasetPane::image_at(int visible_row) const {
-  return filter_->index(visible_row, 0).data(DatasetTableModel::kImageIndexRole).toInt();
+  const QVariant index = filter_->index(visible_row, 0).data(DatasetTableModel::kImageIndexRole);
+  return index.isValid() ? index.toInt() : -1;
 }
 
 void DatasetPane::emit_compare_for_current() {

@@ -46,7 +46,7 @@ class DatasetPane : public QWidget {
   // -1 means any class. Updates the controls and the list.
   void set_filter(bool misclassified_only, int true_class, int predicted_class);
   int visible_count() const;
-  int image_at(int visible_row) const;  // the dataset index of a listed row
+  int image_at(int visible_row) const;  // the dataset index of a listed row, -1 for none
 
   QTableView* table() const { return table_; }
   QTableWidget* confusion() const { return confusion_; }

@@ -152,7 +152,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     for (const auto& [image, explanation] : *outcome.result) {
       explanations_.insert(image, std::make_shared<const ImageExplanation>(explanation));
     }
-    show_explanations();
+    if (show_explanations()) Q_EMIT explanationsShown();
   });
   connect(&dataset_watcher_, &QFutureWatcher<DatasetOutcome>::finished, this,
           [this] { show_dataset(dataset_watcher_.result()); });
@@ -160,7 +160,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this] { show_pair(pair_watcher_.result()); });
   connect(&partner_watcher_, &QFutureWatcher<PartnerOutcome>::finished, this, [this] {
     const PartnerOutcome outcome = partner_watcher_.result();
-    if (outcome.session != session_ || outcome.image != current_image_) return;
+    // Dropped when the user has since chosen B or moved to another image.
+    if (outcome.session != session_ || outcome.image != current_image_ ||
+        proposal_choice_ != compare_choice_) {
+      return;
+    }
     if (outcome.result) {
       set_compare_image(static_cast<int>(*outcome.result));
     } else {
@@ -264,11 +268,7 @@ void MainWindow::build_widgets() {
   connect(center_tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
     if (tab == kWeightsTab) render_weights();
     if (tab != kCompareTab) return;
-    const bool misclassified =
-        current_image_ >= 0 && images_[current_image_].true_class >= 0 &&
-        !images_[current_image_].top.empty() &&
-        images_[current_image_].top[0].class_index != images_[current_image_].true_class;
-    if (compare_image_ < 0 && misclassified) {
+    if (compare_image_ < 0 && current_image_ >= 0 && images_[current_image_].misclassified()) {
       propose_compare_image();
     } else {
       render_compare();
@@ -553,6 +553,9 @@ void MainWindow::open(const QString& model_path, const QStringList& image_paths,
                       const std::optional<ModelCard>& card) {
   model_path_ = model_path;
   image_paths_ = image_paths;
+  // The load queues behind the worker's jobs: long ones stop now.
+  if (cam_cancel_) *cam_cancel_ = true;
+  if (dataset_cancel_) *dataset_cancel_ = true;
   statusBar()->showMessage(tr("Loading %1...").arg(QFileInfo(model_path).fileName()));
   // A superseded load still finishes on the worker; the watcher only reports
   // the future it watches now, so its result is dropped.
@@ -607,8 +610,11 @@ void MainWindow::show_session(const Session& session) {
   compare_image_ = -1;
   compare_capture_.reset();
   explanations_.clear();
-  dataset_.reset();
-  dataset_predictions_.clear();
+  const bool same_classes = model_ && model_->card().labels == session.model->card().labels;
+  if (dataset_model_path_ != model_path_ || !same_classes) {
+    dataset_.reset();
+    dataset_predictions_.clear();
+  }
   hide_side_grid();
   pinned_cam_layer_.clear();
   model_ = session.model;
@@ -628,6 +634,7 @@ void MainWindow::show_session(const Session& session) {
   for (size_t i = 0; i < card.labels.size(); ++i)
     labels << QString::fromStdString(card.label(static_cast<int>(i)));
   dataset_pane_->set_labels(labels);
+  if (dataset_) dataset_pane_->show_predictions(dataset_, dataset_predictions_);  // the same model again
 
   image_strip_->blockSignals(true);
   image_strip_->clear();
@@ -976,9 +983,12 @@ void MainWindow::show_cam(const CamOutcome& outcome) {
 // Compare
 
 void MainWindow::set_compare_image(int index) {
+  ++compare_choice_;
   if (index < 0 || index >= static_cast<int>(images_.size())) {
     compare_image_ = -1;
     compare_capture_.reset();
+    const QSignalBlocker block(compare_pane_);
+    compare_pane_->set_image_b(-1);
     compare_pane_->clear(tr("Choose image B to compare the current image with, layer by layer."));
     return;
   }
@@ -1042,7 +1052,8 @@ void MainWindow::render_compare() {
     }
     return text;
   };
-  compare_pane_->show_comparison(current_layer_.toStdString(), caption(capture_image_, QStringLiteral("A")),
+  compare_pane_->show_comparison(current_layer_.toStdString(), capture_image_, compare_image_,
+                                 caption(capture_image_, QStringLiteral("A")),
                                  caption(compare_image_, QStringLiteral("B")), capture_, a->values,
                                  compare_capture_, b->values, std::move(comparison).value());
   request_explanations();
@@ -1053,7 +1064,7 @@ void MainWindow::render_compare() {
 // true class: computed once per image on the worker, then kept.
 void MainWindow::request_explanations() {
   std::vector<std::pair<int, LoadedImage>> missing;
-  for (int image : {capture_image_, compare_image_}) {
+  for (int image : {compare_pane_->shown_a(), compare_pane_->shown_b()}) {
     if (image >= 0 && !explanations_.contains(image) && (missing.empty() || missing.front().first != image)) {
       missing.emplace_back(image, images_[image]);
     }
@@ -1069,22 +1080,38 @@ void MainWindow::request_explanations() {
     return run_guarded(session, -1, [&]() -> Result<Explanations> {
       Explanations explained;
       for (const auto& [index, image] : missing) {
+        // A true class the model does not have still leaves the prediction;
+        // a model that fails leaves the picture and the reason.
         auto explanation = explain_image(*model, image.input, image.true_class);
-        if (!explanation) return Error{image.input.name + ": " + explanation.error()};
-        explanation.value().name =
-            QFileInfo(QString::fromStdString(image.input.name)).fileName().toStdString();
-        explained.emplace_back(index, std::move(explanation).value());
+        std::string problem;
+        if (!explanation) {
+          problem = explanation.error();
+          explanation = explain_image(*model, image.input, -1);
+        }
+        ImageExplanation shown;
+        if (explanation) {
+          shown = std::move(explanation).value();
+        } else {
+          shown.display = image.input.display;
+          problem = explanation.error();
+        }
+        if (!problem.empty()) shown.cam_error = problem;
+        shown.name = QFileInfo(QString::fromStdString(image.input.name)).fileName().toStdString();
+        explained.emplace_back(index, std::move(shown));
       }
       return explained;
     });
   }));
 }
 
-void MainWindow::show_explanations() {
-  const auto a = explanations_.value(capture_image_);
-  const auto b = explanations_.value(compare_image_);
+// Shows the explanations of the images the Compare tab shows; true when
+// both are there.
+bool MainWindow::show_explanations() {
+  const auto a = explanations_.value(compare_pane_->shown_a());
+  const auto b = explanations_.value(compare_pane_->shown_b());
+  if (!model_ || compare_pane_->shown_a() < 0) return false;
   compare_pane_->show_explanations(model_->card(), a.get(), b.get());
-  if (a && b) Q_EMIT explanationsShown();
+  return a && b;
 }
 
 void MainWindow::propose_compare_image() {
@@ -1096,6 +1123,7 @@ void MainWindow::propose_compare_image() {
     return;
   }
   compare_pane_->clear(tr("Finding the nearest correctly classified image of the same class..."));
+  proposal_choice_ = ++compare_choice_;
   // The open images as a dataset: their predictions are known already.
   auto open_images = std::make_shared<Dataset>();
   open_images->source = tr("the open images").toStdString();
@@ -1133,10 +1161,11 @@ void MainWindow::load_dataset(const QString& path) {
   QPointer<DatasetPane> pane = dataset_pane_;
   DatasetPredictOptions options;
   options.progress = [pane, cancel = dataset_cancel_](size_t done, size_t total) {
+    if (*cancel) return false;  // a later run's bar is not this run's
     QMetaObject::invokeMethod(pane, [pane, done, total] {
       if (pane) pane->show_progress(done, total);
     });
-    return !*cancel;
+    return true;
   };
   auto model = model_;
   dataset_watcher_.setFuture(
@@ -1164,13 +1193,20 @@ void MainWindow::show_dataset(const DatasetOutcome& outcome) {
   }
   dataset_ = outcome.result->dataset;
   dataset_predictions_ = outcome.result->predictions;
+  dataset_model_path_ = model_path_;
   dataset_pane_->show_predictions(dataset_, dataset_predictions_);
   statusBar()->showMessage(tr("%1 images predicted").arg(dataset_predictions_.size()));
   Q_EMIT datasetShown(QString());
 }
 
 void MainWindow::compare_dataset_image(int index) {
-  if (!model_ || !dataset_ || index < 0 || index >= static_cast<int>(dataset_predictions_.size())) return;
+  if (!model_ || !dataset_ || index < 0 || index >= static_cast<int>(dataset_predictions_.size())) {
+    show_error(
+        tr("Cannot compare"),
+        dataset_ ? tr("The dataset has no image %1 (it has %2).").arg(index).arg(dataset_predictions_.size())
+                 : tr("Open and predict a dataset first."));
+    return;
+  }
   statusBar()->showMessage(tr("Finding the nearest correctly classified image of the same class..."));
   auto model = model_;
   auto dataset = dataset_;
@@ -1215,13 +1251,25 @@ void MainWindow::show_pair(const PairOutcome& outcome) {
     set_compare_image(b);
     return;
   }
-  center_tabs_->setCurrentIndex(kCompareTab);
+  set_compare_image(-1);
+  {
+    const QSignalBlocker block(center_tabs_);  // no proposal among the open images over this note
+    center_tabs_->setCurrentIndex(kCompareTab);
+  }
   compare_pane_->clear(tr("No image to compare with: %1").arg(QString::fromStdString(outcome.result->note)));
 }
 
 int MainWindow::add_image(const LoadedImage& image) {
+  // The same image (name and pixels) is not added twice; what a dataset
+  // knows of its true class is kept.
   for (size_t i = 0; i < images_.size(); ++i) {
-    if (images_[i].input.name == image.input.name) return static_cast<int>(i);
+    LoadedImage& open = images_[i];
+    if (open.input.name != image.input.name || open.input.tensor != image.input.tensor) continue;
+    if (image.true_class >= 0 && open.true_class != image.true_class) {
+      open.true_class = image.true_class;
+      describe_strip_item(image_strip_->item(static_cast<int>(i)), open);
+    }
+    return static_cast<int>(i);
   }
   images_.push_back(image);
   {
@@ -1233,25 +1281,30 @@ int MainWindow::add_image(const LoadedImage& image) {
 }
 
 void MainWindow::add_strip_item(const LoadedImage& image) {
+  auto* item = new QListWidgetItem(image_strip_);
+  item->setIcon(QIcon(scaled_pixmap(image.input.display, 72, Qt::FastTransformation)));
+  item->setToolTip(QString::fromStdString(image.input.name));
+  describe_strip_item(item, image);
+}
+
+// The caption: file name, predicted class and confidence, and the true class
+// when known (misclassified images in red).
+void MainWindow::describe_strip_item(QListWidgetItem* item, const LoadedImage& image) const {
   const ModelCard& card = model_->card();
-  const QString file = QFileInfo(QString::fromStdString(image.input.name)).fileName();
-  QString caption = file;
+  QString caption = QFileInfo(QString::fromStdString(image.input.name)).fileName();
   if (!image.top.empty()) {
     caption += QStringLiteral("\n%1 (%2%)")
                    .arg(QString::fromStdString(card.label(image.top[0].class_index)))
                    .arg(image.top[0].probability * 100.0, 0, 'f', 1);
   }
-  const bool wrong =
-      image.true_class >= 0 && !image.top.empty() && image.top[0].class_index != image.true_class;
   if (image.true_class >= 0) {
-    caption +=
-        wrong ? tr("\ntrue: %1").arg(QString::fromStdString(card.label(image.true_class))) : tr("\ncorrect");
+    caption += image.misclassified()
+                   ? tr("\ntrue: %1").arg(QString::fromStdString(card.label(image.true_class)))
+                   : tr("\ncorrect");
   }
-  auto* item = new QListWidgetItem(QIcon(scaled_pixmap(image.input.display, 72, Qt::FastTransformation)),
-                                   caption, image_strip_);
-  if (wrong) item->setForeground(QColor(200, 40, 40));
+  item->setText(caption);
+  item->setForeground(image.misclassified() ? QBrush(QColor(200, 40, 40)) : image_strip_->palette().text());
   item->setData(kClassRole, image.top.empty() ? -1 : image.top[0].class_index);
-  item->setToolTip(QString::fromStdString(image.input.name));
 }
 
 // The images B can be chosen from, keeping the chosen one.
@@ -1272,12 +1325,21 @@ Status MainWindow::export_grid(const QString& path) {
 }
 
 Status MainWindow::export_comparison(const QString& path) {
-  if (compare_pane_->layer().empty() || capture_image_ < 0 || compare_image_ < 0) {
+  if (!capture_ || !compare_capture_ || compare_image_ < 0) {
     return Error{"nothing to export: compare two images first (the Compare tab)"};
   }
-  const auto a = explanations_.value(capture_image_);
-  const auto b = explanations_.value(compare_image_);
-  if (!a || !b) return Error{"the two images' predictions and Grad-CAMs are not computed yet"};
+  // The Compare tab is drawn only while it shows: bring it up to date with
+  // the current images and layer first.
+  if (compare_pane_->shown_a() != capture_image_ || compare_pane_->shown_b() != compare_image_ ||
+      compare_pane_->layer() != current_layer_.toStdString()) {
+    render_compare();
+  }
+  if (compare_pane_->shown_a() < 0) {
+    return Error{"nothing to export: " + current_layer_.toStdString() + " cannot be compared"};
+  }
+  const auto a = explanations_.value(compare_pane_->shown_a());
+  const auto b = explanations_.value(compare_pane_->shown_b());
+  if (!a || !b) return Error{"the two images' predictions and Grad-CAMs are still being computed; try again"};
   const ComparisonFigures figures =
       compose_comparison(model_->card(), compare_pane_->layer(), *a, *b, compare_pane_->comparison());
   return write_file_atomically(path.toStdString(), encode_png(figures.sheet));

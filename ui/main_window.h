@@ -25,6 +25,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QListWidgetItem;
 class QMenu;
 class QProgressBar;
 class QPushButton;
@@ -179,13 +180,14 @@ class MainWindow : public QMainWindow {
   void render_compare();
   void show_cam(const CamOutcome& outcome);
   void request_explanations();
-  void show_explanations();
+  bool show_explanations();
   void show_dataset(const DatasetOutcome& outcome);
   void show_pair(const PairOutcome& outcome);
   // Appends `image` to the session's images and the strip (or finds it there
   // by name) and returns its index.
   int add_image(const LoadedImage& image);
   void add_strip_item(const LoadedImage& image);
+  void describe_strip_item(QListWidgetItem* item, const LoadedImage& image) const;
   void refresh_compare_choices();
   QString cam_layer() const;
 
@@ -207,6 +209,9 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<const CaptureResult> compare_capture_;  // every layer of images_[compare_image_]
   QHash<int, std::shared_ptr<const ImageExplanation>> explanations_;  // by image index
   std::vector<int> explaining_;  // the images whose explanations are on their way
+  int compare_choice_ = 0;      // counts choices of image B: a proposal made before a later choice is dropped
+  int proposal_choice_ = -1;    // the choice the proposal on its way was made at
+  QString dataset_model_path_;  // the model dataset_ was predicted with
   std::shared_ptr<const Dataset> dataset_;
   std::vector<DatasetPrediction> dataset_predictions_;
 

@@ -18,8 +18,8 @@ inline QImage to_qimage(const RgbImage& image) {
 inline QPixmap scaled_pixmap(const RgbImage& image, int size,
                              Qt::TransformationMode mode = Qt::SmoothTransformation) {
   if (image.width == 0) return {};
-  const QImage view(image.pixels.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888);
-  return QPixmap::fromImage(view.scaled(size, size, Qt::KeepAspectRatio, mode));
+  // A copy first: scaled() to the same size would share `image`'s pixels.
+  return QPixmap::fromImage(to_qimage(image).scaled(size, size, Qt::KeepAspectRatio, mode));
 }
 
 }  // namespace actscope

@@ -18,6 +18,8 @@ struct LoadedImage {
   InputImage input;
   std::vector<ClassScore> top;  // most probable first
   int true_class = -1;          // from a samples.json next to the image; -1 when unknown
+
+  bool misclassified() const { return true_class >= 0 && !top.empty() && top[0].class_index != true_class; }
 };
 
 // A model with its images, or the messages of what failed.

@@ -99,6 +99,34 @@ TEST_F(CompareTest, PartnerOfAMisclassifiedImageIsACorrectOneOfTheSameTrueClass)
   EXPECT_NE(partner.value(), wrong);
   EXPECT_EQ(chosen.true_class, predictions.value()[wrong].true_class);
   EXPECT_EQ(chosen.predicted_class, chosen.true_class);
+
+  // Nearest among all the candidates, by a direct search over their features.
+  std::vector<InputImage> inputs;
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < predictions.value().size(); ++i) {
+    const auto& p = predictions.value()[i];
+    if (i == wrong || p.true_class != chosen.true_class || p.predicted_class != p.true_class) continue;
+    candidates.push_back(i);
+    inputs.push_back(dataset.value().input(i, model_->card()).value());
+  }
+  ASSERT_GT(candidates.size(), 100u);
+  inputs.push_back(dataset.value().input(wrong, model_->card()).value());
+  auto features = model_->capture(inputs, CaptureOptions{{":flatten"}});
+  ASSERT_TRUE(features.ok()) << features.error();
+  const FloatArray& values = features.value().activations.at(0).values;
+  const int64_t size = values.shape()[1];
+  const float* query = values.data() + candidates.size() * size;
+  size_t nearest = 0;
+  double nearest_distance = 1e300;
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    double distance = 0.0;
+    for (int64_t k = 0; k < size; ++k) distance += std::pow(values.data()[c * size + k] - query[k], 2);
+    if (distance < nearest_distance) {
+      nearest_distance = distance;
+      nearest = candidates[c];
+    }
+  }
+  EXPECT_EQ(partner.value(), nearest);
 }
 
 // 01236_shirt.png is a Shirt (6) that the bundled model calls a T-shirt/top (0).

@@ -1,9 +1,11 @@
 // The Dataset tab and compare mode on dataset images, driven offscreen
 // through the real window.
 #include <algorithm>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QImage>
@@ -188,6 +190,96 @@ TEST_F(DatasetPanelTest, CancelStopsThePredictionAndBadPathsAreNamed) {
   const QString error = load(QStringLiteral("/nowhere/dataset"));
   EXPECT_TRUE(error.contains(QStringLiteral("/nowhere/dataset"))) << error.toStdString();
   EXPECT_TRUE(window_.findChild<QLabel*>(QStringLiteral("datasetSummary"))->text().contains(error));
+}
+
+// Writes an IDX pair of two 28x28 images, both labelled `label`, filled with
+// `pixel` and `255 - pixel`.
+void write_idx_pair(const std::filesystem::path& dir, char pixel, char label) {
+  std::string images = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28};
+  images += std::string(28 * 28, pixel) + std::string(28 * 28, static_cast<char>(255 - pixel));
+  test::write_file(dir / "t10k-images-idx3-ubyte", images);
+  test::write_file(dir / "t10k-labels-idx1-ubyte", std::string{0, 0, 8, 1, 0, 0, 0, 2, label, label});
+}
+
+// A regression: images were told apart by name only, and image 0 of any IDX
+// test set is named "t10k[0]".
+TEST_F(DatasetPanelTest, ImagesOfTwoDatasetsWithTheSameNamesStayApart) {
+  auto* strip = window_.findChild<QListWidget*>(QStringLiteral("imageStrip"));
+  const int open = strip->count();
+  test::TempDir first, second;
+  write_idx_pair(first.path(), 0, 9);
+  write_idx_pair(second.path(), 100, 9);
+  for (const auto* dir : {&first, &second}) {
+    ASSERT_EQ(load(QString::fromStdString(dir->path().string())), QString());
+    const int before = strip->count();
+    window_.compare_dataset_image(0);
+    for (int wait = 0; wait < 600 && strip->count() == before; ++wait) QTest::qWait(100);
+  }
+  EXPECT_EQ(strip->count(), open + 2);
+  EXPECT_EQ(strip->item(open)->toolTip(), QStringLiteral("t10k[0]"));
+  EXPECT_EQ(strip->item(open + 1)->toolTip(), QStringLiteral("t10k[0]"));
+}
+
+// A regression: a new model's load queued behind the whole prediction.
+TEST_F(DatasetPanelTest, OpeningAModelCancelsTheDatasetStillPredicting) {
+  QSignalSpy predicted(&window_, &MainWindow::datasetShown);
+  window_.load_dataset(QString::fromStdString(test::fashion_mnist_dir().string()));
+  QSignalSpy shown(&window_, &MainWindow::sessionShown);
+  window_.open(bundled(), sample_paths().mid(0, 1));
+  ASSERT_TRUE(shown.wait(60000));
+  ASSERT_EQ(predicted.size(), 1);
+  EXPECT_EQ(predicted.takeFirst().at(0).toString(), QStringLiteral("cancelled"));
+}
+
+// After comparing, the user browses to another image off the Compare tab:
+// the exported sheet is that of the current pair, not of what the tab drew.
+TEST_F(DatasetPanelTest, ExportedSheetIsOfTheCurrentPairAfterBrowsingAway) {
+  test::TempDir dir;
+  test::lay_out_samples_by_class(dir.path());
+  ASSERT_EQ(load(QString::fromStdString(dir.path().string())), QString());
+  pane_->set_filter(true, 6, -1);  // 01236_shirt.png
+  QSignalSpy explained(&window_, &MainWindow::explanationsShown);
+  window_.compare_dataset_image(pane_->image_at(0));
+  ASSERT_TRUE(explained.wait(60000));
+  window_.findChild<QTabWidget*>(QStringLiteral("centerTabs"))->setCurrentIndex(0);
+  QSignalSpy captured(&window_, &MainWindow::captureShown);
+  window_.select_image(window_.compare_image());  // A becomes B's image: a comparison with itself
+  ASSERT_TRUE(captured.wait(60000));
+  test::TempDir out;
+  const QString sheet = QString::fromStdString((out / "sheet.png").string());
+  for (int wait = 0; wait < 600 && !window_.export_comparison(sheet).ok(); ++wait) QTest::qWait(100);
+  ASSERT_TRUE(QFileInfo::exists(sheet));
+  const auto* difference = window_.findChild<GridView*>(QStringLiteral("compareDifference"));
+  for (float value : difference->view().maps.values) ASSERT_EQ(value, 0.5f);
+}
+
+// A card without labels: classes are named by number, in the matrix and the
+// filters alike, and a cell's filter survives ticking "misclassified only".
+TEST(DatasetPaneTest, ConfusionFilterShowsInTheControlsWithoutLabels) {
+  DatasetPane pane;
+  pane.set_labels({});
+  auto dataset = std::make_shared<Dataset>();
+  dataset->source = "numbers";
+  std::vector<DatasetPrediction> predictions;
+  const int pairs[][2] = {{0, 0}, {1, 0}, {1, 1}, {2, 1}, {2, 2}, {2, 0}};
+  for (const auto& [truth, predicted] : pairs) {
+    dataset->images.push_back({"image" + std::to_string(dataset->images.size()), truth});
+    predictions.push_back({truth, predicted, 0.5f});
+  }
+  pane.show_predictions(dataset, predictions);
+  QTableWidget* confusion = pane.confusion();
+  ASSERT_EQ(confusion->rowCount(), 3);
+  auto* true_class = pane.findChild<QComboBox*>(QStringLiteral("datasetTrueClass"));
+  ASSERT_EQ(true_class->count(), 4);  // any, 0, 1, 2
+  pane.show();
+  QTest::mouseClick(confusion->viewport(), Qt::LeftButton, {},
+                    confusion->visualItemRect(confusion->item(2, 1)).center());
+  EXPECT_EQ(pane.visible_count(), 1);
+  EXPECT_EQ(true_class->currentData().toInt(), 2);
+  QTest::mouseClick(pane.findChild<QCheckBox*>(QStringLiteral("datasetMisclassified")), Qt::LeftButton);
+  EXPECT_EQ(pane.visible_count(), 1);  // still true 2, predicted 1
+  EXPECT_EQ(pane.image_at(0), 3);
+  EXPECT_EQ(pane.image_at(5), -1);
 }
 
 }  // namespace

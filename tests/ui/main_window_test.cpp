@@ -369,6 +369,17 @@ TEST(MainWindowTest, OpeningCompareOnAMisclassifiedImageProposesTheNearestCorrec
   for (int wait = 0; wait < 600 && name_of_b() != QStringLiteral("07208_sandal.png"); ++wait)
     QTest::qWait(100);
   EXPECT_EQ(name_of_b(), QStringLiteral("07208_sandal.png"));
+
+  // A proposal that arrives after the user chose B is dropped.
+  window.select_image(row_of(QStringLiteral("01557_bag.png")));  // a Bag taken for a Trouser
+  window.set_compare_image(-1);
+  auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
+  tabs->setCurrentIndex(0);
+  tabs->setCurrentIndex(3);  // proposes 04309_bag.png on the worker
+  const int chosen = row_of(QStringLiteral("08828_trouser.png"));
+  window.set_compare_image(chosen);
+  QTest::qWait(1000);
+  EXPECT_EQ(window.compare_image(), chosen);
 }
 
 TEST(MainWindowTest, DroppedModelAndImagesAreOpened) {
