@@ -110,21 +110,32 @@ Result<ImageExplanation> explain_image(const Model& model, const InputImage& inp
   return image;
 }
 
-ComparisonFigures compose_comparison(const ModelCard& card, const std::string& layer,
-                                     const ImageExplanation& a, const ImageExplanation& b,
-                                     const LayerComparison& comparison, int top_filters) {
-  ComparisonFigures figures;
+ComparisonGrids compose_comparison_grids(const std::string& layer, const std::string& caption_a,
+                                         const std::string& caption_b, const LayerComparison& comparison) {
+  ComparisonGrids grids;
   GridOptions options;
   options.top_k = std::numeric_limits<int>::max();
-  options.caption = {describe_prediction(card, "A", a), layer + "  one range per filter for A and B"};
-  figures.a = compose_grid(comparison.a, options);
-  options.caption = {describe_prediction(card, "B", b), layer + "  one range per filter for A and B"};
-  figures.b = compose_grid(comparison.b, options);
+  options.caption = {caption_a, layer + "  one range per filter for A and B"};
+  grids.a = compose_grid(comparison.a, options);
+  options.caption = {caption_b, layer + "  one range per filter for A and B"};
+  grids.b = compose_grid(comparison.b, options);
   char scale[64];
   std::snprintf(scale, sizeof scale, "A - B, one scale for the layer: +/-%.3g", comparison.difference_scale);
   options.caption = {scale, layer};
   options.colormap = Colormap::kCoolwarm;
-  figures.difference = compose_grid(comparison.difference, options);
+  grids.difference = compose_grid(comparison.difference, options);
+  return grids;
+}
+
+ComparisonFigures compose_comparison(const ModelCard& card, const std::string& layer,
+                                     const ImageExplanation& a, const ImageExplanation& b,
+                                     const LayerComparison& comparison, int top_filters) {
+  ComparisonFigures figures;
+  ComparisonGrids grids = compose_comparison_grids(layer, describe_prediction(card, "A", a),
+                                                   describe_prediction(card, "B", b), comparison);
+  figures.a = std::move(grids.a);
+  figures.b = std::move(grids.b);
+  figures.difference = std::move(grids.difference);
   figures.top_filters = compose_top_filters(comparison, top_filters);
 
   std::vector<RgbImage> pictures;

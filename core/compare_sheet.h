@@ -38,6 +38,17 @@ struct ImageExplanation {
 // the model. One call at a time per Model; any thread.
 Result<ImageExplanation> explain_image(const Model& model, const InputImage& input, int true_class);
 
+struct ComparisonGrids {
+  Grid a;           // A's maps, one range per filter shared with B
+  Grid b;           // B's maps on the same ranges
+  Grid difference;  // A - B on one scale for the layer, coolwarm
+};
+
+// The three grids of `comparison` (of `layer`), every filter shown; the
+// captions start with `caption_a` and `caption_b`. Any thread.
+ComparisonGrids compose_comparison_grids(const std::string& layer, const std::string& caption_a,
+                                         const std::string& caption_b, const LayerComparison& comparison);
+
 struct ComparisonFigures {
   Grid a;           // A's maps, one range per filter shared with B
   Grid b;           // B's maps on the same ranges

@@ -149,24 +149,19 @@ void ComparePane::show_comparison(const std::string& layer, int image_a, int ima
   layer_ = layer;
   shown_a_ = image_a;
   shown_b_ = image_b;
-  GridOptions options;
-  options.top_k = std::numeric_limits<int>::max();
-  auto view_of = [&](const NormalizedMaps& maps, const float* raw, const std::string& caption,
-                     Colormap colormap) {
-    options.caption = {caption,
-                       layer + (colormap == Colormap::kCoolwarm ? "  A - B, one scale for the layer"
-                                                                : "  one range per filter for A and B")};
-    options.colormap = colormap;
+  ComparisonGrids grids =
+      compose_comparison_grids(layer, a_caption.toStdString(), b_caption.toStdString(), comparison_);
+  auto view_of = [](const NormalizedMaps& maps, const float* raw, Grid grid) {
     LayerView view;
     view.maps = maps;
     view.raw = raw;
-    view.grid = compose_grid(view.maps, options);
+    view.grid = std::move(grid);
     return view;
   };
-  grid_a_->set_view(view_of(comparison_.a, a_values.data(), a_caption.toStdString(), Colormap::kViridis));
-  grid_b_->set_view(view_of(comparison_.b, b_values.data(), b_caption.toStdString(), Colormap::kViridis));
+  grid_a_->set_view(view_of(comparison_.a, a_values.data(), std::move(grids.a)));
+  grid_b_->set_view(view_of(comparison_.b, b_values.data(), std::move(grids.b)));
   grid_difference_->set_view(
-      view_of(comparison_.difference, comparison_.raw_difference.data(), "A - B", Colormap::kCoolwarm));
+      view_of(comparison_.difference, comparison_.raw_difference.data(), std::move(grids.difference)));
   keep_a_ = std::move(a);  // after the views: the old captures go only now
   keep_b_ = std::move(b);
   ranking_->clear();
