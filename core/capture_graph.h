@@ -118,6 +118,10 @@ class CaptureGraph {
   bool input_viewed_ = false;   // a capture may be a view of the input: run on a copy
   int capture_count_ = 0;
   std::vector<RangeSource> range_sources_;  // by capture index
+  // Per capture index, how many outputs of each function hold its range
+  // (0: derived from another capture's).
+  std::vector<int> fast_range_widths_;
+  std::vector<int> general_range_widths_;
 
   // The rewrite before ranges: outputs (model output, captures...).
   std::shared_ptr<torch::jit::Graph> base_graph_;

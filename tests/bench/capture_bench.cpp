@@ -6,7 +6,8 @@
 // ratio to the capture time.
 //
 //   bench_capture [--iterations N] [--threads T] [MODEL.pt:CxHxW ...]
-// The ratio is the median over N pairs (forward, then capture) of capture/forward.
+// The ratio is the median over N pairs (forward and capture, in alternating
+// order) of capture/forward.
 //   bench_capture --peak-rss MODEL.pt:CxHxW   (prints the child's own figure)
 #include <sys/resource.h>
 
@@ -100,12 +101,14 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
     run_plain();
     run_capture();
   }
-  // Each capture is paired with the forward run just before it, so that the
-  // slow spells of a shared machine touch both sides of a ratio alike.
+  // Each capture is paired with the forward run next to it, so that the slow
+  // spells of a shared machine touch both sides of a ratio alike; the order
+  // alternates, so that neither side always runs on the other's leftovers.
   std::vector<double> plain_ms, capture_ms, ratios;
   for (int i = 0; i < iterations; ++i) {
-    plain_ms.push_back(time_ms(run_plain));
+    if (i % 2 == 0) plain_ms.push_back(time_ms(run_plain));
     capture_ms.push_back(time_ms(run_capture));
+    if (i % 2 == 1) plain_ms.push_back(time_ms(run_plain));
     ratios.push_back(capture_ms.back() / plain_ms.back());
   }
   const double ratio = median(ratios);
