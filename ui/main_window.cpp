@@ -355,37 +355,33 @@ void MainWindow::build_menus() {
   });
   recent_menu_ = file->addMenu(tr("Open &Recent"));
   file->addSeparator();
-  QAction* export_grid_action = file->addAction(tr("&Export Current Grid..."), this, [this] {
+  // Asks where to save a PNG (starting in the last export folder), then
+  // writes it with `export_to`; failures are shown.
+  auto export_png = [this](const QString& title, const QString& file_name,
+                           Status (MainWindow::*export_to)(const QString&)) {
     QSettings settings;
-    const QString suggested =
-        settings.value(QStringLiteral("folders/export")).toString() + QStringLiteral("/") +
-        QString::fromStdString(file_stem_for_layer(current_layer_.toStdString())) + QStringLiteral(".png");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export grid"), suggested, tr("PNG (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, title,
+        settings.value(QStringLiteral("folders/export")).toString() + QStringLiteral("/") + file_name,
+        tr("PNG (*.png)"));
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
-    if (auto done = export_grid(path); !done)
+    if (auto done = (this->*export_to)(path); !done)
       show_error(tr("Export failed"), QString::fromStdString(done.error()));
+  };
+  QAction* export_grid_action = file->addAction(tr("&Export Current Grid..."), this, [this, export_png] {
+    export_png(
+        tr("Export grid"),
+        QString::fromStdString(file_stem_for_layer(current_layer_.toStdString())) + QStringLiteral(".png"),
+        &MainWindow::export_grid);
   });
   export_grid_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-  file->addAction(tr("Export Grad-CAM &Overlay..."), this, [this] {
-    QSettings settings;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export Grad-CAM overlay"), settings.value(QStringLiteral("folders/export")).toString(),
-        tr("PNG (*.png)"));
-    if (path.isEmpty()) return;
-    settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
-    if (auto done = export_cam(path); !done)
-      show_error(tr("Export failed"), QString::fromStdString(done.error()));
+  file->addAction(tr("Export Grad-CAM &Overlay..."), this, [this, export_png] {
+    export_png(tr("Export Grad-CAM overlay"), QStringLiteral("gradcam.png"), &MainWindow::export_cam);
   });
-  file->addAction(tr("Export &Comparison Sheet..."), this, [this] {
-    QSettings settings;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export comparison sheet"), settings.value(QStringLiteral("folders/export")).toString(),
-        tr("PNG (*.png)"));
-    if (path.isEmpty()) return;
-    settings.setValue(QStringLiteral("folders/export"), QFileInfo(path).absolutePath());
-    if (auto done = export_comparison(path); !done)
-      show_error(tr("Export failed"), QString::fromStdString(done.error()));
+  file->addAction(tr("Export &Comparison Sheet..."), this, [this, export_png] {
+    export_png(tr("Export comparison sheet"), QStringLiteral("comparison.png"),
+               &MainWindow::export_comparison);
   });
   file->addAction(tr("Export &All Layers..."), this, [this] {
     QSettings settings;
