@@ -217,7 +217,7 @@ int run_predict_dataset(const PredictOptions& options, const actscope::Model& mo
   if (auto written = actscope::write_file_atomically(options.out, csv); !written)
     return fail(written.error());
   const double accuracy = actscope::accuracy(predictions.value());
-  const size_t correct = static_cast<size_t>(std::lround(accuracy * images.size()));
+  const size_t correct = actscope::count_correct(predictions.value());
   std::cerr << "accuracy " << std::fixed << std::setprecision(4) << accuracy << " (" << correct << "/"
             << images.size() << ") on " << dataset.value().source << "\n";
   return 0;
@@ -483,8 +483,6 @@ struct CompareOptions {
   int top = 6;
 };
 
-std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
-
 // Compares two images at one layer: their grids on a shared scale, the
 // difference grid, ranking.json, a sheet with both images and their CAMs,
 // and manifest.json (written last) in the existing folder `out`.
@@ -526,7 +524,6 @@ int run_compare(const CompareOptions& options) {
     auto image = actscope::explain_image(model, inputs[i], true_class);
     if (!image) return fail(options.images[i] + ": " + image.error());
     explained.push_back(std::move(image).value());
-    explained.back().name = file_name(options.images[i]);
     if (!explained.back().cam_error.empty())
       std::cerr << "note: no Grad-CAM: " << explained.back().cam_error << "\n";
   }

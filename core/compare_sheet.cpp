@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 
 namespace actscope {
@@ -78,7 +79,7 @@ Result<ImageExplanation> explain_image(const Model& model, const InputImage& inp
                  std::to_string(scores.size()) + " classes"};
   }
   ImageExplanation image;
-  image.name = input.name;
+  image.name = std::filesystem::path(input.name).filename().string();
   image.display = input.display;
   image.true_class = true_class;
   image.predicted = top_classes(scores, 1).front();
@@ -131,11 +132,8 @@ ComparisonFigures compose_comparison(const ModelCard& card, const std::string& l
                                      const ImageExplanation& a, const ImageExplanation& b,
                                      const LayerComparison& comparison, int top_filters) {
   ComparisonFigures figures;
-  ComparisonGrids grids = compose_comparison_grids(layer, describe_prediction(card, "A", a),
-                                                   describe_prediction(card, "B", b), comparison);
-  figures.a = std::move(grids.a);
-  figures.b = std::move(grids.b);
-  figures.difference = std::move(grids.difference);
+  static_cast<ComparisonGrids&>(figures) = compose_comparison_grids(
+      layer, describe_prediction(card, "A", a), describe_prediction(card, "B", b), comparison);
   figures.top_filters = compose_top_filters(comparison, top_filters);
 
   std::vector<RgbImage> pictures;

@@ -18,7 +18,7 @@ namespace actscope {
 
 // One image of a comparison: its prediction and its CAMs.
 struct ImageExplanation {
-  std::string name;  // for captions (a file name)
+  std::string name;  // for captions: the input's file name ("t10k[42]" for an IDX image)
   RgbImage display;
   int true_class = -1;  // -1: unknown
   ClassScore predicted;
@@ -49,10 +49,8 @@ struct ComparisonGrids {
 ComparisonGrids compose_comparison_grids(const std::string& layer, const std::string& caption_a,
                                          const std::string& caption_b, const LayerComparison& comparison);
 
-struct ComparisonFigures {
-  Grid a;           // A's maps, one range per filter shared with B
-  Grid b;           // B's maps on the same ranges
-  Grid difference;  // A - B on one scale for the layer, coolwarm
+// The three grids, and:
+struct ComparisonFigures : ComparisonGrids {
   // The `top_filters` most different filters: A's, B's and the difference's
   // tile of each, one row per filter.
   RgbImage top_filters;

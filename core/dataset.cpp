@@ -5,8 +5,6 @@
 #include <cmath>
 #include <filesystem>
 
-#include <opencv2/core.hpp>
-
 namespace actscope {
 namespace {
 
@@ -165,11 +163,15 @@ Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const
   return predictions;
 }
 
-double accuracy(const std::vector<DatasetPrediction>& predictions) {
-  if (predictions.empty()) return 0.0;
+size_t count_correct(const std::vector<DatasetPrediction>& predictions) {
   size_t correct = 0;
   for (const auto& prediction : predictions) correct += prediction.predicted_class == prediction.true_class;
-  return static_cast<double>(correct) / predictions.size();
+  return correct;
+}
+
+double accuracy(const std::vector<DatasetPrediction>& predictions) {
+  if (predictions.empty()) return 0.0;
+  return static_cast<double>(count_correct(predictions)) / predictions.size();
 }
 
 }  // namespace actscope

@@ -65,5 +65,7 @@ Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const
 
 // The fraction of predictions whose class is the true class (0 for none).
 double accuracy(const std::vector<DatasetPrediction>& predictions);
+// How many predictions are of the true class.
+size_t count_correct(const std::vector<DatasetPrediction>& predictions);
 
 }  // namespace actscope

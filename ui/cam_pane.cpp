@@ -144,8 +144,6 @@ void CamPane::set_target_class(int class_index) {
   Q_EMIT requestChanged();
 }
 
-bool CamPane::pinned() const { return pin_->isChecked(); }
-
 void CamPane::show_running(bool slow) {
   progress_->setVisible(slow);
   progress_->setValue(0);

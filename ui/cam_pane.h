@@ -35,7 +35,6 @@ class CamPane : public QWidget {
   // The chosen target class; -1 means each image's predicted class.
   int target_class() const;
   void set_target_class(int class_index);
-  bool pinned() const;
 
   // A request is running; `slow` methods (Score-CAM) show progress and Cancel.
   void show_running(bool slow);

@@ -1,7 +1,5 @@
 #include "ui/compare_pane.h"
 
-#include <limits>
-
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -108,20 +106,12 @@ ComparePane::ComparePane(QWidget* parent)
   // Selection follows in all three grids.
   for (GridView* view : {grid_a_, grid_b_, grid_difference_}) {
     connect(view, &GridView::selectionChanged, this, [this](int filter) {
-      for (GridView* other : {grid_a_, grid_b_, grid_difference_}) {
-        const auto& filters = other->view().grid.filters;
-        const auto at = std::find(filters.begin(), filters.end(), filter);
-        if (at != filters.end()) other->select_tile(static_cast<int>(at - filters.begin()));
-      }
+      for (GridView* other : {grid_a_, grid_b_, grid_difference_}) other->select_filter(filter);
     });
   }
-  connect(ranking_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
-    const int filter = item->data(Qt::UserRole).toInt();
-    const auto& filters = grid_a_->view().grid.filters;
-    const auto at = std::find(filters.begin(), filters.end(), filter);
-    if (at != filters.end()) grid_a_->select_tile(static_cast<int>(at - filters.begin()));
-  });
-  clear(tr("Choose image B to compare the current image with, layer by layer."));
+  connect(ranking_, &QListWidget::itemClicked, this,
+          [this](QListWidgetItem* item) { grid_a_->select_filter(item->data(Qt::UserRole).toInt()); });
+  clear();
 }
 
 void ComparePane::set_images(const QStringList& names) {
@@ -136,15 +126,12 @@ int ComparePane::image_b() const {
 
 void ComparePane::set_image_b(int index) {
   const int row = image_b_->findData(index);
-  image_b_->setCurrentIndex(row >= 0 ? row : 0);
-  Q_EMIT imageBChosen(image_b());
+  image_b_->setCurrentIndex(row >= 0 ? row : 0);  // `activated` only follows the user's choices
 }
 
 void ComparePane::show_comparison(const std::string& layer, int image_a, int image_b,
-                                  const QString& a_caption, const QString& b_caption,
-                                  std::shared_ptr<const CaptureResult> a, const FloatArray& a_values,
-                                  std::shared_ptr<const CaptureResult> b, const FloatArray& b_values,
-                                  LayerComparison comparison) {
+                                  const QString& a_caption, const QString& b_caption, FloatArray a_values,
+                                  FloatArray b_values, LayerComparison comparison) {
   comparison_ = std::move(comparison);
   layer_ = layer;
   shown_a_ = image_a;
@@ -162,8 +149,8 @@ void ComparePane::show_comparison(const std::string& layer, int image_a, int ima
   grid_b_->set_view(view_of(comparison_.b, b_values.data(), std::move(grids.b)));
   grid_difference_->set_view(
       view_of(comparison_.difference, comparison_.raw_difference.data(), std::move(grids.difference)));
-  keep_a_ = std::move(a);  // after the views: the old captures go only now
-  keep_b_ = std::move(b);
+  a_values_ = std::move(a_values);  // after the views: the old values go only now
+  b_values_ = std::move(b_values);
   ranking_->clear();
   for (const auto& filter : comparison_.ranking) {
     auto* item = new QListWidgetItem(
@@ -177,11 +164,13 @@ void ComparePane::show_comparison(const std::string& layer, int image_a, int ima
 }
 
 void ComparePane::clear(const QString& message) {
-  for (GridView* view : {grid_a_, grid_b_, grid_difference_}) view->clear(message);
+  const QString text =
+      message.isEmpty() ? tr("Choose image B to compare the current image with, layer by layer.") : message;
+  for (GridView* view : {grid_a_, grid_b_, grid_difference_}) view->clear(text);
   ranking_->clear();
-  summary_->setText(message);
-  keep_a_.reset();
-  keep_b_.reset();
+  summary_->setText(text);
+  a_values_ = {};
+  b_values_ = {};
   comparison_ = {};
   layer_.clear();
   shown_a_ = -1;

@@ -31,18 +31,17 @@ class ComparePane : public QWidget {
 
   // The images B can be chosen from (names as shown in the image strip).
   void set_images(const QStringList& names);
-  int image_b() const;  // -1: none chosen
-  void set_image_b(int index);
+  int image_b() const;          // -1: none chosen
+  void set_image_b(int index);  // without imageBChosen
 
   // Shows `comparison` of `layer` for images `image_a` and `image_b` (the
-  // main window's indices); `a` and `b` are the two images' captures holding
-  // the raw activations `a_values` and `b_values` (kept alive here for the
-  // hover read-outs).
+  // main window's indices); `a_values` and `b_values` are the two images' raw
+  // activations (kept here for the hover read-outs).
   void show_comparison(const std::string& layer, int image_a, int image_b, const QString& a_caption,
-                       const QString& b_caption, std::shared_ptr<const CaptureResult> a,
-                       const FloatArray& a_values, std::shared_ptr<const CaptureResult> b,
-                       const FloatArray& b_values, LayerComparison comparison);
-  void clear(const QString& message);
+                       const QString& b_caption, FloatArray a_values, FloatArray b_values,
+                       LayerComparison comparison);
+  // Empties the pane with `message` (by default: choose image B).
+  void clear(const QString& message = QString());
   // Each image's prediction and its Grad-CAM for the predicted and the true
   // class; null while it is being computed.
   void show_explanations(const ModelCard& card, const ImageExplanation* a, const ImageExplanation* b);
@@ -53,10 +52,6 @@ class ComparePane : public QWidget {
   // The images of the comparison shown, -1 when none is.
   int shown_a() const { return shown_a_; }
   int shown_b() const { return shown_b_; }
-
-  GridView* grid_a() const { return grid_a_; }
-  GridView* grid_b() const { return grid_b_; }
-  GridView* grid_difference() const { return grid_difference_; }
 
  Q_SIGNALS:
   void imageBChosen(int index);
@@ -77,8 +72,8 @@ class ComparePane : public QWidget {
   std::string layer_;
   int shown_a_ = -1;
   int shown_b_ = -1;
-  std::shared_ptr<const CaptureResult> keep_a_;
-  std::shared_ptr<const CaptureResult> keep_b_;
+  FloatArray a_values_;
+  FloatArray b_values_;
   LayerComparison comparison_;
 };
 

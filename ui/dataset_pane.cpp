@@ -1,7 +1,6 @@
 #include "ui/dataset_pane.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -183,6 +182,7 @@ void DatasetPane::show_predictions(std::shared_ptr<const Dataset> dataset,
   progress_->setVisible(false);
   cancel_->setVisible(false);
   const double correct = accuracy(predictions);
+  const int wrong = static_cast<int>(predictions.size() - count_correct(predictions));
   const QString source = QString::fromStdString(dataset->source);
   const int count = static_cast<int>(predictions.size());
   model_->set_predictions(std::move(dataset), std::move(predictions), labels_);
@@ -194,7 +194,7 @@ void DatasetPane::show_predictions(std::shared_ptr<const Dataset> dataset,
                         .arg(source)
                         .arg(count)
                         .arg(correct * 100.0, 0, 'f', 2)
-                        .arg(count - static_cast<int>(std::lround(correct * count))));
+                        .arg(wrong));
 }
 
 void DatasetPane::show_error(const QString& message) {

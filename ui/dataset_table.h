@@ -32,7 +32,6 @@ class DatasetTableModel : public QAbstractTableModel {
   void set_predictions(std::shared_ptr<const Dataset> dataset, std::vector<DatasetPrediction> predictions,
                        QStringList labels);
   const std::vector<DatasetPrediction>& predictions() const { return predictions_; }
-  const std::shared_ptr<const Dataset>& dataset() const { return dataset_; }
   QString label(int class_index) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
@@ -54,9 +53,6 @@ class DatasetFilter : public QSortFilterProxyModel {
 
   // -1 means any class.
   void set_filter(bool misclassified_only, int true_class, int predicted_class);
-  bool misclassified_only() const { return misclassified_only_; }
-  int true_class() const { return true_class_; }
-  int predicted_class() const { return predicted_class_; }
 
  protected:
   bool filterAcceptsRow(int source_row, const QModelIndex& source_parent) const override;

@@ -54,6 +54,12 @@ void GridView::select_tile(int tile) {
   Q_EMIT selectionChanged(selected_filter());
 }
 
+void GridView::select_filter(int filter) {
+  const auto& filters = view_.grid.filters;
+  const auto at = std::find(filters.begin(), filters.end(), filter);
+  if (at != filters.end()) select_tile(static_cast<int>(at - filters.begin()));
+}
+
 void GridView::set_zoom(double zoom) {
   zoom_ = std::clamp(zoom, 0.25, 8.0);
   resize(sizeHint());

@@ -25,6 +25,7 @@ class GridView : public QWidget {
   // The selected tile's filter index, or -1.
   int selected_filter() const;
   void select_tile(int tile);
+  void select_filter(int filter);  // the tile showing `filter`, if one does
   double zoom() const { return zoom_; }
   void set_zoom(double zoom);
 

@@ -4,7 +4,6 @@
 #include <limits>
 
 #include <QAction>
-#include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -15,21 +14,16 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QImage>
 #include <QLabel>
-#include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPixmap>
 #include <QPointer>
-#include <QProgressBar>
 #include <QProgressDialog>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -37,7 +31,6 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -114,6 +107,16 @@ auto run_guarded(int session, int image, Work work) {
     outcome.error = QString::fromStdString(e.what());
   }
   return outcome;
+}
+
+// The activation of layer `name` in `capture` (null when absent).
+const LayerActivation* find_activation(const CaptureResult* capture, const QString& name) {
+  if (!capture) return nullptr;
+  const std::string wanted = name.toStdString();
+  for (const auto& layer : capture->activations) {
+    if (layer.name == wanted) return &layer;
+  }
+  return nullptr;
 }
 
 QScrollArea* scrolled(QWidget* widget) {
@@ -608,8 +611,7 @@ void MainWindow::show_session(const Session& session) {
   explanations_.clear();
   const bool same_classes = model_ && model_->card().labels == session.model->card().labels;
   if (dataset_model_path_ != model_path_ || !same_classes) {
-    dataset_.reset();
-    dataset_predictions_.clear();
+    dataset_run_.reset();
   }
   hide_side_grid();
   pinned_cam_layer_.clear();
@@ -630,13 +632,15 @@ void MainWindow::show_session(const Session& session) {
   for (size_t i = 0; i < card.labels.size(); ++i)
     labels << QString::fromStdString(card.label(static_cast<int>(i)));
   dataset_pane_->set_labels(labels);
-  if (dataset_) dataset_pane_->show_predictions(dataset_, dataset_predictions_);  // the same model again
+  if (dataset_run_) {  // the same model again
+    dataset_pane_->show_predictions(dataset_run_->dataset, dataset_run_->predictions);
+  }
 
   image_strip_->blockSignals(true);
   image_strip_->clear();
   for (const auto& image : images_) add_strip_item(image);
   image_strip_->blockSignals(false);
-  compare_pane_->clear(tr("Choose image B to compare the current image with, layer by layer."));
+  compare_pane_->clear();
   refresh_compare_choices();
   current_image_ = -1;
   grid_view_->clear(images_.empty() ? tr("Open images to see their activations.") : tr("Running..."));
@@ -679,12 +683,7 @@ const LayerInfo* MainWindow::layer_info(const QString& name) const {
 }
 
 const LayerActivation* MainWindow::activation(const QString& name) const {
-  if (!capture_) return nullptr;
-  const std::string wanted = name.toStdString();
-  for (const auto& layer : capture_->activations) {
-    if (layer.name == wanted) return &layer;
-  }
-  return nullptr;
+  return find_activation(capture_.get(), name);
 }
 
 bool MainWindow::select_layer(const QString& name) {
@@ -693,7 +692,7 @@ bool MainWindow::select_layer(const QString& name) {
   current_layer_ = name;
   layer_tree_->set_current(name);
   render_layer_views();
-  if (center_tabs_->currentIndex() == 1) render_weights();  // drawn when its tab is shown
+  if (center_tabs_->currentIndex() == kWeightsTab) render_weights();  // drawn when its tab is shown
   if (center_tabs_->currentIndex() == kCompareTab) render_compare();
   if (pinned_cam_layer_.isEmpty() && has_spatial_maps(*layer)) request_cam();
   return true;
@@ -916,9 +915,12 @@ void MainWindow::show_capture(const CaptureOutcome& outcome) {
     }
   }
   const LayerInfo* layer = layer_info(current_layer_);
-  if (!layer || !select_layer(current_layer_)) grid_view_->clear(tr("This model has no layer to draw."));
+  // select_layer also draws the Compare tab when it shows.
+  if (!layer || !select_layer(current_layer_)) {
+    grid_view_->clear(tr("This model has no layer to draw."));
+    if (center_tabs_->currentIndex() == kCompareTab) render_compare();
+  }
   if (!pinned_cam_layer_.isEmpty() || !layer || !has_spatial_maps(*layer)) request_cam();
-  if (center_tabs_->currentIndex() == kCompareTab) render_compare();
   statusBar()->showMessage(
       tr("%1: %2 layers captured").arg(current_layer_).arg(capture_->activations.size()));
   Q_EMIT captureShown();
@@ -935,8 +937,6 @@ QString MainWindow::cam_layer() const {
 }
 
 int MainWindow::cam_class() const { return cam_pane_->target_class(); }
-
-void MainWindow::set_cam_class(int class_index) { cam_pane_->set_target_class(class_index); }
 
 void MainWindow::request_cam() {
   if (!model_ || current_image_ < 0) return;
@@ -983,15 +983,11 @@ void MainWindow::set_compare_image(int index) {
   if (index < 0 || index >= static_cast<int>(images_.size())) {
     compare_image_ = -1;
     compare_capture_.reset();
-    const QSignalBlocker block(compare_pane_);
     compare_pane_->set_image_b(-1);
-    compare_pane_->clear(tr("Choose image B to compare the current image with, layer by layer."));
+    compare_pane_->clear();
     return;
   }
-  if (compare_pane_->image_b() != index) {
-    const QSignalBlocker block(compare_pane_);
-    compare_pane_->set_image_b(index);
-  }
+  compare_pane_->set_image_b(index);
   compare_image_ = index;
   compare_capture_.reset();
   center_tabs_->setCurrentIndex(kCompareTab);
@@ -1024,10 +1020,7 @@ void MainWindow::show_compare_capture(const CaptureOutcome& outcome) {
 void MainWindow::render_compare() {
   if (!capture_ || !compare_capture_) return;
   const LayerActivation* a = activation(current_layer_);
-  const LayerActivation* b = nullptr;
-  for (const auto& layer : compare_capture_->activations) {
-    if (QString::fromStdString(layer.name) == current_layer_) b = &layer;
-  }
+  const LayerActivation* b = find_activation(compare_capture_.get(), current_layer_);
   if (!a || !b) {
     compare_pane_->clear(tr("%1 has no captured values to compare.").arg(current_layer_));
     return;
@@ -1050,8 +1043,8 @@ void MainWindow::render_compare() {
   };
   compare_pane_->show_comparison(current_layer_.toStdString(), capture_image_, compare_image_,
                                  caption(capture_image_, QStringLiteral("A")),
-                                 caption(compare_image_, QStringLiteral("B")), capture_, a->values,
-                                 compare_capture_, b->values, std::move(comparison).value());
+                                 caption(compare_image_, QStringLiteral("B")), a->values, b->values,
+                                 std::move(comparison).value());
   request_explanations();
   Q_EMIT compareShown();
 }
@@ -1089,10 +1082,10 @@ void MainWindow::request_explanations() {
           shown = std::move(explanation).value();
         } else {
           shown.display = image.input.display;
+          shown.name = QFileInfo(QString::fromStdString(image.input.name)).fileName().toStdString();
           problem = explanation.error();
         }
         if (!problem.empty()) shown.cam_error = problem;
-        shown.name = QFileInfo(QString::fromStdString(image.input.name)).fileName().toStdString();
         explained.emplace_back(index, std::move(shown));
       }
       return explained;
@@ -1187,50 +1180,49 @@ void MainWindow::show_dataset(const DatasetOutcome& outcome) {
     Q_EMIT datasetShown(outcome.error);
     return;
   }
-  dataset_ = outcome.result->dataset;
-  dataset_predictions_ = outcome.result->predictions;
+  dataset_run_ = outcome.result;
   dataset_model_path_ = model_path_;
-  dataset_pane_->show_predictions(dataset_, dataset_predictions_);
-  statusBar()->showMessage(tr("%1 images predicted").arg(dataset_predictions_.size()));
+  dataset_pane_->show_predictions(dataset_run_->dataset, dataset_run_->predictions);
+  statusBar()->showMessage(tr("%1 images predicted").arg(dataset_run_->predictions.size()));
   Q_EMIT datasetShown(QString());
 }
 
 void MainWindow::compare_dataset_image(int index) {
-  if (!model_ || !dataset_ || index < 0 || index >= static_cast<int>(dataset_predictions_.size())) {
-    show_error(
-        tr("Cannot compare"),
-        dataset_ ? tr("The dataset has no image %1 (it has %2).").arg(index).arg(dataset_predictions_.size())
-                 : tr("Open and predict a dataset first."));
+  const int count = dataset_run_ ? static_cast<int>(dataset_run_->predictions.size()) : 0;
+  if (!model_ || !dataset_run_ || index < 0 || index >= count) {
+    show_error(tr("Cannot compare"),
+               dataset_run_ ? tr("The dataset has no image %1 (it has %2).").arg(index).arg(count)
+                            : tr("Open and predict a dataset first."));
     return;
   }
   statusBar()->showMessage(tr("Finding the nearest correctly classified image of the same class..."));
   auto model = model_;
-  auto dataset = dataset_;
-  pair_watcher_.setFuture(QtConcurrent::run(
-      &engine_, [model, dataset, predictions = dataset_predictions_, index, session = session_] {
-        return run_guarded(session, index, [&]() -> Result<ComparePair> {
-          ComparePair pair;
-          std::vector<size_t> chosen = {static_cast<size_t>(index)};
-          auto partner = propose_partner(*model, *dataset, predictions, chosen.front());
-          if (partner) {
-            chosen.push_back(partner.value());
-          } else {
-            pair.note = partner.error();
-          }
-          for (size_t i : chosen) {
-            auto input = dataset->input(i, model->card());
-            if (!input) return Error{input.error()};
-            auto logits = model->logits({input.value()});
-            if (!logits) return Error{logits.error()};
-            LoadedImage image;
-            image.input = std::move(input).value();
-            image.top = top_classes(logits.value().front(), 5);
-            image.true_class = dataset->images[i].true_class;
-            pair.images.push_back(std::move(image));
-          }
-          return pair;
-        });
-      }));
+  pair_watcher_.setFuture(QtConcurrent::run(&engine_, [model, run = dataset_run_, index, session = session_] {
+    return run_guarded(session, index, [&]() -> Result<ComparePair> {
+      const Dataset& dataset = *run->dataset;
+      ComparePair pair;
+      std::vector<size_t> chosen = {static_cast<size_t>(index)};
+      auto partner = propose_partner(*model, dataset, run->predictions, chosen.front());
+      if (partner) {
+        chosen.push_back(partner.value());
+      } else {
+        pair.note = partner.error();
+      }
+      std::vector<InputImage> inputs;
+      for (size_t i : chosen) {
+        auto input = dataset.input(i, model->card());
+        if (!input) return Error{input.error()};
+        inputs.push_back(std::move(input).value());
+      }
+      auto logits = model->logits(inputs);
+      if (!logits) return Error{logits.error()};
+      for (size_t k = 0; k < chosen.size(); ++k) {
+        pair.images.push_back(
+            {std::move(inputs[k]), top_classes(logits.value()[k], 5), dataset.images[chosen[k]].true_class});
+      }
+      return pair;
+    });
+  }));
 }
 
 void MainWindow::show_pair(const PairOutcome& outcome) {
@@ -1307,7 +1299,6 @@ void MainWindow::describe_strip_item(QListWidgetItem* item, const LoadedImage& i
 void MainWindow::refresh_compare_choices() {
   QStringList names;
   for (const auto& image : images_) names << QFileInfo(QString::fromStdString(image.input.name)).fileName();
-  const QSignalBlocker block(compare_pane_);
   compare_pane_->set_images(names);
   compare_pane_->set_image_b(compare_image_);
 }

@@ -23,17 +23,11 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QLineEdit;
 class QListWidget;
 class QListWidgetItem;
 class QMenu;
-class QProgressBar;
-class QPushButton;
 class QSpinBox;
-class QSplitter;
 class QTabWidget;
-class QTreeWidget;
-class QTreeWidgetItem;
 
 namespace actscope {
 
@@ -103,7 +97,6 @@ class MainWindow : public QMainWindow {
   void select_image(int index);
   int current_image() const { return current_image_; }
   // The CAM's target class; -1 means the predicted class.
-  void set_cam_class(int class_index);
   int cam_class() const;
   void enlarge_filter(int filter);
   // Compare mode: image B for the Compare tab (-1: none); it is captured on
@@ -211,9 +204,8 @@ class MainWindow : public QMainWindow {
   std::vector<int> explaining_;  // the images whose explanations are on their way
   int compare_choice_ = 0;      // counts choices of image B: a proposal made before a later choice is dropped
   int proposal_choice_ = -1;    // the choice the proposal on its way was made at
-  QString dataset_model_path_;  // the model dataset_ was predicted with
-  std::shared_ptr<const Dataset> dataset_;
-  std::vector<DatasetPrediction> dataset_predictions_;
+  QString dataset_model_path_;  // the model dataset_run_ was predicted with
+  std::shared_ptr<const DatasetRun> dataset_run_;
 
   // Worker: one thread, so the engine runs one job at a time.
   QThreadPool engine_;

@@ -5,7 +5,6 @@
 //
 //   bench_grid_paint [--iterations N]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -18,6 +17,7 @@
 #include "core/grid.h"
 #include "core/model_card.h"
 #include "core/normalization.h"
+#include "tests/bench/bench_support.h"
 #include "ui/grid_view.h"
 #include "ui/main_window.h"
 
@@ -52,11 +52,10 @@ int main(int argc, char** argv) {
   const QStringList layers = {QStringLiteral("layer4.1.conv2"), QStringLiteral("layer4.1.bn2")};
   std::vector<double> ms;
   for (int i = 0; i < iterations + 2; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    window.select_layer(layers[i % 2]);
-    grid->repaint();  // synchronous paint of the new grid
-    const double elapsed =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double elapsed = actscope::bench::time_ms([&] {
+      window.select_layer(layers[i % 2]);
+      grid->repaint();  // synchronous paint of the new grid
+    });
     if (i >= 2) ms.push_back(elapsed);  // the first two warm the caches
   }
   // The parts: normalizing and composing the grid (core), without Qt.
@@ -64,21 +63,16 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < maps.size(); ++i) maps[i] = static_cast<float>((i * 7919) % 1000) / 1000.0f - 0.3f;
   std::vector<double> normalize_ms, compose_ms;
   for (int i = 0; i < iterations; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    const auto normalized =
-        actscope::normalize_maps(maps.data(), 512, 28, 28, actscope::Normalization::kFilter);
-    auto middle = std::chrono::steady_clock::now();
+    actscope::NormalizedMaps normalized;
+    normalize_ms.push_back(actscope::bench::time_ms([&] {
+      normalized = actscope::normalize_maps(maps.data(), 512, 28, 28, actscope::Normalization::kFilter);
+    }));
     actscope::GridOptions options;
     options.top_k = 512;
-    const auto composed = actscope::compose_grid(normalized, options);
-    auto end = std::chrono::steady_clock::now();
-    normalize_ms.push_back(std::chrono::duration<double, std::milli>(middle - start).count());
-    compose_ms.push_back(std::chrono::duration<double, std::milli>(end - middle).count());
+    compose_ms.push_back(actscope::bench::time_ms([&] { actscope::compose_grid(normalized, options); }));
   }
-  std::sort(normalize_ms.begin(), normalize_ms.end());
-  std::sort(compose_ms.begin(), compose_ms.end());
   std::printf("  of which (synthetic 512x28x28): normalize %.2f ms, compose grid %.2f ms (medians)\n",
-              normalize_ms[normalize_ms.size() / 2], compose_ms[compose_ms.size() / 2]);
+              actscope::bench::median(normalize_ms), actscope::bench::median(compose_ms));
   std::sort(ms.begin(), ms.end());
   std::printf(
       "select cached layer -> grid painted: %d tiles of %dx%d, zoom %.2f: median %.2f ms, p90 %.2f ms, max "
