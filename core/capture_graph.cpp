@@ -566,36 +566,114 @@ def as_gradient_leaf(x: Tensor) -> Tensor:
   return *torch::jit::toGraphFunction(unit->get_function("as_gradient_leaf")).graph();
 }
 
-// Replaces each captured inference batch norm by actscope::batch_norm_with_ranges,
-// which also gives the [min, max] of its input and output from the same pass
-// (conv -> batch norm -> relu: the three ranges for one read). Returns the
-// range tensor of each capture it covers, by capture index.
-std::unordered_map<int, Value*> fuse_batch_norm_ranges(Graph& graph, std::vector<Value*>& captured,
-                                                       const std::vector<RangeSource>& sources) {
+// The aten::relu in the top-level block that reads `value`, or nullptr.
+Node* relu_reading(const Value* value, const Graph& graph) {
+  for (const torch::jit::Use& use : value->uses()) {
+    Node* user = use.user;
+    if (user->kind() == aten::relu && user->inputs().size() == 1 && user->owningBlock() == graph.block())
+      return user;
+  }
+  return nullptr;
+}
+
+// Whether `value` is the constant 1 (an add's alpha).
+bool is_constant_one(const Value* value) {
+  const auto constant = torch::jit::toIValue(value);
+  return constant && ((constant->isInt() && constant->toInt() == 1) ||
+                      (constant->isDouble() && constant->toDouble() == 1.0));
+}
+
+// A captured sum that a ReLU reads: `add(a, b)` written in the model's code,
+// or the functional twin of `a += b` (add, then cast back to a's dtype).
+struct CapturedSum {
+  Node* add = nullptr;
+  Node* cast = nullptr;  // the aten::to of a twin, else null
+};
+
+std::optional<CapturedSum> captured_sum(Value* value) {
+  CapturedSum sum;
+  Node* node = value->node();
+  if (node->kind() == aten::to && node->inputs().size() >= 4 &&
+      node->input(1)->node()->kind() == prim::dtype) {
+    sum.cast = node;
+    node = node->input(0)->node();
+    if (node->kind() == aten::add && node->input(0) != sum.cast->input(1)->node()->input(0))
+      return std::nullopt;  // cast to another tensor's dtype
+  }
+  const auto tensor = c10::TensorType::get();
+  if (node->kind() != aten::add || node->inputs().size() != 3 || node->outputs().size() != 1 ||
+      !node->input(0)->type()->isSubtypeOf(*tensor) || !node->input(1)->type()->isSubtypeOf(*tensor) ||
+      !is_constant_one(node->input(2)))
+    return std::nullopt;
+  sum.add = node;
+  return sum;
+}
+
+// Replaces the uses of `from` by `to`, in `captured` too.
+void redirect(Value* from, Value* to, std::vector<Value*>& captured) {
+  std::replace(captured.begin(), captured.end(), from, to);
+  from->replaceAllUsesWith(to);
+}
+
+// Fuses the ops that produce captures with the passes that read them:
+// - each captured inference batch norm becomes
+//   actscope::batch_norm_with_ranges, which also gives the [min, max] of its
+//   input and output from the same pass (conv -> batch norm -> relu: the
+//   three ranges for one read), or actscope::batch_norm_relu_with_ranges
+//   when a ReLU reads it, which writes the ReLU's output in that pass too;
+// - each captured sum that a ReLU reads (a residual `out += identity`
+//   followed by a ReLU) becomes actscope::add_relu_with_range.
+// The ReLU's output is computed where its input is, which changes nothing:
+// captured values are never written later (protect_from_inplace_writes).
+// Returns the range tensor of each capture it covers, by capture index.
+std::unordered_map<int, Value*> fuse_ranges_into_producers(Graph& graph, std::vector<Value*>& captured,
+                                                           const std::vector<RangeSource>& sources) {
   std::unordered_map<int, Value*> ranges;
-  auto indices_of = [&](const Value* value) {
-    std::vector<int> indices;
+  auto cover = [&](const Value* value, Value* range) {
     for (size_t i = 0; i < captured.size(); ++i) {
-      if (captured[i] == value && sources[i].from < 0) indices.push_back(static_cast<int>(i));
+      if (captured[i] == value && sources[i].from < 0) ranges.emplace(static_cast<int>(i), range);
     }
-    return indices;
   };
   for (size_t i = 0; i < captured.size(); ++i) {
-    Node* node = captured[i]->node();
-    if (sources[i].from >= 0 || ranges.count(static_cast<int>(i)) || node->kind() != aten::batch_norm ||
-        node->inputs().size() != 9 || node->outputs().size() != 1)
-      continue;
-    torch::jit::WithInsertPoint insert(node);
-    Node* fused = graph.insertNode(graph.create(batch_norm_with_ranges_symbol(), node->inputs(), 3));
-    fused->output(0)->setType(node->output()->type());
-    fused->output(1)->setType(c10::TensorType::get());
-    fused->output(2)->setType(c10::TensorType::get());
-    Value* old_output = node->output();
-    for (int index : indices_of(old_output)) ranges[index] = fused->output(2);
-    for (int index : indices_of(node->input(0))) ranges.emplace(index, fused->output(1));
-    std::replace(captured.begin(), captured.end(), old_output, fused->output(0));
-    old_output->replaceAllUsesWith(fused->output(0));
-    node->destroy();
+    if (sources[i].from >= 0 || ranges.count(static_cast<int>(i))) continue;
+    Value* value = captured[i];
+    Node* node = value->node();
+    Node* relu = relu_reading(value, graph);
+    if (node->kind() == aten::batch_norm && node->inputs().size() == 9 && node->outputs().size() == 1) {
+      torch::jit::WithInsertPoint insert(node);
+      const c10::Symbol op = relu ? batch_norm_relu_with_ranges_symbol() : batch_norm_with_ranges_symbol();
+      Node* fused = graph.insertNode(graph.create(op, node->inputs(), relu ? 4 : 3));
+      for (Value* output : fused->outputs()) output->setType(c10::TensorType::get());
+      fused->output(0)->setType(value->type());
+      const size_t ranges_at = relu ? 2 : 1;
+      cover(value, fused->output(ranges_at + 1));
+      cover(node->input(0), fused->output(ranges_at));
+      redirect(value, fused->output(0), captured);
+      node->destroy();
+      if (relu) {
+        fused->output(1)->setType(relu->output()->type());
+        redirect(relu->output(), fused->output(1), captured);
+        relu->destroy();
+      }
+    } else if (const auto sum = captured_sum(value); sum && relu) {
+      torch::jit::WithInsertPoint insert(sum->add);
+      Value* keep_dtype = graph.insertConstant(sum->cast != nullptr);
+      Node* fused = graph.insertNode(graph.create(
+          add_relu_with_range_symbol(), {sum->add->input(0), sum->add->input(1), keep_dtype}, 3));
+      fused->output(0)->setType(value->type());
+      fused->output(1)->setType(relu->output()->type());
+      fused->output(2)->setType(c10::TensorType::get());
+      cover(value, fused->output(2));
+      redirect(value, fused->output(0), captured);
+      redirect(relu->output(), fused->output(1), captured);
+      relu->destroy();
+      if (sum->cast) {
+        Node* dtype = sum->cast->input(1)->node();
+        sum->cast->destroy();
+        if (!dtype->hasUses()) dtype->destroy();
+      }
+      if (!sum->add->hasUses()) sum->add->destroy();
+    }
   }
   return ranges;
 }
@@ -614,7 +692,7 @@ std::vector<Value*> insert_value_ranges(Graph& graph, std::vector<Value*>& captu
                                         std::vector<int>& widths) {
   auto range_graph = value_range_graph().copy();
   const std::unordered_map<int, Value*> fused =
-      fast ? fuse_batch_norm_ranges(graph, captured, sources) : std::unordered_map<int, Value*>{};
+      fast ? fuse_ranges_into_producers(graph, captured, sources) : std::unordered_map<int, Value*>{};
   std::vector<Value*> ranges;
   widths.assign(captured.size(), 0);
   for (size_t i = 0; i < captured.size(); ++i) {
