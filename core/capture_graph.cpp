@@ -621,13 +621,15 @@ void redirect(Value* from, Value* to, std::vector<Value*>& captured) {
 //   input and output from the same pass (conv -> batch norm -> relu: the
 //   three ranges for one read), or actscope::batch_norm_relu_with_ranges
 //   when a ReLU reads it, which writes the ReLU's output in that pass too;
+// - each captured max pool becomes actscope::max_pool2d_with_range;
 // - each captured sum that a ReLU reads (a residual `out += identity`
 //   followed by a ReLU) becomes actscope::add_relu_with_range.
 // The ReLU's output is computed where its input is, which changes nothing:
 // captured values are never written later (protect_from_inplace_writes).
 // Returns the range tensor of each capture it covers, by capture index.
 std::unordered_map<int, Value*> fuse_ranges_into_producers(Graph& graph, std::vector<Value*>& captured,
-                                                           const std::vector<RangeSource>& sources) {
+                                                           const std::vector<RangeSource>& sources,
+                                                           const CaptureGraphOptions& options) {
   std::unordered_map<int, Value*> ranges;
   auto cover = [&](const Value* value, Value* range) {
     for (size_t i = 0; i < captured.size(); ++i) {
@@ -655,11 +657,20 @@ std::unordered_map<int, Value*> fuse_ranges_into_producers(Graph& graph, std::ve
         redirect(relu->output(), fused->output(1), captured);
         relu->destroy();
       }
+    } else if (options.own_max_pool && node->kind() == aten::max_pool2d && node->inputs().size() == 6 &&
+               node->outputs().size() == 1) {
+      torch::jit::WithInsertPoint insert(node);
+      Node* fused = graph.insertNode(graph.create(max_pool2d_with_range_symbol(), node->inputs(), 2));
+      fused->output(0)->setType(value->type());
+      fused->output(1)->setType(c10::TensorType::get());
+      cover(value, fused->output(1));
+      redirect(value, fused->output(0), captured);
+      node->destroy();
     } else if (const auto sum = captured_sum(value); sum && relu) {
       torch::jit::WithInsertPoint insert(sum->add);
       Value* keep_dtype = graph.insertConstant(sum->cast != nullptr);
-      Node* fused = graph.insertNode(graph.create(
-          add_relu_with_range_symbol(), {sum->add->input(0), sum->add->input(1), keep_dtype}, 3));
+      Node* fused = graph.insertNode(graph.create(add_relu_with_range_symbol(),
+                                                  {sum->add->input(0), sum->add->input(1), keep_dtype}, 3));
       fused->output(0)->setType(value->type());
       fused->output(1)->setType(relu->output()->type());
       fused->output(2)->setType(c10::TensorType::get());
@@ -681,18 +692,19 @@ std::unordered_map<int, Value*> fuse_ranges_into_producers(Graph& graph, std::ve
 // Computes each captured value's [min, max] right after it is produced,
 // while its memory is still in cache (measured: a separate pass over all
 // layers after the run costs about twice as much), except for the ranges
-// that `sources` derives. `fast` takes batch norms' ranges from the fused op
-// (one [min, max] tensor) and the others from aten::aminmax (two float
+// that `sources` derives. `fast` takes ranges from the fused ops
+// (fuse_ranges_into_producers: one [min, max] tensor) and the others from aten::aminmax (two float
 // outputs per capture), which throws for empty, complex or half tensors.
 // Otherwise a small TorchScript helper handles every case and returns one
 // [min, max] tensor per capture (about 3% slower on resnet18). `widths`
 // receives, per capture, how many outputs hold its range (0: derived).
 std::vector<Value*> insert_value_ranges(Graph& graph, std::vector<Value*>& captured,
                                         const std::vector<RangeSource>& sources, bool fast,
-                                        std::vector<int>& widths) {
+                                        const CaptureGraphOptions& options, std::vector<int>& widths) {
   auto range_graph = value_range_graph().copy();
   const std::unordered_map<int, Value*> fused =
-      fast ? fuse_ranges_into_producers(graph, captured, sources) : std::unordered_map<int, Value*>{};
+      fast ? fuse_ranges_into_producers(graph, captured, sources, options)
+           : std::unordered_map<int, Value*>{};
   std::vector<Value*> ranges;
   widths.assign(captured.size(), 0);
   for (size_t i = 0; i < captured.size(); ++i) {
@@ -726,12 +738,16 @@ std::vector<Value*> insert_value_ranges(Graph& graph, std::vector<Value*>& captu
 // function that also computes the ranges and returns one tuple.
 std::unique_ptr<GraphFunction> finish_capture_function(const std::shared_ptr<Graph>& graph,
                                                        const std::vector<RangeSource>& sources, bool fast,
+                                                       const CaptureGraphOptions& options,
                                                        std::vector<int>& widths) {
-  std::vector<Value*> outputs(graph->outputs().begin(), graph->outputs().end());
-  while (!graph->outputs().empty()) graph->eraseOutput(0);
-  std::vector<Value*> captured(outputs.begin() + 1, outputs.end());
-  const std::vector<Value*> ranges = insert_value_ranges(*graph, captured, sources, fast, widths);
-  std::copy(captured.begin(), captured.end(), outputs.begin() + 1);
+  std::vector<Value*> captured(graph->outputs().begin() + 1, graph->outputs().end());
+  // The model output stays a graph output while the ranges are inserted, so
+  // that the fusions, which replace values, keep it current.
+  while (graph->outputs().size() > 1) graph->eraseOutput(1);
+  const std::vector<Value*> ranges = insert_value_ranges(*graph, captured, sources, fast, options, widths);
+  std::vector<Value*> outputs{graph->outputs().at(0)};
+  graph->eraseOutput(0);
+  outputs.insert(outputs.end(), captured.begin(), captured.end());
   outputs.insert(outputs.end(), ranges.begin(), ranges.end());
   // GraphFunction wants a single output: (model output, captures..., ranges...).
   graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
@@ -873,7 +889,7 @@ torch::jit::Module submodule(const torch::jit::Module& root, const std::string& 
   return module;
 }
 
-CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
+CaptureGraph::CaptureGraph(const torch::jit::Module& module, const CaptureGraphOptions& options) {
   auto& forward = torch::jit::toGraphFunction(module.get_method("forward").function());
   auto graph = forward.graph()->copy();
   Rewriter rewriter(module, graph);
@@ -917,9 +933,9 @@ CaptureGraph::CaptureGraph(const torch::jit::Module& module) {
   for (Value* value : captured) graph->registerOutput(value);
   base_graph_ = graph->copy();
   auto general_graph = graph->copy();
-  fast_function_ = finish_capture_function(graph, range_sources_, /*fast=*/true, fast_range_widths_);
+  fast_function_ = finish_capture_function(graph, range_sources_, /*fast=*/true, options, fast_range_widths_);
   general_function_ =
-      finish_capture_function(general_graph, range_sources_, /*fast=*/false, general_range_widths_);
+      finish_capture_function(general_graph, range_sources_, /*fast=*/false, options, general_range_widths_);
 }
 
 CaptureGraph::~CaptureGraph() = default;

@@ -59,11 +59,19 @@ struct GapLinearHead {
   torch::Tensor weight;      // the linear layer's [classes, channels] weight
 };
 
+// How the rewrite computes what it captures.
+struct CaptureGraphOptions {
+  // Max pools run the engine's own kernel (fused_ranges.h), which also gives
+  // their range and is faster than ATen's; off only to measure what that
+  // saves (tests/bench/capture_bench.cpp).
+  bool own_max_pool = true;
+};
+
 class CaptureGraph {
  public:
   // Builds the rewrite of `module.forward`. Throws c10::Error on graphs it
   // cannot handle (callers translate it). `module` must outlive the result.
-  explicit CaptureGraph(const torch::jit::Module& module);
+  explicit CaptureGraph(const torch::jit::Module& module, const CaptureGraphOptions& options = {});
   ~CaptureGraph();
 
   // Capture points in forward (completion) order.

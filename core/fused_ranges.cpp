@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -68,7 +69,9 @@ bool plain_float(const at::Tensor& tensor) {
 }
 
 // The same, for an activation: the kernels record no gradient.
-bool plain_float_activation(const at::Tensor& tensor) { return plain_float(tensor) && !tensor.requires_grad(); }
+bool plain_float_activation(const at::Tensor& tensor) {
+  return plain_float(tensor) && !tensor.requires_grad();
+}
 
 bool is_channel_vector(const c10::optional<at::Tensor>& tensor, int64_t channels) {
   return !tensor || !tensor->defined() ||
@@ -118,18 +121,6 @@ __attribute__((target("avx2,fma"))) inline void finish_lanes(const LaneBounds& l
   if (_mm256_movemask_ps(lanes.nan) != 0) bounds.add(std::numeric_limits<float>::quiet_NaN());
 }
 
-// A non-temporal store needs a 32-byte aligned address; the others take any.
-template <bool kStream>
-__attribute__((target("avx2,fma"))) inline void store(float* to, __m256 values) {
-  if constexpr (kStream) {
-    _mm256_stream_ps(to, values);
-  } else {
-    _mm256_storeu_ps(to, values);
-  }
-}
-
-bool aligned_for_streaming(const float* data) { return reinterpret_cast<std::uintptr_t>(data) % 32 == 0; }
-
 // Per-channel factors of a batch norm in inference: output = fma(input,
 // alpha, beta) (ATen's batch_norm_cpu_collect_linear_and_constant_terms).
 struct ChannelTerms {
@@ -166,9 +157,8 @@ struct NormalizeBuffers {
 // Planes [begin, end) of a [N, C, plane] input: output = fma(input, alpha,
 // beta) per channel, bit for bit what ATen's vectorized batch norm computes,
 // its ReLU when kRelu, and the bounds of input and output, kept in
-// registers across planes (small planes are common: 7x7). kStream requires
-// every plane of the output to start 32-byte aligned.
-template <bool kRelu, bool kStream>
+// registers across planes (small planes are common: 7x7).
+template <bool kRelu>
 __attribute__((target("avx2,fma"))) void normalize_planes(const NormalizeBuffers& buffers, int64_t begin,
                                                           int64_t end, Bounds& in, Bounds& out) {
   LaneBounds in_lanes, out_lanes;
@@ -187,7 +177,7 @@ __attribute__((target("avx2,fma"))) void normalize_planes(const NormalizeBuffers
     for (; d + 8 <= buffers.plane; d += 8) {
       const __m256 value = _mm256_loadu_ps(x + d);
       const __m256 result = _mm256_fmadd_ps(value, alpha_vec, beta_vec);
-      store<kStream>(y + d, result);
+      _mm256_storeu_ps(y + d, result);
       // max(0, v) returns its second operand for NaN and for two zeros, as ATen's clamp_min.
       if constexpr (kRelu) _mm256_storeu_ps(r + d, _mm256_max_ps(zero, result));
       add_lanes(in_lanes, value);
@@ -202,7 +192,6 @@ __attribute__((target("avx2,fma"))) void normalize_planes(const NormalizeBuffers
   }
   finish_lanes(in_lanes, in);
   finish_lanes(out_lanes, out);
-  if constexpr (kStream) _mm_sfence();  // the stores are visible before the loop's threads join
 }
 
 // Runs the batch-norm kernel over every plane on LibTorch's threads and
@@ -210,16 +199,10 @@ __attribute__((target("avx2,fma"))) void normalize_planes(const NormalizeBuffers
 template <bool kRelu>
 std::pair<Bounds, Bounds> normalize(const NormalizeBuffers& buffers, int64_t planes) {
   ThreadBounds in, out;
-  // Streaming when every plane starts aligned; small planes (7x7) stay in the cache anyway.
-  const bool stream = kRelu && buffers.plane % 8 == 0 && aligned_for_streaming(buffers.output);
   // ATen's grain: tensors under 32768 values stay on one thread.
   const int64_t grain = std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(buffers.plane, 1));
   at::parallel_for(0, planes, grain, [&](int64_t begin, int64_t end) {
-    if (stream) {
-      normalize_planes<kRelu, true>(buffers, begin, end, in.mine(), out.mine());
-    } else {
-      normalize_planes<kRelu, false>(buffers, begin, end, in.mine(), out.mine());
-    }
+    normalize_planes<kRelu>(buffers, begin, end, in.mine(), out.mine());
   });
   return {in.merged(), out.merged()};
 }
@@ -247,7 +230,8 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor> batch_norm_ranges(
                                  channels,
                                  terms.alpha.data(),
                                  terms.beta.data()};
-  const auto [in, out] = relu ? normalize<true>(buffers, batch * channels) : normalize<false>(buffers, batch * channels);
+  const auto [in, out] =
+      relu ? normalize<true>(buffers, batch * channels) : normalize<false>(buffers, batch * channels);
   return {output, relu_output, in.tensor(), out.tensor()};
 }
 
@@ -269,9 +253,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor> batch_norm_relu_with_
 }
 
 // Values [begin, end) of sum = a + b and its ReLU, with the sum's bounds.
-// a + b rounds once, as ATen's fmadd(b, 1, a) does. kStream requires `sum`
-// and `begin` to make 32-byte aligned addresses.
-template <bool kStream>
+// a + b rounds once, as ATen's fmadd(b, 1, a) does.
 __attribute__((target("avx2,fma"))) void add_relu_values(const float* a, const float* b, float* sum,
                                                          float* relu, int64_t begin, int64_t end,
                                                          Bounds& bounds) {
@@ -281,7 +263,7 @@ __attribute__((target("avx2,fma"))) void add_relu_values(const float* a, const f
   int64_t i = begin;
   for (; i + 8 <= end; i += 8) {
     const __m256 value = _mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
-    store<kStream>(sum + i, value);
+    _mm256_storeu_ps(sum + i, value);
     _mm256_storeu_ps(relu + i, _mm256_max_ps(zero, value));
     add_lanes(lanes, value);
   }
@@ -291,14 +273,13 @@ __attribute__((target("avx2,fma"))) void add_relu_values(const float* a, const f
     bounds.add(sum[i]);
   }
   finish_lanes(lanes, bounds);
-  if constexpr (kStream) _mm_sfence();
 }
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> add_relu_with_range(const at::Tensor& self,
                                                                    const at::Tensor& other,
                                                                    bool keep_self_dtype) {
-  if (!has_avx2_fma() || !plain_float_activation(self) || !plain_float_activation(other) || self.sizes() != other.sizes() ||
-      self.numel() == 0) {
+  if (!has_avx2_fma() || !plain_float_activation(self) || !plain_float_activation(other) ||
+      self.sizes() != other.sizes() || self.numel() == 0) {
     at::Tensor sum = at::add(self, other);
     if (keep_self_dtype) sum = sum.to(self.scalar_type());
     return {sum, at::relu(sum), range_of(sum)};
@@ -310,33 +291,172 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> add_relu_with_range(const at::Ten
   float* s = sum.data_ptr<float>();
   float* r = relu.data_ptr<float>();
   const int64_t count = self.numel();
-  const bool stream = aligned_for_streaming(s);
   ThreadBounds bounds;
-  // In blocks of 8 values, so that every thread's part starts aligned.
-  const int64_t blocks = (count + 7) / 8;
-  at::parallel_for(0, blocks, at::internal::GRAIN_SIZE / 8, [&](int64_t begin, int64_t end) {
-    const int64_t first = begin * 8;
-    const int64_t last = std::min(end * 8, count);
-    if (stream) {
-      add_relu_values<true>(a, b, s, r, first, last, bounds.mine());
-    } else {
-      add_relu_values<false>(a, b, s, r, first, last, bounds.mine());
-    }
+  at::parallel_for(0, count, at::internal::GRAIN_SIZE, [&](int64_t begin, int64_t end) {
+    add_relu_values(a, b, s, r, begin, end, bounds.mine());
   });
   return {sum, relu, bounds.merged().tensor()};
 }
 
-#define ACTSCOPE_BATCH_NORM_ARGUMENTS                                                                   \
+// A 2-D max pool the one-pass kernel takes: dilation 1, no ceil mode,
+// stride 1 or 2 along the width, padding at most half the kernel (as ATen
+// requires).
+struct PoolShape {
+  int64_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+  int64_t in_h, in_w, out_h, out_w;
+};
+
+// (height, width) of a pooling argument: one value for both, or two; empty
+// stands for `fallback` (an empty stride is the kernel size).
+std::optional<std::pair<int64_t, int64_t>> pool_pair(at::IntArrayRef values,
+                                                     std::optional<std::pair<int64_t, int64_t>> fallback) {
+  if (values.empty()) return fallback;
+  if (values.size() == 1) return std::make_pair(values[0], values[0]);
+  if (values.size() == 2) return std::make_pair(values[0], values[1]);
+  return std::nullopt;
+}
+
+std::optional<PoolShape> fast_pool_shape(const at::Tensor& input, at::IntArrayRef kernel_size,
+                                         at::IntArrayRef stride, at::IntArrayRef padding,
+                                         at::IntArrayRef dilation, bool ceil_mode) {
+  if (!has_avx2_fma() || ceil_mode || !plain_float_activation(input) || input.dim() != 4 ||
+      input.numel() == 0)
+    return std::nullopt;
+  const auto kernel = pool_pair(kernel_size, std::nullopt);
+  const auto steps = pool_pair(stride, kernel);
+  const auto pads = pool_pair(padding, std::make_pair(int64_t{0}, int64_t{0}));
+  const auto dilations = pool_pair(dilation, std::make_pair(int64_t{1}, int64_t{1}));
+  if (!kernel || !steps || !pads || !dilations || *dilations != std::make_pair(int64_t{1}, int64_t{1}))
+    return std::nullopt;
+  PoolShape shape{kernel->first,
+                  kernel->second,
+                  steps->first,
+                  steps->second,
+                  pads->first,
+                  pads->second,
+                  input.size(2),
+                  input.size(3),
+                  0,
+                  0};
+  if (shape.kernel_h < 1 || shape.kernel_w < 1 || shape.stride_h < 1 ||
+      (shape.stride_w != 1 && shape.stride_w != 2) || shape.pad_h < 0 || shape.pad_w < 0 ||
+      2 * shape.pad_h > shape.kernel_h || 2 * shape.pad_w > shape.kernel_w)
+    return std::nullopt;
+  const int64_t span_h = shape.in_h + 2 * shape.pad_h - shape.kernel_h;
+  const int64_t span_w = shape.in_w + 2 * shape.pad_w - shape.kernel_w;
+  if (span_h < 0 || span_w < 0) return std::nullopt;  // ATen's error message then
+  shape.out_h = span_h / shape.stride_h + 1;
+  shape.out_w = span_w / shape.stride_w + 1;
+  return shape;
+}
+
+// Values at positions start, start + 2, ... start + 14 of `row`.
+__attribute__((target("avx2,fma"))) inline __m256 load_every_second(const float* row) {
+  const __m256 low = _mm256_loadu_ps(row);
+  const __m256 high = _mm256_loadu_ps(row + 8);
+  // (l0 l2 h0 h2 | l4 l6 h4 h6), then the 64-bit pairs in the order 0 2 1 3.
+  const __m256 evens = _mm256_shuffle_ps(low, high, _MM_SHUFFLE(2, 0, 2, 0));
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(evens), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+// Takes one input row (with -inf padding) into the maxima of output row
+// `out`, in ATen's order and by ATen's rule: a value replaces the maximum
+// when it is greater or NaN (so NaN wins, and of equal values the first).
+template <int kStride>
+__attribute__((target("avx2,fma"))) void pool_row(const float* row, float* out, const PoolShape& shape) {
+  int64_t ow = 0;
+  for (; ow + 8 <= shape.out_w; ow += 8) {
+    __m256 best = _mm256_loadu_ps(out + ow);
+    for (int64_t kw = 0; kw < shape.kernel_w; ++kw) {
+      const float* window = row + ow * kStride + kw;
+      const __m256 value = kStride == 1 ? _mm256_loadu_ps(window) : load_every_second(window);
+      const __m256 wins =
+          _mm256_or_ps(_mm256_cmp_ps(value, best, _CMP_GT_OQ), _mm256_cmp_ps(value, value, _CMP_UNORD_Q));
+      best = _mm256_blendv_ps(best, value, wins);
+    }
+    _mm256_storeu_ps(out + ow, best);
+  }
+  for (; ow < shape.out_w; ++ow) {
+    float best = out[ow];
+    for (int64_t kw = 0; kw < shape.kernel_w; ++kw) {
+      const float value = row[ow * kStride + kw];
+      if (value > best || std::isnan(value)) best = value;
+    }
+    out[ow] = best;
+  }
+}
+
+// Planes [begin, end) of the pool, and the bounds of their output.
+__attribute__((target("avx2,fma"))) void max_pool_planes(const float* input, float* output,
+                                                         const PoolShape& shape, int64_t begin, int64_t end,
+                                                         Bounds& bounds) {
+  // One input row with pad_w -inf before it and -inf after it, as far as
+  // the last vector of the output row reads.
+  std::vector<float> row(shape.pad_w + shape.in_w + (shape.out_w + 16) * shape.stride_w + shape.kernel_w,
+                         -kInfinity);
+  LaneBounds lanes;
+  start_lanes(lanes);
+  for (int64_t plane = begin; plane < end; ++plane) {
+    const float* in = input + plane * shape.in_h * shape.in_w;
+    float* out = output + plane * shape.out_h * shape.out_w;
+    for (int64_t oh = 0; oh < shape.out_h; ++oh) {
+      float* out_row = out + oh * shape.out_w;
+      std::fill(out_row, out_row + shape.out_w, -kInfinity);
+      const int64_t first = oh * shape.stride_h - shape.pad_h;
+      for (int64_t ih = std::max<int64_t>(first, 0); ih < std::min(first + shape.kernel_h, shape.in_h);
+           ++ih) {
+        std::copy(in + ih * shape.in_w, in + (ih + 1) * shape.in_w, row.begin() + shape.pad_w);
+        if (shape.stride_w == 1) {
+          pool_row<1>(row.data(), out_row, shape);
+        } else {
+          pool_row<2>(row.data(), out_row, shape);
+        }
+      }
+      int64_t ow = 0;
+      for (; ow + 8 <= shape.out_w; ow += 8) add_lanes(lanes, _mm256_loadu_ps(out_row + ow));
+      for (; ow < shape.out_w; ++ow) bounds.add(out_row[ow]);
+    }
+  }
+  finish_lanes(lanes, bounds);
+}
+
+std::tuple<at::Tensor, at::Tensor> max_pool2d_with_range(const at::Tensor& input, at::IntArrayRef kernel_size,
+                                                         at::IntArrayRef stride, at::IntArrayRef padding,
+                                                         at::IntArrayRef dilation, bool ceil_mode) {
+  const auto shape = fast_pool_shape(input, kernel_size, stride, padding, dilation, ceil_mode);
+  if (!shape) {
+    at::Tensor output = at::max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode);
+    return {output, range_of(output)};
+  }
+  at::Tensor output = at::empty({input.size(0), input.size(1), shape->out_h, shape->out_w}, input.options());
+  const float* in = input.data_ptr<float>();
+  float* out = output.data_ptr<float>();
+  ThreadBounds bounds;
+  const int64_t work_per_plane = shape->out_h * shape->out_w * shape->kernel_h * shape->kernel_w;
+  const int64_t grain = std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(work_per_plane, 1));
+  at::parallel_for(0, input.size(0) * input.size(1), grain, [&](int64_t begin, int64_t end) {
+    max_pool_planes(in, out, *shape, begin, end, bounds.mine());
+  });
+  return {output, bounds.merged().tensor()};
+}
+
+#define ACTSCOPE_BATCH_NORM_ARGUMENTS                                                                       \
   "(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, " \
   "float momentum, float eps, bool cudnn_enabled)"
 
 TORCH_LIBRARY(actscope, library) {
   library.def("batch_norm_with_ranges" ACTSCOPE_BATCH_NORM_ARGUMENTS " -> (Tensor, Tensor, Tensor)",
               &batch_norm_with_ranges);
-  library.def("batch_norm_relu_with_ranges" ACTSCOPE_BATCH_NORM_ARGUMENTS " -> (Tensor, Tensor, Tensor, Tensor)",
+  library.def("batch_norm_relu_with_ranges" ACTSCOPE_BATCH_NORM_ARGUMENTS
+              " -> (Tensor, Tensor, Tensor, Tensor)",
               &batch_norm_relu_with_ranges);
-  library.def("add_relu_with_range(Tensor self, Tensor other, bool keep_self_dtype) -> (Tensor, Tensor, Tensor)",
-              &add_relu_with_range);
+  library.def(
+      "max_pool2d_with_range(Tensor self, int[] kernel_size, int[] stride, int[] padding, int[] dilation, "
+      "bool ceil_mode) -> (Tensor, Tensor)",
+      &max_pool2d_with_range);
+  library.def(
+      "add_relu_with_range(Tensor self, Tensor other, bool keep_self_dtype) -> (Tensor, Tensor, Tensor)",
+      &add_relu_with_range);
 }
 
 }  // namespace
@@ -348,6 +468,11 @@ c10::Symbol batch_norm_with_ranges_symbol() {
 
 c10::Symbol batch_norm_relu_with_ranges_symbol() {
   static const c10::Symbol symbol = c10::Symbol::fromQualString("actscope::batch_norm_relu_with_ranges");
+  return symbol;
+}
+
+c10::Symbol max_pool2d_with_range_symbol() {
+  static const c10::Symbol symbol = c10::Symbol::fromQualString("actscope::max_pool2d_with_range");
   return symbol;
 }
 

@@ -2,7 +2,7 @@
 // memory, the [min, max] of their input and output, so that capturing every
 // layer does not read each activation a second time for its range. Where a
 // ReLU follows, they also write the ReLU's output in that pass, so that the
-// captured pre-ReLU tensor is written once and never read again.
+// captured pre-ReLU tensor is not read a second time either.
 //
 // actscope::batch_norm_with_ranges(input, weight, bias, running_mean,
 //     running_var, training, momentum, eps, cudnn_enabled)
@@ -16,9 +16,7 @@
 // actscope::batch_norm_relu_with_ranges(the same arguments)
 //     -> (output, relu_output, input_range, output_range)
 // is the same and also returns aten::relu(output), bit for bit (NaN stays
-// NaN, -0.0 stays -0.0). `output` is written with non-temporal stores: it is
-// a capture that nothing in forward reads again, so it should not push the
-// ReLU's output (which the next layer reads) out of the cache.
+// NaN, -0.0 stays -0.0).
 //
 // actscope::add_relu_with_range(self, other, keep_self_dtype)
 //     -> (sum, relu_output, sum_range)
@@ -27,6 +25,17 @@
 // aten::relu(sum), with the [min, max] of the sum. One pass for contiguous
 // float32 operands of one shape on an AVX2 CPU (a + b rounds the same with or
 // without FMA); ATen's ops otherwise.
+//
+// actscope::max_pool2d_with_range(self, kernel_size, stride, padding,
+//     dilation, ceil_mode) -> (output, output_range)
+// is aten::max_pool2d with the [min, max] of its output. On contiguous
+// float32 [N, C, H, W] input, with dilation 1, no ceil mode and a stride of 1
+// or 2 along the width, it is one vectorized pass that scans each window in
+// ATen's order by ATen's rule (a value replaces the maximum when it is
+// greater or NaN), so the output is ATen's bit for bit; ATen's op otherwise.
+// ATen 1.13 pools NCHW float tensors with a scalar loop that also computes
+// indices, which this pass skips: it is several times faster than the op it
+// replaces (tests/bench/RESULTS.md).
 //
 // In all of them NaN in a tensor makes both of its bounds NaN, as aminmax
 // does, and an empty tensor has the range [0, 0]. They have no gradient: the
@@ -40,6 +49,7 @@ namespace actscope {
 // The ops' symbols; calling one also guarantees the ops are registered.
 c10::Symbol batch_norm_with_ranges_symbol();
 c10::Symbol batch_norm_relu_with_ranges_symbol();
+c10::Symbol max_pool2d_with_range_symbol();
 c10::Symbol add_relu_with_range_symbol();
 
 }  // namespace actscope

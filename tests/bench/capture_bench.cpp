@@ -3,7 +3,8 @@
 // the same thread count, measured in one run (interleaved, median of N).
 // Also the peak resident memory of a fresh process that captures every layer,
 // and the time to turn every captured layer into files (grids, PNGs) as a
-// ratio to the capture time.
+// ratio to the capture time. A second figure is the capture with ATen's max
+// pool in place of the engine's faster kernel: the overhead of capturing alone.
 //
 //   bench_capture [--iterations N] [--threads T] [MODEL.pt:CxHxW ...]
 // The ratio is the median over N pairs (forward and capture, in alternating
@@ -22,6 +23,7 @@
 
 #include <torch/script.h>
 
+#include "core/capture_graph.h"
 #include "core/layer_export.h"
 #include "core/model.h"
 #include "tests/bench/bench_support.h"
@@ -88,7 +90,6 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
     return;
   }
   auto plain = torch::jit::load(spec.path);
-  plain.eval();
   const torch::Tensor input = torch::randn(spec.input_shape);
   const auto input_array = actscope::test::to_array(input);
   size_t layers = 0;
@@ -97,19 +98,32 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
     plain.forward({input});
   };
   auto run_capture = [&] { layers = model.value()->capture(input_array).value().activations.size(); };
+  // The same capture with ATen's max pool instead of the engine's kernel:
+  // what the engine's own pooling saves, and the capture's overhead without it.
+  plain.eval();
+  const actscope::CaptureGraph aten_pool(plain, actscope::CaptureGraphOptions{/*own_max_pool=*/false});
+  auto run_aten_pool = [&] {
+    c10::InferenceMode inference;
+    aten_pool.run(plain, input);
+  };
   for (int i = 0; i < 3; ++i) {
     run_plain();
     run_capture();
+    run_aten_pool();
   }
   // Each capture is paired with the forward run next to it, so that the slow
   // spells of a shared machine touch both sides of a ratio alike; the order
-  // alternates, so that neither side always runs on the other's leftovers.
-  std::vector<double> plain_ms, capture_ms, ratios;
+  // rotates, so that no side always runs on another's leftovers.
+  std::vector<double> plain_ms, capture_ms, aten_pool_ms, ratios, aten_pool_ratios;
   for (int i = 0; i < iterations; ++i) {
-    if (i % 2 == 0) plain_ms.push_back(time_ms(run_plain));
-    capture_ms.push_back(time_ms(run_capture));
-    if (i % 2 == 1) plain_ms.push_back(time_ms(run_plain));
+    for (int k = 0; k < 3; ++k) {
+      const int which = (i + k) % 3;
+      if (which == 0) plain_ms.push_back(time_ms(run_plain));
+      if (which == 1) capture_ms.push_back(time_ms(run_capture));
+      if (which == 2) aten_pool_ms.push_back(time_ms(run_aten_pool));
+    }
     ratios.push_back(capture_ms.back() / plain_ms.back());
+    aten_pool_ratios.push_back(aten_pool_ms.back() / plain_ms.back());
   }
   const double ratio = median(ratios);
   // Noise on a shared machine only adds time: the two fastest runs are the
@@ -124,6 +138,8 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
       "  (fastest/fastest %.3f; page faults per run: %ld / %ld)\n",
       spec.path.substr(spec.path.rfind('/') + 1).c_str(), threads, layers, median(plain_ms),
       median(capture_ms), ratio, fastest_ratio, forward_faults, capture_faults);
+  std::printf("%-22s with ATen's max pool instead of the engine's: capture-all %7.2f ms  ratio %.3f\n", "",
+              median(aten_pool_ms), median(aten_pool_ratios));
 
   // Peak memory in a fresh process, so this process's history does not count.
   const std::string command =

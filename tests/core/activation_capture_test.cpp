@@ -82,7 +82,11 @@ const std::vector<FixtureCase> kHookedCases = {{"resnet18", "scripted"},
                                                {"inplace_join", "scripted"},
                                                {"inplace_join", "traced"},
                                                {"vector_only", "scripted"},
-                                               {"vector_only", "traced"}};
+                                               {"vector_only", "traced"},
+                                               {"ends_in_relu", "scripted"},
+                                               {"ends_in_relu", "traced"},
+                                               {"ends_in_pool", "scripted"},
+                                               {"ends_in_pool", "traced"}};
 
 class HookedModuleTest : public ::testing::TestWithParam<FixtureCase> {
  protected:
