@@ -593,8 +593,17 @@ struct CapturedSum {
 std::optional<CapturedSum> captured_sum(Value* value) {
   CapturedSum sum;
   Node* node = value->node();
-  if (node->kind() == aten::to && node->inputs().size() >= 4 &&
-      node->input(1)->node()->kind() == prim::dtype) {
+  // to(sum, dtype(a), non_blocking=False, copy=False[, memory_format=None])
+  // is the twin's cast back; a `.to` with other arguments is not fused.
+  auto is_constant = [](const Value* argument, const c10::IValue& expected) {
+    const auto constant = torch::jit::toIValue(argument);
+    return constant && ((constant->isNone() && expected.isNone()) ||
+                        (constant->isBool() && expected.isBool() && constant->toBool() == expected.toBool()));
+  };
+  if (node->kind() == aten::to && (node->inputs().size() == 4 || node->inputs().size() == 5) &&
+      node->input(1)->node()->kind() == prim::dtype && is_constant(node->input(2), false) &&
+      is_constant(node->input(3), false) &&
+      (node->inputs().size() == 4 || is_constant(node->input(4), c10::IValue()))) {
     sum.cast = node;
     node = node->input(0)->node();
     if (node->kind() == aten::add && node->input(0) != sum.cast->input(1)->node()->input(0))
@@ -740,14 +749,14 @@ std::unique_ptr<GraphFunction> finish_capture_function(const std::shared_ptr<Gra
                                                        const std::vector<RangeSource>& sources, bool fast,
                                                        const CaptureGraphOptions& options,
                                                        std::vector<int>& widths) {
+  // The model output and the captures stay graph outputs while the ranges
+  // are inserted: the fusions replace values, and a value in use is neither
+  // removed nor left behind.
   std::vector<Value*> captured(graph->outputs().begin() + 1, graph->outputs().end());
-  // The model output stays a graph output while the ranges are inserted, so
-  // that the fusions, which replace values, keep it current.
-  while (graph->outputs().size() > 1) graph->eraseOutput(1);
   const std::vector<Value*> ranges = insert_value_ranges(*graph, captured, sources, fast, options, widths);
-  std::vector<Value*> outputs{graph->outputs().at(0)};
-  graph->eraseOutput(0);
-  outputs.insert(outputs.end(), captured.begin(), captured.end());
+  std::vector<Value*> outputs(graph->outputs().begin(), graph->outputs().end());
+  TORCH_INTERNAL_ASSERT(std::equal(captured.begin(), captured.end(), outputs.begin() + 1));
+  while (!graph->outputs().empty()) graph->eraseOutput(0);
   outputs.insert(outputs.end(), ranges.begin(), ranges.end());
   // GraphFunction wants a single output: (model output, captures..., ranges...).
   graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());

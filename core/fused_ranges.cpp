@@ -252,23 +252,25 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor> batch_norm_relu_with_
                            cudnn_enabled, /*relu=*/true);
 }
 
-// Values [begin, end) of sum = a + b and its ReLU, with the sum's bounds.
-// a + b rounds once, as ATen's fmadd(b, 1, a) does.
+// Values [begin, end) of sum = a + b and its ReLU, with the sum's bounds,
+// computed as ATen does for alpha 1: fmadd(b, 1, a), which rounds as a + b
+// and, of two NaNs, keeps b's.
 __attribute__((target("avx2,fma"))) void add_relu_values(const float* a, const float* b, float* sum,
                                                          float* relu, int64_t begin, int64_t end,
                                                          Bounds& bounds) {
   LaneBounds lanes;
   start_lanes(lanes);
   const __m256 zero = _mm256_setzero_ps();
+  const __m256 one = _mm256_set1_ps(1.0f);
   int64_t i = begin;
   for (; i + 8 <= end; i += 8) {
-    const __m256 value = _mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    const __m256 value = _mm256_fmadd_ps(_mm256_loadu_ps(b + i), one, _mm256_loadu_ps(a + i));
     _mm256_storeu_ps(sum + i, value);
     _mm256_storeu_ps(relu + i, _mm256_max_ps(zero, value));
     add_lanes(lanes, value);
   }
   for (; i < end; ++i) {
-    sum[i] = a[i] + b[i];
+    sum[i] = std::fma(b[i], 1.0f, a[i]);
     relu[i] = relu_of(sum[i]);
     bounds.add(sum[i]);
   }
@@ -307,9 +309,14 @@ struct PoolShape {
 };
 
 // (height, width) of a pooling argument: one value for both, or two; empty
-// stands for `fallback` (an empty stride is the kernel size).
+// stands for `fallback` (only stride may be empty: it is the kernel size),
+// and anything else ATen refuses (more values, values past int32) is left
+// to ATen, which says what is wrong.
 std::optional<std::pair<int64_t, int64_t>> pool_pair(at::IntArrayRef values,
                                                      std::optional<std::pair<int64_t, int64_t>> fallback) {
+  for (int64_t value : values) {
+    if (value > std::numeric_limits<int32_t>::max()) return std::nullopt;
+  }
   if (values.empty()) return fallback;
   if (values.size() == 1) return std::make_pair(values[0], values[0]);
   if (values.size() == 2) return std::make_pair(values[0], values[1]);
@@ -324,8 +331,8 @@ std::optional<PoolShape> fast_pool_shape(const at::Tensor& input, at::IntArrayRe
     return std::nullopt;
   const auto kernel = pool_pair(kernel_size, std::nullopt);
   const auto steps = pool_pair(stride, kernel);
-  const auto pads = pool_pair(padding, std::make_pair(int64_t{0}, int64_t{0}));
-  const auto dilations = pool_pair(dilation, std::make_pair(int64_t{1}, int64_t{1}));
+  const auto pads = pool_pair(padding, std::nullopt);
+  const auto dilations = pool_pair(dilation, std::nullopt);
   if (!kernel || !steps || !pads || !dilations || *dilations != std::make_pair(int64_t{1}, int64_t{1}))
     return std::nullopt;
   PoolShape shape{kernel->first,
@@ -342,6 +349,8 @@ std::optional<PoolShape> fast_pool_shape(const at::Tensor& input, at::IntArrayRe
       (shape.stride_w != 1 && shape.stride_w != 2) || shape.pad_h < 0 || shape.pad_w < 0 ||
       2 * shape.pad_h > shape.kernel_h || 2 * shape.pad_w > shape.kernel_w)
     return std::nullopt;
+  // Padding wider than the input: ATen's loop, not a row buffer that grows with it.
+  if (shape.pad_h > shape.in_h || shape.pad_w > shape.in_w) return std::nullopt;
   const int64_t span_h = shape.in_h + 2 * shape.pad_h - shape.kernel_h;
   const int64_t span_w = shape.in_w + 2 * shape.pad_w - shape.kernel_w;
   if (span_h < 0 || span_w < 0) return std::nullopt;  // ATen's error message then

@@ -23,8 +23,9 @@
 // is aten::add(self, other) (alpha 1), cast to self's dtype when
 // keep_self_dtype (what the in-place `self += other` keeps), then
 // aten::relu(sum), with the [min, max] of the sum. One pass for contiguous
-// float32 operands of one shape on an AVX2 CPU (a + b rounds the same with or
-// without FMA); ATen's ops otherwise.
+// float32 operands of one shape on an AVX2 and FMA CPU, computing the sum as
+// ATen does (fmadd(b, 1, a), which also decides which NaN is kept); ATen's
+// ops otherwise.
 //
 // actscope::max_pool2d_with_range(self, kernel_size, stride, padding,
 //     dilation, ceil_mode) -> (output, output_range)

@@ -86,7 +86,9 @@ const std::vector<FixtureCase> kHookedCases = {{"resnet18", "scripted"},
                                                {"ends_in_relu", "scripted"},
                                                {"ends_in_relu", "traced"},
                                                {"ends_in_pool", "scripted"},
-                                               {"ends_in_pool", "traced"}};
+                                               {"ends_in_pool", "traced"},
+                                               {"cast_sum_then_relu", "scripted"},
+                                               {"cast_sum_then_relu", "traced"}};
 
 class HookedModuleTest : public ::testing::TestWithParam<FixtureCase> {
  protected:

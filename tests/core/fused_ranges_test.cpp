@@ -53,6 +53,12 @@ struct Pool {
   bool ceil_mode = false;
 };
 
+void PrintTo(const Pool& pool, std::ostream* out) {
+  *out << "kernel " << c10::IntArrayRef(pool.kernel) << " stride " << c10::IntArrayRef(pool.stride)
+       << " padding " << c10::IntArrayRef(pool.padding) << " dilation " << c10::IntArrayRef(pool.dilation)
+       << (pool.ceil_mode ? " ceil" : "");
+}
+
 std::tuple<at::Tensor, at::Tensor> max_pool(const at::Tensor& input, const Pool& pool) {
   static const auto op =
       find_op(max_pool2d_with_range_symbol())
@@ -210,10 +216,16 @@ TEST(FusedAddReluTest, NanAndNegativeZeroAreKeptAsAtenDoes) {
   a[0][1][2][3] = std::nanf("");
   a[0][2].fill_(-0.0f);
   b[0][2].fill_(-0.0f);  // -0.0 + -0.0 is -0.0
+  // Two NaNs with other payloads, in the vector part and in the tail: ATen keeps b's.
+  for (int64_t at_index : {int64_t{3}, int64_t{104}}) {
+    a.view(-1)[at_index] = std::nanf("1");
+    b.view(-1)[at_index] = -std::nanf("2");
+  }
   const auto [sum, relu, range] = add_relu(a, b);
   const at::Tensor expected = at::add(a, b);
   expect_identical(sum, expected);
   expect_identical(relu, at::relu(expected));
+  EXPECT_TRUE(torch::equal(sum.view(torch::kInt32), expected.view(torch::kInt32))) << "NaN payloads differ";
   EXPECT_TRUE(std::isnan(range[0].item<float>()));
   EXPECT_TRUE(std::isnan(range[1].item<float>()));
 }
@@ -281,6 +293,17 @@ TEST(FusedMaxPoolRuleTest, NanInfinityAndSignedZerosFollowAtensScan) {
     expect_identical(output, at::max_pool2d(values, pool.kernel, pool.stride, pool.padding));
   }
   EXPECT_TRUE(std::isnan(std::get<1>(max_pool(input, Pool{{3, 3}, {2, 2}, {1, 1}}))[0].item<float>()));
+}
+
+// Arguments ATen refuses are refused with ATen's message, not pooled.
+TEST(FusedMaxPoolRuleTest, ArgumentsAtenRefusesAreRefused) {
+  c10::InferenceMode inference;
+  const at::Tensor input = torch::randn({1, 2, 9, 9});
+  EXPECT_THROW(max_pool(input, Pool{{3, 3}, {2, 2}, {}}), c10::Error);                     // no padding
+  EXPECT_THROW(max_pool(input, Pool{{3, 3}, {2, 2}, {1, 1}, {}}), c10::Error);             // no dilation
+  EXPECT_THROW(max_pool(input, Pool{{3, 3}, {int64_t{1} << 33, 2}, {1, 1}}), c10::Error);  // past int32
+  EXPECT_THROW(max_pool(input, Pool{{3, 3}, {2, 2}, {2, 2}}), c10::Error);                 // pad > kernel / 2
+  EXPECT_THROW(max_pool(torch::randn({1, 2, 2, 2}), Pool{{5, 5}, {1, 1}, {0, 0}}), c10::Error);  // too small
 }
 
 TEST(FusedMaxPoolRuleTest, ChannelsLastAndDoubleInputsFallBackToAten) {
