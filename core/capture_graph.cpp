@@ -624,75 +624,121 @@ void redirect(Value* from, Value* to, std::vector<Value*>& captured) {
   from->replaceAllUsesWith(to);
 }
 
+// Creates `op` on `inputs` before `before` with tensor outputs, the first
+// typed as `first_type`.
+Node* insert_fused(Graph& graph, c10::Symbol op, at::ArrayRef<Value*> inputs, size_t outputs, Node* before,
+                   const c10::TypePtr& first_type) {
+  torch::jit::WithInsertPoint insert(before);
+  Node* fused = graph.insertNode(graph.create(op, inputs, outputs));
+  for (Value* output : fused->outputs()) output->setType(c10::TensorType::get());
+  fused->output(0)->setType(first_type);
+  return fused;
+}
+
+// The range outputs of a fused op, for the captures of its input and output.
+struct FusedRanges {
+  Value* input = nullptr;  // null when the op gives none
+  Value* output = nullptr;
+};
+
+// A captured batch norm, and the ReLU that reads it if any, become
+// actscope::batch_norm_with_ranges or batch_norm_relu_with_ranges.
+FusedRanges fuse_batch_norm(Graph& graph, Node* node, Node* relu, std::vector<Value*>& captured) {
+  const c10::Symbol op = relu ? batch_norm_relu_with_ranges_symbol() : batch_norm_with_ranges_symbol();
+  Node* fused = insert_fused(graph, op, node->inputs(), relu ? 4 : 3, node, node->output()->type());
+  const size_t ranges_at = relu ? 2 : 1;
+  redirect(node->output(), fused->output(0), captured);
+  node->destroy();
+  if (relu) {
+    fused->output(1)->setType(relu->output()->type());
+    redirect(relu->output(), fused->output(1), captured);
+    relu->destroy();
+  }
+  return {fused->output(ranges_at), fused->output(ranges_at + 1)};
+}
+
+// A captured max pool becomes actscope::max_pool2d_with_range.
+FusedRanges fuse_max_pool(Graph& graph, Node* node, std::vector<Value*>& captured) {
+  Node* fused =
+      insert_fused(graph, max_pool2d_with_range_symbol(), node->inputs(), 2, node, node->output()->type());
+  redirect(node->output(), fused->output(0), captured);
+  node->destroy();
+  return {nullptr, fused->output(1)};
+}
+
+// A captured sum (`value`) and the ReLU that reads it become
+// actscope::add_relu_with_range.
+FusedRanges fuse_sum_and_relu(Graph& graph, const CapturedSum& sum, Value* value, Node* relu,
+                              std::vector<Value*>& captured) {
+  Value* keep_dtype;
+  {
+    torch::jit::WithInsertPoint insert(sum.add);
+    keep_dtype = graph.insertConstant(sum.cast != nullptr);
+  }
+  Node* fused = insert_fused(graph, add_relu_with_range_symbol(),
+                             {sum.add->input(0), sum.add->input(1), keep_dtype}, 3, sum.add, value->type());
+  fused->output(1)->setType(relu->output()->type());
+  redirect(value, fused->output(0), captured);
+  redirect(relu->output(), fused->output(1), captured);
+  relu->destroy();
+  if (sum.cast) {
+    Node* dtype = sum.cast->input(1)->node();
+    sum.cast->destroy();
+    if (!dtype->hasUses()) dtype->destroy();
+  }
+  // The sum before the cast may be a capture of its own (then a graph output).
+  if (!sum.add->hasUses()) sum.add->destroy();
+  return {nullptr, fused->output(2)};
+}
+
 // Fuses the ops that produce captures with the passes that read them:
 // - each captured inference batch norm becomes
 //   actscope::batch_norm_with_ranges, which also gives the [min, max] of its
 //   input and output from the same pass (conv -> batch norm -> relu: the
 //   three ranges for one read), or actscope::batch_norm_relu_with_ranges
 //   when a ReLU reads it, which writes the ReLU's output in that pass too;
-// - each captured max pool becomes actscope::max_pool2d_with_range;
+// - each captured max pool becomes actscope::max_pool2d_with_range
+//   (unless `options` says otherwise);
 // - each captured sum that a ReLU reads (a residual `out += identity`
 //   followed by a ReLU) becomes actscope::add_relu_with_range.
 // The ReLU's output is computed where its input is, which changes nothing:
 // captured values are never written later (protect_from_inplace_writes).
+// The captures must be graph outputs, so that nothing captured is removed.
 // Returns the range tensor of each capture it covers, by capture index.
 std::unordered_map<int, Value*> fuse_ranges_into_producers(Graph& graph, std::vector<Value*>& captured,
                                                            const std::vector<RangeSource>& sources,
                                                            const CaptureGraphOptions& options) {
   std::unordered_map<int, Value*> ranges;
-  auto cover = [&](const Value* value, Value* range) {
+  // By index: the fusions replace the captured values.
+  auto captures_of = [&](const Value* value) {
+    std::vector<int> indices;
     for (size_t i = 0; i < captured.size(); ++i) {
-      if (captured[i] == value && sources[i].from < 0) ranges.emplace(static_cast<int>(i), range);
+      if (captured[i] == value && sources[i].from < 0) indices.push_back(static_cast<int>(i));
     }
+    return indices;
   };
   for (size_t i = 0; i < captured.size(); ++i) {
     if (sources[i].from >= 0 || ranges.count(static_cast<int>(i))) continue;
     Value* value = captured[i];
     Node* node = value->node();
     Node* relu = relu_reading(value, graph);
+    const std::vector<int> input_captures =
+        node->inputs().empty() ? std::vector<int>{} : captures_of(node->input(0));
+    const std::vector<int> output_captures = captures_of(value);
+    FusedRanges fused;
     if (node->kind() == aten::batch_norm && node->inputs().size() == 9 && node->outputs().size() == 1) {
-      torch::jit::WithInsertPoint insert(node);
-      const c10::Symbol op = relu ? batch_norm_relu_with_ranges_symbol() : batch_norm_with_ranges_symbol();
-      Node* fused = graph.insertNode(graph.create(op, node->inputs(), relu ? 4 : 3));
-      for (Value* output : fused->outputs()) output->setType(c10::TensorType::get());
-      fused->output(0)->setType(value->type());
-      const size_t ranges_at = relu ? 2 : 1;
-      cover(value, fused->output(ranges_at + 1));
-      cover(node->input(0), fused->output(ranges_at));
-      redirect(value, fused->output(0), captured);
-      node->destroy();
-      if (relu) {
-        fused->output(1)->setType(relu->output()->type());
-        redirect(relu->output(), fused->output(1), captured);
-        relu->destroy();
-      }
+      fused = fuse_batch_norm(graph, node, relu, captured);
     } else if (options.own_max_pool && node->kind() == aten::max_pool2d && node->inputs().size() == 6 &&
                node->outputs().size() == 1) {
-      torch::jit::WithInsertPoint insert(node);
-      Node* fused = graph.insertNode(graph.create(max_pool2d_with_range_symbol(), node->inputs(), 2));
-      fused->output(0)->setType(value->type());
-      fused->output(1)->setType(c10::TensorType::get());
-      cover(value, fused->output(1));
-      redirect(value, fused->output(0), captured);
-      node->destroy();
+      fused = fuse_max_pool(graph, node, captured);
     } else if (const auto sum = captured_sum(value); sum && relu) {
-      torch::jit::WithInsertPoint insert(sum->add);
-      Value* keep_dtype = graph.insertConstant(sum->cast != nullptr);
-      Node* fused = graph.insertNode(graph.create(add_relu_with_range_symbol(),
-                                                  {sum->add->input(0), sum->add->input(1), keep_dtype}, 3));
-      fused->output(0)->setType(value->type());
-      fused->output(1)->setType(relu->output()->type());
-      fused->output(2)->setType(c10::TensorType::get());
-      cover(value, fused->output(2));
-      redirect(value, fused->output(0), captured);
-      redirect(relu->output(), fused->output(1), captured);
-      relu->destroy();
-      if (sum->cast) {
-        Node* dtype = sum->cast->input(1)->node();
-        sum->cast->destroy();
-        if (!dtype->hasUses()) dtype->destroy();
-      }
-      if (!sum->add->hasUses()) sum->add->destroy();
+      fused = fuse_sum_and_relu(graph, *sum, value, relu, captured);
+    }
+    if (fused.input) {
+      for (int index : input_captures) ranges.emplace(index, fused.input);
+    }
+    if (fused.output) {
+      for (int index : output_captures) ranges.emplace(index, fused.output);
     }
   }
   return ranges;
@@ -702,8 +748,9 @@ std::unordered_map<int, Value*> fuse_ranges_into_producers(Graph& graph, std::ve
 // while its memory is still in cache (measured: a separate pass over all
 // layers after the run costs about twice as much), except for the ranges
 // that `sources` derives. `fast` takes ranges from the fused ops
-// (fuse_ranges_into_producers: one [min, max] tensor) and the others from aten::aminmax (two float
-// outputs per capture), which throws for empty, complex or half tensors.
+// (fuse_ranges_into_producers: one [min, max] tensor) and the others from
+// aten::aminmax (two float outputs per capture), which throws for empty,
+// complex or half tensors.
 // Otherwise a small TorchScript helper handles every case and returns one
 // [min, max] tensor per capture (about 3% slower on resnet18). `widths`
 // receives, per capture, how many outputs hold its range (0: derived).
