@@ -637,7 +637,7 @@ Node* insert_fused(Graph& graph, c10::Symbol op, at::ArrayRef<Value*> inputs, si
 
 // The range outputs of a fused op, for the captures of its input and output.
 struct FusedRanges {
-  Value* input = nullptr;  // null when the op gives none
+  Value* input = nullptr;  // batch norms only
   Value* output = nullptr;
 };
 
@@ -722,20 +722,17 @@ std::unordered_map<int, Value*> fuse_ranges_into_producers(Graph& graph, std::ve
     Value* value = captured[i];
     Node* node = value->node();
     Node* relu = relu_reading(value, graph);
-    const std::vector<int> input_captures =
-        node->inputs().empty() ? std::vector<int>{} : captures_of(node->input(0));
     const std::vector<int> output_captures = captures_of(value);
     FusedRanges fused;
     if (node->kind() == aten::batch_norm && node->inputs().size() == 9 && node->outputs().size() == 1) {
+      const std::vector<int> input_captures = captures_of(node->input(0));  // the conv's output
       fused = fuse_batch_norm(graph, node, relu, captured);
+      for (int index : input_captures) ranges.emplace(index, fused.input);
     } else if (options.own_max_pool && node->kind() == aten::max_pool2d && node->inputs().size() == 6 &&
                node->outputs().size() == 1) {
       fused = fuse_max_pool(graph, node, captured);
     } else if (const auto sum = captured_sum(value); sum && relu) {
       fused = fuse_sum_and_relu(graph, *sum, value, relu, captured);
-    }
-    if (fused.input) {
-      for (int index : input_captures) ranges.emplace(index, fused.input);
     }
     if (fused.output) {
       for (int index : output_captures) ranges.emplace(index, fused.output);

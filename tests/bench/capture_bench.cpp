@@ -7,8 +7,9 @@
 // pool in place of the engine's faster kernel: the overhead of capturing alone.
 //
 //   bench_capture [--iterations N] [--threads T] [MODEL.pt:CxHxW ...]
-// The ratio is the median over N pairs (forward and capture, in alternating
-// order) of capture/forward; also printed: fastest capture / fastest forward.
+// The ratio is the median over N rounds (forward, capture and the capture
+// with ATen's pool, in rotating order) of capture/forward; also printed:
+// fastest capture / fastest forward.
 //   bench_capture --peak-rss MODEL.pt:CxHxW   (prints the child's own figure)
 #include <sys/resource.h>
 
@@ -90,6 +91,7 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
     return;
   }
   auto plain = torch::jit::load(spec.path);
+  plain.eval();
   const torch::Tensor input = torch::randn(spec.input_shape);
   const auto input_array = actscope::test::to_array(input);
   size_t layers = 0;
@@ -100,7 +102,6 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
   auto run_capture = [&] { layers = model.value()->capture(input_array).value().activations.size(); };
   // The same capture with ATen's max pool instead of the engine's kernel:
   // what the engine's own pooling saves, and the capture's overhead without it.
-  plain.eval();
   const actscope::CaptureGraph aten_pool(plain, actscope::CaptureGraphOptions{/*own_max_pool=*/false});
   auto run_aten_pool = [&] {
     c10::InferenceMode inference;
