@@ -15,18 +15,20 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "core/atomic_file.h"
-#include "core/cam.h"
-#include "core/compare.h"
-#include "core/compare_sheet.h"
-#include "core/dataset.h"
-#include "core/filter_weights.h"
-#include "core/image_input.h"
-#include "core/layer_export.h"
-#include "core/model.h"
-#include "core/npy_writer.h"
-#include "core/sha256.h"
-#include "core/version.h"
+#include "core/io/atomic_file.h"
+#include "core/explain/cam.h"
+#include "core/explain/compare.h"
+#include "core/explain/compare_sheet.h"
+#include "core/data/dataset.h"
+#include "core/maps/filter_weights.h"
+#include "core/model/image_input.h"
+#include "core/export/layer_export.h"
+#include "core/model/model.h"
+#include "core/io/npy_writer.h"
+#include "core/io/sha256.h"
+#include "core/base/version.h"
+#include "core/maps/cam_render.h"
+#include "core/model/layer_query.h"
 
 namespace {
 
@@ -436,7 +438,7 @@ int run_cam(const CamCliOptions& options) {
     cam_options.method = method;
     ProgressLine progress(options.quiet, actscope::to_string(method) + ": masked inputs");
     cam_options.progress = [&](size_t done, size_t total) { return progress(done, total); };
-    auto result = model.cam({image.value()}, cam_options);
+    auto result = compute_cam(model, {image.value()}, cam_options);
     progress.finish();
     if (!result) {
       // A sheet shows what could be computed; one method asked for must work.

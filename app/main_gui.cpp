@@ -9,8 +9,8 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 
-#include "core/image_input.h"
-#include "core/version.h"
+#include "core/model/image_input.h"
+#include "core/base/version.h"
 #include "ui/main_window.h"
 
 namespace {

@@ -14,6 +14,7 @@
 
 #include "ui/labelled.h"
 #include "ui/pixmap.h"
+#include "core/maps/cam_render.h"
 
 namespace actscope {
 namespace {

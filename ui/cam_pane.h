@@ -8,8 +8,8 @@
 
 #include <QWidget>
 
-#include "core/cam.h"
-#include "core/model.h"
+#include "core/explain/cam.h"
+#include "core/model/model.h"
 
 class QCheckBox;
 class QComboBox;

@@ -4,7 +4,7 @@
 
 #include <QDialog>
 
-#include "core/model_card.h"
+#include "core/model/model_card.h"
 
 class QDoubleSpinBox;
 class QLabel;

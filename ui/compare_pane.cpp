@@ -12,6 +12,8 @@
 
 #include "ui/grid_view.h"
 #include "ui/pixmap.h"
+#include "core/maps/cam_render.h"
+#include "core/maps/layer_view.h"
 
 namespace actscope {
 namespace {

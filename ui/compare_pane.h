@@ -11,9 +11,9 @@
 
 #include <QWidget>
 
-#include "core/compare.h"
-#include "core/compare_sheet.h"
-#include "core/model.h"
+#include "core/explain/compare.h"
+#include "core/explain/compare_sheet.h"
+#include "core/model/model.h"
 
 class QComboBox;
 class QLabel;

@@ -10,7 +10,7 @@
 
 #include <QWidget>
 
-#include "core/dataset.h"
+#include "core/data/dataset.h"
 
 class QCheckBox;
 class QComboBox;

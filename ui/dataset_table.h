@@ -11,7 +11,7 @@
 #include <QSortFilterProxyModel>
 #include <QStringList>
 
-#include "core/dataset.h"
+#include "core/data/dataset.h"
 
 namespace actscope {
 

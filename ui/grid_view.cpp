@@ -1,4 +1,5 @@
 #include "ui/grid_view.h"
+#include "core/maps/layer_view.h"
 
 #include <algorithm>
 #include <cmath>

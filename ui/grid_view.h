@@ -5,7 +5,8 @@
 #include <QImage>
 #include <QWidget>
 
-#include "core/layer_export.h"
+#include "core/export/layer_export.h"
+#include "core/maps/layer_view.h"
 
 namespace actscope {
 

@@ -8,7 +8,7 @@
 #include <QHash>
 #include <QWidget>
 
-#include "core/model.h"
+#include "core/model/model.h"
 
 class QLineEdit;
 class QTreeWidget;

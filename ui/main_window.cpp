@@ -34,11 +34,11 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "core/atomic_file.h"
-#include "core/compare.h"
-#include "core/filter_weights.h"
-#include "core/layer_export.h"
-#include "core/version.h"
+#include "core/io/atomic_file.h"
+#include "core/explain/compare.h"
+#include "core/maps/filter_weights.h"
+#include "core/export/layer_export.h"
+#include "core/base/version.h"
 #include "ui/cam_pane.h"
 #include "ui/card_dialog.h"
 #include "ui/compare_pane.h"
@@ -47,6 +47,9 @@
 #include "ui/labelled.h"
 #include "ui/layer_tree.h"
 #include "ui/pixmap.h"
+#include "core/maps/cam_render.h"
+#include "core/maps/layer_view.h"
+#include "core/model/layer_query.h"
 
 namespace actscope {
 namespace {
@@ -960,7 +963,7 @@ void MainWindow::request_cam() {
   const int image = current_image_;
   cam_watcher_.future().cancel();
   cam_watcher_.setFuture(QtConcurrent::run(&engine_, [model, input, image, options, session = session_] {
-    return run_guarded(session, image, [&] { return model->cam({input}, options); });
+    return run_guarded(session, image, [&] { return compute_cam(*model, {input}, options); });
   }));
 }
 

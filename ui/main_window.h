@@ -15,9 +15,9 @@
 #include <QStringList>
 #include <QThreadPool>
 
-#include "core/cam.h"
-#include "core/compare_sheet.h"
-#include "core/dataset.h"
+#include "core/explain/cam.h"
+#include "core/explain/compare_sheet.h"
+#include "core/data/dataset.h"
 #include "ui/session_loader.h"
 
 class QCheckBox;

@@ -4,7 +4,7 @@
 #include <QImage>
 #include <QPixmap>
 
-#include "core/image_input.h"
+#include "core/model/image_input.h"
 
 namespace actscope {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/image_input.h"
-#include "core/model.h"
+#include "core/model/image_input.h"
+#include "core/model/model.h"
 
 namespace actscope {
 

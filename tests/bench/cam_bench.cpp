@@ -19,7 +19,8 @@
 #include <torch/script.h>
 #include <nlohmann/json.hpp>
 
-#include "core/model.h"
+#include "core/explain/cam.h"
+#include "core/model/model.h"
 #include "tests/bench/bench_support.h"
 #include "tests/support/reference.h"
 
@@ -73,7 +74,7 @@ void compare(const BenchCase& bench, int iterations, int threads, bool with_pyth
     plain.forward({input});
   };
   bool ok = true;
-  auto run_cam = [&] { ok = model.value()->cam(input_array, options).ok() && ok; };
+  auto run_cam = [&] { ok = actscope::compute_cam(*model.value(), input_array, options).ok() && ok; };
   for (int i = 0; i < 3; ++i) {
     run_plain();
     run_cam();

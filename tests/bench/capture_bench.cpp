@@ -24,9 +24,9 @@
 
 #include <torch/script.h>
 
-#include "core/capture_graph.h"
-#include "core/layer_export.h"
-#include "core/model.h"
+#include "core/capture/capture_graph.h"
+#include "core/export/layer_export.h"
+#include "core/model/model.h"
 #include "tests/bench/bench_support.h"
 #include "tests/support/reference.h"
 

@@ -11,8 +11,8 @@
 
 #include <torch/script.h>
 
-#include "core/dataset.h"
-#include "core/model.h"
+#include "core/data/dataset.h"
+#include "core/model/model.h"
 #include "tests/bench/bench_support.h"
 
 using actscope::bench::median;

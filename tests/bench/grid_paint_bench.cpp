@@ -14,9 +14,9 @@
 #include <QCheckBox>
 #include <QSignalSpy>
 
-#include "core/grid.h"
-#include "core/model_card.h"
-#include "core/normalization.h"
+#include "core/maps/grid.h"
+#include "core/model/model_card.h"
+#include "core/maps/normalization.h"
 #include "tests/bench/bench_support.h"
 #include "ui/grid_view.h"
 #include "ui/main_window.h"

@@ -8,7 +8,7 @@
 
 #include <torch/script.h>
 
-#include "core/float_array.h"
+#include "core/base/float_array.h"
 
 namespace actscope::test {
 

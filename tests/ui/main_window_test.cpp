@@ -23,7 +23,7 @@
 #include <QTest>
 #include <QTreeWidget>
 
-#include "core/image_input.h"
+#include "core/model/image_input.h"
 #include "tests/support/test_support.h"
 #include "tests/ui/window_support.h"
 #include "ui/card_dialog.h"

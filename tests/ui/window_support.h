@@ -9,7 +9,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "core/image_input.h"
+#include "core/model/image_input.h"
 #include "tests/support/test_support.h"
 #include "ui/main_window.h"
 

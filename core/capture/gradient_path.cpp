@@ -1,0 +1,88 @@
+// CaptureGraph's gradient path: the rewrite with chosen captures turned into
+// autograd leaves where they are produced, for the CAM methods.
+#include <mutex>
+#include <unordered_map>
+
+#include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
+#include <torch/jit.h>
+
+#include "core/capture/capture_graph.h"
+
+namespace actscope {
+namespace {
+
+using torch::jit::Graph;
+using torch::jit::GraphFunction;
+using torch::jit::Node;
+using torch::jit::Value;
+namespace prim = c10::prim;
+
+// The value itself when autograd records it, else a leaf that requires grad
+// and shares its memory.
+Graph& leaf_helper_graph() {
+  static const std::shared_ptr<torch::jit::CompilationUnit> unit = torch::jit::compile(R"(
+def as_gradient_leaf(x: Tensor) -> Tensor:
+    if x.requires_grad:
+        return x
+    return x.detach().requires_grad_()
+)");
+  return *torch::jit::toGraphFunction(unit->get_function("as_gradient_leaf")).graph();
+}
+
+}  // namespace
+
+CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Module& module,
+                                                           const torch::Tensor& input,
+                                                           const std::vector<int>& captures) const {
+  GraphFunction* function = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(leaf_functions_mutex_);
+    auto& slot = leaf_functions_[captures];
+    if (!slot) {
+      auto graph = base_graph_->copy();
+      // Each requested capture is replaced, where it is produced, by itself
+      // when autograd already records it (an earlier leaf feeds it, also
+      // through in-place writes), else by a leaf that requires grad: a leaf
+      // there would cut the path from the earlier one.
+      std::vector<Value*> targets;
+      for (int capture : captures) targets.push_back(graph->outputs().at(1 + capture));
+      auto helper = leaf_helper_graph().copy();
+      std::unordered_map<Value*, Value*> leaf_of;
+      for (Value* value : targets) {
+        if (leaf_of.count(value)) continue;
+        Node* producer = value->node();
+        torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
+                                                                           : producer->next());
+        Value* leaf = torch::jit::insertGraph(*graph, *helper, {value}).at(0);
+        value->replaceAllUsesAfterNodeWith(leaf->node(), leaf);
+        leaf_of.emplace(value, leaf);
+      }
+      std::vector<Value*> leaves;
+      for (Value* value : targets) leaves.push_back(leaf_of.at(value));
+      std::vector<Value*> outputs{graph->outputs().at(0)};
+      outputs.insert(outputs.end(), leaves.begin(), leaves.end());
+      while (!graph->outputs().empty()) graph->eraseOutput(0);
+      graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
+      torch::jit::EliminateDeadCode(graph);
+      slot = std::make_unique<GraphFunction>("actscope_gradient", graph, nullptr,
+                                             torch::jit::ExecutorExecutionMode::SIMPLE);
+    }
+    function = slot.get();
+  }
+  torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};
+  {
+    torch::jit::GraphOptimizerEnabledGuard no_optimizer(false);
+    torch::AutoGradMode grad(true);
+    function->run(stack);
+  }
+  const auto& elements = stack.back().toTupleRef().elements();
+  GradientOutput output;
+  output.model_output = elements.at(0);
+  for (size_t i = 1; i < elements.size(); ++i) output.leaves.push_back(elements[i].toTensor());
+  return output;
+}
+
+}  // namespace actscope

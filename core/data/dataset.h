@@ -1,0 +1,71 @@
+// Labelled image sets for whole-dataset predictions: a folder with one
+// sub-folder per class (named after the model card's labels), or an IDX
+// image/label pair such as Debian's Fashion-MNIST test set.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/base/float_array.h"
+#include "core/io/idx_file.h"
+#include "core/model/image_input.h"
+#include "core/model/model.h"
+#include "core/base/result.h"
+
+namespace actscope {
+
+struct DatasetImage {
+  std::string name;     // the file path, or "t10k[42]" for image 42 of an IDX file t10k-images-idx3-ubyte
+  int true_class = -1;  // index into the card's labels
+};
+
+struct Dataset {
+  std::string source;  // what was opened
+  std::vector<DatasetImage> images;
+  IdxImages idx;  // the pixels, for an IDX set (empty for a folder)
+  // Images already made for the model, one per entry of `images` (such as
+  // the window's open images); empty for a folder or an IDX set.
+  std::vector<InputImage> loaded;
+
+  bool from_idx() const { return idx.count > 0; }
+  // Image `index` made for `card` (reads the file for a folder set; a loaded
+  // image is returned as it is).
+  Result<InputImage> input(size_t index, const ModelCard& card) const;
+};
+
+// Opens `path`:
+// - a folder whose sub-folders are the classes: each sub-folder's name must be
+//   one of the card's labels (compared ignoring case, with spaces, '_', '-'
+//   and '/' alike: "ankle_boot" is "Ankle boot", "t-shirt_top" is
+//   "T-shirt/top"); its image files are that class;
+// - an IDX images file ("*-images-idx3-ubyte", optionally ".gz") with the
+//   labels file next to it ("*-labels-idx1-ubyte[.gz]");
+// - a folder holding such a pair (the test set "t10k-*" when there are several).
+// Errors name the path and what is wrong (an unknown class folder lists the
+// card's labels). Any thread.
+Result<Dataset> open_dataset(const std::string& path, const ModelCard& card);
+
+struct DatasetPrediction {
+  int true_class = -1;
+  int predicted_class = -1;
+  float confidence = 0.0f;  // softmax probability of the predicted class
+};
+
+struct DatasetPredictOptions {
+  int batch_size = 256;
+  // (done, total) images; returning false cancels (the call returns "cancelled").
+  std::function<bool(size_t done, size_t total)> progress;
+};
+
+// Predicts every image of `dataset` in batches, in inference mode. One call at
+// a time per Model; any thread.
+Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const Dataset& dataset,
+                                                       const DatasetPredictOptions& options = {});
+
+// The fraction of predictions whose class is the true class (0 for none).
+double accuracy(const std::vector<DatasetPrediction>& predictions);
+// How many predictions are of the true class.
+size_t count_correct(const std::vector<DatasetPrediction>& predictions);
+
+}  // namespace actscope

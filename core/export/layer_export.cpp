@@ -1,0 +1,146 @@
+#include "core/export/layer_export.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/export/manifest.h"
+#include "core/io/atomic_file.h"
+#include "core/io/npy_writer.h"
+#include "core/maps/layer_view.h"
+
+namespace actscope {
+
+using nlohmann::json;
+
+std::string file_stem_for_layer(const std::string& layer_name) {
+  std::string stem;
+  for (char c : layer_name)
+    stem.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_');
+  if (stem.empty() || stem[0] == '.') stem.insert(stem.begin(), '_');
+  return stem;
+}
+
+namespace {
+
+struct LayerJob {
+  const LayerActivation* activation;
+  const LayerInfo* info;
+  std::string stem;
+};
+
+// Normalizes, composes and writes one layer; returns its manifest entry.
+Result<json> export_layer(const LayerJob& job, const Model& model, const std::string& image_path,
+                          const std::string& out_dir, const ExportOptions& options, Colormap colormap) {
+  const LayerActivation& activation = *job.activation;
+  ViewOptions view_options;
+  view_options.normalization = options.normalization;
+  view_options.colormap = colormap;
+  view_options.sort_by_mean = options.sort_by_mean;
+  view_options.top_k = options.top_k;
+  auto view = render_layer(model, activation, 0, image_path, view_options);
+  if (!view) return Error{view.error()};
+  const NormalizedMaps& normalized = view.value().maps;
+  const Grid& grid = view.value().grid;
+  const std::string png = job.stem + ".png";
+  if (auto written = write_file_atomically(out_dir + "/" + png, encode_png(grid.image)); !written) {
+    return Error{written.error()};
+  }
+  json entry = {{"name", activation.name},
+                {"kind", job.info->kind},
+                {"shape", activation.values.shape()},
+                {"png", png},
+                {"shown_filters", grid.filters},
+                {"filters", filter_entries(normalized)}};
+  if (options.write_npy) {
+    const std::string npy = job.stem + ".npy";
+    const auto maps = layer_maps(activation.values, 0);
+    if (auto written = write_npy(out_dir + "/" + npy, maps->data, maps->npy_shape); !written) {
+      return Error{written.error()};
+    }
+    entry["npy"] = npy;
+  }
+  return entry;
+}
+
+// The layers to export, with unique file stems, in capture order.
+std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActivation>& activations) {
+  std::vector<LayerJob> jobs;
+  std::set<std::string> used_stems;
+  for (const auto& activation : activations) {
+    if (!layer_maps(activation.values, 0)) continue;  // neither maps nor a vector: nothing to draw
+    const LayerInfo* info = model.find_layer(activation.name);
+    std::string stem = file_stem_for_layer(activation.name);
+    for (int n = 2; used_stems.count(stem); ++n)
+      stem = file_stem_for_layer(activation.name) + "_" + std::to_string(n);
+    used_stems.insert(stem);
+    jobs.push_back({&activation, info, stem});
+  }
+  return jobs;
+}
+
+}  // namespace
+
+Result<ExportSummary> export_activations(const Model& model, const InputImage& image,
+                                         const std::string& image_path, const std::string& out_dir,
+                                         const ExportOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(out_dir, ec)) return Error{out_dir + ": no such folder"};
+  CaptureOptions capture_options;
+  capture_options.layers = options.layers;
+  auto captured = model.capture({image}, capture_options);
+  if (!captured) return Error{captured.error()};
+
+  const Colormap colormap = options.colormap.value_or(
+      options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
+  const std::vector<LayerJob> jobs = plan_jobs(model, captured.value().activations);
+  // Layers are independent: spread them over the engine's threads (PNG
+  // encoding dominates and is single-threaded per image).
+  std::vector<std::optional<Result<json>>> entries(jobs.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> cancelled{false};
+  std::mutex progress_mutex;
+  size_t done = 0;
+  auto work = [&] {
+    for (size_t i = next++; i < jobs.size() && !cancelled; i = next++) {
+      entries[i] = export_layer(jobs[i], model, image_path, out_dir, options, colormap);
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      ++done;
+      if (options.progress && !options.progress(done, jobs.size())) cancelled = true;
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < std::min<int>(thread_count(), static_cast<int>(jobs.size())); ++t)
+    helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+  if (cancelled) return Error{"export cancelled"};
+
+  json layers = json::array();
+  int64_t non_finite = 0;
+  for (auto& entry : entries) {
+    if (!entry->ok()) return Error{entry->error()};
+    for (const auto& filter : entry->value()["filters"]) non_finite += filter.value("non_finite", int64_t{0});
+    layers.push_back(std::move(*entry).value());
+  }
+  json manifest = {{"tool", tool_entry()},
+                   {"model", file_entry(model.path())},
+                   {"image", file_entry(image_path)},
+                   {"normalization", to_string(options.normalization)},
+                   {"colormap", to_string(colormap)},
+                   {"sort_by_mean", options.sort_by_mean},
+                   {"top_k", options.top_k},
+                   {"layers", layers}};
+  const std::string manifest_path = out_dir + "/manifest.json";
+  if (auto written = write_file_atomically(manifest_path, manifest.dump(2) + "\n"); !written) {
+    return Error{written.error()};
+  }
+  return ExportSummary{manifest_path, layers.size(), non_finite};
+}
+
+}  // namespace actscope

@@ -1,0 +1,36 @@
+#include "core/io/atomic_file.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+namespace actscope {
+
+Status write_file_atomically(const std::string& path, const std::string& bytes) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return Error{folder.string() + ": no such folder"};
+  std::random_device random;
+  const fs::path temporary = folder / ("." + target.filename().string() + ".tmp" + std::to_string(random()));
+  FILE* file = std::fopen(temporary.c_str(), "wb");
+  if (!file) return Error{path + ": cannot write (" + std::strerror(errno) + ")"};
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+  const int write_errno = errno;
+  const bool closed = std::fclose(file) == 0;
+  if (!written || !closed) {
+    fs::remove(temporary, ec);
+    return Error{path + ": cannot write (" + std::strerror(written ? errno : write_errno) + ")"};
+  }
+  fs::rename(temporary, target, ec);
+  if (ec) {
+    fs::remove(temporary, ec);
+    return Error{path + ": cannot replace the file (" + ec.message() + ")"};
+  }
+  return Done{};
+}
+
+}  // namespace actscope

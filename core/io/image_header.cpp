@@ -1,0 +1,108 @@
+#include "core/io/image_header.h"
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+namespace actscope {
+namespace {
+
+// Headers of every supported format fit in this many bytes, except JPEG,
+// whose size sits in a frame marker after any metadata segments.
+constexpr size_t kHeaderBytes = 64;
+
+uint32_t be16(const uint8_t* p) { return (uint32_t{p[0]} << 8) | p[1]; }
+uint32_t be32(const uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
+uint32_t le16(const uint8_t* p) { return (uint32_t{p[1]} << 8) | p[0]; }
+uint32_t le32(const uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
+uint32_t le24(const uint8_t* p) { return (uint32_t{p[2]} << 16) | le16(p); }
+
+std::optional<ImageSize> png_size(const std::vector<uint8_t>& h) {
+  static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (h.size() < 24 || std::memcmp(h.data(), kSignature, 8) != 0 || std::memcmp(&h[12], "IHDR", 4) != 0) {
+    return std::nullopt;
+  }
+  return ImageSize{be32(&h[16]), be32(&h[20])};
+}
+
+std::optional<ImageSize> bmp_size(const std::vector<uint8_t>& h) {
+  if (h.size() < 26 || h[0] != 'B' || h[1] != 'M') return std::nullopt;
+  const auto height = static_cast<int32_t>(le32(&h[22]));  // negative for top-down rows
+  return ImageSize{static_cast<int32_t>(le32(&h[18])), height < 0 ? -static_cast<long long>(height) : height};
+}
+
+std::optional<ImageSize> webp_size(const std::vector<uint8_t>& h) {
+  if (h.size() < 30 || std::memcmp(h.data(), "RIFF", 4) != 0 || std::memcmp(&h[8], "WEBP", 4) != 0) {
+    return std::nullopt;
+  }
+  if (std::memcmp(&h[12], "VP8 ", 4) == 0) return ImageSize{le16(&h[26]) & 0x3fff, le16(&h[28]) & 0x3fff};
+  if (std::memcmp(&h[12], "VP8L", 4) == 0) {
+    const uint32_t bits = le32(&h[21]);
+    return ImageSize{(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1};
+  }
+  if (std::memcmp(&h[12], "VP8X", 4) == 0) return ImageSize{le24(&h[24]) + 1, le24(&h[27]) + 1};
+  return std::nullopt;
+}
+
+std::optional<ImageSize> tiff_size(std::ifstream& file, const std::vector<uint8_t>& h) {
+  if (h.size() < 8) return std::nullopt;
+  const bool little = h[0] == 'I' && h[1] == 'I' && h[2] == 42 && h[3] == 0;
+  const bool big = h[0] == 'M' && h[1] == 'M' && h[2] == 0 && h[3] == 42;
+  if (!little && !big) return std::nullopt;
+  auto u16 = [&](const uint8_t* p) { return little ? le16(p) : be16(p); };
+  auto u32 = [&](const uint8_t* p) { return little ? le32(p) : be32(p); };
+  file.clear();
+  file.seekg(u32(&h[4]));
+  uint8_t count_bytes[2];
+  if (!file.read(reinterpret_cast<char*>(count_bytes), 2)) return std::nullopt;
+  ImageSize size;
+  for (uint32_t i = 0, count = u16(count_bytes); i < count && i < 4096; ++i) {
+    uint8_t entry[12];
+    if (!file.read(reinterpret_cast<char*>(entry), 12)) return std::nullopt;
+    const uint32_t tag = u16(entry);
+    const uint32_t value = u16(entry + 2) == 3 ? u16(entry + 8) : u32(entry + 8);  // SHORT or LONG
+    if (tag == 256) size.width = value;
+    if (tag == 257) size.height = value;
+  }
+  if (size.width == 0 || size.height == 0) return std::nullopt;
+  return size;
+}
+
+// Walks the JPEG segments up to the first start-of-frame marker.
+std::optional<ImageSize> jpeg_size(std::ifstream& file, const std::vector<uint8_t>& h) {
+  if (h.size() < 4 || h[0] != 0xff || h[1] != 0xd8) return std::nullopt;
+  file.clear();
+  file.seekg(2);
+  uint8_t marker[4];
+  while (file.read(reinterpret_cast<char*>(marker), 4)) {
+    if (marker[0] != 0xff) return std::nullopt;
+    const uint8_t type = marker[1];
+    const uint32_t length = be16(marker + 2);
+    const bool start_of_frame = type >= 0xc0 && type <= 0xcf && type != 0xc4 && type != 0xc8 && type != 0xcc;
+    if (start_of_frame) {
+      uint8_t frame[5];
+      if (!file.read(reinterpret_cast<char*>(frame), 5)) return std::nullopt;
+      return ImageSize{be16(frame + 3), be16(frame + 1)};
+    }
+    if (length < 2) return std::nullopt;
+    file.seekg(length - 2, std::ios::cur);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ImageSize> read_image_size(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::vector<uint8_t> header(kHeaderBytes);
+  file.read(reinterpret_cast<char*>(header.data()), kHeaderBytes);
+  header.resize(static_cast<size_t>(file.gcount()));
+  if (auto size = png_size(header)) return size;
+  if (auto size = bmp_size(header)) return size;
+  if (auto size = webp_size(header)) return size;
+  if (auto size = tiff_size(file, header)) return size;
+  return jpeg_size(file, header);
+}
+
+}  // namespace actscope

@@ -1,0 +1,139 @@
+#include "core/io/sha256.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+namespace actscope {
+namespace {
+
+constexpr std::array<uint32_t, 64> kRound = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+uint32_t rotate_right(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+void compress(std::array<uint32_t, 8>& state, const uint8_t* block) {
+  std::array<uint32_t, 64> w{};
+  for (int i = 0; i < 16; ++i) {
+    w[i] = (uint32_t{block[4 * i]} << 24) | (uint32_t{block[4 * i + 1]} << 16) |
+           (uint32_t{block[4 * i + 2]} << 8) | block[4 * i + 3];
+  }
+  for (int i = 16; i < 64; ++i) {
+    const uint32_t s0 = rotate_right(w[i - 15], 7) ^ rotate_right(w[i - 15], 18) ^ (w[i - 15] >> 3);
+    const uint32_t s1 = rotate_right(w[i - 2], 17) ^ rotate_right(w[i - 2], 19) ^ (w[i - 2] >> 10);
+    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+  }
+  auto [a, b, c, d, e, f, g, h] = state;
+  for (int i = 0; i < 64; ++i) {
+    const uint32_t t1 = h + (rotate_right(e, 6) ^ rotate_right(e, 11) ^ rotate_right(e, 25)) +
+                        ((e & f) ^ (~e & g)) + kRound[i] + w[i];
+    const uint32_t t2 =
+        (rotate_right(a, 2) ^ rotate_right(a, 13) ^ rotate_right(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
+  }
+  const std::array<uint32_t, 8> add = {a, b, c, d, e, f, g, h};
+  for (int i = 0; i < 8; ++i) state[i] += add[i];
+}
+
+// Streaming SHA-256: blocks are hashed as they arrive, so large model files
+// are never copied whole.
+class Sha256 {
+ public:
+  void update(const uint8_t* data, size_t size) {
+    length_ += size;
+    while (size > 0) {
+      const size_t take = std::min(size, size_t{64} - buffered_);
+      std::memcpy(buffer_.data() + buffered_, data, take);
+      buffered_ += take;
+      data += take;
+      size -= take;
+      if (buffered_ == 64) {
+        compress(state_, buffer_.data());
+        buffered_ = 0;
+      }
+    }
+  }
+
+  std::string hex_digest() {
+    const uint64_t bits = length_ * 8;
+    const uint8_t one = 0x80, zero = 0;
+    update(&one, 1);
+    while (buffered_ != 56) update(&zero, 1);
+    uint8_t length[8];
+    for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
+    update(length, 8);
+    static const char* kHex = "0123456789abcdef";
+    std::string hex;
+    for (uint32_t word : state_) {
+      for (int shift = 28; shift >= 0; shift -= 4) hex.push_back(kHex[(word >> shift) & 0xf]);
+    }
+    return hex;
+  }
+
+ private:
+  std::array<uint32_t, 8> state_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::array<uint8_t, 64> buffer_{};
+  size_t buffered_ = 0;
+  uint64_t length_ = 0;
+};
+
+}  // namespace
+
+std::string sha256_hex(const std::string& bytes) {
+  Sha256 hash;
+  hash.update(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  return hash.hex_digest();
+}
+
+Result<std::string> sha256_of_file(const std::string& path) {
+  // Exporting again and again from one model hashes the same file: remember
+  // digests by path, size and modification time.
+  static std::mutex mutex;
+  static std::map<std::string, std::tuple<uintmax_t, std::filesystem::file_time_type, std::string>> known;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  const auto modified = std::filesystem::last_write_time(path, ec);
+  if (ec) return Error{path + ": cannot read the file (" + ec.message() + ")"};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = known.find(path);
+    if (it != known.end() && std::get<0>(it->second) == size && std::get<1>(it->second) == modified) {
+      return std::get<2>(it->second);
+    }
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Error{path + ": cannot read the file"};
+  Sha256 hash;
+  std::vector<char> chunk(1 << 20);
+  while (file.read(chunk.data(), chunk.size()) || file.gcount() > 0) {
+    hash.update(reinterpret_cast<const uint8_t*>(chunk.data()), static_cast<size_t>(file.gcount()));
+  }
+  std::string digest = hash.hex_digest();
+  std::lock_guard<std::mutex> lock(mutex);
+  known[path] = {size, modified, digest};
+  return digest;
+}
+
+}  // namespace actscope

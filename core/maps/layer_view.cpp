@@ -1,0 +1,51 @@
+#include "core/maps/layer_view.h"
+
+#include <filesystem>
+
+namespace actscope {
+
+std::optional<LayerMaps> layer_maps(const FloatArray& values, int64_t image) {
+  const auto& shape = values.shape();
+  if (shape.empty() || image < 0 || image >= shape[0]) return std::nullopt;
+  LayerMaps maps;
+  if (shape.size() == 4) {
+    maps.count = static_cast<int>(shape[1]);
+    maps.height = static_cast<int>(shape[2]);
+    maps.width = static_cast<int>(shape[3]);
+    maps.npy_shape = {shape[1], shape[2], shape[3]};
+  } else if (shape.size() == 2) {
+    maps.count = static_cast<int>(shape[1]);
+    maps.npy_shape = {shape[1]};
+  } else {
+    return std::nullopt;
+  }
+  maps.data = values.data() + image * static_cast<int64_t>(maps.count) * maps.height * maps.width;
+  return maps;
+}
+
+Result<LayerView> render_layer(const Model& model, const LayerActivation& activation, int64_t image,
+                               const std::string& image_name, const ViewOptions& options) {
+  auto maps = layer_maps(activation.values, image);
+  if (!maps) {
+    return Error{"layer '" + activation.name + "' has output " + shape_string(activation.values.shape()) +
+                 ": neither maps nor a vector to draw"};
+  }
+  LayerView view;
+  view.raw = maps->data;
+  view.maps = normalize_maps(maps->data, maps->count, maps->height, maps->width, options.normalization);
+  const Colormap colormap = options.colormap.value_or(
+      options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
+  const LayerInfo* info = model.find_layer(activation.name);
+  GridOptions grid_options;
+  grid_options.colormap = colormap;
+  grid_options.sort_by_mean = options.sort_by_mean;
+  grid_options.top_k = options.top_k;
+  grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_name).filename().string(),
+                          activation.name + " (" + (info ? info->kind : std::string("?")) + ")  " +
+                              shape_string(activation.values.shape()) + "  |  " +
+                              to_string(options.normalization) + ", " + to_string(colormap)};
+  view.grid = compose_grid(view.maps, grid_options);
+  return view;
+}
+
+}  // namespace actscope

@@ -1,0 +1,52 @@
+// One image's output of one layer, drawn as a grid: the maps (or a vector as
+// 1x1 maps), normalized as asked, colored and captioned with the model, the
+// image and the layer. The desktop program's grids and the exported PNGs are
+// both made here, so they are the same picture.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/float_array.h"
+#include "core/base/result.h"
+#include "core/maps/grid.h"
+#include "core/maps/normalization.h"
+#include "core/model/model.h"
+
+namespace actscope {
+
+// One image's maps of a layer: `count` maps of height x width, or a vector
+// [F] as F maps of 1x1.
+struct LayerMaps {
+  const float* data = nullptr;  // inside the activation
+  int count = 0, height = 1, width = 1;
+  std::vector<int64_t> npy_shape;  // [C, H, W], or [F]
+};
+
+// Image `image` of a layer's activation ([N, C, h, w] or [N, F]); nullopt for
+// other shapes or an image out of range.
+std::optional<LayerMaps> layer_maps(const FloatArray& values, int64_t image);
+
+struct ViewOptions {
+  Normalization normalization = Normalization::kFilter;
+  std::optional<Colormap> colormap;  // default: viridis, or coolwarm for kSigned
+  bool sort_by_mean = false;
+  int top_k = 0;  // see GridOptions::top_k
+};
+
+// One image's maps of one layer, drawn as the exported PNG is.
+struct LayerView {
+  NormalizedMaps maps;         // every filter, normalized, with its raw statistics
+  const float* raw = nullptr;  // the raw maps (count x height x width), inside the activation
+  Grid grid;                   // the shown filters, captioned
+};
+
+// Draws image `image` of `activation` (a [N, C, h, w] or [N, F] layer) with
+// the caption the exported PNG has (`image_name` is the image's file name).
+// `raw` stays valid while `activation` lives. Any thread.
+Result<LayerView> render_layer(const Model& model, const LayerActivation& activation, int64_t image,
+                               const std::string& image_name, const ViewOptions& options);
+
+}  // namespace actscope

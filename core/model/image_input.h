@@ -1,0 +1,40 @@
+// Turns image files (and raw gray pixels such as IDX images) into model
+// inputs: the model's channels and size, scaled to [0,1] and normalized with
+// the card's mean/std, plus the displayable RGB image at the input size.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/base/result.h"
+#include "core/base/rgb_image.h"
+#include "core/model/model_card.h"
+
+namespace actscope {
+
+// One image ready for the model.
+struct InputImage {
+  std::string name;           // the file path, or a name such as "t10k[42]"
+  RgbImage display;           // what the model sees, for showing and overlays
+  std::vector<float> tensor;  // [channels, height, width] of the card, normalized
+};
+
+// Images larger than this are refused (decompression bombs).
+constexpr long long kMaxImagePixels = 100'000'000;
+
+// Reads PNG/JPEG/BMP/TIFF/WebP (8 or 16 bit; gray, color or with alpha, whose
+// alpha is dropped), converts to the card's channels and order, resizes with
+// bilinear interpolation when the size differs, and normalizes.
+// Errors name the file. Any thread may call it.
+Result<InputImage> load_image(const std::string& path, const ModelCard& card);
+
+// The same for `height` x `width` gray pixels already in memory (IDX datasets).
+InputImage input_from_gray(const uint8_t* pixels, int height, int width, const ModelCard& card,
+                           std::string name);
+
+// The image files directly inside `folder` (by extension), sorted by name.
+// Empty when the folder does not exist.
+std::vector<std::string> image_files_in(const std::string& folder);
+
+}  // namespace actscope

@@ -1,0 +1,191 @@
+#include "core/model/model_card.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+namespace actscope {
+namespace {
+
+using nlohmann::json;
+
+Error card_error(const std::string& source, const std::string& what) {
+  return Error{source + ": invalid model card: " + what};
+}
+
+// A positive integer `object[key]` (at most 65536), or nullopt.
+std::optional<int> positive_int(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number_integer() || it->get<long long>() <= 0 ||
+      it->get<long long>() > 1 << 16) {
+    return std::nullopt;
+  }
+  return static_cast<int>(it->get<long long>());
+}
+
+std::optional<std::vector<float>> float_list(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_array()) return std::nullopt;
+  std::vector<float> values;
+  for (const auto& item : *it) {
+    if (!item.is_number()) return std::nullopt;
+    values.push_back(item.get<float>());
+  }
+  return values;
+}
+
+Result<ModelCard> parse_input(const json& root, const std::string& source, ModelCard card) {
+  auto input = root.find("input");
+  if (input == root.end() || !input->is_object()) {
+    return card_error(source, "missing object \"input\" with channels, height and width");
+  }
+  auto channels = positive_int(*input, "channels");
+  auto height = positive_int(*input, "height");
+  auto width = positive_int(*input, "width");
+  if (!channels || (*channels != 1 && *channels != 3)) {
+    return card_error(source, "\"input.channels\" must be 1 or 3");
+  }
+  if (!height || !width) {
+    return card_error(source, "\"input.height\" and \"input.width\" must be positive integers");
+  }
+  card.channels = *channels;
+  card.height = *height;
+  card.width = *width;
+  std::string order = input->value("channel_order", std::string("RGB"));
+  if (order != "RGB" && order != "BGR") {
+    return card_error(source, "\"input.channel_order\" must be \"RGB\" or \"BGR\", not \"" + order + "\"");
+  }
+  card.channel_order = order == "BGR" ? ChannelOrder::kBgr : ChannelOrder::kRgb;
+  return card;
+}
+
+Result<ModelCard> parse_normalization(const json& root, const std::string& source, ModelCard card) {
+  auto mean = float_list(root, "mean");
+  auto std = float_list(root, "std");
+  if (!mean || !std) return card_error(source, "\"mean\" and \"std\" must be lists of numbers");
+  const auto channels = static_cast<size_t>(card.channels);
+  if (mean->size() != channels || std->size() != channels) {
+    return card_error(
+        source, "\"mean\" and \"std\" need one value per input channel (" + std::to_string(channels) + ")");
+  }
+  for (float s : *std) {
+    if (!(s > 0.0f) || !std::isfinite(s)) return card_error(source, "every \"std\" value must be > 0");
+  }
+  card.mean = std::move(*mean);
+  card.std = std::move(*std);
+  return card;
+}
+
+Result<ModelCard> parse_labels_and_metrics(const json& root, const std::string& source, ModelCard card) {
+  if (auto labels = root.find("labels"); labels != root.end()) {
+    if (!labels->is_array()) return card_error(source, "\"labels\" must be a list of strings");
+    for (const auto& label : *labels) {
+      if (!label.is_string()) return card_error(source, "\"labels\" must be a list of strings");
+      card.labels.push_back(label.get<std::string>());
+    }
+  }
+  if (auto accuracy = root.find("test_accuracy"); accuracy != root.end() && !accuracy->is_null()) {
+    if (!accuracy->is_number() || accuracy->get<double>() < 0.0 || accuracy->get<double>() > 1.0) {
+      return card_error(source, "\"test_accuracy\" must be a fraction between 0 and 1");
+    }
+    card.test_accuracy = accuracy->get<double>();
+  }
+  card.test_set = root.value("test_set", std::string());
+  return card;
+}
+
+}  // namespace
+
+std::string ModelCard::label(int index) const {
+  if (index >= 0 && static_cast<size_t>(index) < labels.size()) return labels[index];
+  return "class " + std::to_string(index);
+}
+
+Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source) {
+  json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return card_error(source, "not valid JSON");
+  if (!root.is_object()) return card_error(source, "the top level must be a JSON object");
+  ModelCard card;
+  if (!root.value("name", json()).is_null() && !root["name"].is_string()) {
+    return card_error(source, "\"name\" must be a string");
+  }
+  card.name = root.value("name", std::string());
+  if (auto description = root.find("description"); description != root.end() && description->is_string()) {
+    card.description = description->get<std::string>();
+  }
+  auto with_input = parse_input(root, source, std::move(card));
+  if (!with_input) return with_input;
+  auto with_normalization = parse_normalization(root, source, std::move(with_input).value());
+  if (!with_normalization) return with_normalization;
+  return parse_labels_and_metrics(root, source, std::move(with_normalization).value());
+}
+
+std::string model_card_to_json(const ModelCard& card) {
+  json root;
+  root["name"] = card.name;
+  if (!card.description.empty()) root["description"] = card.description;
+  root["input"] = {{"channels", card.channels},
+                   {"height", card.height},
+                   {"width", card.width},
+                   {"channel_order", card.channel_order == ChannelOrder::kBgr ? "BGR" : "RGB"}};
+  root["mean"] = card.mean;
+  root["std"] = card.std;
+  root["labels"] = card.labels;
+  if (card.test_accuracy) root["test_accuracy"] = *card.test_accuracy;
+  if (!card.test_set.empty()) root["test_set"] = card.test_set;
+  return root.dump(2);
+}
+
+namespace {
+
+// "224x224" -> {224, 224}.
+std::optional<std::pair<int, int>> parse_size(const std::string& text) {
+  const auto x = text.find('x');
+  if (x == std::string::npos || x == 0 || x + 1 == text.size()) return std::nullopt;
+  const std::string height = text.substr(0, x), width = text.substr(x + 1);
+  for (const auto& part : {height, width}) {
+    if (part.size() > 5 || part.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  }
+  return std::make_pair(std::stoi(height), std::stoi(width));
+}
+
+// One value means "the same for every channel".
+std::vector<float> per_channel(const std::vector<float>& values, size_t channels) {
+  return values.size() == 1 ? std::vector<float>(channels, values[0]) : values;
+}
+
+}  // namespace
+
+Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides,
+                                       int suggested_channels) {
+  ModelCard card = base;
+  const bool blank = base.channels == 0;
+  if (overrides.channels != 0) card.channels = overrides.channels;
+  if (card.channels == 0) card.channels = suggested_channels;
+  if (card.channels == 0) return Error{"the number of input channels is unknown: give --channels 1 or 3"};
+  if (!overrides.input_size.empty()) {
+    auto size = parse_size(overrides.input_size);
+    if (!size)
+      return Error{"input size '" + overrides.input_size + "' must look like 224x224 (height x width)"};
+    std::tie(card.height, card.width) = *size;
+  }
+  if (card.height == 0) return Error{"the input size is unknown: give --input-size HxW, e.g. 224x224"};
+  const auto channels = static_cast<size_t>(card.channels);
+  card.mean = per_channel(overrides.mean.empty() ? card.mean : overrides.mean, channels);
+  card.std = per_channel(overrides.std.empty() ? card.std : overrides.std, channels);
+  if (blank && card.mean.empty()) card.mean.assign(channels, 0.0f);
+  if (blank && card.std.empty()) card.std.assign(channels, 1.0f);
+  // Validate the result exactly as a card file would be.
+  return parse_model_card(model_card_to_json(card), "the input you gave");
+}
+
+std::vector<std::string> sidecar_card_paths(const std::string& model_path) {
+  std::filesystem::path path(model_path);
+  std::filesystem::path with_stem = path;
+  with_stem.replace_extension(".json");
+  return {model_path + ".json", with_stem.string()};
+}
+
+}  // namespace actscope

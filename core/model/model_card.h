@@ -1,0 +1,66 @@
+// The model card: what the engine must know about a model that the
+// TorchScript graph does not say (input size, normalization, class labels).
+//
+// A card is JSON, embedded in the TorchScript archive as the extra file
+// "actscope.json" or kept beside the model as "<model>.json" (for
+// "net.pt": "net.pt.json" or "net.json"). The schema is documented in README.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/result.h"
+
+namespace actscope {
+
+// Channel order of 3-channel inputs as the model was trained on them.
+enum class ChannelOrder { kRgb, kBgr };
+
+struct ModelCard {
+  std::string name;         // optional; defaults to the file's stem
+  std::string description;  // optional
+  int channels = 0;         // 1 or 3 (required)
+  int height = 0;           // input height in pixels (required)
+  int width = 0;            // input width in pixels (required)
+  ChannelOrder channel_order = ChannelOrder::kRgb;
+  std::vector<float> mean;              // one per channel, on [0,1]-scaled pixels
+  std::vector<float> std;               // one per channel, all > 0
+  std::vector<std::string> labels;      // class names by logit index (may be empty)
+  std::optional<double> test_accuracy;  // fraction in [0,1], as claimed by the card
+  std::string test_set;                 // what test_accuracy was measured on
+
+  // The label of class `index`, or "class <index>" when the card has none.
+  std::string label(int index) const;
+};
+
+// Parses and validates card JSON. `source` names where the text came from
+// (a file path, or "<model.pt>:actscope.json") and prefixes every error.
+Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source);
+
+// Serializes a card in the documented schema (parse_model_card reads it back).
+std::string model_card_to_json(const ModelCard& card);
+
+// What the user typed to complete or override a card (CLI flags
+// --input-size/--channels/--mean/--std, or the GUI's card dialog). Empty
+// fields keep the card's value.
+struct CardOverrides {
+  std::string input_size;   // "HxW", e.g. "224x224"
+  int channels = 0;         // 1 or 3; 0 keeps the card's
+  std::vector<float> mean;  // one value (for every channel) or one per channel
+  std::vector<float> std;
+
+  bool empty() const { return input_size.empty() && channels == 0 && mean.empty() && std.empty(); }
+};
+
+// `base` (a model's card, or a blank one for a model without a card) with
+// the overrides applied. A blank card takes `suggested_channels` (from the
+// model's first conv layer) when no channel count is given, and mean 0 / std
+// 1 when none is given. Errors say which value is missing or wrong.
+Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides,
+                                       int suggested_channels);
+
+// The sidecar card paths tried for a model file, in order of preference.
+std::vector<std::string> sidecar_card_paths(const std::string& model_path);
+
+}  // namespace actscope

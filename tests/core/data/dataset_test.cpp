@@ -1,0 +1,124 @@
+// Whole-dataset predictions: opening class folders and IDX pairs, and the
+// bundled model's accuracy on Debian's Fashion-MNIST test set.
+#include "core/data/dataset.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace actscope {
+namespace {
+
+class DatasetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = Model::load(test::bundled_model().string());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    model_ = std::move(loaded).value();
+  }
+  std::unique_ptr<Model> model_;
+};
+
+TEST_F(DatasetTest, IdxFolderGivesTheTenThousandTestImagesWithTheirLabels) {
+  auto dataset = open_dataset(test::fashion_mnist_dir().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  EXPECT_NE(dataset.value().source.find("t10k-images-idx3-ubyte"), std::string::npos);
+  ASSERT_EQ(dataset.value().images.size(), 10000u);
+  auto labels = read_idx_labels((test::fashion_mnist_dir() / "t10k-labels-idx1-ubyte.gz").string());
+  ASSERT_TRUE(labels.ok());
+  for (size_t i = 0; i < 10000; i += 997) EXPECT_EQ(dataset.value().images[i].true_class, labels.value()[i]);
+  EXPECT_EQ(dataset.value().images[42].name, "t10k[42]");
+}
+
+TEST_F(DatasetTest, BundledModelAccuracyOnTheTestSetIsTheCardsFigure) {
+  auto dataset = open_dataset(test::fashion_mnist_dir().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  size_t last_done = 0;
+  DatasetPredictOptions options;
+  options.progress = [&](size_t done, size_t total) {
+    EXPECT_GT(done, last_done);
+    EXPECT_EQ(total, 10000u);
+    last_done = done;
+    return true;
+  };
+  auto predictions = predict_dataset(*model_, dataset.value(), options);
+  ASSERT_TRUE(predictions.ok()) << predictions.error();
+  EXPECT_EQ(last_done, 10000u);
+  EXPECT_NEAR(accuracy(predictions.value()), *model_->card().test_accuracy, 0.0005);
+  for (const auto& prediction : predictions.value()) {
+    EXPECT_GT(prediction.confidence, 0.0f);
+    EXPECT_LE(prediction.confidence, 1.0f);
+  }
+}
+
+TEST_F(DatasetTest, PredictionCanBeCancelled) {
+  auto dataset = open_dataset(test::fashion_mnist_dir().string(), model_->card());
+  ASSERT_TRUE(dataset.ok());
+  DatasetPredictOptions options;
+  options.progress = [](size_t done, size_t) { return done < 512; };
+  auto predictions = predict_dataset(*model_, dataset.value(), options);
+  ASSERT_FALSE(predictions.ok());
+  EXPECT_EQ(predictions.error(), "cancelled");
+}
+
+TEST_F(DatasetTest, ClassFoldersAreMatchedToTheCardsLabels) {
+  test::TempDir dir;
+  const auto samples = test::resource_dir() / "samples";
+  std::filesystem::create_directories(dir / "ankle_boot");
+  std::filesystem::create_directories(dir / "SANDAL");
+  std::filesystem::copy_file(samples / "02180_ankle_boot.png", dir / "ankle_boot" / "a.png");
+  std::filesystem::copy_file(samples / "00021_sandal.png", dir / "SANDAL" / "b.png");
+  auto dataset = open_dataset(dir.path().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  ASSERT_EQ(dataset.value().images.size(), 2u);
+  for (const auto& image : dataset.value().images) {
+    const bool boot = image.name.find("ankle_boot") != std::string::npos;
+    EXPECT_EQ(image.true_class, boot ? 9 : 5) << image.name;  // Ankle boot, Sandal
+  }
+  auto predictions = predict_dataset(*model_, dataset.value());
+  ASSERT_TRUE(predictions.ok()) << predictions.error();
+  for (const auto& prediction : predictions.value())
+    EXPECT_EQ(prediction.predicted_class, prediction.true_class);
+
+  std::filesystem::create_directories(dir / "spaceship");
+  auto refused = open_dataset(dir.path().string(), model_->card());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("'spaceship' is not a class"), std::string::npos) << refused.error();
+  EXPECT_NE(refused.error().find("Ankle boot"), std::string::npos) << refused.error();
+}
+
+TEST_F(DatasetTest, TheBundledSamplesLaidOutByClassKeepTheirTrueClasses) {
+  test::TempDir dir;
+  test::lay_out_samples_by_class(dir.path());  // includes "T-shirt_top" for "T-shirt/top"
+  auto dataset = open_dataset(dir.path().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  const auto samples = test::samples_manifest()["samples"];
+  ASSERT_EQ(dataset.value().images.size(), samples.size());
+  for (const auto& image : dataset.value().images) {
+    const std::string file = std::filesystem::path(image.name).filename().string();
+    for (const auto& sample : samples) {
+      if (sample["file"] == file) {
+        EXPECT_EQ(image.true_class, sample["true_class"].get<int>()) << file;
+      }
+    }
+  }
+}
+
+TEST_F(DatasetTest, BadPathsSayWhatIsWrong) {
+  test::TempDir dir;
+  auto missing = open_dataset((dir / "nothing").string(), model_->card());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("no such file or folder"), std::string::npos);
+  std::filesystem::copy_file(test::fashion_mnist_dir() / "t10k-images-idx3-ubyte.gz",
+                             dir / "t10k-images-idx3-ubyte.gz");
+  auto unlabeled = open_dataset((dir / "t10k-images-idx3-ubyte.gz").string(), model_->card());
+  ASSERT_FALSE(unlabeled.ok());
+  EXPECT_NE(unlabeled.error().find("no labels file"), std::string::npos) << unlabeled.error();
+  auto empty = open_dataset(test::TempDir().path().string(), model_->card());
+  EXPECT_FALSE(empty.ok());
+}
+
+}  // namespace
+}  // namespace actscope

@@ -1,0 +1,134 @@
+#include "core/model/image_input.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/io/image_header.h"
+#include "tests/support/test_support.h"
+
+namespace actscope {
+namespace {
+
+ModelCard card(int channels, int size, ChannelOrder order = ChannelOrder::kRgb) {
+  ModelCard card;
+  card.channels = channels;
+  card.height = size;
+  card.width = size;
+  card.channel_order = order;
+  card.mean.assign(channels, channels == 1 ? 0.25f : 0.0f);
+  card.std.assign(channels, channels == 1 ? 0.5f : 1.0f);
+  return card;
+}
+
+class ImageInputTest : public ::testing::Test {
+ protected:
+  std::string write(const std::string& name, const cv::Mat& image) {
+    const auto path = (dir_ / name).string();
+    EXPECT_TRUE(cv::imwrite(path, image));
+    return path;
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(ImageInputTest, GrayPngIsScaledAndNormalizedWithTheCard) {
+  cv::Mat gray(4, 4, CV_8UC1);
+  for (int i = 0; i < 16; ++i) gray.data[i] = static_cast<uint8_t>(i * 17);
+  auto input = load_image(write("gray.png", gray), card(1, 4));
+  ASSERT_TRUE(input.ok()) << input.error();
+  ASSERT_EQ(input.value().tensor.size(), 16u);
+  for (int i = 0; i < 16; ++i) EXPECT_NEAR(input.value().tensor[i], (i * 17 / 255.0f - 0.25f) / 0.5f, 1e-6);
+  EXPECT_EQ(input.value().display.width, 4);
+  EXPECT_EQ(input.value().display.pixels[3 * 5 + 1], 5 * 17);  // gray shown as RGB
+}
+
+TEST_F(ImageInputTest, SixteenBitPngUsesTheFullRange) {
+  cv::Mat gray(2, 2, CV_16UC1, cv::Scalar(65535));
+  gray.at<uint16_t>(0, 0) = 0;
+  auto input = load_image(write("deep.png", gray), card(1, 2));
+  ASSERT_TRUE(input.ok()) << input.error();
+  EXPECT_NEAR(input.value().tensor[0], -0.5f, 1e-6);
+  EXPECT_NEAR(input.value().tensor[3], 1.5f, 1e-6);
+}
+
+TEST_F(ImageInputTest, ColorWithAlphaBecomesRgbOrBgrAsTheCardSays) {
+  cv::Mat bgra(2, 2, CV_8UC4, cv::Scalar(255, 0, 0, 10));  // pure blue, nearly transparent
+  const auto path = write("blue.png", bgra);
+  auto rgb = load_image(path, card(3, 2));
+  ASSERT_TRUE(rgb.ok()) << rgb.error();
+  ASSERT_EQ(rgb.value().tensor.size(), 12u);
+  EXPECT_FLOAT_EQ(rgb.value().tensor[0], 0.0f);  // R plane
+  EXPECT_FLOAT_EQ(rgb.value().tensor[8], 1.0f);  // B plane
+  auto bgr = load_image(path, card(3, 2, ChannelOrder::kBgr));
+  EXPECT_FLOAT_EQ(bgr.value().tensor[0], 1.0f);
+  EXPECT_EQ(rgb.value().display.pixels[2], 255);  // display stays RGB
+}
+
+TEST_F(ImageInputTest, ColorForAGrayModelUsesLuma) {
+  cv::Mat bgr(2, 2, CV_8UC3, cv::Scalar(0, 255, 0));  // pure green
+  ModelCard gray = card(1, 2);
+  gray.mean = {0.0f};
+  gray.std = {1.0f};
+  auto input = load_image(write("green.jpg", bgr), gray);
+  ASSERT_TRUE(input.ok()) << input.error();
+  EXPECT_NEAR(input.value().tensor[0], 0.587f, 0.02f);  // JPEG rounding
+}
+
+TEST_F(ImageInputTest, ResizesToTheCardSizeBilinearly) {
+  cv::Mat gray(8, 8, CV_8UC1, cv::Scalar(0));
+  gray.colRange(4, 8).setTo(200);
+  auto input = load_image(write("wide.bmp", gray), card(1, 4));
+  ASSERT_TRUE(input.ok()) << input.error();
+  ASSERT_EQ(input.value().tensor.size(), 16u);
+  EXPECT_EQ(input.value().display.width, 4);
+  EXPECT_NEAR(input.value().tensor[0], -0.5f, 1e-6);
+  EXPECT_NEAR(input.value().tensor[3], (200 / 255.0f - 0.25f) / 0.5f, 1e-5);
+}
+
+TEST_F(ImageInputTest, BadFilesAreRefusedWithTheirName) {
+  auto missing = load_image((dir_ / "nothing.png").string(), card(1, 4));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("nothing.png"), std::string::npos);
+  test::write_file(dir_ / "fake.png", "this is text, not a PNG");
+  auto fake = load_image((dir_ / "fake.png").string(), card(1, 4));
+  ASSERT_FALSE(fake.ok());
+  EXPECT_NE(fake.error().find("fake.png: not a readable image"), std::string::npos);
+}
+
+TEST_F(ImageInputTest, HeaderSizeAgreesWithTheDecoderForEveryFormat) {
+  cv::Mat color(23, 37, CV_8UC3, cv::Scalar(10, 20, 30));
+  for (const char* name : {"a.png", "a.jpg", "a.bmp", "a.webp", "a.tiff"}) {
+    auto size = read_image_size(write(name, color));
+    ASSERT_TRUE(size.has_value()) << name;
+    EXPECT_EQ(size->width, 37) << name;
+    EXPECT_EQ(size->height, 23) << name;
+  }
+  test::write_file(dir_ / "text.png", "not an image at all");
+  EXPECT_FALSE(read_image_size((dir_ / "text.png").string()).has_value());
+}
+
+// A PNG header declaring 20000 x 20000 pixels, with no pixel data: refused
+// from the header, before a decoder could allocate 400 megapixels.
+TEST_F(ImageInputTest, DecompressionBombIsRefusedBeforeDecoding) {
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x4e\x20\0\0\x4e\x20\x08\0\0\0\0", 29);
+  test::write_file(dir_ / "bomb.png", png);
+  auto input = load_image((dir_ / "bomb.png").string(), card(1, 4));
+  ASSERT_FALSE(input.ok());
+  EXPECT_NE(input.error().find("bomb.png: image is 20000x20000 pixels, more than the 100 megapixel limit"),
+            std::string::npos)
+      << input.error();
+}
+
+TEST_F(ImageInputTest, ImageFilesInListsImagesSortedByName) {
+  cv::Mat pixel(1, 1, CV_8UC1, cv::Scalar(0));
+  write("b.png", pixel);
+  write("a.JPG", pixel);
+  test::write_file(dir_ / "notes.txt", "x");
+  auto files = image_files_in(dir_.path().string());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_NE(files[0].find("a.JPG"), std::string::npos);
+  EXPECT_NE(files[1].find("b.png"), std::string::npos);
+  EXPECT_TRUE(image_files_in((dir_ / "absent").string()).empty());
+}
+
+}  // namespace
+}  // namespace actscope

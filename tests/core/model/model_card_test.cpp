@@ -1,0 +1,126 @@
+#include "core/model/model_card.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace actscope {
+namespace {
+
+nlohmann::json valid_card() {
+  return nlohmann::json::parse(R"({
+    "name": "net", "input": {"channels": 3, "height": 32, "width": 40, "channel_order": "BGR"},
+    "mean": [0.5, 0.4, 0.3], "std": [0.2, 0.25, 0.3],
+    "labels": ["cat", "dog"], "test_accuracy": 0.875, "test_set": "pets"})");
+}
+
+std::string parse_error(const nlohmann::json& card) {
+  auto result = parse_model_card(card.dump(), "net.json");
+  EXPECT_FALSE(result.ok());
+  return result.error();
+}
+
+TEST(ModelCardTest, ParsesEveryField) {
+  auto card = parse_model_card(valid_card().dump(), "net.json");
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().channels, 3);
+  EXPECT_EQ(card.value().height, 32);
+  EXPECT_EQ(card.value().width, 40);
+  EXPECT_EQ(card.value().channel_order, ChannelOrder::kBgr);
+  EXPECT_FLOAT_EQ(card.value().std[1], 0.25f);
+  EXPECT_EQ(card.value().label(1), "dog");
+  EXPECT_EQ(card.value().label(7), "class 7");
+  EXPECT_DOUBLE_EQ(*card.value().test_accuracy, 0.875);
+}
+
+TEST(ModelCardTest, RoundTripsThroughJson) {
+  auto card = parse_model_card(valid_card().dump(), "net.json").value();
+  auto again = parse_model_card(model_card_to_json(card), "again.json");
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(again.value().labels, card.labels);
+  EXPECT_EQ(again.value().mean, card.mean);
+  EXPECT_EQ(again.value().channel_order, card.channel_order);
+  EXPECT_EQ(again.value().test_accuracy, card.test_accuracy);
+}
+
+TEST(ModelCardTest, OptionalFieldsMayBeAbsent) {
+  auto card = parse_model_card(R"({"input": {"channels": 1, "height": 8, "width": 8},
+                                   "mean": [0], "std": [1]})",
+                               "net.json");
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().channel_order, ChannelOrder::kRgb);
+  EXPECT_FALSE(card.value().test_accuracy.has_value());
+  EXPECT_TRUE(card.value().labels.empty());
+}
+
+TEST(ModelCardTest, ErrorsNameTheSourceAndTheField) {
+  EXPECT_EQ(parse_model_card("{nope", "my.json").error().rfind("my.json: ", 0), 0u);
+  auto no_input = valid_card();
+  no_input.erase("input");
+  EXPECT_NE(parse_error(no_input).find("\"input\""), std::string::npos);
+  auto two_channels = valid_card();
+  two_channels["input"]["channels"] = 2;
+  EXPECT_NE(parse_error(two_channels).find("channels"), std::string::npos);
+  auto short_mean = valid_card();
+  short_mean["mean"] = {0.5};
+  EXPECT_NE(parse_error(short_mean).find("one value per input channel"), std::string::npos);
+  auto zero_std = valid_card();
+  zero_std["std"][2] = 0;
+  EXPECT_NE(parse_error(zero_std).find("std"), std::string::npos);
+  auto bad_order = valid_card();
+  bad_order["input"]["channel_order"] = "GBR";
+  EXPECT_NE(parse_error(bad_order).find("channel_order"), std::string::npos);
+  auto percent = valid_card();
+  percent["test_accuracy"] = 91.5;
+  EXPECT_NE(parse_error(percent).find("test_accuracy"), std::string::npos);
+  auto numeric_labels = valid_card();
+  numeric_labels["labels"] = {1, 2};
+  EXPECT_NE(parse_error(numeric_labels).find("labels"), std::string::npos);
+}
+
+TEST(ModelCardTest, OverridesCompleteABlankCard) {
+  CardOverrides typed;
+  typed.input_size = "224x200";
+  auto card = apply_card_overrides(ModelCard{}, typed, 3);
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().channels, 3);
+  EXPECT_EQ(card.value().height, 224);
+  EXPECT_EQ(card.value().width, 200);
+  EXPECT_EQ(card.value().mean, std::vector<float>(3, 0.0f));
+  EXPECT_EQ(card.value().std, std::vector<float>(3, 1.0f));
+}
+
+TEST(ModelCardTest, OneMeanValueStandsForEveryChannel) {
+  auto base = parse_model_card(valid_card().dump(), "net.json").value();
+  CardOverrides typed;
+  typed.mean = {0.5f};
+  typed.input_size = "64x64";
+  auto card = apply_card_overrides(base, typed, 0);
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().mean, std::vector<float>(3, 0.5f));
+  EXPECT_EQ(card.value().std, base.std);
+  EXPECT_EQ(card.value().labels, base.labels);
+  EXPECT_EQ(card.value().height, 64);
+}
+
+TEST(ModelCardTest, OverridesSayWhatIsMissingOrWrong) {
+  EXPECT_NE(apply_card_overrides(ModelCard{}, {}, 3).error().find("--input-size"), std::string::npos);
+  EXPECT_NE(apply_card_overrides(ModelCard{}, {}, 0).error().find("--channels"), std::string::npos);
+  CardOverrides bad_size;
+  bad_size.input_size = "224";
+  EXPECT_NE(apply_card_overrides(ModelCard{}, bad_size, 3).error().find("'224'"), std::string::npos);
+  CardOverrides two_means;
+  two_means.input_size = "8x8";
+  two_means.mean = {0.1f, 0.2f};
+  EXPECT_NE(apply_card_overrides(ModelCard{}, two_means, 3).error().find("one value per input channel"),
+            std::string::npos);
+}
+
+TEST(ModelCardTest, SidecarPathsPreferFullNameThenStem) {
+  auto paths = sidecar_card_paths("/m/net.pt");
+  ASSERT_EQ(paths.size(), 2u);
+  EXPECT_EQ(paths[0], "/m/net.pt.json");
+  EXPECT_EQ(paths[1], "/m/net.json");
+}
+
+}  // namespace
+}  // namespace actscope

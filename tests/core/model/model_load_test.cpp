@@ -1,0 +1,100 @@
+#include "core/model/model.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace actscope {
+namespace {
+
+std::string load_error(const std::filesystem::path& path) {
+  auto model = Model::load(path.string());
+  EXPECT_FALSE(model.ok()) << path << " loaded but should not";
+  return model.ok() ? std::string() : model.error();
+}
+
+TEST(ModelLoadTest, BundledModelCarriesItsCard) {
+  auto model = Model::load(test::bundled_model().string());
+  ASSERT_TRUE(model.ok()) << model.error();
+  const ModelCard& card = model.value()->card();
+  EXPECT_EQ(model.value()->card_source(), CardSource::kEmbedded);
+  EXPECT_EQ(card.name, "fashion_cnn");
+  EXPECT_EQ(card.channels, 1);
+  EXPECT_EQ(card.height, 28);
+  EXPECT_EQ(card.width, 28);
+  ASSERT_EQ(card.labels.size(), 10u);
+  EXPECT_EQ(card.labels[9], "Ankle boot");
+  ASSERT_TRUE(card.test_accuracy.has_value());
+  EXPECT_GE(*card.test_accuracy, 0.90);
+}
+
+TEST(ModelLoadTest, MissingFileIsNamed) {
+  const auto error = load_error("/no/such/dir/model.pt");
+  EXPECT_NE(error.find("/no/such/dir/model.pt: no such file"), std::string::npos) << error;
+}
+
+TEST(ModelLoadTest, TextFileIsNotAnArchive) {
+  test::TempDir dir;
+  test::write_file(dir / "notes.pt", "just some text");
+  EXPECT_NE(load_error(dir / "notes.pt").find("not a TorchScript archive"), std::string::npos);
+}
+
+TEST(ModelLoadTest, TruncatedArchiveIsReportedAsDamaged) {
+  test::TempDir dir;
+  const std::string bytes = test::read_file(test::bundled_model());
+  test::write_file(dir / "half.pt", bytes.substr(0, bytes.size() / 2));
+  const auto error = load_error(dir / "half.pt");
+  EXPECT_NE(error.find("half.pt: damaged or truncated"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << "backtraces must not reach users: " << error;
+}
+
+TEST(ModelLoadTest, WeightsFromTorchSaveAreRefused) {
+  const auto error = load_error(test::fixture_dir() / "invalid" / "state_dict.pt");
+  EXPECT_NE(error.find("state_dict.pt: holds no TorchScript program: it is a torch.save file"),
+            std::string::npos)
+      << error;
+}
+
+TEST(ModelLoadTest, ForwardWithTwoTensorsIsRefused) {
+  const auto error = load_error(test::fixture_dir() / "invalid" / "two_inputs.pt");
+  EXPECT_NE(error.find("forward() must take exactly one tensor"), std::string::npos) << error;
+}
+
+TEST(ModelLoadTest, ModuleWithoutForwardIsRefused) {
+  const auto error = load_error(test::fixture_dir() / "invalid" / "no_forward.pt");
+  EXPECT_NE(error.find("no_forward.pt: the model has no forward() method"), std::string::npos) << error;
+}
+
+TEST(ModelLoadTest, SidecarCardIsReadWhenNoneIsEmbedded) {
+  test::TempDir dir;
+  std::filesystem::copy_file(test::fixture_dir() / "twice_scripted.pt", dir / "net.pt");
+  auto without = Model::load((dir / "net.pt").string());
+  ASSERT_TRUE(without.ok()) << without.error();
+  EXPECT_EQ(without.value()->card_source(), CardSource::kNone);
+
+  test::write_file(dir / "net.json", R"({"input": {"channels": 3, "height": 16, "width": 16},
+                                        "mean": [0, 0, 0], "std": [1, 1, 1]})");
+  auto with = Model::load((dir / "net.pt").string());
+  ASSERT_TRUE(with.ok()) << with.error();
+  EXPECT_EQ(with.value()->card_source(), CardSource::kSidecar);
+  EXPECT_EQ(with.value()->card().height, 16);
+  EXPECT_EQ(with.value()->card().name, "net");
+
+  test::write_file(dir / "net.pt.json", R"({"input": {"channels": 5}})");
+  const auto error = load_error(dir / "net.pt");
+  EXPECT_NE(error.find("net.pt.json: invalid model card"), std::string::npos) << error;
+}
+
+TEST(ModelLoadTest, TopClassesAreSortedProbabilities) {
+  auto top = top_classes({1.0f, 3.0f, 2.0f}, 2);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].class_index, 1);
+  EXPECT_EQ(top[1].class_index, 2);
+  const double total = std::exp(1.0) + std::exp(3.0) + std::exp(2.0);
+  EXPECT_NEAR(top[0].probability, std::exp(3.0) / total, 1e-6);
+}
+
+}  // namespace
+}  // namespace actscope
