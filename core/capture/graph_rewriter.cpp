@@ -359,7 +359,8 @@ class Rewriter {
 
 }  // namespace
 
-InlinedForward inline_forward(const torch::jit::Module& root, const std::shared_ptr<torch::jit::Graph>& graph) {
+InlinedForward inline_forward(const torch::jit::Module& root,
+                              const std::shared_ptr<torch::jit::Graph>& graph) {
   Rewriter rewriter(root, graph);
   rewriter.run();
   return {std::move(rewriter.recorded()), rewriter.has_module_calls()};

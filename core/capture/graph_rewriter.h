@@ -30,6 +30,7 @@ struct InlinedForward {
 
 // Inlines every method and function call in `graph`, a copy of
 // `root.forward`'s graph, in place. Throws c10::Error on graphs it cannot handle.
-InlinedForward inline_forward(const torch::jit::Module& root, const std::shared_ptr<torch::jit::Graph>& graph);
+InlinedForward inline_forward(const torch::jit::Module& root,
+                              const std::shared_ptr<torch::jit::Graph>& graph);
 
 }  // namespace actscope

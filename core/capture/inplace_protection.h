@@ -23,7 +23,8 @@ std::string not_capturable_reason(const torch::jit::Value* value, const torch::j
 // A module output is what the module returned, as a forward hook sees it:
 // where the module mutates the value before returning, the capture becomes a
 // copy taken where the call returns. Removes the call-end markers.
-void capture_at_call_end(const std::shared_ptr<torch::jit::Graph>& graph, std::vector<RecordedPoint>& recorded);
+void capture_at_call_end(const std::shared_ptr<torch::jit::Graph>& graph,
+                         std::vector<RecordedPoint>& recorded);
 
 // Protects every value of `captured` from later in-place writes (see the
 // top of this file); `captured` follows the values it replaces.

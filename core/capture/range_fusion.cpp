@@ -33,7 +33,6 @@ def value_range(x: Tensor) -> Tensor:
   return *torch::jit::toGraphFunction(unit->get_function("value_range")).graph();
 }
 
-
 // The aten::relu in the top-level block that reads `value`, or nullptr.
 Node* relu_reading(const Value* value, const Graph& graph) {
   for (const torch::jit::Use& use : value->uses()) {

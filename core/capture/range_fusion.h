@@ -26,9 +26,8 @@ std::vector<RangeSource> derive_ranges(const std::vector<torch::jit::Value*>& ca
 // throws for empty, complex or half captures); otherwise a helper that
 // handles every case. `widths` receives, per capture, how many outputs hold
 // its range (0: derived from another's).
-std::unique_ptr<torch::jit::GraphFunction> finish_capture_function(const std::shared_ptr<torch::jit::Graph>& graph,
-                                                                   const std::vector<RangeSource>& sources,
-                                                                   bool fast, const CaptureGraphOptions& options,
-                                                                   std::vector<int>& widths);
+std::unique_ptr<torch::jit::GraphFunction> finish_capture_function(
+    const std::shared_ptr<torch::jit::Graph>& graph, const std::vector<RangeSource>& sources, bool fast,
+    const CaptureGraphOptions& options, std::vector<int>& widths);
 
 }  // namespace actscope

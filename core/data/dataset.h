@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "core/base/float_array.h"
+#include "core/base/result.h"
 #include "core/io/idx_file.h"
 #include "core/model/image_input.h"
 #include "core/model/model.h"
-#include "core/base/result.h"
 
 namespace actscope {
 

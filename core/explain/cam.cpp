@@ -132,8 +132,8 @@ class CamRun {
   const std::vector<LayerInfo>& shaped_layers();
   Status run_gradient_path(const torch::Tensor& input);
   Status run_forward_path(const torch::Tensor& input);
-  Result<torch::Tensor> forward_path_map(size_t layer, const torch::Tensor& input, const torch::Tensor& activation,
-                                         ScoreCamProgress& progress);
+  Result<torch::Tensor> forward_path_map(size_t layer, const torch::Tensor& input,
+                                         const torch::Tensor& activation, ScoreCamProgress& progress);
   Status take_classes(const c10::IValue& model_output, int64_t images, torch::Tensor& scores);
 
   const Model::Impl& impl_;
@@ -253,7 +253,8 @@ Result<torch::Tensor> CamRun::forward_path_map(size_t layer, const torch::Tensor
     const torch::Tensor& weight = head_->weight;
     if (weight.size(1) != a.size(1)) {
       return Error{"CAM (Zhou et al.): the linear layer takes " + std::to_string(weight.size(1)) +
-                   " inputs but layer '" + names_[layer] + "' has " + std::to_string(a.size(1)) + " channels"};
+                   " inputs but layer '" + names_[layer] + "' has " + std::to_string(a.size(1)) +
+                   " channels"};
     }
     return weighted_sum(weight.detach().to(torch::kFloat32).index_select(0, classes_), a);
   }

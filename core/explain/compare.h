@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "core/data/dataset.h"
 #include "core/base/float_array.h"
-#include "core/maps/normalization.h"
 #include "core/base/result.h"
+#include "core/data/dataset.h"
+#include "core/maps/normalization.h"
 
 namespace actscope {
 

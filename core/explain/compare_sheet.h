@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "core/base/result.h"
 #include "core/explain/cam.h"
 #include "core/explain/compare.h"
 #include "core/maps/grid.h"
 #include "core/model/image_input.h"
 #include "core/model/model.h"
-#include "core/base/result.h"
 
 namespace actscope {
 

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "core/base/float_array.h"
-#include "core/maps/grid.h"
 #include "core/base/result.h"
+#include "core/maps/grid.h"
 
 namespace actscope {
 

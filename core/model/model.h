@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "core/base/float_array.h"
+#include "core/base/result.h"
 #include "core/model/image_input.h"
 #include "core/model/model_card.h"
-#include "core/base/result.h"
 
 namespace actscope {
 
@@ -126,7 +126,7 @@ class Model {
   // a card (input size cannot be inferred in general and must be asked for).
   std::optional<int> inferred_channels() const;
 
- // The engine state (model_impl.h), for core's own .cpp files that build on
+  // The engine state (model_impl.h), for core's own .cpp files that build on
   // the model (the CAM methods); front ends cannot use it.
   struct Impl;
   const Impl& internals() const { return *impl_; }

@@ -1,14 +1,10 @@
 #include "core/io/npy_writer.h"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
-#include "core/io/atomic_file.h"
-#include "core/io/sha256.h"
 #include "tests/support/test_support.h"
 
 namespace actscope {
@@ -36,51 +32,5 @@ TEST(NpyWriterTest, DataStartsOnA64ByteBoundary) {
   EXPECT_EQ((bytes.size() - sizeof(float)) % 64, 0u);
   EXPECT_EQ(bytes.substr(1, 5), "NUMPY");
 }
-
-TEST(AtomicFileTest, MissingFolderFailsWithItsName) {
-  auto status = write_file_atomically("/no/such/folder/x.png", "data");
-  ASSERT_FALSE(status.ok());
-  EXPECT_NE(status.error().find("/no/such/folder: no such folder"), std::string::npos) << status.error();
-}
-
-TEST(AtomicFileTest, ReadOnlyFolderFailsAndLeavesNothing) {
-  if (geteuid() == 0) {
-    // root writes anyway; use a path whose parent is a file instead.
-    test::TempDir dir;
-    test::write_file(dir / "file", "x");
-    EXPECT_FALSE(write_file_atomically((dir / "file" / "out.png").string(), "data").ok());
-    return;
-  }
-  test::TempDir dir;
-  chmod(dir.path().c_str(), 0555);
-  auto status = write_file_atomically((dir / "out.png").string(), "data");
-  chmod(dir.path().c_str(), 0755);
-  ASSERT_FALSE(status.ok());
-  EXPECT_NE(status.error().find("out.png: cannot write"), std::string::npos);
-  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
-}
-
-TEST(AtomicFileTest, ReplacesAnExistingFileWhole) {
-  test::TempDir dir;
-  test::write_file(dir / "out.txt", "old contents that are longer");
-  ASSERT_TRUE(write_file_atomically((dir / "out.txt").string(), "new").ok());
-  EXPECT_EQ(test::read_file(dir / "out.txt"), "new");
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
-}
-
-// Known answers (FIPS 180-2) and a file hashed in chunks equal to sha256sum.
-TEST(Sha256Test, KnownDigests) {
-  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  test::TempDir dir;
-  std::string big(3 << 20, 'x');
-  for (size_t i = 0; i < big.size(); i += 7) big[i] = static_cast<char>(i);
-  test::write_file(dir / "big.bin", big);
-  EXPECT_EQ(sha256_of_file((dir / "big.bin").string()).value(), sha256_hex(big));
-  EXPECT_FALSE(sha256_of_file((dir / "none.bin").string()).ok());
-}
-
 }  // namespace
 }  // namespace actscope
