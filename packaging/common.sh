@@ -7,7 +7,7 @@ BUILD_PACKAGES=(cmake make g++ pkg-config ccache zlib1g-dev libtorch-dev qt6-bas
 # What the tests and benchmarks need on top: reference numbers come from
 # Debian's python3-torch, the accuracy check reads the Fashion-MNIST package.
 TEST_PACKAGES=(libgtest-dev libbenchmark-dev python3-torch python3-torchvision python3-numpy
-  dataset-fashion-mnist xvfb xauth)
+  dataset-fashion-mnist xvfb xauth universal-ctags)
 
 # Installs those of the given packages that are not installed yet.
 install_missing() {
