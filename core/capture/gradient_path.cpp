@@ -32,6 +32,35 @@ def as_gradient_leaf(x: Tensor) -> Tensor:
   return *torch::jit::toGraphFunction(unit->get_function("as_gradient_leaf")).graph();
 }
 
+// The function of `base` (outputs: model output, captures...) that returns
+// (model output, leaves...) for `captures`. Each requested capture is
+// replaced, where it is produced, by itself when autograd already records it
+// (an earlier leaf feeds it, also through in-place writes), else by a leaf
+// that requires grad: a leaf there would cut the path from the earlier one.
+std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>& captures) {
+  auto graph = base.copy();
+  std::vector<Value*> targets;
+  for (int capture : captures) targets.push_back(graph->outputs().at(1 + capture));
+  auto helper = leaf_helper_graph().copy();
+  std::unordered_map<Value*, Value*> leaf_of;
+  for (Value* value : targets) {
+    if (leaf_of.count(value)) continue;
+    Node* producer = value->node();
+    torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
+                                                                       : producer->next());
+    Value* leaf = torch::jit::insertGraph(*graph, *helper, {value}).at(0);
+    value->replaceAllUsesAfterNodeWith(leaf->node(), leaf);
+    leaf_of.emplace(value, leaf);
+  }
+  std::vector<Value*> outputs{graph->outputs().at(0)};
+  for (Value* value : targets) outputs.push_back(leaf_of.at(value));
+  while (!graph->outputs().empty()) graph->eraseOutput(0);
+  graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
+  torch::jit::EliminateDeadCode(graph);
+  return std::make_unique<GraphFunction>("actscope_gradient", graph, nullptr,
+                                         torch::jit::ExecutorExecutionMode::SIMPLE);
+}
+
 }  // namespace
 
 CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Module& module,
@@ -41,35 +70,7 @@ CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Mod
   {
     std::lock_guard<std::mutex> lock(leaf_functions_mutex_);
     auto& slot = leaf_functions_[captures];
-    if (!slot) {
-      auto graph = base_graph_->copy();
-      // Each requested capture is replaced, where it is produced, by itself
-      // when autograd already records it (an earlier leaf feeds it, also
-      // through in-place writes), else by a leaf that requires grad: a leaf
-      // there would cut the path from the earlier one.
-      std::vector<Value*> targets;
-      for (int capture : captures) targets.push_back(graph->outputs().at(1 + capture));
-      auto helper = leaf_helper_graph().copy();
-      std::unordered_map<Value*, Value*> leaf_of;
-      for (Value* value : targets) {
-        if (leaf_of.count(value)) continue;
-        Node* producer = value->node();
-        torch::jit::WithInsertPoint insert(producer->kind() == prim::Param ? graph->block()->nodes().front()
-                                                                           : producer->next());
-        Value* leaf = torch::jit::insertGraph(*graph, *helper, {value}).at(0);
-        value->replaceAllUsesAfterNodeWith(leaf->node(), leaf);
-        leaf_of.emplace(value, leaf);
-      }
-      std::vector<Value*> leaves;
-      for (Value* value : targets) leaves.push_back(leaf_of.at(value));
-      std::vector<Value*> outputs{graph->outputs().at(0)};
-      outputs.insert(outputs.end(), leaves.begin(), leaves.end());
-      while (!graph->outputs().empty()) graph->eraseOutput(0);
-      graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
-      torch::jit::EliminateDeadCode(graph);
-      slot = std::make_unique<GraphFunction>("actscope_gradient", graph, nullptr,
-                                             torch::jit::ExecutorExecutionMode::SIMPLE);
-    }
+    if (!slot) slot = leaf_function(*base_graph_, captures);
     function = slot.get();
   }
   torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};

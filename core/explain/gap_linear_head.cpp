@@ -46,6 +46,43 @@ std::optional<std::vector<int64_t>> constant_ints(const Value* value) {
   return ints;
 }
 
+// The weight of the final linear layer `linear`: a constant, or a parameter
+// of a module reached from `self`. Sets `notice` otherwise.
+std::optional<torch::Tensor> linear_weight(const Node* linear, const Graph& graph,
+                                           const torch::jit::Module& module, std::string& notice) {
+  const Value* weight_value = linear->input(1);
+  if (auto constant = torch::jit::toIValue(weight_value); constant && constant->isTensor()) {
+    return constant->toTensor();
+  }
+  if (weight_value->node()->kind() != prim::GetAttr) {
+    notice = "the final linear layer's weight is computed in forward(), not a parameter";
+    return std::nullopt;
+  }
+  const auto path = module_path_of(weight_value->node()->input(0), graph);
+  if (!path) {
+    notice = "the weights of the final linear layer could not be found";
+    return std::nullopt;
+  }
+  return submodule(module, *path).attr(weight_value->node()->s(attr::name)).toTensor();
+}
+
+// Whether `pool` averages over all positions: adaptive_avg_pool2d to 1x1
+// (scripted code may compute the size: then the weight's width is checked
+// against the maps' channels when the CAM runs), or mean over the last two
+// dimensions, (2, 3) or (-1, -2).
+bool is_global_average_pool(const Node* pool) {
+  if (pool->kind() == aten::adaptive_avg_pool2d) {
+    const auto size = constant_ints(pool->input(1));
+    return !size || *size == std::vector<int64_t>{1, 1} || *size == std::vector<int64_t>{1};
+  }
+  if (pool->kind() != aten::mean || pool->inputs().size() < 2) return false;
+  const auto dims = constant_ints(pool->input(1));
+  if (!dims) return false;
+  std::set<int64_t> wanted;
+  for (int64_t dim : *dims) wanted.insert(dim < 0 ? dim + 4 : dim);
+  return wanted == std::set<int64_t>{2, 3};
+}
+
 // Looks for `linear(flatten(global_average_pool(A)))` at the end of forward
 // (dropout, flatten, view, reshape and squeeze may sit between pool and
 // linear). Sets `notice` when forward ends otherwise.
@@ -59,43 +96,15 @@ std::optional<GapLinearHead> find_head(const Graph& graph, const torch::jit::Mod
              std::string(linear->kind().toUnqualString()) + ")";
     return std::nullopt;
   }
-  torch::Tensor weight;
-  const Value* weight_value = linear->input(1);
-  if (auto constant = torch::jit::toIValue(weight_value); constant && constant->isTensor()) {
-    weight = constant->toTensor();
-  } else if (weight_value->node()->kind() == prim::GetAttr) {
-    const auto path = module_path_of(weight_value->node()->input(0), graph);
-    if (!path) {
-      notice = "the weights of the final linear layer could not be found";
-      return std::nullopt;
-    }
-    weight = submodule(module, *path).attr(weight_value->node()->s(attr::name)).toTensor();
-  } else {
-    notice = "the final linear layer's weight is computed in forward(), not a parameter";
-    return std::nullopt;
-  }
+  const std::optional<torch::Tensor> weight = linear_weight(linear, graph, module, notice);
+  if (!weight) return std::nullopt;
   static const std::set<c10::Symbol> pass_through = {
       aten::flatten,         aten::view,          aten::reshape,   aten::squeeze, aten::dropout,
       aten::feature_dropout, aten::alpha_dropout, aten::contiguous};
   const Value* pooled = linear->input(0);
   while (pass_through.count(pooled->node()->kind())) pooled = pooled->node()->input(0);
   const Node* pool = pooled->node();
-  bool global = false;
-  if (pool->kind() == aten::adaptive_avg_pool2d) {
-    // Output size 1x1 (scripted code may compute the size: then the weight's
-    // width is checked against the maps' channels when the CAM runs).
-    const auto size = constant_ints(pool->input(1));
-    global = !size || *size == std::vector<int64_t>{1, 1} || *size == std::vector<int64_t>{1};
-  }
-  if (pool->kind() == aten::mean && pool->inputs().size() >= 2) {
-    // mean over the last two dimensions: (2, 3) or (-1, -2)
-    if (auto dims = constant_ints(pool->input(1))) {
-      std::set<int64_t> wanted;
-      for (int64_t dim : *dims) wanted.insert(dim < 0 ? dim + 4 : dim);
-      global = wanted == std::set<int64_t>{2, 3};
-    }
-  }
-  if (!global || weight.dim() != 2) {
+  if (!is_global_average_pool(pool) || weight->dim() != 2) {
     notice = "the final linear layer does not read a global average pool (it reads " +
              std::string(pool->kind().toUnqualString()) + ")";
     return std::nullopt;
@@ -104,7 +113,7 @@ std::optional<GapLinearHead> find_head(const Graph& graph, const torch::jit::Mod
   const Value* feature = pool->input(0);
   for (int pass = 0; pass < 2; ++pass) {
     const auto it = std::find(captured.begin(), captured.end(), feature);
-    if (it != captured.end()) return GapLinearHead{static_cast<int>(it - captured.begin()), weight};
+    if (it != captured.end()) return GapLinearHead{static_cast<int>(it - captured.begin()), *weight};
     if (feature->node()->kind() != aten::clone) break;
     feature = feature->node()->input(0);
   }

@@ -84,23 +84,14 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
   return jobs;
 }
 
-}  // namespace
-
-Result<ExportSummary> export_activations(const Model& model, const InputImage& image,
-                                         const std::string& image_path, const std::string& out_dir,
-                                         const ExportOptions& options) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(out_dir, ec)) return Error{out_dir + ": no such folder"};
-  CaptureOptions capture_options;
-  capture_options.layers = options.layers;
-  auto captured = model.capture({image}, capture_options);
-  if (!captured) return Error{captured.error()};
-
-  const Colormap colormap = options.colormap.value_or(
-      options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
-  const std::vector<LayerJob> jobs = plan_jobs(model, captured.value().activations);
-  // Layers are independent: spread them over the engine's threads (PNG
-  // encoding dominates and is single-threaded per image).
+// Writes every job's files and returns their manifest entries in job order;
+// nullopt when options.progress cancelled. Layers are independent: they are
+// spread over the engine's threads (PNG encoding dominates and is
+// single-threaded per image).
+std::optional<std::vector<Result<json>>> export_in_parallel(const std::vector<LayerJob>& jobs,
+                                                            const Model& model, const std::string& image_path,
+                                                            const std::string& out_dir,
+                                                            const ExportOptions& options, Colormap colormap) {
   std::vector<std::optional<Result<json>>> entries(jobs.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> cancelled{false};
@@ -119,14 +110,36 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
     helpers.emplace_back(work);
   work();
   for (auto& helper : helpers) helper.join();
-  if (cancelled) return Error{"export cancelled"};
+  if (cancelled) return std::nullopt;
+  std::vector<Result<json>> results;
+  for (auto& entry : entries) results.push_back(std::move(*entry));
+  return results;
+}
+
+}  // namespace
+
+Result<ExportSummary> export_activations(const Model& model, const InputImage& image,
+                                         const std::string& image_path, const std::string& out_dir,
+                                         const ExportOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(out_dir, ec)) return Error{out_dir + ": no such folder"};
+  CaptureOptions capture_options;
+  capture_options.layers = options.layers;
+  auto captured = model.capture({image}, capture_options);
+  if (!captured) return Error{captured.error()};
+
+  const Colormap colormap = options.colormap.value_or(
+      options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
+  const std::vector<LayerJob> jobs = plan_jobs(model, captured.value().activations);
+  auto entries = export_in_parallel(jobs, model, image_path, out_dir, options, colormap);
+  if (!entries) return Error{"export cancelled"};
 
   json layers = json::array();
   int64_t non_finite = 0;
-  for (auto& entry : entries) {
-    if (!entry->ok()) return Error{entry->error()};
-    for (const auto& filter : entry->value()["filters"]) non_finite += filter.value("non_finite", int64_t{0});
-    layers.push_back(std::move(*entry).value());
+  for (auto& entry : *entries) {
+    if (!entry.ok()) return Error{entry.error()};
+    for (const auto& filter : entry.value()["filters"]) non_finite += filter.value("non_finite", int64_t{0});
+    layers.push_back(std::move(entry).value());
   }
   json manifest = {{"tool", tool_entry()},
                    {"model", file_entry(model.path())},
