@@ -12,12 +12,10 @@
 
 #include "core/capture/graph_rewriter.h"
 #include "core/capture/inplace_protection.h"
+#include "core/capture/jit_ir.h"
 #include "core/capture/range_fusion.h"
 
 namespace actscope {
-
-using torch::jit::GraphFunction;
-using torch::jit::Value;
 
 torch::jit::Module submodule(const torch::jit::Module& root, const std::string& path) {
   torch::jit::Module module = root;

@@ -10,15 +10,10 @@
 #include <torch/jit.h>
 
 #include "core/capture/capture_graph.h"
+#include "core/capture/jit_ir.h"
 
 namespace actscope {
 namespace {
-
-using torch::jit::Graph;
-using torch::jit::GraphFunction;
-using torch::jit::Node;
-using torch::jit::Value;
-namespace prim = c10::prim;
 
 // The value itself when autograd records it, else a leaf that requires grad
 // and shares its memory.

@@ -11,17 +11,10 @@
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/constants.h>
 
+#include "core/capture/jit_ir.h"
+
 namespace actscope {
 namespace {
-
-using torch::jit::Block;
-using torch::jit::Graph;
-using torch::jit::GraphFunction;
-using torch::jit::Node;
-using torch::jit::Value;
-namespace attr = c10::attr;
-namespace prim = c10::prim;
-namespace aten = c10::aten;
 
 // Functional ops worth showing when they appear in the model's own code.
 // Ops inside torch.nn's own modules (Conv2d's conv2d) are that module's output.

@@ -7,15 +7,10 @@
 
 #include <torch/csrc/jit/ir/alias_analysis.h>
 
+#include "core/capture/jit_ir.h"
+
 namespace actscope {
 namespace {
-
-using torch::jit::Block;
-using torch::jit::Graph;
-using torch::jit::Node;
-using torch::jit::Value;
-namespace prim = c10::prim;
-namespace aten = c10::aten;
 
 // The top-level nodes after `value`'s producer that write to it or an alias.
 std::vector<Node*> later_writers(const torch::jit::AliasDb& alias_db, Value* value, const Graph& graph) {

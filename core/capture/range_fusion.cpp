@@ -9,16 +9,10 @@
 #include <torch/jit.h>
 
 #include "core/capture/fused_ranges.h"
+#include "core/capture/jit_ir.h"
 
 namespace actscope {
 namespace {
-
-using torch::jit::Graph;
-using torch::jit::GraphFunction;
-using torch::jit::Node;
-using torch::jit::Value;
-namespace prim = c10::prim;
-namespace aten = c10::aten;
 
 // [min, max] of a tensor as float32 (half and integer tensors too); [0, 0]
 // when it is empty or complex (aminmax would throw).

@@ -7,15 +7,10 @@
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include "core/capture/jit_ir.h"
+
 namespace actscope {
 namespace {
-
-using torch::jit::Graph;
-using torch::jit::Node;
-using torch::jit::Value;
-namespace attr = c10::attr;
-namespace prim = c10::prim;
-namespace aten = c10::aten;
 
 // The qualified path of a module value reached from `self` by GetAttr nodes.
 std::optional<std::string> module_path_of(const Value* value, const Graph& graph) {
