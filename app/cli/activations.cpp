@@ -1,8 +1,9 @@
 // activations: one grid PNG per layer (and .npy with --npy) and manifest.json
 // in an existing folder.
+#include "app/cli/commands.h"
+
 #include <iostream>
 
-#include "app/cli/commands.h"
 #include "core/export/layer_export.h"
 #include "core/model/image_input.h"
 

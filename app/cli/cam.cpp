@@ -1,9 +1,10 @@
 // cam: a class activation map (Grad-CAM and family) over the image as a PNG,
 // the map as .npy with --npy, or with --method all a sheet of every method.
+#include "app/cli/commands.h"
+
 #include <cstdio>
 #include <iostream>
 
-#include "app/cli/commands.h"
 #include "core/explain/cam.h"
 #include "core/io/atomic_file.h"
 #include "core/io/npy_writer.h"

@@ -1,10 +1,11 @@
 // compare: two images at one layer, written into an existing folder as their
 // grids on a shared scale, the difference, the ranking of the filters, a
 // sheet with both images and their CAMs, and manifest.json.
+#include "app/cli/commands.h"
+
 #include <filesystem>
 #include <iostream>
 
-#include "app/cli/commands.h"
 #include "core/export/comparison_export.h"
 #include "core/model/image_input.h"
 

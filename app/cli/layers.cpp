@@ -1,11 +1,12 @@
 // layers: every layer (capture point) of a model with its kind and output
 // shape, and why a layer cannot be captured, as text or JSON.
+#include "app/cli/commands.h"
+
 #include <iomanip>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
-#include "app/cli/commands.h"
 #include "core/base/float_array.h"
 
 namespace actscope::cli {

@@ -1,11 +1,12 @@
 // predict: the top classes of each image on stdout, or a whole dataset's
 // predictions into a CSV with the accuracy on stderr.
+#include "app/cli/commands.h"
+
 #include <iomanip>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
-#include "app/cli/commands.h"
 #include "core/data/dataset.h"
 #include "core/data/predictions_csv.h"
 #include "core/model/image_input.h"
@@ -33,7 +34,7 @@ nlohmann::json predictions_json(const ModelCard& card, const InputImage& image,
 }
 
 // The images given with --image: their top classes on stdout.
-int predict_images(const PredictOptions& options, const Model& model) {
+int print_image_predictions(const PredictOptions& options, const Model& model) {
   const ModelCard& card = model.card();
   std::vector<InputImage> inputs;
   for (const auto& path : options.images) {
@@ -57,7 +58,7 @@ int predict_images(const PredictOptions& options, const Model& model) {
 }
 
 // Every image of a dataset: one CSV row each, the accuracy on stderr.
-int predict_dataset(const PredictOptions& options, const Model& model) {
+int write_dataset_predictions(const PredictOptions& options, const Model& model) {
   const ModelCard& card = model.card();
   auto dataset = open_dataset(options.dataset, card);
   if (!dataset) return fail(dataset.error());
@@ -65,7 +66,7 @@ int predict_dataset(const PredictOptions& options, const Model& model) {
   DatasetPredictOptions predict_options;
   predict_options.batch_size = options.batch;
   predict_options.progress = progress.callback();
-  auto predictions = actscope::predict_dataset(model, dataset.value(), predict_options);
+  auto predictions = predict_dataset(model, dataset.value(), predict_options);
   progress.finish();
   if (!predictions) return fail(predictions.error());
   const auto& images = dataset.value().images;
@@ -86,8 +87,8 @@ int run_predict(const PredictOptions& options) {
     return usage_error("--dataset needs --out predictions.csv");
   auto model = load_for_cli(options.model, options.common, /*card_required=*/true);
   if (!model) return fail(model.error());
-  if (!options.dataset.empty()) return predict_dataset(options, *model.value());
-  return predict_images(options, *model.value());
+  if (!options.dataset.empty()) return write_dataset_predictions(options, *model.value());
+  return print_image_predictions(options, *model.value());
 }
 
 }  // namespace actscope::cli

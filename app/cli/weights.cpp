@@ -1,6 +1,7 @@
 // weights: a conv layer's filter weights as a grid PNG, and the raw weights
 // as .npy with --npy.
 #include "app/cli/commands.h"
+
 #include "core/io/atomic_file.h"
 #include "core/io/npy_writer.h"
 #include "core/maps/filter_weights.h"

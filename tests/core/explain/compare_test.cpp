@@ -16,9 +16,8 @@ namespace {
 class CompareTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = Model::load(test::bundled_model().string());
-    ASSERT_TRUE(loaded.ok()) << loaded.error();
-    model_ = std::move(loaded).value();
+    model_ = test::load_bundled_model();
+    ASSERT_NE(model_, nullptr);
   }
 
   LayerActivation capture_sample(const std::string& file, const std::string& layer) {

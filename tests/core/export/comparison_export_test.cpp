@@ -37,9 +37,8 @@ RgbImage read_png(const std::filesystem::path& path) {
 class ComparisonExportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = Model::load(test::bundled_model().string());
-    ASSERT_TRUE(loaded.ok()) << loaded.error();
-    model_ = std::move(loaded).value();
+    model_ = test::load_bundled_model();
+    ASSERT_NE(model_, nullptr);
     record_.model_path = test::bundled_model().string();
     record_.layer = kLayer;
     record_.image_paths = {sample_path("03735_coat.png"), sample_path("01236_shirt.png")};
