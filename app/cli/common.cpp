@@ -1,8 +1,5 @@
 #include "app/cli/common.h"
 
-#include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -62,25 +59,6 @@ Status check_layer_names(const Model& model, const std::vector<std::string>& nam
                  " (actscope-cli layers lists them all)"};
   }
   return Done{};
-}
-
-Result<int> parse_class(const std::string& text, const ModelCard& card) {
-  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
-                                                   [](unsigned char c) { return std::isdigit(c) != 0; });
-  if (digits) {
-    int index = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
-    if (error != std::errc() || end != text.data() + text.size())
-      return Error{"class '" + text + "' is out of range"};
-    return index;
-  }
-  for (size_t i = 0; i < card.labels.size(); ++i) {
-    if (card.labels[i] == text) return static_cast<int>(i);
-  }
-  std::string labels;
-  for (const auto& label : card.labels) labels += (labels.empty() ? "" : ", ") + label;
-  return Error{"unknown class '" + text + "': give an index or one of the card's labels" +
-               (labels.empty() ? std::string(" (the card has none)") : ": " + labels)};
 }
 
 ProgressLine::ProgressLine(bool quiet, std::string what)

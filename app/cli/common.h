@@ -49,10 +49,6 @@ int usage_error(const std::string& message);
 // of the first unknown one.
 Status check_layer_names(const Model& model, const std::vector<std::string>& names);
 
-// A class given as an index or as a label of `card`; returns its index, or an
-// error listing the card's labels.
-Result<int> parse_class(const std::string& text, const ModelCard& card);
-
 // A progress line on stderr, shown once the work has taken over a second.
 class ProgressLine {
  public:
