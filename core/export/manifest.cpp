@@ -11,9 +11,15 @@ using nlohmann::json;
 
 json tool_entry() { return {{"name", "actscope"}, {"version", version()}}; }
 
-json file_entry(const std::string& path) {
+std::string absolute_path(const std::string& path) { return std::filesystem::absolute(path).string(); }
+
+std::string file_sha256(const std::string& path) {
   auto digest = sha256_of_file(path);
-  return {{"path", std::filesystem::absolute(path).string()}, {"sha256", digest ? digest.value() : ""}};
+  return digest ? digest.value() : "";
+}
+
+json file_entry(const std::string& path) {
+  return {{"path", absolute_path(path)}, {"sha256", file_sha256(path)}};
 }
 
 json filter_entries(const NormalizedMaps& maps) {

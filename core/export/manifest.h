@@ -14,7 +14,13 @@ namespace actscope {
 // {"name": "actscope", "version": ...}
 nlohmann::json tool_entry();
 
-// {"path": absolute path, "sha256": digest ("" when the file cannot be read)}.
+// `path` made absolute, as manifests record the files they name.
+std::string absolute_path(const std::string& path);
+
+// The lowercase hex sha256 of the file at `path`; "" when it cannot be read.
+std::string file_sha256(const std::string& path);
+
+// {"path": absolute_path(path), "sha256": file_sha256(path)}.
 nlohmann::json file_entry(const std::string& path);
 
 // Every filter's raw statistics: index, min, max, mean, zero_fraction, and

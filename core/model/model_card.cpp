@@ -1,6 +1,8 @@
 #include "core/model/model_card.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 
@@ -101,6 +103,25 @@ Result<ModelCard> parse_labels_and_metrics(const json& root, const std::string& 
 std::string ModelCard::label(int index) const {
   if (index >= 0 && static_cast<size_t>(index) < labels.size()) return labels[index];
   return "class " + std::to_string(index);
+}
+
+Result<int> parse_class(const std::string& text, const ModelCard& card) {
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                   [](unsigned char c) { return std::isdigit(c) != 0; });
+  if (digits) {
+    int index = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
+    if (error != std::errc() || end != text.data() + text.size())
+      return Error{"class '" + text + "' is out of range"};
+    return index;
+  }
+  for (size_t i = 0; i < card.labels.size(); ++i) {
+    if (card.labels[i] == text) return static_cast<int>(i);
+  }
+  std::string labels;
+  for (const auto& label : card.labels) labels += (labels.empty() ? "" : ", ") + label;
+  return Error{"unknown class '" + text + "': give an index or one of the card's labels" +
+               (labels.empty() ? std::string(" (the card has none)") : ": " + labels)};
 }
 
 Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source) {

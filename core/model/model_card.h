@@ -34,6 +34,12 @@ struct ModelCard {
   std::string label(int index) const;
 };
 
+// A class given as an index ("3") or as one of `card`'s labels ("Sneaker",
+// compared exactly). Returns its index (an index is not checked against the
+// number of classes), or an error saying what to give, with the card's
+// labels. Any thread.
+Result<int> parse_class(const std::string& text, const ModelCard& card);
+
 // Parses and validates card JSON. `source` names where the text came from
 // (a file path, or "<model.pt>:actscope.json") and prefixes every error.
 Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source);

@@ -18,9 +18,8 @@ namespace actscope::test {
 class BundledModelFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = Model::load(bundled_model().string());
-    ASSERT_TRUE(loaded.ok()) << loaded.error();
-    model_ = std::move(loaded).value();
+    model_ = load_bundled_model();
+    ASSERT_NE(model_, nullptr);
   }
 
   // resources/samples/`file`, made for the bundled model.

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/model/model.h"
+
 namespace actscope::test {
 
 std::filesystem::path fixture_dir() {
@@ -27,6 +29,15 @@ nlohmann::json fixture_manifest() {
 std::filesystem::path resource_dir() { return std::filesystem::path(ACTSCOPE_SOURCE_DIR) / "resources"; }
 
 std::filesystem::path bundled_model() { return resource_dir() / "models" / "fashion_cnn.pt"; }
+
+std::unique_ptr<Model> load_bundled_model() {
+  auto loaded = Model::load(bundled_model().string());
+  if (!loaded.ok()) {
+    ADD_FAILURE() << loaded.error();
+    return nullptr;
+  }
+  return std::move(loaded).value();
+}
 
 nlohmann::json samples_manifest() {
   return nlohmann::json::parse(read_file(resource_dir() / "samples" / "samples.json"));

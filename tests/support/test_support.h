@@ -1,11 +1,17 @@
 // Helpers shared by the tests: where fixtures and resources live, temporary
-// folders that clean up after themselves, and small file utilities.
+// folders that clean up after themselves, small file utilities, and the
+// bundled model loaded.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+namespace actscope {
+class Model;
+}
 
 namespace actscope::test {
 
@@ -19,6 +25,9 @@ nlohmann::json fixture_manifest();
 // The repository's resources/ folder, and the bundled model inside it.
 std::filesystem::path resource_dir();
 std::filesystem::path bundled_model();
+
+// The bundled model, loaded; null, with the test failed, when it cannot be.
+std::unique_ptr<Model> load_bundled_model();
 
 // resources/samples/samples.json, parsed.
 nlohmann::json samples_manifest();

@@ -14,9 +14,8 @@ namespace {
 class DatasetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = Model::load(test::bundled_model().string());
-    ASSERT_TRUE(loaded.ok()) << loaded.error();
-    model_ = std::move(loaded).value();
+    model_ = test::load_bundled_model();
+    ASSERT_NE(model_, nullptr);
   }
   std::unique_ptr<Model> model_;
 };

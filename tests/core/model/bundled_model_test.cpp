@@ -15,9 +15,8 @@ namespace {
 class BundledModelTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = Model::load(test::bundled_model().string());
-    ASSERT_TRUE(loaded.ok()) << loaded.error();
-    model_ = std::move(loaded).value();
+    model_ = test::load_bundled_model();
+    ASSERT_NE(model_, nullptr);
   }
   int predicted_class(const std::vector<float>& logits) { return top_classes(logits, 1).at(0).class_index; }
   std::unique_ptr<Model> model_;

@@ -122,5 +122,31 @@ TEST(ModelCardTest, SidecarPathsPreferFullNameThenStem) {
   EXPECT_EQ(paths[1], "/m/net.json");
 }
 
+TEST(ModelCardTest, ClassesAreGivenByIndexOrByLabel) {
+  ModelCard card;
+  card.labels = {"T-shirt/top", "Trouser", "7"};
+  EXPECT_EQ(parse_class("Trouser", card).value(), 1);
+  EXPECT_EQ(parse_class("T-shirt/top", card).value(), 0);
+  EXPECT_EQ(parse_class("2", card).value(), 2);
+  EXPECT_EQ(parse_class("7", card).value(), 7) << "digits are an index, even where a label reads the same";
+  EXPECT_EQ(parse_class("12", ModelCard{}).value(), 12) << "an index is not checked against the classes";
+}
+
+TEST(ModelCardTest, AnUnknownClassListsTheLabels) {
+  ModelCard card;
+  card.labels = {"cat", "dog"};
+  auto unknown = parse_class("Cat", card);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error(), "unknown class 'Cat': give an index or one of the card's labels: cat, dog");
+  auto none = parse_class("cat", ModelCard{});
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().find("(the card has none)"), std::string::npos) << none.error();
+  auto huge = parse_class("99999999999", card);
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.error(), "class '99999999999' is out of range");
+  EXPECT_FALSE(parse_class("", card).ok());
+  EXPECT_FALSE(parse_class("-1", card).ok());
+}
+
 }  // namespace
 }  // namespace actscope

@@ -1,0 +1,95 @@
+// The subcommands of actscope-cli: each one's options, as the command line
+// fills them, and the function that runs it. main_cli.cpp builds the command
+// line and dispatches; each run function lives in a file of its own
+// (predict.cpp, layers.cpp, ...). Every run function returns the exit code
+// (0, kExitFailure or kExitUsage from common.h) after printing any error on
+// stderr; results go to stdout or to the files the options name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/cli/common.h"
+
+namespace actscope::cli {
+
+// predict: the top classes of images, or a whole dataset into a CSV.
+struct PredictOptions {
+  CommonFlags common;
+  std::string model;
+  std::vector<std::string> images;
+  std::string dataset;  // instead of images: a class-folder or IDX set
+  std::string out;      // with dataset: the CSV to write
+  int batch = 256;      // with dataset: images per forward
+  int top = 5;
+  bool json = false;
+  bool quiet = false;
+};
+int run_predict(const PredictOptions& options);
+
+// layers: every layer (capture point) of a model, as text or JSON.
+struct LayersOptions {
+  CommonFlags common;
+  std::string model;
+  bool json = false;
+};
+int run_layers(const LayersOptions& options);
+
+// activations: one grid PNG per layer (and .npy) and manifest.json.
+struct ActivationsOptions {
+  CommonFlags common;
+  std::string model;
+  std::string image;
+  std::vector<std::string> layers;  // empty: all layers
+  std::string out;                  // an existing folder
+  std::string normalization = "filter";
+  std::string colormap;  // empty: the normalization's default
+  int top = 0;
+  bool sort = false;
+  bool npy = false;
+  bool quiet = false;
+};
+int run_activations(const ActivationsOptions& options);
+
+// weights: a conv layer's filter weights as a grid PNG (and .npy).
+struct WeightsOptions {
+  CommonFlags common;
+  std::string model;
+  std::string layer;
+  std::string out;
+  std::string npy;  // empty: no .npy
+  std::string colormap = "gray";
+  int expand = -1;  // >= 0: show this filter's input-channel kernels
+};
+int run_weights(const WeightsOptions& options);
+
+// cam: a class activation map over the image (or a sheet of every method).
+struct CamCliOptions {
+  CommonFlags common;
+  std::string model;
+  std::string image;
+  std::vector<std::string> layers;  // empty: the model's default CAM layer
+  std::string method = "gradcam";   // or "all"
+  std::string target_class;         // empty: the predicted class
+  std::string out;
+  std::string npy;  // empty: no .npy
+  float image_weight = 0.5f;
+  std::string colormap = "jet";
+  int score_batch = 32;
+  bool quiet = false;
+};
+int run_cam(const CamCliOptions& options);
+
+// compare: two images at one layer, written as a comparison folder.
+struct CompareOptions {
+  CommonFlags common;
+  std::string model;
+  std::vector<std::string> images;  // A, then B
+  std::string layer;
+  std::string out;                        // an existing folder
+  std::vector<std::string> true_classes;  // A's, then B's (label or index)
+  int top = 6;
+};
+int run_compare(const CompareOptions& options);
+
+}  // namespace actscope::cli

@@ -1,0 +1,83 @@
+#include "app/cli/common.h"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "core/model/layer_query.h"
+
+namespace actscope::cli {
+
+void CommonFlags::add_to(CLI::App* command) {
+  command->add_option("--input-size", card.input_size,
+                      "Input height x width, e.g. 224x224 (overrides the card)");
+  command->add_option("--channels", card.channels, "Input channels, 1 or 3 (overrides the card)")
+      ->check(CLI::IsMember({1, 3}));
+  command->add_option("--mean", card.mean, "Mean, one value or one per channel (overrides the card)")
+      ->delimiter(',');
+  command->add_option("--std", card.std, "Std, one value or one per channel (overrides the card)")
+      ->delimiter(',');
+  command->add_option("--threads", threads, "Intra-op threads (default: all cores)")
+      ->check(CLI::PositiveNumber);
+}
+
+Result<std::unique_ptr<Model>> load_for_cli(const std::string& path, const CommonFlags& flags,
+                                            bool card_required) {
+  if (flags.threads > 0) set_thread_count(flags.threads);
+  auto model = Model::load(path);
+  if (!model) return model;
+  const int suggested = model.value()->inferred_channels().value_or(0);
+  const bool has_card = model.value()->card_source() != CardSource::kNone;
+  if (!has_card && !card_required && flags.card.empty()) return model;
+  auto card = apply_card_overrides(model.value()->card(), flags.card, suggested);
+  if (!card) {
+    const std::string why = has_card ? "" : " (it has no card, actscope.json)";
+    return Error{path + ": " + card.error() + why};
+  }
+  if (!flags.card.empty() || !has_card) model.value()->set_card(std::move(card).value());
+  return model;
+}
+
+int fail(const std::string& message) {
+  std::cerr << "error: " << message << "\n";
+  return kExitFailure;
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "error: " << message << "\n";
+  return kExitUsage;
+}
+
+Status check_layer_names(const Model& model, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (model.find_layer(name)) continue;
+    std::string closest;
+    for (const auto& candidate : closest_layer_names(model, name)) {
+      closest += (closest.empty() ? "" : ", ") + candidate;
+    }
+    return Error{model.path() + ": unknown layer '" + name + "'; closest: " + closest +
+                 " (actscope-cli layers lists them all)"};
+  }
+  return Done{};
+}
+
+ProgressLine::ProgressLine(bool quiet, std::string what)
+    : quiet_(quiet), what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
+
+void ProgressLine::finish() {
+  if (shown_) std::cerr << "\n";
+  shown_ = false;
+}
+
+bool ProgressLine::operator()(size_t done, size_t total) {
+  if (quiet_ || std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return true;
+  std::cerr << "\r" << what_ << " " << done << "/" << total << std::flush;
+  shown_ = true;
+  return true;
+}
+
+std::function<bool(size_t, size_t)> ProgressLine::callback() {
+  return [this](size_t done, size_t total) { return (*this)(done, total); };
+}
+
+}  // namespace actscope::cli

@@ -1,0 +1,148 @@
+// actscope-cli: the command-line front end, for scripts and servers. This
+// file builds the command line and dispatches to the subcommands (one file
+// each, declared in commands.h).
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "app/cli/commands.h"
+#include "core/base/version.h"
+
+namespace actscope::cli {
+namespace {
+
+constexpr const char* kModelHelp = "TorchScript model (.pt)";
+
+// Each add_* adds a subcommand whose flags fill `options` and whose callback
+// stores the run's exit code in `exit_code`; both must outlive the parse.
+
+void add_predict(CLI::App& app, PredictOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand("predict", "Top-K classes of each image");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_option("--image", options.images, "Image file (repeatable)");
+  command->add_option("--dataset", options.dataset,
+                      "A folder of class folders, or an IDX image/label pair (file or folder)");
+  command->add_option("--out", options.out, "With --dataset: the CSV to write");
+  command->add_option("--batch", options.batch, "With --dataset: images per forward (default 256)")
+      ->check(CLI::PositiveNumber);
+  command->add_flag("--quiet", options.quiet, "No progress line");
+  command->add_option("--top", options.top, "Number of classes to list")->check(CLI::PositiveNumber);
+  command->add_flag("--json", options.json, "Print JSON instead of text");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_predict(options); });
+}
+
+void add_layers(CLI::App& app, LayersOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand("layers", "List every layer (capture point) of a model");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_flag("--json", options.json, "Print JSON instead of text");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_layers(options); });
+}
+
+void add_activations(CLI::App& app, ActivationsOptions& options, int& exit_code) {
+  auto* command =
+      app.add_subcommand("activations", "Write one grid PNG per layer (.npy with --npy) and manifest.json");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_option("--image", options.image, "Image file")->required();
+  command->add_option("--layer", options.layers, "Layer name (repeatable; default: all layers)");
+  command->add_option("--out", options.out, "Existing output folder")->required();
+  command->add_option("--norm", options.normalization, "filter (default), layer or signed")
+      ->check(CLI::IsMember({"filter", "layer", "signed"}));
+  command->add_option("--colormap", options.colormap,
+                      "gray, viridis (default), inferno, magma, jet, turbo, coolwarm (default for signed)");
+  command->add_option("--top", options.top, "Show the K most active filters of each layer");
+  command->add_flag("--sort", options.sort, "Order tiles by mean activation, highest first");
+  command->add_flag("--npy", options.npy, "Also write the raw maps as .npy");
+  command->add_flag("--quiet", options.quiet, "No progress line");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_activations(options); });
+}
+
+void add_weights(CLI::App& app, WeightsOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand("weights", "Write a conv layer's filter weights as a grid PNG");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_option("--layer", options.layer, "Conv2d layer name")->required();
+  command->add_option("--out", options.out, "Output PNG file")->required();
+  command->add_option("--npy", options.npy, "Also write the raw weights [out, in, kh, kw] as .npy");
+  command->add_option("--colormap", options.colormap, "For filters with other than 3 inputs (default gray)");
+  command->add_option("--expand", options.expand, "Show this filter's input-channel kernels");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_weights(options); });
+}
+
+void add_cam(CLI::App& app, CamCliOptions& options, int& exit_code) {
+  auto* command =
+      app.add_subcommand("cam", "Write a class activation map (Grad-CAM and family) over the image");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_option("--image", options.image, "Image file")->required();
+  command->add_option("--layer", options.layers,
+                      "Layer with [N, C, h, w] output (repeatable: the mean of the layers' maps; "
+                      "default: the last such layer)");
+  command->add_option("--method", options.method,
+                      "gradcam (default), hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, cam, "
+                      "or all (a sheet with every method side by side)");
+  command->add_option("--class", options.target_class,
+                      "Target class: an index or a label of the model card (default: the predicted class)");
+  command->add_option("--out", options.out, "Output PNG: the heatmap over the image")->required();
+  command->add_option("--npy", options.npy, "Also write the final [H, W] float32 map on [0, 1] as .npy");
+  command
+      ->add_option("--image-weight", options.image_weight, "Weight of the image in the overlay (default 0.5)")
+      ->check(CLI::Range(0.0f, 1.0f));
+  command->add_option("--colormap", options.colormap, "Heatmap colormap (default jet)");
+  command
+      ->add_option("--score-batch", options.score_batch, "Score-CAM: masked inputs per forward (default 32)")
+      ->check(CLI::PositiveNumber);
+  command->add_flag("--quiet", options.quiet, "No progress or summary on stderr");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_cam(options); });
+}
+
+void add_compare(CLI::App& app, CompareOptions& options, int& exit_code) {
+  auto* command =
+      app.add_subcommand("compare", "Compare two images at one layer: grids, difference, ranking");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_option("--image", options.images, "Image A, then image B")->required();
+  command->add_option("--layer", options.layer, "Layer name")->required();
+  command->add_option("--out", options.out, "Existing output folder")->required();
+  command->add_option("--true", options.true_classes,
+                      "True class of A, then of B (label or index): the sheet adds its Grad-CAM");
+  command->add_option("--top", options.top, "Most different filters shown on the sheet")
+      ->check(CLI::Range(0, 64));
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_compare(options); });
+}
+
+}  // namespace
+}  // namespace actscope::cli
+
+int main(int argc, char** argv) {
+  using namespace actscope::cli;
+  CLI::App app{"actscope-cli: activation maps, filter weights and class activation maps of TorchScript CNNs"};
+  app.set_version_flag("--version", "actscope-cli " + actscope::version());
+  app.require_subcommand(1);
+  int exit_code = 0;
+  PredictOptions predict;
+  LayersOptions layers;
+  ActivationsOptions activations;
+  WeightsOptions weights;
+  CamCliOptions cam;
+  CompareOptions compare;
+  add_predict(app, predict, exit_code);
+  add_layers(app, layers, exit_code);
+  add_activations(app, activations, exit_code);
+  add_weights(app, weights, exit_code);
+  add_cam(app, cam, exit_code);
+  add_compare(app, compare, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help, the version, or what is wrong
+    return code == 0 ? 0 : kExitUsage;
+  } catch (const std::exception& e) {
+    // Core returns errors as values; this is the last guard against a crash.
+    return fail(e.what());
+  }
+  return exit_code;
+}

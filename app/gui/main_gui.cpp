@@ -1,0 +1,71 @@
+// actscope: the desktop program. Parses its command line (startup_options.h),
+// shows the main window and opens the model and images, then the dataset and
+// the comparison asked for, each once what it needs is shown.
+#include <cstring>
+#include <iostream>
+#include <memory>
+
+#include <QApplication>
+
+#include "app/gui/startup_options.h"
+#include "core/base/version.h"
+#include "ui/main_window.h"
+
+namespace {
+
+// True when the arguments ask for the version, answered without a display,
+// as command-line users expect.
+bool asks_for_version(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--version") == 0) return true;
+  }
+  return false;
+}
+
+// Calls `action` on the first emission of `signal` only.
+template <typename Signal, typename Action>
+void once(actscope::MainWindow& window, Signal signal, Action action) {
+  auto connection = std::make_shared<QMetaObject::Connection>();
+  *connection = QObject::connect(&window, signal, &window, [connection, action](auto&&... arguments) {
+    QObject::disconnect(*connection);
+    action(arguments...);
+  });
+}
+
+// Loads the dataset once the model is open (its labels name the dataset's
+// classes), and compares the image asked for once the dataset is predicted.
+void follow_up(actscope::MainWindow& window, const actscope::StartupOptions& options) {
+  if (options.dataset) {
+    const QString dataset = *options.dataset;
+    once(window, &actscope::MainWindow::sessionShown,
+         [&window, dataset](const QStringList&) { window.load_dataset(dataset); });
+  }
+  if (options.compare >= 0) {
+    const int index = options.compare;
+    once(window, &actscope::MainWindow::datasetShown, [&window, index](const QString& error) {
+      if (error.isEmpty()) window.compare_dataset_image(index);
+    });
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (asks_for_version(argc, argv)) {
+    std::cout << "actscope " << actscope::version() << "\n";
+    return 0;
+  }
+  QApplication app(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("actscope"));
+  QApplication::setOrganizationName(QStringLiteral("actscope"));
+  QApplication::setApplicationVersion(QString::fromStdString(actscope::version()));
+  auto parsed = actscope::parse_startup_options(app);
+  if (const int* exit_code = std::get_if<int>(&parsed)) return *exit_code;
+  const auto& options = std::get<actscope::StartupOptions>(parsed);
+  actscope::MainWindow window;
+  window.set_preferred_layer(options.layer);
+  window.show();
+  follow_up(window, options);
+  window.open(options.model, options.images);
+  return QApplication::exec();
+}

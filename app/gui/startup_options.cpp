@@ -1,0 +1,72 @@
+#include "app/gui/startup_options.h"
+
+#include <iostream>
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include "core/base/version.h"
+#include "core/model/image_input.h"
+
+namespace actscope {
+namespace {
+
+QStringList bundled_samples() {
+  QStringList paths;
+  for (const auto& path : image_files_in(bundled_samples_dir())) paths << QString::fromStdString(path);
+  return paths;
+}
+
+// Parses the command line; exits on --help, --version or an unknown option.
+void process(QCommandLineParser& parser, const QApplication& app) {
+  parser.setApplicationDescription(QStringLiteral("See what every filter of a convolutional network sees."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("model"),
+                               QStringLiteral("TorchScript model (.pt); default: the bundled model"),
+                               QStringLiteral("[MODEL"));
+  parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("images to open"),
+                               QStringLiteral("[IMAGES...]]"));
+  parser.addOption({QStringLiteral("layer"), QStringLiteral("Layer to show first"), QStringLiteral("name")});
+  parser.addOption(
+      {QStringLiteral("dataset"),
+       QStringLiteral("Dataset to predict once the model is open: a folder of class folders or an IDX set"),
+       QStringLiteral("path")});
+  parser.addOption(
+      {QStringLiteral("compare"),
+       QStringLiteral(
+           "With --dataset: compare dataset image N with its nearest correctly classified partner"),
+       QStringLiteral("N")});
+  parser.process(app);
+}
+
+}  // namespace
+
+std::variant<StartupOptions, int> parse_startup_options(const QApplication& app) {
+  QCommandLineParser parser;
+  process(parser, app);
+  StartupOptions options;
+  QStringList arguments = parser.positionalArguments();
+  options.model = QString::fromStdString(bundled_model_path());
+  options.images = bundled_samples();
+  if (!arguments.isEmpty()) {
+    options.model = arguments.takeFirst();
+    options.images = arguments;
+  }
+  options.layer = parser.value(QStringLiteral("layer"));
+  if (parser.isSet(QStringLiteral("dataset"))) options.dataset = parser.value(QStringLiteral("dataset"));
+  if (!parser.isSet(QStringLiteral("compare"))) return options;
+  if (!options.dataset) {
+    std::cerr << "actscope: --compare needs --dataset\n";
+    return 2;
+  }
+  bool number = false;
+  options.compare = parser.value(QStringLiteral("compare")).toInt(&number);
+  if (!number || options.compare < 0) {
+    std::cerr << "actscope: --compare takes an image number of the dataset\n";
+    return 2;
+  }
+  return options;
+}
+
+}  // namespace actscope

@@ -1,0 +1,30 @@
+// The desktop program's own command line: `actscope [--layer L] [--dataset
+// PATH [--compare N]] [MODEL [IMAGES...]]`. Without a model it opens the
+// bundled model and sample images.
+#pragma once
+
+#include <optional>
+#include <variant>
+
+#include <QString>
+#include <QStringList>
+
+class QApplication;
+
+namespace actscope {
+
+struct StartupOptions {
+  QString model;                   // the model to open (default: the bundled model)
+  QStringList images;              // the images to open (default: the bundled samples)
+  QString layer;                   // the layer to show first; empty: the window's choice
+  std::optional<QString> dataset;  // a dataset to predict once the model is open
+  int compare = -1;                // with dataset: the image to compare with its partner; -1: none
+};
+
+// The options on `app`'s command line. Prints help or the version and exits
+// the process when asked to, as QCommandLineParser does. Returns the options,
+// or the exit code (2) after printing on stderr why they do not fit together.
+// GUI thread, after the QApplication is made.
+std::variant<StartupOptions, int> parse_startup_options(const QApplication& app);
+
+}  // namespace actscope
