@@ -11,7 +11,7 @@
 
 #include "core/model/image_input.h"
 #include "core/base/version.h"
-#include "ui/main_window.h"
+#include "ui/shell/main_window.h"
 
 namespace {
 
