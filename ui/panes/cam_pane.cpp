@@ -38,6 +38,17 @@ CamPane::CamPane(QWidget* parent)
       predictions_(new QListWidget),
       progress_(new QProgressBar),
       cancel_(new QPushButton(tr("Cancel"))) {
+  name_widgets();
+  build_layout();
+  connect(method_, &QComboBox::currentTextChanged, this, &CamPane::emit_request);
+  connect(class_, qOverload<int>(&QComboBox::activated), this, &CamPane::emit_request);
+  connect(predictions_, &QListWidget::itemClicked, this,
+          [this](QListWidgetItem* item) { set_target_class(item->data(kClassRole).toInt()); });
+  connect(pin_, &QCheckBox::toggled, this, &CamPane::pinToggled);
+  connect(cancel_, &QPushButton::clicked, this, &CamPane::cancelRequested);
+}
+
+void CamPane::name_widgets() {
   method_->setObjectName(QStringLiteral("camMethod"));
   for (CamMethod method : all_cam_methods()) method_->addItem(QString::fromStdString(to_string(method)));
   class_->setObjectName(QStringLiteral("camClass"));
@@ -61,7 +72,9 @@ CamPane::CamPane(QWidget* parent)
   progress_->hide();
   cancel_->setObjectName(QStringLiteral("camCancel"));
   cancel_->hide();
+}
 
+void CamPane::build_layout() {
   auto* layout = new QVBoxLayout(this);
   auto* choices = new QWidget;
   auto* choices_layout = new QHBoxLayout(choices);
@@ -91,13 +104,6 @@ CamPane::CamPane(QWidget* parent)
   grid->addWidget(predictions_, 3, 1);
   layout->addWidget(pictures);
   layout->addStretch(1);
-
-  connect(method_, &QComboBox::currentTextChanged, this, &CamPane::emit_request);
-  connect(class_, qOverload<int>(&QComboBox::activated), this, &CamPane::emit_request);
-  connect(predictions_, &QListWidget::itemClicked, this,
-          [this](QListWidgetItem* item) { set_target_class(item->data(kClassRole).toInt()); });
-  connect(pin_, &QCheckBox::toggled, this, &CamPane::pinToggled);
-  connect(cancel_, &QPushButton::clicked, this, &CamPane::cancelRequested);
 }
 
 void CamPane::set_card(const ModelCard& card) {

@@ -51,6 +51,8 @@ class CamPane : public QWidget {
   void cancelRequested();
 
  private:
+  void name_widgets();
+  void build_layout();
   CamMethod method() const;
   int target_class() const;
   void emit_request();

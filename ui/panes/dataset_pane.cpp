@@ -38,6 +38,18 @@ void select_data(QComboBox* combo, int value) {
   combo->setCurrentIndex(row >= 0 ? row : 0);
 }
 
+// A cell of the confusion matrix: `count` images, `share` of their true
+// class, shaded green on the diagonal and red off it.
+QTableWidgetItem* confusion_cell(int count, double share, bool diagonal) {
+  auto* cell = new QTableWidgetItem(QString::number(count));
+  cell->setTextAlignment(Qt::AlignCenter);
+  const int strength = static_cast<int>(std::min(1.0, diagonal ? share : share * 4.0) * 160.0);
+  cell->setBackground(diagonal ? QColor(255 - strength, 255, 255 - strength)
+                               : QColor(255, 255 - strength, 255 - strength));
+  cell->setForeground(QColor(20, 20, 20));
+  return cell;
+}
+
 }  // namespace
 
 DatasetPane::DatasetPane(QWidget* parent)
@@ -251,16 +263,10 @@ void DatasetPane::fill_confusion_matrix() {
   for (int t = 0; t < classes; ++t) {
     for (int p = 0; p < classes; ++p) {
       const int count = counts[t * classes + p];
-      auto* cell = new QTableWidgetItem(QString::number(count));
-      cell->setTextAlignment(Qt::AlignCenter);
+      const double share = per_true[t] ? static_cast<double>(count) / per_true[t] : 0.0;
+      QTableWidgetItem* cell = confusion_cell(count, share, t == p);
       cell->setToolTip(
           tr("true %1, predicted %2: %3 images").arg(model_->label(t), model_->label(p)).arg(count));
-      // Shade by the share of the true class: green on the diagonal, red off it.
-      const double share = per_true[t] ? static_cast<double>(count) / per_true[t] : 0.0;
-      const int strength = static_cast<int>(std::min(1.0, t == p ? share : share * 4.0) * 160.0);
-      cell->setBackground(t == p ? QColor(255 - strength, 255, 255 - strength)
-                                 : QColor(255, 255 - strength, 255 - strength));
-      cell->setForeground(QColor(20, 20, 20));
       confusion_->setItem(t, p, cell);
     }
   }

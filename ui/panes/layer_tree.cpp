@@ -14,6 +14,23 @@ namespace {
 constexpr int kLayerRole = Qt::UserRole;  // index into the layers, -1 for a container without output
 constexpr int kNameRole = Qt::UserRole + 1;
 
+// Layer `index` (`layer`) on `item`: its kind and shape, its name as tooltip,
+// grey with the reason when it cannot be captured.
+void describe(QTreeWidgetItem* item, const LayerInfo& layer, int index) {
+  const QString name = QString::fromStdString(layer.name);
+  item->setData(0, kLayerRole, index);
+  item->setData(0, kNameRole, name);
+  item->setText(1, QString::fromStdString(layer.kind));
+  item->setText(2, QString::fromStdString(shape_string(layer.shape)));
+  for (int column = 0; column < 3; ++column) item->setToolTip(column, name);
+  if (layer.capturable) return;
+  for (int column = 0; column < 3; ++column) {
+    item->setForeground(column, QColor(140, 140, 140));
+    item->setToolTip(
+        column, LayerTree::tr("not capturable: %1").arg(QString::fromStdString(layer.not_capturable_reason)));
+  }
+}
+
 }  // namespace
 
 LayerTree::LayerTree(QWidget* parent) : QWidget(parent), search_(new QLineEdit), tree_(new QTreeWidget) {
@@ -70,18 +87,7 @@ void LayerTree::set_layers(const std::vector<LayerInfo>& layers) {
       item->setText(0, QString::fromStdString(shown));
     }
     const QString name = QString::fromStdString(layer.name);
-    item->setData(0, kLayerRole, static_cast<int>(i));
-    item->setData(0, kNameRole, name);
-    item->setText(1, QString::fromStdString(layer.kind));
-    item->setText(2, QString::fromStdString(shape_string(layer.shape)));
-    for (int column = 0; column < 3; ++column) item->setToolTip(column, name);
-    if (!layer.capturable) {
-      for (int column = 0; column < 3; ++column) {
-        item->setForeground(column, QColor(140, 140, 140));
-        item->setToolTip(column,
-                         tr("not capturable: %1").arg(QString::fromStdString(layer.not_capturable_reason)));
-      }
-    }
+    describe(item, layer, static_cast<int>(i));
     items_.insert(name, item);
   }
   tree_->expandToDepth(0);
