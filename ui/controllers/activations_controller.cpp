@@ -15,6 +15,7 @@
 #include "ui/panes/activations_pane.h"
 #include "ui/panes/layer_tree.h"
 #include "ui/panes/picture_pane.h"
+#include "ui/state/capture_request.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
 #include "ui/widgets/pixmap.h"
@@ -73,7 +74,7 @@ void ActivationsController::build_actions() {
 
 void ActivationsController::connect_workspace() {
   connect(&workspace_, &Workspace::modelChanged, this, &ActivationsController::reset);
-  connect(&workspace_, &Workspace::currentImageChanged, this, &ActivationsController::request_capture);
+  connect(&workspace_, &Workspace::currentImageChanged, this, &ActivationsController::capture_current_image);
   connect(&workspace_, &Workspace::captureChanged, this, &ActivationsController::show_layer);
   connect(&workspace_, &Workspace::layerChanged, this, &ActivationsController::show_layer);
   connect(&workspace_, &Workspace::gridSettingsChanged, this, &ActivationsController::render_layer_views);
@@ -95,20 +96,20 @@ void ActivationsController::set_current_page(QWidget* page) {
 // ---------------------------------------------------------------------------
 // Capture
 
-void ActivationsController::request_capture() {
+void ActivationsController::capture_current_image() {
   const int image = workspace_.current_image();
   if (!workspace_.model() || image < 0) return;
   const InputImage input = workspace_.images()[image].input;
   Q_EMIT statusChanged(
       tr("Capturing every layer of %1...").arg(QFileInfo(QString::fromStdString(input.name)).fileName()));
   // A capture queued for an image the user has left is skipped.
-  worker_.submit(
-      QStringLiteral("capture"), this,
-      [model = workspace_.shared_model(), input] { return model->capture({input}); },
-      [this, image](Result<CaptureResult> capture) { show_capture(image, std::move(capture)); });
+  request_capture(worker_, workspace_, QStringLiteral("capture"), this, image,
+                  [this, image](Result<std::shared_ptr<const CaptureResult>> capture) {
+                    show_capture(image, std::move(capture));
+                  });
 }
 
-void ActivationsController::show_capture(int image, Result<CaptureResult> capture) {
+void ActivationsController::show_capture(int image, Result<std::shared_ptr<const CaptureResult>> capture) {
   if (image != workspace_.current_image()) return;  // the user has moved on
   if (!capture) {
     const QString error = QString::fromStdString(capture.error());
@@ -118,9 +119,8 @@ void ActivationsController::show_capture(int image, Result<CaptureResult> captur
     Q_EMIT errorRaised(tr("The model failed"), error);
     return;
   }
-  auto result = std::make_shared<const CaptureResult>(std::move(capture).value());
-  const size_t layers = result->activations.size();
-  workspace_.set_capture(image, std::move(result), first_layer());  // show_layer draws it
+  const size_t layers = capture.value()->activations.size();
+  workspace_.set_capture(image, std::move(capture).value(), first_layer());  // show_layer draws it
   Q_EMIT statusChanged(tr("%1: %2 layers captured").arg(workspace_.current_layer()).arg(layers));
   Q_EMIT captureShown();
 }

@@ -6,10 +6,12 @@
 // zoom keys and "Export Current Grid".
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include "core/base/result.h"
 #include "core/maps/layer_view.h"
+#include "core/model/model.h"
 #include "ui/controllers/controller.h"
 
 class QAction;
@@ -58,8 +60,8 @@ class ActivationsController : public Controller {
   void build_actions();
   void connect_workspace();
   void reset();
-  void request_capture();
-  void show_capture(int image, Result<CaptureResult> capture);
+  void capture_current_image();
+  void show_capture(int image, Result<std::shared_ptr<const CaptureResult>> capture);
   QString first_layer() const;
   void show_layer();
   void render_layer_views();

@@ -9,6 +9,7 @@
 #include "core/maps/grid.h"
 #include "ui/controllers/export_dialogs.h"
 #include "ui/panes/compare_pane.h"
+#include "ui/state/capture_request.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
 
@@ -97,20 +98,16 @@ void CompareController::request_capture_b() {
   if (!workspace_.model() || image_b_ < 0) return;
   clear(tr("Capturing image B..."));
   const int image = image_b_;
-  worker_.submit(
-      QStringLiteral("compare"), this,
-      [model = workspace_.shared_model(), input = workspace_.images()[image].input] {
-        return model->capture({input});
-      },
-      [this, image](Result<CaptureResult> capture) {
-        if (image != image_b_) return;
-        if (!capture) {
-          clear(QString::fromStdString(capture.error()));
-          return;
-        }
-        capture_b_ = std::make_shared<const CaptureResult>(std::move(capture).value());
-        render();
-      });
+  request_capture(worker_, workspace_, QStringLiteral("compare"), this, image,
+                  [this, image](Result<std::shared_ptr<const CaptureResult>> capture) {
+                    if (image != image_b_) return;
+                    if (!capture) {
+                      clear(QString::fromStdString(capture.error()));
+                      return;
+                    }
+                    capture_b_ = std::move(capture).value();
+                    render();
+                  });
 }
 
 // The browsed layer for A (the captured current image) and B, from both cached captures.
