@@ -182,9 +182,10 @@ void ActivationsController::show_layer() {
 void ActivationsController::render_layer_views() {
   const QString& name = workspace_.current_layer();
   const Model* model = workspace_.model();
+  if (!model) return;  // nothing to draw before a model opens
   const LayerInfo* layer = workspace_.layer_info(name);
   const LayerActivation* values = workspace_.activation(name);
-  pane_->set_pair_available(model && !activation_pair(*model, name.toStdString()).before.empty());
+  pane_->set_pair_available(!activation_pair(*model, name.toStdString()).before.empty());
   if (!layer || !values) {
     shown_.reset();
     pane_->show_message(workspace_.capture() ? tr("%1 has no captured values.").arg(name) : tr("Running..."));

@@ -56,7 +56,8 @@ class EngineWorker : public QObject {
   // Cancels the session tokens only (a model is about to load behind them).
   void stop_long_jobs();
   int session() const { return state_->session; }
-  // True while a job of `lane` is queued or running.
+  // True while a job of `lane` is queued or running, or its result is on its
+  // way to the GUI thread.
   bool busy(const QString& lane) const;
 
   // A fresh token for `lane`; the lane's previous token is cancelled.
@@ -115,8 +116,8 @@ void EngineWorker::submit(const QString& lane_name, QObject* context, Work work,
     } catch (...) {
       *outcome = Error{"unknown error"};
     }
-    --*lane.pending;
-    post(context, [stale, outcome, done = std::move(done)]() mutable {
+    post(context, [stale, lane, outcome, done = std::move(done)]() mutable {
+      --*lane.pending;
       if (!stale()) done(std::move(*outcome));
     });
   });
