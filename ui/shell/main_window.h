@@ -77,10 +77,10 @@ class MainWindow : public QMainWindow {
   void restore_settings();
   void save_settings() const;
 
-  // The worker outlives the controllers' jobs: declared first, destroyed last.
+  // ~MainWindow ends the worker's jobs first, then deletes the controllers
+  // (children of the window), before the workspace and the panes go.
   std::unique_ptr<EngineWorker> worker_;
   std::unique_ptr<Workspace> workspace_;
-  // Children of the window.
   SessionController* session_;
   ActivationsController* activations_;
   CamController* cam_;

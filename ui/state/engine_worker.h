@@ -55,7 +55,6 @@ class EngineWorker : public QObject {
   void begin_session();
   // Cancels the session tokens only (a model is about to load behind them).
   void stop_long_jobs();
-  int session() const { return state_->session; }
   // True while a job of `lane` is queued or running, or its result is on its
   // way to the GUI thread.
   bool busy(const QString& lane) const;
