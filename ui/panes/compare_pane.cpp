@@ -52,20 +52,24 @@ ComparePane::ComparePane(QWidget* parent)
   ranking_->setMaximumWidth(220);
   summary_->setWordWrap(true);
 
-  auto* grids = new QSplitter(Qt::Horizontal);
-  grids->addWidget(titled_scroll(tr("A (current image)"), grid_a_));
-  grids->addWidget(titled_scroll(tr("B"), grid_b_));
-  grids->addWidget(titled_scroll(tr("A - B"), grid_difference_));
-  grids->addWidget(ranking_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(build_choice_row());
   layout->addWidget(summary_);
   layout->addWidget(build_explanations());
-  layout->addWidget(grids, 1);
-
+  layout->addWidget(build_grids(), 1);
   connect(image_b_, qOverload<int>(&QComboBox::activated), this, [this] { Q_EMIT imageBChosen(image_b()); });
-  // Selection follows in all three grids.
+  clear();
+}
+
+// A, B and A - B side by side, the ranking beside them; the selected filter
+// is the same in all three grids.
+QWidget* ComparePane::build_grids() {
+  auto* grids = new QSplitter(Qt::Horizontal);
+  grids->addWidget(titled_scroll(tr("A (current image)"), grid_a_));
+  grids->addWidget(titled_scroll(tr("B"), grid_b_));
+  grids->addWidget(titled_scroll(tr("A - B"), grid_difference_));
+  grids->addWidget(ranking_);
   for (GridView* view : {grid_a_, grid_b_, grid_difference_}) {
     connect(view, &GridView::selectionChanged, this, [this](int filter) {
       for (GridView* other : {grid_a_, grid_b_, grid_difference_}) other->select_filter(filter);
@@ -73,7 +77,7 @@ ComparePane::ComparePane(QWidget* parent)
   }
   connect(ranking_, &QListWidget::itemClicked, this,
           [this](QListWidgetItem* item) { grid_a_->select_filter(item->data(Qt::UserRole).toInt()); });
-  clear();
+  return grids;
 }
 
 // Choosing image B, or asking for a proposal.

@@ -53,6 +53,7 @@ class ComparePane : public QWidget {
  private:
   QWidget* build_choice_row();
   QWidget* build_explanations();
+  QWidget* build_grids();
   int image_b() const;
 
   QComboBox* image_b_;

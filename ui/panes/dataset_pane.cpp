@@ -245,12 +245,7 @@ void DatasetPane::fill_confusion_matrix() {
   }
   confusion_->setVerticalHeaderLabels(rows);
   confusion_->setHorizontalHeaderLabels(columns);
-  // The filters offer every class in the matrix (a card without labels
-  // names them by number).
-  QStringList names;
-  for (int i = 0; i < classes; ++i) names << model_->label(i);
-  fill_class_combo(true_class_, names);
-  fill_class_combo(predicted_class_, names);
+  fill_class_filters(classes);
   std::vector<int> counts(static_cast<size_t>(classes) * classes, 0);
   std::vector<int> per_true(classes, 0);
   for (const auto& prediction : model_->predictions()) {
@@ -271,6 +266,15 @@ void DatasetPane::fill_confusion_matrix() {
     }
   }
   confusion_->resizeColumnsToContents();
+}
+
+// The filters offer every class in the matrix (a card without labels names
+// them by number).
+void DatasetPane::fill_class_filters(int classes) {
+  QStringList names;
+  for (int i = 0; i < classes; ++i) names << model_->label(i);
+  fill_class_combo(true_class_, names);
+  fill_class_combo(predicted_class_, names);
 }
 
 void DatasetPane::set_filter(bool misclassified_only, int true_class, int predicted_class) {

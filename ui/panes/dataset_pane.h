@@ -65,6 +65,7 @@ class DatasetPane : public QWidget {
   QLayout* build_top_row();
   QLayout* build_filter_row();
   void fill_confusion_matrix();
+  void fill_class_filters(int classes);
   void apply_controls();
   void emit_compare_for_current();
 
