@@ -9,7 +9,7 @@
 
 #include "app/gui/startup_options.h"
 #include "core/base/version.h"
-#include "ui/main_window.h"
+#include "ui/shell/main_window.h"
 
 namespace {
 

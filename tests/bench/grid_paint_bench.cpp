@@ -15,11 +15,12 @@
 #include <QSignalSpy>
 
 #include "core/maps/grid.h"
-#include "core/model/model_card.h"
 #include "core/maps/normalization.h"
+#include "core/model/model_card.h"
 #include "tests/bench/bench_support.h"
-#include "ui/grid_view.h"
-#include "ui/main_window.h"
+#include "ui/controllers/activations_controller.h"
+#include "ui/shell/main_window.h"
+#include "ui/widgets/grid_view.h"
 
 int main(int argc, char** argv) {
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
   actscope::MainWindow window;
   window.resize(1600, 1000);
   window.show();
-  QSignalSpy captured(&window, &actscope::MainWindow::captureShown);
+  QSignalSpy captured(&window.activations(), &actscope::ActivationsController::captureShown);
   const QString model = QStringLiteral(ACTSCOPE_FIXTURE_DIR "/resnet18_scripted.pt");
   const QString image = QStringLiteral(ACTSCOPE_SOURCE_DIR "/resources/samples/02180_ankle_boot.png");
   window.open(model, {image}, card);
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
   std::vector<double> ms;
   for (int i = 0; i < iterations + 2; ++i) {
     const double elapsed = actscope::bench::time_ms([&] {
-      window.select_layer(layers[i % 2]);
+      window.activations().select_layer(layers[i % 2]);
       grid->repaint();  // synchronous paint of the new grid
     });
     if (i >= 2) ms.push_back(elapsed);  // the first two warm the caches

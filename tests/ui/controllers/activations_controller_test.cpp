@@ -1,0 +1,116 @@
+// The activations controller with a worker and a workspace, without a window.
+#include "ui/controllers/activations_controller.h"
+
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <QImage>
+#include <QLabel>
+#include <QSignalSpy>
+
+#include "core/session/session.h"
+#include "tests/support/test_support.h"
+#include "tests/support/window_support.h"
+#include "ui/controllers/cam_controller.h"
+#include "ui/panes/activations_pane.h"
+#include "ui/panes/cam_pane.h"
+#include "ui/panes/layer_tree.h"
+#include "ui/panes/picture_pane.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+#include "ui/widgets/grid_view.h"
+
+namespace actscope {
+namespace {
+
+class ActivationsControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<std::string> images;
+    for (const QString& path : sample_paths().mid(0, 3)) images.push_back(path.toStdString());
+    Session session = load_session(test::bundled_model().string(), images);
+    ASSERT_TRUE(session.model);
+    workspace_.open(session.model, bundled(), session.images);
+    grid_ = controller_.pane()->findChild<GridView*>(QStringLiteral("activationGrid"));
+    ASSERT_NE(grid_, nullptr);
+  }
+  void TearDown() override {
+    // The panes belong to whoever shows them; here, to the test.
+    for (QWidget* pane : std::initializer_list<QWidget*>{controller_.tree(), controller_.pane(),
+                                                         controller_.weights(), controller_.enlarged()}) {
+      delete pane;
+    }
+  }
+
+  // Makes `index` the current image and waits for its capture.
+  void capture(int index) {
+    QSignalSpy captured(&controller_, &ActivationsController::captureShown);
+    workspace_.set_current_image(index);
+    ASSERT_TRUE(captured.wait(60000));
+  }
+
+  EngineWorker worker_;
+  Workspace workspace_;
+  ActivationsController controller_{workspace_, worker_, nullptr};
+  GridView* grid_ = nullptr;
+};
+
+TEST_F(ActivationsControllerTest, FirstCaptureShowsTheFirstLayerWithMapsThenBrowsingOnlyRenders) {
+  capture(0);
+  EXPECT_EQ(workspace_.current_layer(), QStringLiteral("conv1"));
+  EXPECT_EQ(grid_->tile_count(), 32);
+  ASSERT_TRUE(controller_.select_layer(QStringLiteral("conv3")));
+  EXPECT_EQ(grid_->tile_count(), 64);  // drawn at once: no job on the worker
+  controller_.step_layer(1);
+  EXPECT_EQ(workspace_.current_layer(), QStringLiteral("bn3"));
+  EXPECT_FALSE(controller_.select_layer(QStringLiteral("no such layer")));
+  EXPECT_EQ(workspace_.current_layer(), QStringLiteral("bn3"));
+}
+
+TEST_F(ActivationsControllerTest, CaptureOfAnImageTheUserLeftIsNotShown) {
+  QSignalSpy captured(&controller_, &ActivationsController::captureShown);
+  workspace_.set_current_image(0);
+  workspace_.set_current_image(1);  // before image 0's capture arrives
+  ASSERT_TRUE(captured.wait(60000));
+  EXPECT_EQ(workspace_.capture_image(), 1);
+  capture(2);  // later results arrive in order: image 0's would have come before
+  EXPECT_EQ(captured.size(), 2);
+  EXPECT_EQ(workspace_.capture_image(), 2);
+}
+
+TEST_F(ActivationsControllerTest, EnlargingAFilterShowsItOverTheImageOnItsPage) {
+  capture(0);
+  QSignalSpy page(&controller_, &ActivationsController::pageRequested);
+  controller_.enlarge_filter(3);
+  ASSERT_EQ(page.size(), 1);
+  EXPECT_EQ(page.at(0).at(0).value<QWidget*>(), controller_.enlarged());
+  auto* picture = controller_.enlarged()->findChild<QLabel*>(QStringLiteral("enlargedView"));
+  EXPECT_FALSE(picture->pixmap().isNull());
+  EXPECT_TRUE(picture->toolTip().startsWith(QStringLiteral("conv1 filter 3:")))
+      << picture->toolTip().toStdString();
+}
+
+TEST_F(ActivationsControllerTest, ExportedGridIsTheGridOnScreen) {
+  test::TempDir dir;
+  const QString path = QString::fromStdString((dir / "grid.png").string());
+  EXPECT_FALSE(controller_.export_grid(path).ok());  // nothing captured yet
+  capture(0);
+  ASSERT_TRUE(controller_.export_grid(path).ok());
+  EXPECT_EQ(QImage(path).size(), QSize(grid_->view().grid.image.width, grid_->view().grid.image.height));
+}
+
+TEST_F(ActivationsControllerTest, CamControllerComputesTheCamOfEachCapture) {
+  CamController cam(workspace_, worker_, nullptr);
+  std::unique_ptr<CamPane> pane(cam.pane());
+  QSignalSpy shown(&cam, &CamController::camShown);
+  capture(0);
+  ASSERT_TRUE(shown.wait(60000));
+  test::TempDir dir;
+  const QString path = QString::fromStdString((dir / "cam.png").string());
+  ASSERT_TRUE(cam.export_cam(path).ok());
+  EXPECT_EQ(QImage(path).size(), QSize(28, 28));
+  EXPECT_EQ(shown.size(), 1);
+}
+
+}  // namespace
+}  // namespace actscope

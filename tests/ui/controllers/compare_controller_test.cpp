@@ -1,0 +1,88 @@
+// Compare mode's controller with the activations controller (which captures
+// image A), a worker and a workspace, without a window.
+#include "ui/controllers/compare_controller.h"
+
+#include <gtest/gtest.h>
+#include <QFileInfo>
+#include <QSignalSpy>
+
+#include "core/session/session.h"
+#include "tests/support/test_support.h"
+#include "tests/support/window_support.h"
+#include "ui/controllers/activations_controller.h"
+#include "ui/panes/activations_pane.h"
+#include "ui/panes/compare_pane.h"
+#include "ui/panes/layer_tree.h"
+#include "ui/panes/picture_pane.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+#include "ui/widgets/grid_view.h"
+
+namespace actscope {
+namespace {
+
+class CompareControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<std::string> images;
+    for (const QString& path : sample_paths()) images.push_back(path.toStdString());
+    Session session = load_session(test::bundled_model().string(), images);
+    ASSERT_TRUE(session.model);
+    workspace_.open(session.model, bundled(), session.images);
+    compare_.set_current_page(compare_.pane());  // the Compare tab is in front
+  }
+  void TearDown() override {
+    for (QWidget* pane :
+         std::initializer_list<QWidget*>{activations_.tree(), activations_.pane(), activations_.weights(),
+                                         activations_.enlarged(), compare_.pane()}) {
+      delete pane;
+    }
+  }
+  int row_of(const QString& file) const {
+    for (size_t i = 0; i < workspace_.images().size(); ++i) {
+      if (QFileInfo(QString::fromStdString(workspace_.images()[i].input.name)).fileName() == file)
+        return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  EngineWorker worker_;
+  Workspace workspace_;
+  ActivationsController activations_{workspace_, worker_, nullptr};
+  CompareController compare_{workspace_, worker_, nullptr};
+};
+
+TEST_F(CompareControllerTest, AnImageComparedWithItselfDiffersNowhereAndItsSheetIsWritten) {
+  QSignalSpy explained(&compare_, &CompareController::explanationsShown);
+  workspace_.set_current_image(row_of(QStringLiteral("01236_shirt.png")));
+  compare_.set_image_b(workspace_.current_image());
+  ASSERT_TRUE(explained.wait(60000));
+  auto* difference = compare_.pane()->findChild<GridView*>(QStringLiteral("compareDifference"));
+  ASSERT_GT(difference->tile_count(), 0);
+  for (float value : difference->view().maps.values) EXPECT_EQ(value, 0.5f);
+  test::TempDir dir;
+  const QString sheet = QString::fromStdString((dir / "sheet.png").string());
+  ASSERT_TRUE(compare_.export_comparison(sheet).ok());
+  EXPECT_TRUE(QFileInfo::exists(sheet));
+}
+
+TEST_F(CompareControllerTest, AProposalThatArrivesAfterTheUserChoseBIsDropped) {
+  workspace_.set_current_image(row_of(QStringLiteral("01557_bag.png")));  // a Bag taken for a Trouser
+  compare_.propose();                                                     // would propose 04309_bag.png
+  const int chosen = row_of(QStringLiteral("08828_trouser.png"));
+  QSignalSpy compared(&compare_, &CompareController::compareShown);
+  compare_.set_image_b(chosen);
+  ASSERT_TRUE(compared.wait(60000));  // B is captured after the proposal was made
+  EXPECT_EQ(compare_.image_b(), chosen);
+}
+
+TEST_F(CompareControllerTest, AProposalForAMisclassifiedImageIsTheNearestCorrectOneOfItsClass) {
+  workspace_.set_current_image(row_of(QStringLiteral("01236_shirt.png")));
+  QSignalSpy compared(&compare_, &CompareController::compareShown);
+  compare_.propose();
+  ASSERT_TRUE(compared.wait(60000));
+  EXPECT_EQ(compare_.image_b(), row_of(QStringLiteral("07654_shirt.png")));
+}
+
+}  // namespace
+}  // namespace actscope

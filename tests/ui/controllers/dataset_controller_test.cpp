@@ -1,0 +1,82 @@
+// The dataset controller with a worker and a workspace, without a window: a
+// dataset image to compare reaches compare mode through the workspace.
+#include "ui/controllers/dataset_controller.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <QFileInfo>
+#include <QSignalSpy>
+
+#include "core/session/session.h"
+#include "tests/support/test_support.h"
+#include "tests/support/window_support.h"
+#include "ui/panes/dataset_pane.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+
+namespace actscope {
+namespace {
+
+class DatasetControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Session session = load_session(test::bundled_model().string(), {sample_paths().at(0).toStdString()});
+    ASSERT_TRUE(session.model);
+    workspace_.open(session.model, bundled(), session.images);
+    test::lay_out_samples_by_class(dir_.path());
+  }
+  void TearDown() override { delete controller_.pane(); }
+
+  // Loads `path` and waits for its predictions; returns the error ("" when shown).
+  QString load(const QString& path) {
+    QSignalSpy shown(&controller_, &DatasetController::datasetShown);
+    controller_.load(path);
+    EXPECT_TRUE(shown.wait(120000));
+    return shown.isEmpty() ? QStringLiteral("timeout") : shown.takeFirst().at(0).toString();
+  }
+
+  test::TempDir dir_;
+  EngineWorker worker_;
+  Workspace workspace_;
+  DatasetController controller_{workspace_, worker_, nullptr};
+};
+
+TEST_F(DatasetControllerTest, ComparedImageAndItsPartnerJoinTheOpenImagesAndAskForCompareMode) {
+  ASSERT_EQ(load(QString::fromStdString(dir_.path().string())), QString());
+  controller_.pane()->set_filter(true, 6, -1);  // misclassified shirts: only 01236_shirt.png
+  ASSERT_EQ(controller_.pane()->visible_count(), 1);
+  QSignalSpy requested(&workspace_, &Workspace::compareRequested);
+  controller_.compare_image(controller_.pane()->image_at(0));
+  ASSERT_TRUE(requested.wait(60000));
+  ASSERT_EQ(workspace_.images().size(), 3u);  // the open sample, then A and B
+  EXPECT_EQ(workspace_.current_image(), 1);
+  const int b = requested.at(0).at(0).toInt();
+  ASSERT_EQ(b, 2);
+  auto file = [&](int index) {
+    return QFileInfo(QString::fromStdString(workspace_.images()[index].input.name)).fileName();
+  };
+  EXPECT_EQ(file(1), QStringLiteral("01236_shirt.png"));
+  EXPECT_EQ(file(2), QStringLiteral("07654_shirt.png"));
+  EXPECT_EQ(workspace_.images()[1].true_class, 6);
+}
+
+TEST_F(DatasetControllerTest, TheSameModelOpenedAgainKeepsItsPredictions) {
+  ASSERT_EQ(load(QString::fromStdString(dir_.path().string())), QString());
+  const int listed = controller_.pane()->visible_count();
+  ASSERT_GT(listed, 0);
+  workspace_.open(workspace_.shared_model(), bundled(), {});
+  EXPECT_EQ(controller_.pane()->visible_count(), listed);
+  workspace_.open(workspace_.shared_model(), QStringLiteral("/elsewhere/other.pt"), {});
+  EXPECT_EQ(controller_.pane()->visible_count(), 0);
+}
+
+TEST_F(DatasetControllerTest, AnImageTheDatasetDoesNotHaveIsAnError) {
+  QSignalSpy error(&controller_, &DatasetController::errorRaised);
+  controller_.compare_image(0);  // nothing predicted yet
+  ASSERT_EQ(error.size(), 1);
+  EXPECT_EQ(error.at(0).at(1).toString(), QStringLiteral("Open and predict a dataset first."));
+}
+
+}  // namespace
+}  // namespace actscope

@@ -1,0 +1,79 @@
+// The session controller with a worker and a workspace, without a window.
+#include "ui/controllers/session_controller.h"
+
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <QMenu>
+#include <QSignalSpy>
+
+#include "tests/support/test_support.h"
+#include "tests/support/window_support.h"
+#include "ui/panes/image_strip.h"
+#include "ui/panes/model_summary.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+
+namespace actscope {
+namespace {
+
+class SessionControllerTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    delete controller_.summary();
+    delete controller_.strip();
+    delete controller_.recent_menu();
+  }
+
+  EngineWorker worker_;
+  Workspace workspace_;
+  SessionController controller_{workspace_, worker_, nullptr};
+};
+
+TEST_F(SessionControllerTest, OpenedModelAndImagesGoIntoTheWorkspaceAndTheStrip) {
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  QSignalSpy changed(&workspace_, &Workspace::modelChanged);
+  controller_.open(bundled(), sample_paths().mid(0, 2));
+  ASSERT_TRUE(shown.wait(60000));
+  EXPECT_TRUE(shown.at(0).at(0).toStringList().isEmpty());
+  EXPECT_EQ(changed.size(), 1);
+  ASSERT_NE(workspace_.model(), nullptr);
+  EXPECT_EQ(workspace_.images().size(), 2u);
+  EXPECT_EQ(workspace_.current_image(), 0);
+  EXPECT_EQ(controller_.strip()->count(), 2);
+  EXPECT_EQ(controller_.strip()->currentRow(), 0);
+  EXPECT_TRUE(controller_.summary()->text().contains(QStringLiteral("input 1 x 28 x 28")))
+      << controller_.summary()->text().toStdString();
+}
+
+TEST_F(SessionControllerTest, AModelThatFailsIsAnErrorAndTheOpenOneStays) {
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  controller_.open(bundled(), sample_paths().mid(0, 1));
+  ASSERT_TRUE(shown.wait(60000));
+  QSignalSpy error(&controller_, &SessionController::errorRaised);
+  controller_.open(QStringLiteral("/nowhere/missing.pt"), sample_paths());
+  ASSERT_TRUE(shown.wait(60000));
+  ASSERT_EQ(error.size(), 1);
+  EXPECT_TRUE(error.at(0).at(1).toString().contains(QStringLiteral("/nowhere/missing.pt")));
+  EXPECT_EQ(workspace_.images().size(), 1u);
+  EXPECT_EQ(workspace_.model_path(), bundled());
+}
+
+TEST_F(SessionControllerTest, DroppedImagesWithoutAnyModelAreRefused) {
+  QSignalSpy error(&controller_, &SessionController::errorRaised);
+  EXPECT_FALSE(controller_.open_files(sample_paths().mid(0, 1)));
+  ASSERT_EQ(error.size(), 1);
+  EXPECT_EQ(error.at(0).at(0).toString(), QStringLiteral("No model"));
+}
+
+TEST_F(SessionControllerTest, ALaterOpenSupersedesAnEarlierOneStillLoading) {
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  controller_.open(bundled(), sample_paths().mid(0, 3));
+  controller_.open(bundled(), sample_paths().mid(0, 1));
+  ASSERT_TRUE(shown.wait(60000));
+  EXPECT_EQ(workspace_.images().size(), 1u);
+  EXPECT_EQ(shown.size(), 1);
+}
+
+}  // namespace
+}  // namespace actscope

@@ -1,0 +1,295 @@
+#include "ui/controllers/activations_controller.h"
+
+#include <algorithm>
+
+#include <QAction>
+#include <QFileInfo>
+
+#include "core/export/layer_export.h"
+#include "core/io/atomic_file.h"
+#include "core/maps/cam_render.h"
+#include "core/maps/filter_weights.h"
+#include "core/maps/grid.h"
+#include "core/model/layer_query.h"
+#include "ui/controllers/export_dialogs.h"
+#include "ui/panes/activations_pane.h"
+#include "ui/panes/layer_tree.h"
+#include "ui/panes/picture_pane.h"
+#include "ui/state/capture_request.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+#include "ui/widgets/pixmap.h"
+
+namespace actscope {
+namespace {
+
+QAction* action(const QString& text, const QKeySequence& keys, QObject* parent) {
+  auto* created = new QAction(text, parent);
+  created->setShortcut(keys);
+  created->setShortcutContext(Qt::WindowShortcut);
+  return created;
+}
+
+}  // namespace
+
+ActivationsController::ActivationsController(Workspace& workspace, EngineWorker& worker, QWidget* window)
+    : Controller(window),
+      workspace_(workspace),
+      worker_(worker),
+      window_(window),
+      tree_(new LayerTree),
+      pane_(new ActivationsPane),
+      weights_(new PicturePane(QStringLiteral("weightsView"),
+                               tr("Select a Conv2d layer to see its filter weights."))),
+      enlarged_(new PicturePane(QStringLiteral("enlargedView"),
+                                tr("Double-click a filter (or press Enter) to enlarge it; Esc goes back."))) {
+  build_actions();
+  connect_workspace();
+  connect(tree_, &LayerTree::layerChosen, this, &ActivationsController::select_layer);
+  connect(tree_, &LayerTree::layerActivated, pane_, &ActivationsPane::enlarge_selected);
+  connect(pane_, &ActivationsPane::enlargeRequested, this, &ActivationsController::enlarge_filter);
+  connect(pane_, &ActivationsPane::hovered, this, &ActivationsController::statusChanged);
+  connect(pane_, &ActivationsPane::settingsChanged, &workspace_, &Workspace::set_grid_settings);
+}
+
+void ActivationsController::build_actions() {
+  export_ = new QAction(tr("&Export Current Grid..."), this);
+  export_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  connect(export_, &QAction::triggered, this, &ActivationsController::export_grid_dialog);
+  QAction* previous = action(tr("&Previous Layer"), QKeySequence(Qt::Key_PageUp), this);
+  connect(previous, &QAction::triggered, this, [this] { step_layer(-1); });
+  QAction* next = action(tr("&Next Layer"), QKeySequence(Qt::Key_PageDown), this);
+  connect(next, &QAction::triggered, this, [this] { step_layer(1); });
+  QAction* back = action(tr("&Back to the Grid"), QKeySequence(Qt::Key_Escape), this);
+  connect(back, &QAction::triggered, this, [this] {
+    Q_EMIT pageRequested(pane_);
+    pane_->focus_grid();
+  });
+  QAction* zoom_in = action(tr("Zoom &In"), QKeySequence::ZoomIn, this);
+  connect(zoom_in, &QAction::triggered, this, [this] { pane_->zoom_by(1.25); });
+  QAction* zoom_out = action(tr("Zoom &Out"), QKeySequence::ZoomOut, this);
+  connect(zoom_out, &QAction::triggered, this, [this] { pane_->zoom_by(0.8); });
+  view_actions_ = {previous, next, back, zoom_in, zoom_out};
+}
+
+void ActivationsController::connect_workspace() {
+  connect(&workspace_, &Workspace::modelChanged, this, &ActivationsController::reset);
+  connect(&workspace_, &Workspace::currentImageChanged, this, &ActivationsController::capture_current_image);
+  connect(&workspace_, &Workspace::captureChanged, this, &ActivationsController::show_layer);
+  connect(&workspace_, &Workspace::layerChanged, this, &ActivationsController::show_layer);
+  connect(&workspace_, &Workspace::gridSettingsChanged, this, &ActivationsController::render_layer_views);
+}
+
+void ActivationsController::reset() {
+  pane_->hide_side();
+  tree_->set_layers(workspace_.model()->layers());
+  shown_.reset();
+  pane_->show_message(workspace_.images().empty() ? tr("Open images to see their activations.")
+                                                  : tr("Running..."));
+}
+
+void ActivationsController::set_current_page(QWidget* page) {
+  weights_shown_ = page == weights_;
+  if (weights_shown_) render_weights();
+}
+
+// ---------------------------------------------------------------------------
+// Capture
+
+void ActivationsController::capture_current_image() {
+  const int image = workspace_.current_image();
+  if (!workspace_.model() || image < 0) return;
+  const InputImage input = workspace_.images()[image].input;
+  Q_EMIT statusChanged(
+      tr("Capturing every layer of %1...").arg(QFileInfo(QString::fromStdString(input.name)).fileName()));
+  // A capture queued for an image the user has left is skipped.
+  request_capture(worker_, workspace_, QStringLiteral("capture"), this, image,
+                  [this, image](Result<std::shared_ptr<const CaptureResult>> capture) {
+                    show_capture(image, std::move(capture));
+                  });
+}
+
+void ActivationsController::show_capture(int image, Result<std::shared_ptr<const CaptureResult>> capture) {
+  if (image != workspace_.current_image()) return;  // the user has moved on
+  if (!capture) {
+    const QString error = QString::fromStdString(capture.error());
+    shown_.reset();
+    pane_->show_message(error);
+    pane_->hide_side();
+    Q_EMIT errorRaised(tr("The model failed"), error);
+    return;
+  }
+  const size_t layers = capture.value()->activations.size();
+  workspace_.set_capture(image, std::move(capture).value(), first_layer());  // show_layer draws it
+  Q_EMIT statusChanged(tr("%1: %2 layers captured").arg(workspace_.current_layer()).arg(layers));
+  Q_EMIT captureShown();
+}
+
+// The layer to show after a capture: the current one, else the preferred
+// one, else the first with maps, else the first drawable one.
+QString ActivationsController::first_layer() const {
+  const QString current = workspace_.current_layer();
+  if (!current.isEmpty() && workspace_.layer_info(current)) return current;
+  if (workspace_.layer_info(preferred_layer_)) return preferred_layer_;
+  const auto& layers = workspace_.model()->layers();
+  for (const auto& layer : layers) {
+    if (has_spatial_maps(layer)) return QString::fromStdString(layer.name);
+  }
+  for (const auto& layer : layers) {
+    if (is_drawable(layer)) return QString::fromStdString(layer.name);
+  }
+  return current;
+}
+
+// ---------------------------------------------------------------------------
+// Layers
+
+bool ActivationsController::select_layer(const QString& name) {
+  if (!workspace_.layer_info(name)) return false;
+  workspace_.set_current_layer(name);
+  return true;
+}
+
+void ActivationsController::step_layer(int step) {
+  if (!workspace_.model()) return;
+  const auto& layers = workspace_.model()->layers();
+  int index = -1;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (QString::fromStdString(layers[i].name) == workspace_.current_layer()) index = static_cast<int>(i);
+  }
+  for (int i = index + step; i >= 0 && i < static_cast<int>(layers.size()); i += step) {
+    if (is_drawable(layers[i])) {
+      select_layer(QString::fromStdString(layers[i].name));
+      return;
+    }
+  }
+}
+
+void ActivationsController::show_layer() {
+  const QString& layer = workspace_.current_layer();
+  if (!workspace_.layer_info(layer)) {
+    shown_.reset();
+    pane_->show_message(tr("This model has no layer to draw."));
+    return;
+  }
+  tree_->set_current(layer);
+  render_layer_views();
+  if (weights_shown_) render_weights();  // drawn when its tab is shown
+}
+
+// The grid of the current layer (and, when asked, the other half of its
+// before/after-activation pair beside it), from the cached capture: no model run.
+void ActivationsController::render_layer_views() {
+  const QString& name = workspace_.current_layer();
+  const Model* model = workspace_.model();
+  if (!model) return;  // nothing to draw before a model opens
+  const LayerInfo* layer = workspace_.layer_info(name);
+  const LayerActivation* values = workspace_.activation(name);
+  pane_->set_pair_available(!activation_pair(*model, name.toStdString()).before.empty());
+  if (!layer || !values) {
+    shown_.reset();
+    pane_->show_message(workspace_.capture() ? tr("%1 has no captured values.").arg(name) : tr("Running..."));
+    pane_->hide_side();
+    return;
+  }
+  const ViewOptions options = workspace_.grid_settings().view_options();
+  const std::string image_name = workspace_.images().at(workspace_.capture_image()).input.name;
+  auto view = render_layer(*model, *values, 0, image_name, options);
+  if (!view) {
+    shown_.reset();
+    pane_->show_message(QString::fromStdString(view.error()));
+  } else {
+    shown_ = view.value();
+    pane_->show_grid(std::move(view).value());
+  }
+  render_side_grid(options);
+}
+
+// Beside the grid: the activation's input (signed) when the current layer is
+// an activation, its output when the current layer feeds one.
+void ActivationsController::render_side_grid(const ViewOptions& options) {
+  const QString& name = workspace_.current_layer();
+  const ActivationPair pair = activation_pair(*workspace_.model(), name.toStdString());
+  if (!workspace_.grid_settings().before_activation || pair.before.empty()) {
+    pane_->hide_side();
+    return;
+  }
+  const bool is_before = pair.before == name.toStdString();
+  const QString other = QString::fromStdString(is_before ? pair.after : pair.before);
+  const LayerActivation* values = workspace_.activation(other);
+  ViewOptions side = options;
+  if (!is_before) {
+    side.normalization = Normalization::kSigned;  // the negative half is the point
+    side.colormap.reset();
+  }
+  const std::string image_name = workspace_.images().at(workspace_.capture_image()).input.name;
+  auto view = values ? render_layer(*workspace_.model(), *values, 0, image_name, side)
+                     : Result<LayerView>(Error{"no values"});
+  if (!view) {
+    pane_->hide_side();
+    return;
+  }
+  pane_->show_side(
+      is_before ? tr("after activation: %1").arg(other) : tr("before activation: %1 (signed)").arg(other),
+      std::move(view).value());
+}
+
+void ActivationsController::render_weights() {
+  const QString& name = workspace_.current_layer();
+  const LayerInfo* layer = workspace_.layer_info(name);
+  if (!layer || !layer->has_weights) {
+    weights_->show_message(tr("%1 is not a Conv2d layer: no filter weights.").arg(name));
+    return;
+  }
+  auto weights = workspace_.model()->conv_weights(layer->name);
+  if (!weights) {
+    weights_->show_message(QString::fromStdString(weights.error()));
+    return;
+  }
+  WeightGridOptions options;
+  options.grid.caption = {layer->name + " weights"};
+  auto grid = compose_weight_grid(weights.value(), options);
+  if (!grid) {
+    weights_->show_message(QString::fromStdString(grid.error()));
+    return;
+  }
+  weights_->show_picture(QPixmap::fromImage(to_qimage(grid.value().image)));
+}
+
+void ActivationsController::enlarge_filter(int filter) {
+  if (filter < 0 || !shown_ || workspace_.capture_image() < 0) return;
+  if (filter >= shown_->maps.count) return;
+  const RgbImage& image = workspace_.images().at(workspace_.capture_image()).input.display;
+  const RgbImage overlay =
+      cam_overlay(image, shown_->maps.map(filter), shown_->maps.height, shown_->maps.width,
+                  workspace_.grid_settings().colormap_or_default(), 0.4f);
+  const FilterStats& stats = shown_->maps.stats[filter];
+  const QString description = tr("%1 filter %2: min %3, max %4, mean %5")
+                                  .arg(workspace_.current_layer())
+                                  .arg(filter)
+                                  .arg(stats.min)
+                                  .arg(stats.max)
+                                  .arg(stats.mean);
+  enlarged_->show_picture(scaled_pixmap(overlay, std::max(448, std::max(image.width, image.height))),
+                          description);
+  Q_EMIT statusChanged(description);
+  Q_EMIT pageRequested(enlarged_);
+}
+
+// ---------------------------------------------------------------------------
+// Export
+
+Status ActivationsController::export_grid(const QString& path) {
+  if (!shown_) return Error{"no grid to export: open a model and an image"};
+  return write_file_atomically(path.toStdString(), encode_png(shown_->grid.image));
+}
+
+void ActivationsController::export_grid_dialog() {
+  const QString name = QString::fromStdString(file_stem_for_layer(workspace_.current_layer().toStdString()));
+  const QString path = ask_png_path(window_, tr("Export grid"), name + QStringLiteral(".png"));
+  if (path.isEmpty()) return;
+  if (auto done = export_grid(path); !done)
+    Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));
+}
+
+}  // namespace actscope

@@ -1,0 +1,125 @@
+#include "ui/controllers/cam_controller.h"
+
+#include <QAction>
+#include <QPointer>
+
+#include "core/io/atomic_file.h"
+#include "core/maps/cam_render.h"
+#include "core/maps/grid.h"
+#include "core/model/layer_query.h"
+#include "ui/controllers/export_dialogs.h"
+#include "ui/panes/cam_pane.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+
+namespace actscope {
+namespace {
+
+const QString kLane = QStringLiteral("cam");
+
+}  // namespace
+
+CamController::CamController(Workspace& workspace, EngineWorker& worker, QWidget* window)
+    : Controller(window), workspace_(workspace), worker_(worker), window_(window), pane_(new CamPane) {
+  export_ = new QAction(tr("Export Grad-CAM &Overlay..."), this);
+  connect(export_, &QAction::triggered, this, &CamController::export_dialog);
+  connect(pane_, &CamPane::requestChanged, this, [this](CamMethod method, int target_class) {
+    method_ = method;
+    target_class_ = target_class;
+    request_cam();
+  });
+  connect(pane_, &CamPane::pinToggled, this, &CamController::set_pinned);
+  connect(pane_, &CamPane::cancelRequested, this, [this] { worker_.cancel(kLane); });
+  connect(&workspace_, &Workspace::modelChanged, this, &CamController::reset);
+  connect(&workspace_, &Workspace::currentImageChanged, this, &CamController::show_image);
+  // Once per capture; while browsing, only layers with maps change the CAM.
+  connect(&workspace_, &Workspace::captureChanged, this, &CamController::request_cam);
+  connect(&workspace_, &Workspace::layerChanged, this, &CamController::follow_layer);
+}
+
+void CamController::reset() {
+  pinned_layer_.clear();
+  cam_.reset();
+  target_class_ = -1;
+  pane_->set_card(workspace_.model()->card());
+}
+
+void CamController::show_image(int index) {
+  const LoadedImage& image = workspace_.images()[index];
+  pane_->set_image(image.input.display, image.top);
+}
+
+void CamController::follow_layer() {
+  const LayerInfo* layer = workspace_.layer_info(workspace_.current_layer());
+  if (pinned_layer_.isEmpty() && layer && has_spatial_maps(*layer)) request_cam();
+}
+
+void CamController::set_pinned(bool pinned) {
+  pinned_layer_ = pinned ? cam_layer() : QString();
+  if (!pinned) request_cam();
+}
+
+// The pinned layer, else the browsed one when it has maps, else the last CAM's.
+QString CamController::cam_layer() const {
+  if (!pinned_layer_.isEmpty()) return pinned_layer_;
+  const LayerInfo* layer = workspace_.layer_info(workspace_.current_layer());
+  if (layer && has_spatial_maps(*layer)) return workspace_.current_layer();
+  return cam_ ? QString::fromStdString(cam_->layers.front().layer) : QString();
+}
+
+CamOptions CamController::options() const {
+  CamOptions options;
+  options.method = method_;
+  const QString layer = cam_layer();
+  if (!layer.isEmpty()) options.layers = {layer.toStdString()};
+  if (target_class_ >= 0) options.target_class = target_class_;
+  return options;
+}
+
+void CamController::request_cam() {
+  const int image = workspace_.current_image();
+  if (!workspace_.model() || image < 0) return;
+  CamOptions options = this->options();
+  // A running Score-CAM for an old request stops.
+  options.progress = [pane = QPointer<CamPane>(pane_), cancel = worker_.token(kLane)](size_t done,
+                                                                                      size_t total) {
+    EngineWorker::post(pane, [pane, done, total] { pane->show_progress(done, total); });
+    return !*cancel;
+  };
+  pane_->show_running(options.method == CamMethod::kScoreCam);
+  worker_.submit(
+      kLane, this,
+      [model = workspace_.shared_model(), input = workspace_.images()[image].input, options] {
+        return compute_cam(*model, {input}, options);
+      },
+      [this, image](Result<CamResult> cam) { show_cam(image, std::move(cam)); });
+}
+
+void CamController::show_cam(int image, Result<CamResult> cam) {
+  if (image != workspace_.current_image()) return;
+  if (cam) {
+    cam_ = std::make_shared<const CamResult>(std::move(cam).value());
+    cam_display_ = workspace_.images()[image].input.display;
+    pane_->show_result(*cam_, cam_display_);
+  } else {
+    pane_->show_error(QString::fromStdString(cam.error()));
+  }
+  Q_EMIT camShown();
+}
+
+Status CamController::export_cam(const QString& path) {
+  if (!cam_) return Error{"no Grad-CAM to export yet"};
+  const int height = static_cast<int>(cam_->map.shape()[1]);
+  const int width = static_cast<int>(cam_->map.shape()[2]);
+  const RgbImage overlay = cam_overlay(cam_display_, cam_->map.data(), height, width);
+  return write_file_atomically(path.toStdString(), encode_png(overlay));
+}
+
+void CamController::export_dialog() {
+  const QString path = ask_png_path(window_, tr("Export Grad-CAM overlay"), QStringLiteral("gradcam.png"));
+  if (path.isEmpty()) return;
+  if (auto done = export_cam(path); !done)
+    Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));
+}
+
+}  // namespace actscope

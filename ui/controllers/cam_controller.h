@@ -1,0 +1,65 @@
+// CamController: the Grad-CAM dock. Computes the CAM of the current image on
+// the worker at the browsed layer (or the pinned one) for the chosen method
+// and class, shows Score-CAM's progress and cancels it on request, and owns
+// "Export Grad-CAM Overlay".
+#pragma once
+
+#include <memory>
+
+#include "core/base/result.h"
+#include "core/explain/cam.h"
+#include "core/model/image_input.h"
+#include "ui/controllers/controller.h"
+
+class QAction;
+class QWidget;
+
+namespace actscope {
+
+class CamPane;
+class EngineWorker;
+class Workspace;
+
+class CamController : public Controller {
+  Q_OBJECT
+
+ public:
+  // Dialogs open over `window`.
+  CamController(Workspace& workspace, EngineWorker& worker, QWidget* window);
+
+  CamPane* pane() const { return pane_; }
+  QAction* export_action() const { return export_; }
+
+  // The CAM's target class; -1 means the predicted class.
+  int target_class() const { return target_class_; }
+  // Writes the heatmap over the image, at the image's size.
+  Status export_cam(const QString& path);
+
+ Q_SIGNALS:
+  // A CAM (or its error) is shown in the pane.
+  void camShown();
+
+ private:
+  void reset();
+  void show_image(int index);
+  void follow_layer();
+  void set_pinned(bool pinned);
+  QString cam_layer() const;
+  CamOptions options() const;
+  void request_cam();
+  void show_cam(int image, Result<CamResult> cam);
+  void export_dialog();
+
+  Workspace& workspace_;
+  EngineWorker& worker_;
+  QWidget* window_;
+  CamPane* pane_;
+  QAction* export_;
+  CamMethod method_ = CamMethod::kGradCam;
+  int target_class_ = -1;
+  QString pinned_layer_;
+  std::shared_ptr<const CamResult> cam_;  // the last one shown
+  RgbImage cam_display_;                  // the image it was computed on
+};
+
+}  // namespace actscope

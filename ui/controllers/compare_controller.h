@@ -1,0 +1,95 @@
+// CompareController: compare mode (the Compare tab). Captures image B on the
+// worker and compares the browsed layer of the current image (A) and B;
+// explains both images (prediction and Grad-CAMs) once each; proposes B (the
+// nearest correctly classified open image of A's true class); owns "Export
+// Comparison Sheet".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <QHash>
+
+#include "core/base/result.h"
+#include "core/explain/compare.h"
+#include "core/explain/compare_sheet.h"
+#include "ui/controllers/controller.h"
+
+class QAction;
+class QWidget;
+
+namespace actscope {
+
+class ComparePane;
+class EngineWorker;
+class Workspace;
+
+class CompareController : public Controller {
+  Q_OBJECT
+
+ public:
+  // Dialogs open over `window`.
+  CompareController(Workspace& workspace, EngineWorker& worker, QWidget* window);
+
+  ComparePane* pane() const { return pane_; }
+  QAction* export_action() const { return export_; }
+
+  // Image B (-1: none); it is captured on the worker, then the browsed layer
+  // is shown for both images.
+  void set_image_b(int index);
+  int image_b() const { return image_b_; }
+  // B becomes the correctly classified open image of A's true class nearest
+  // to A in the penultimate layer's features (found on the worker). Opening
+  // the Compare tab does this for a misclassified A.
+  void propose();
+  // The shell shows `page` in the centre.
+  void set_current_page(QWidget* page);
+  // The comparison sheet of the current pair (see compose_comparison).
+  Status export_comparison(const QString& path);
+
+ Q_SIGNALS:
+  // The Compare tab shows the browsed layer for images A and B.
+  void compareShown();
+  // Both compared images' predictions and Grad-CAMs are shown.
+  void explanationsShown();
+
+ private:
+  // What the pane shows: the comparison of `layer` for images `a` and `b`.
+  struct Shown {
+    int a = -1;
+    int b = -1;
+    std::string layer;
+    std::shared_ptr<const LayerComparison> comparison;
+  };
+
+  void reset();
+  void refresh_choices();
+  void show_request(int b, const QString& note);
+  void clear(const QString& message = QString());
+  void request_capture_b();
+  void render();
+  QString caption(int image, const QString& letter) const;
+  void request_explanations();
+  void store_explanations(std::vector<std::pair<int, ImageExplanation>> explained);
+  bool show_explanations();
+  void show_proposal(int image, Result<size_t> partner);
+  void export_dialog();
+
+  Workspace& workspace_;
+  EngineWorker& worker_;
+  QWidget* window_;
+  ComparePane* pane_;
+  QAction* export_;
+  bool shown_tab_ = false;  // the Compare tab is in front
+  bool quiet_ = false;      // bringing the tab to the front proposes nothing
+  int image_b_ = -1;
+  std::shared_ptr<const CaptureResult> capture_b_;  // every layer of image B
+  Shown shown_;
+  QHash<int, std::shared_ptr<const ImageExplanation>> explanations_;  // by image index
+  std::vector<int> explaining_;  // the images whose explanations are on their way
+  int choice_ = 0;               // counts choices of B: a proposal made before a later choice is dropped
+  int proposal_choice_ = -1;     // the choice the proposal on its way was made at
+};
+
+}  // namespace actscope

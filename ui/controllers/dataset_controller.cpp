@@ -1,0 +1,143 @@
+#include "ui/controllers/dataset_controller.h"
+
+#include <QAction>
+#include <QPointer>
+
+#include "core/explain/compare.h"
+#include "ui/panes/dataset_pane.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+
+namespace actscope {
+namespace {
+
+const QString kLane = QStringLiteral("dataset");
+
+}  // namespace
+
+DatasetController::DatasetController(Workspace& workspace, EngineWorker& worker, QWidget* window)
+    : Controller(window), workspace_(workspace), worker_(worker), pane_(new DatasetPane) {
+  open_ = new QAction(tr("Open &Dataset..."), this);
+  connect(open_, &QAction::triggered, this, [this] {
+    Q_EMIT pageRequested(pane_);
+    pane_->choose_folder();
+  });
+  connect(pane_, &DatasetPane::openRequested, this, &DatasetController::load);
+  connect(pane_, &DatasetPane::compareRequested, this, &DatasetController::compare_image);
+  connect(pane_, &DatasetPane::cancelRequested, this, [this] { worker_.cancel(kLane); });
+  connect(&workspace_, &Workspace::modelChanged, this, &DatasetController::reset);
+}
+
+void DatasetController::reset() {
+  const ModelCard& card = workspace_.model()->card();
+  if (run_model_path_ != workspace_.model_path() || run_labels_ != card.labels) run_.reset();
+  QStringList labels;
+  for (size_t i = 0; i < card.labels.size(); ++i)
+    labels << QString::fromStdString(card.label(static_cast<int>(i)));
+  pane_->set_labels(labels);
+  if (run_) pane_->show_predictions(run_->dataset, run_->predictions);  // the same model again
+}
+
+void DatasetController::load(const QString& path) {
+  if (!workspace_.model()) {
+    pane_->show_error(tr("Open a model first: the dataset's classes are the model's."));
+    Q_EMIT datasetShown(tr("no model"));
+    return;
+  }
+  Q_EMIT pageRequested(pane_);
+  pane_->show_running(path);
+  DatasetPredictOptions options;
+  // A dataset still predicting is dropped.
+  options.progress = [pane = QPointer<DatasetPane>(pane_), cancel = worker_.token(kLane)](size_t done,
+                                                                                          size_t total) {
+    if (*cancel) return false;  // a later run's bar is not this run's
+    EngineWorker::post(pane, [pane, done, total] { pane->show_progress(done, total); });
+    return true;
+  };
+  worker_.submit(
+      kLane, this,
+      [model = workspace_.shared_model(), options, path = path.toStdString()]() -> Result<Run> {
+        auto dataset = open_dataset(path, model->card());
+        if (!dataset) return Error{dataset.error()};
+        Run run;
+        run.dataset = std::make_shared<const Dataset>(std::move(dataset).value());
+        auto predictions = predict_dataset(*model, *run.dataset, options);
+        if (!predictions) return Error{predictions.error()};
+        run.predictions = std::move(predictions).value();
+        return run;
+      },
+      [this](Result<Run> run) { show_run(std::move(run)); });
+}
+
+void DatasetController::show_run(Result<Run> run) {
+  if (!run) {
+    const QString error = QString::fromStdString(run.error());
+    pane_->show_error(error == QStringLiteral("cancelled") ? tr("Prediction cancelled.") : error);
+    Q_EMIT datasetShown(error);
+    return;
+  }
+  run_ = std::make_shared<const Run>(std::move(run).value());
+  run_model_path_ = workspace_.model_path();
+  run_labels_ = workspace_.model()->card().labels;
+  pane_->show_predictions(run_->dataset, run_->predictions);
+  Q_EMIT statusChanged(tr("%1 images predicted").arg(run_->predictions.size()));
+  Q_EMIT datasetShown(QString());
+}
+
+void DatasetController::compare_image(int index) {
+  const int count = run_ ? static_cast<int>(run_->predictions.size()) : 0;
+  if (!workspace_.model() || !run_ || index < 0 || index >= count) {
+    Q_EMIT errorRaised(tr("Cannot compare"),
+                       run_ ? tr("The dataset has no image %1 (it has %2).").arg(index).arg(count)
+                            : tr("Open and predict a dataset first."));
+    return;
+  }
+  Q_EMIT statusChanged(tr("Finding the nearest correctly classified image of the same class..."));
+  worker_.submit(
+      QStringLiteral("pair"), this,
+      [model = workspace_.shared_model(), run = run_, index] {
+        return pair_with_partner(*model, *run, index);
+      },
+      [this](Result<ComparePair> pair) { show_pair(std::move(pair)); });
+}
+
+// Image `index` of `run` and its proposed partner, read and predicted; any thread.
+Result<DatasetController::ComparePair> DatasetController::pair_with_partner(const Model& model,
+                                                                            const Run& run, int index) {
+  const Dataset& dataset = *run.dataset;
+  ComparePair pair;
+  std::vector<size_t> chosen = {static_cast<size_t>(index)};
+  auto partner = propose_partner(model, dataset, run.predictions, chosen.front());
+  if (partner) {
+    chosen.push_back(partner.value());
+  } else {
+    pair.note = partner.error();
+  }
+  std::vector<InputImage> inputs;
+  for (size_t i : chosen) {
+    auto input = dataset.input(i, model.card());
+    if (!input) return Error{input.error()};
+    inputs.push_back(std::move(input).value());
+  }
+  auto logits = model.logits(inputs);
+  if (!logits) return Error{logits.error()};
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    pair.images.push_back(
+        {std::move(inputs[k]), top_classes(logits.value()[k], 5), dataset.images[chosen[k]].true_class});
+  }
+  return pair;
+}
+
+void DatasetController::show_pair(Result<ComparePair> pair) {
+  if (!pair) {
+    Q_EMIT errorRaised(tr("Cannot compare"), QString::fromStdString(pair.error()));
+    return;
+  }
+  const auto& images = pair.value().images;
+  const int a = workspace_.add_image(images.front());
+  const int b = images.size() > 1 ? workspace_.add_image(images[1]) : -1;
+  workspace_.set_current_image(a);
+  workspace_.request_compare(b, QString::fromStdString(pair.value().note));
+}
+
+}  // namespace actscope

@@ -1,0 +1,80 @@
+// SessionController: opening a model and its images (menus, recent models,
+// dropped files, the card dialog for a model without one), loading them on
+// the worker into the workspace, and the panes that show what is open: the
+// model summary and the image strip. Also steps through the images.
+#pragma once
+
+#include <optional>
+
+#include <QStringList>
+
+#include "core/model/model_card.h"
+#include "core/session/session.h"
+#include "ui/controllers/controller.h"
+
+class QAction;
+class QMenu;
+class QWidget;
+
+namespace actscope {
+
+class EngineWorker;
+class ImageStrip;
+class ModelSummary;
+class Workspace;
+
+class SessionController : public Controller {
+  Q_OBJECT
+
+ public:
+  // Dialogs open over `window`.
+  SessionController(Workspace& workspace, EngineWorker& worker, QWidget* window);
+
+  ModelSummary* summary() const { return summary_; }
+  ImageStrip* strip() const { return strip_; }
+  QAction* open_model_action() const { return open_model_; }
+  QAction* open_images_action() const { return open_images_; }
+  QAction* next_image_action() const { return next_image_; }
+  QMenu* recent_menu() const { return recent_menu_; }
+
+  // Starts loading the model and images on the worker and returns at once.
+  // A later call supersedes an earlier one whose results have not arrived.
+  // `card` is what the user typed in for a model without one.
+  void open(const QString& model_path, const QStringList& image_paths,
+            const std::optional<ModelCard>& card = std::nullopt);
+  // Opens dropped files: a .pt/.pth/.ptl is the model (else the current one
+  // stays), the rest are images (else the current ones stay). False when
+  // there is no model to open them with.
+  bool open_files(const QStringList& paths);
+
+ Q_SIGNALS:
+  // A session has been shown; `errors` lists the files that failed.
+  void sessionShown(const QStringList& errors);
+  // A model without a card was opened and the card dialog shown.
+  void cardRequested();
+
+ private:
+  void show_session(const Session& session);
+  void ask_for_card(const Session& session);
+  void open_model_dialog();
+  void open_images_dialog();
+  void remember_recent(const QString& model_path);
+  void rebuild_recent_menu();
+  void show_images();
+
+  Workspace& workspace_;
+  EngineWorker& worker_;
+  QWidget* window_;
+  ModelSummary* summary_;
+  ImageStrip* strip_;
+  QAction* open_model_;
+  QAction* open_images_;
+  QAction* next_image_;
+  QMenu* recent_menu_;
+  // The files last asked for (the workspace keeps what opened): a card, a
+  // recent model or new images are opened with them.
+  QString model_path_;
+  QStringList image_paths_;
+};
+
+}  // namespace actscope

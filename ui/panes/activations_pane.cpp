@@ -1,0 +1,152 @@
+#include "ui/panes/activations_pane.h"
+
+#include <algorithm>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "ui/widgets/grid_view.h"
+#include "ui/widgets/labelled.h"
+#include "ui/widgets/scrolled.h"
+
+namespace actscope {
+
+ActivationsPane::ActivationsPane(QWidget* parent)
+    : QWidget(parent),
+      grid_(new GridView),
+      side_grid_(new GridView),
+      side_box_(new QWidget),
+      side_caption_(new QLabel) {
+  grid_->setObjectName(QStringLiteral("activationGrid"));
+  side_grid_->setObjectName(QStringLiteral("preActivationGrid"));
+  auto* side_layout = new QVBoxLayout(side_box_);
+  side_layout->setContentsMargins(0, 0, 0, 0);
+  side_layout->addWidget(side_caption_);
+  side_layout->addWidget(scrolled(side_grid_), 1);
+  hide_side();
+  auto* grids = new QSplitter(Qt::Horizontal);
+  grids->addWidget(side_box_);
+  grids->addWidget(scrolled(grid_));
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(build_controls());
+  layout->addWidget(grids, 1);
+
+  connect(grid_, &GridView::hovered, this, [this](const QString& text) {
+    if (!text.isEmpty()) Q_EMIT hovered(text);
+  });
+  connect(side_grid_, &GridView::hovered, this, [this](const QString& text) {
+    if (!text.isEmpty()) Q_EMIT hovered(tr("before activation: ") + text);
+  });
+  connect(grid_, &GridView::zoomedByUser, this, [this] { user_zoom_ = true; });
+  connect(grid_, &GridView::enlargeRequested, this, &ActivationsPane::enlargeRequested);
+}
+
+QWidget* ActivationsPane::build_controls() {
+  normalization_ = new QComboBox;
+  normalization_->setObjectName(QStringLiteral("normalization"));
+  normalization_->addItems({QStringLiteral("filter"), QStringLiteral("layer"), QStringLiteral("signed")});
+  colormap_ = new QComboBox;
+  colormap_->setObjectName(QStringLiteral("colormap"));
+  colormap_->addItems({QStringLiteral("viridis"), QStringLiteral("gray"), QStringLiteral("inferno"),
+                       QStringLiteral("magma"), QStringLiteral("jet"), QStringLiteral("turbo"),
+                       QStringLiteral("coolwarm")});
+  sort_by_mean_ = new QCheckBox(tr("Sort by mean"));
+  sort_by_mean_->setObjectName(QStringLiteral("sortByMean"));
+  top_k_ = new QSpinBox;
+  top_k_->setObjectName(QStringLiteral("topK"));
+  top_k_->setRange(0, 4096);
+  top_k_->setSpecialValueText(tr("all"));
+  top_k_->setToolTip(tr("Show the K most active filters"));
+  before_activation_ = new QCheckBox(tr("Before activation"));
+  before_activation_->setObjectName(QStringLiteral("preActivation"));
+  before_activation_->setToolTip(tr("Show the layer's values before its ReLU next to after it"));
+
+  auto* controls = new QWidget;
+  auto* layout = new QHBoxLayout(controls);
+  layout->setContentsMargins(4, 4, 4, 0);
+  layout->addWidget(labelled(tr("Normalization"), normalization_));
+  layout->addWidget(labelled(tr("Colormap"), colormap_));
+  layout->addWidget(sort_by_mean_);
+  layout->addWidget(labelled(tr("Top"), top_k_));
+  layout->addWidget(before_activation_);
+  layout->addStretch(1);
+
+  for (QComboBox* combo : {normalization_, colormap_}) {
+    connect(combo, &QComboBox::currentTextChanged, this, &ActivationsPane::emit_settings);
+  }
+  connect(sort_by_mean_, &QCheckBox::toggled, this, &ActivationsPane::emit_settings);
+  connect(top_k_, qOverload<int>(&QSpinBox::valueChanged), this, &ActivationsPane::emit_settings);
+  connect(before_activation_, &QCheckBox::toggled, this, &ActivationsPane::emit_settings);
+  return controls;
+}
+
+void ActivationsPane::emit_settings() {
+  GridSettings settings;
+  settings.normalization = normalization_->currentText();
+  settings.colormap = colormap_->currentText();
+  settings.sort_by_mean = sort_by_mean_->isChecked();
+  settings.top_k = top_k_->value();
+  settings.before_activation = before_activation_->isChecked();
+  Q_EMIT settingsChanged(settings);
+}
+
+void ActivationsPane::restore(const QString& normalization, const QString& colormap) {
+  if (colormap_->findText(colormap) >= 0) colormap_->setCurrentText(colormap);
+  if (normalization_->findText(normalization) >= 0) normalization_->setCurrentText(normalization);
+  emit_settings();
+}
+
+void ActivationsPane::show_grid(LayerView view) {
+  grid_->set_view(std::move(view));
+  fit(grid_);
+}
+
+void ActivationsPane::show_message(const QString& message) { grid_->clear(message); }
+
+void ActivationsPane::show_side(const QString& caption, LayerView view) {
+  side_caption_->setText(caption);
+  side_box_->show();
+  side_grid_->set_view(std::move(view));
+  fit(side_grid_);
+}
+
+void ActivationsPane::hide_side() {
+  side_box_->hide();
+  side_grid_->clear();
+}
+
+void ActivationsPane::set_pair_available(bool available) { before_activation_->setEnabled(available); }
+
+void ActivationsPane::zoom_by(double factor) {
+  user_zoom_ = true;
+  grid_->set_zoom(grid_->zoom() * factor);
+}
+
+void ActivationsPane::focus_grid() { grid_->setFocus(); }
+
+void ActivationsPane::enlarge_selected() {
+  if (grid_->selected_filter() >= 0) Q_EMIT enlargeRequested(grid_->selected_filter());
+}
+
+// Zooms a fresh grid to fill its scroll area (between 1x and 4x), unless the
+// user zoomed by hand.
+void ActivationsPane::fit(GridView* view) {
+  if (user_zoom_) return;
+  auto* area =
+      qobject_cast<QScrollArea*>(view->parentWidget() ? view->parentWidget()->parentWidget() : nullptr);
+  if (!area || !view->has_view()) return;
+  const RgbImage& image = view->view().grid.image;
+  const QSize room = area->viewport()->size() - QSize(4, 4);
+  const double fit = std::min(room.width() / double(image.width), room.height() / double(image.height));
+  view->set_zoom(std::clamp(fit, 1.0, 4.0));
+}
+
+}  // namespace actscope

@@ -1,0 +1,70 @@
+// ActivationsPane: the Activations tab. The controls for how grids are drawn
+// (normalization, colormap, sort by mean, top K, before activation), the
+// current layer's grid, and beside it the grid of the layer's other half of
+// a before/after-activation pair. Grids fit their area until the user zooms.
+// It only displays and asks: the activations controller renders.
+#pragma once
+
+#include <QWidget>
+
+#include "core/maps/layer_view.h"
+#include "ui/state/grid_settings.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QSpinBox;
+
+namespace actscope {
+
+class GridView;
+
+class ActivationsPane : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ActivationsPane(QWidget* parent = nullptr);
+
+  // The grid of the current layer, or a message in its place.
+  void show_grid(LayerView view);
+  void show_message(const QString& message);
+  // The grid beside (`caption` says which values it shows); hide_side empties it.
+  void show_side(const QString& caption, LayerView view);
+  void hide_side();
+  // Whether the current layer is half of a before/after pair.
+  void set_pair_available(bool available);
+
+  // Sets the normalization and colormap by name (unknown names are ignored);
+  // emits settingsChanged.
+  void restore(const QString& normalization, const QString& colormap);
+  // Zooms the grid by `factor` (as the zoom keys do); grids stop fitting.
+  void zoom_by(double factor);
+  // Gives the grid the keyboard focus.
+  void focus_grid();
+  // Emits enlargeRequested for the selected filter, if one is.
+  void enlarge_selected();
+
+ Q_SIGNALS:
+  void settingsChanged(const GridSettings& settings);
+  void hovered(const QString& text);
+  // Double-click or Enter on a filter of the grid.
+  void enlargeRequested(int filter);
+
+ private:
+  QWidget* build_controls();
+  void emit_settings();
+  void fit(GridView* view);
+
+  GridView* grid_;
+  GridView* side_grid_;
+  QWidget* side_box_;
+  QLabel* side_caption_;
+  QComboBox* normalization_;
+  QComboBox* colormap_;
+  QCheckBox* sort_by_mean_;
+  QSpinBox* top_k_;
+  QCheckBox* before_activation_;
+  bool user_zoom_ = false;  // Ctrl+wheel or the zoom keys: stop fitting grids to the window
+};
+
+}  // namespace actscope

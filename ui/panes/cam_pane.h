@@ -1,0 +1,73 @@
+// CamPane: the Grad-CAM pane. The method and class choices, the input image,
+// the heatmap over it and the masked image, the top-5 predictions (clicking
+// one asks for its CAM), and Score-CAM's progress with a cancel button.
+// It only displays and asks: the CAM controller runs the engine and hands
+// results in.
+#pragma once
+
+#include <vector>
+
+#include <QWidget>
+
+#include "core/explain/cam.h"
+#include "core/model/model.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+
+namespace actscope {
+
+class CamPane : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit CamPane(QWidget* parent = nullptr);
+
+  // A new model: its labels for the class choice; clears the pictures.
+  void set_card(const ModelCard& card);
+  // A new image: the input picture and its predictions.
+  void set_image(const RgbImage& display, const std::vector<ClassScore>& top);
+
+  // Chooses the target class (-1: each image's predicted class) and emits requestChanged.
+  void set_target_class(int class_index);
+
+  // A request is running; `slow` methods (Score-CAM) show progress and Cancel.
+  void show_running(bool slow);
+  // From the GUI thread.
+  void show_progress(size_t done, size_t total);
+  void show_error(const QString& message);
+  // The result for `display` (the image it was computed on).
+  void show_result(const CamResult& result, const RgbImage& display);
+
+ Q_SIGNALS:
+  // The method or the class changed (`target_class` -1: the predicted
+  // class): the CAM should be computed again.
+  void requestChanged(CamMethod method, int target_class);
+  void pinToggled(bool pinned);
+  void cancelRequested();
+
+ private:
+  void name_widgets();
+  void build_layout();
+  CamMethod method() const;
+  int target_class() const;
+  void emit_request();
+
+  ModelCard card_;
+  QComboBox* method_;
+  QComboBox* class_;
+  QCheckBox* pin_;
+  QLabel* caption_;
+  QLabel* input_;
+  QLabel* heatmap_;
+  QLabel* masked_;
+  QListWidget* predictions_;
+  QProgressBar* progress_;
+  QPushButton* cancel_;
+};
+
+}  // namespace actscope

@@ -1,0 +1,223 @@
+#include "ui/panes/compare_pane.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "core/maps/cam_render.h"
+#include "core/maps/layer_view.h"
+#include "ui/widgets/grid_view.h"
+#include "ui/widgets/pixmap.h"
+
+namespace actscope {
+namespace {
+
+constexpr int kPicture = 96;  // pixels of each image and CAM above the grids
+
+QWidget* titled_scroll(const QString& title, GridView* view) {
+  auto* box = new QWidget;
+  auto* layout = new QVBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(new QLabel(title));
+  auto* area = new QScrollArea;
+  area->setWidget(view);
+  area->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  layout->addWidget(area, 1);
+  return box;
+}
+
+}  // namespace
+
+ComparePane::ComparePane(QWidget* parent)
+    : QWidget(parent),
+      image_b_(new QComboBox),
+      summary_(new QLabel),
+      grid_a_(new GridView),
+      grid_b_(new GridView),
+      grid_difference_(new GridView),
+      ranking_(new QListWidget) {
+  image_b_->setObjectName(QStringLiteral("compareImage"));
+  grid_a_->setObjectName(QStringLiteral("compareA"));
+  grid_b_->setObjectName(QStringLiteral("compareB"));
+  grid_difference_->setObjectName(QStringLiteral("compareDifference"));
+  ranking_->setObjectName(QStringLiteral("compareRanking"));
+  ranking_->setToolTip(
+      tr("Filters by |mean A - mean B|, largest first; click one to select it in the grids"));
+  ranking_->setMaximumWidth(220);
+  summary_->setWordWrap(true);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(build_choice_row());
+  layout->addWidget(summary_);
+  layout->addWidget(build_explanations());
+  layout->addWidget(build_grids(), 1);
+  connect(image_b_, qOverload<int>(&QComboBox::activated), this, [this] { Q_EMIT imageBChosen(image_b()); });
+  clear();
+}
+
+// A, B and A - B side by side, the ranking beside them; the selected filter
+// is the same in all three grids.
+QWidget* ComparePane::build_grids() {
+  auto* grids = new QSplitter(Qt::Horizontal);
+  grids->addWidget(titled_scroll(tr("A (current image)"), grid_a_));
+  grids->addWidget(titled_scroll(tr("B"), grid_b_));
+  grids->addWidget(titled_scroll(tr("A - B"), grid_difference_));
+  grids->addWidget(ranking_);
+  for (GridView* view : {grid_a_, grid_b_, grid_difference_}) {
+    connect(view, &GridView::selectionChanged, this, [this](int filter) {
+      for (GridView* other : {grid_a_, grid_b_, grid_difference_}) other->select_filter(filter);
+    });
+  }
+  connect(ranking_, &QListWidget::itemClicked, this,
+          [this](QListWidgetItem* item) { grid_a_->select_filter(item->data(Qt::UserRole).toInt()); });
+  return grids;
+}
+
+// Choosing image B, or asking for a proposal.
+QWidget* ComparePane::build_choice_row() {
+  auto* top = new QWidget;
+  auto* top_layout = new QHBoxLayout(top);
+  top_layout->setContentsMargins(4, 4, 4, 0);
+  top_layout->addWidget(new QLabel(tr("Compare with image B")));
+  top_layout->addWidget(image_b_, 1);
+  auto* propose = new QPushButton(tr("Propose B"));
+  propose->setObjectName(QStringLiteral("compareProposeB"));
+  propose->setToolTip(
+      tr("The correctly classified open image of A's true class nearest to A "
+         "in the penultimate layer's features"));
+  connect(propose, &QPushButton::clicked, this, &ComparePane::proposeRequested);
+  top_layout->addWidget(propose);
+  return top;
+}
+
+// Per image: its caption, then the input and its CAMs for the predicted and the true class.
+QWidget* ComparePane::build_explanations() {
+  auto* explanations = new QWidget;
+  auto* explanation_layout = new QGridLayout(explanations);
+  explanation_layout->setContentsMargins(4, 0, 4, 0);
+  const QString letters[2] = {QStringLiteral("A"), QStringLiteral("B")};
+  const QString kinds[3] = {QStringLiteral("Input"), QStringLiteral("CamPredicted"),
+                            QStringLiteral("CamTrue")};
+  for (int image = 0; image < 2; ++image) {
+    explanation_caption_[image] = new QLabel;
+    explanation_caption_[image]->setObjectName(QStringLiteral("compareCaption") + letters[image]);
+    explanation_caption_[image]->setWordWrap(true);
+    explanation_layout->addWidget(explanation_caption_[image], 0, image * 4);
+    for (int kind = 0; kind < 3; ++kind) {
+      auto* box = new QWidget;
+      auto* box_layout = new QVBoxLayout(box);
+      box_layout->setContentsMargins(0, 0, 0, 0);
+      explanation_title_[image][kind] = new QLabel;
+      explanation_picture_[image][kind] = new QLabel;
+      explanation_picture_[image][kind]->setObjectName(QStringLiteral("compare") + kinds[kind] +
+                                                       letters[image]);
+      explanation_picture_[image][kind]->setFixedSize(kPicture, kPicture);
+      box_layout->addWidget(explanation_title_[image][kind]);
+      box_layout->addWidget(explanation_picture_[image][kind]);
+      explanation_layout->addWidget(box, 0, image * 4 + kind + 1);
+    }
+  }
+  explanation_layout->setColumnStretch(0, 1);
+  explanation_layout->setColumnStretch(4, 1);
+
+  return explanations;
+}
+
+void ComparePane::set_images(const QStringList& names) {
+  image_b_->clear();
+  image_b_->addItem(tr("(choose)"), -1);
+  for (int i = 0; i < names.size(); ++i) image_b_->addItem(names[i], i);
+}
+
+int ComparePane::image_b() const {
+  return image_b_->currentData().isValid() ? image_b_->currentData().toInt() : -1;
+}
+
+void ComparePane::set_image_b(int index) {
+  const int row = image_b_->findData(index);
+  image_b_->setCurrentIndex(row >= 0 ? row : 0);  // `activated` only follows the user's choices
+}
+
+void ComparePane::show_comparison(const std::string& layer, const QString& a_caption,
+                                  const QString& b_caption, FloatArray a_values, FloatArray b_values,
+                                  std::shared_ptr<const LayerComparison> comparison) {
+  const LayerComparison& shown = *comparison;
+  ComparisonGrids grids =
+      compose_comparison_grids(layer, a_caption.toStdString(), b_caption.toStdString(), shown);
+  auto view_of = [](const NormalizedMaps& maps, const float* raw, Grid grid) {
+    LayerView view;
+    view.maps = maps;
+    view.raw = raw;
+    view.grid = std::move(grid);
+    return view;
+  };
+  grid_a_->set_view(view_of(shown.a, a_values.data(), std::move(grids.a)));
+  grid_b_->set_view(view_of(shown.b, b_values.data(), std::move(grids.b)));
+  grid_difference_->set_view(
+      view_of(shown.difference, shown.raw_difference.data(), std::move(grids.difference)));
+  a_values_ = std::move(a_values);  // after the views: the old values go only now
+  b_values_ = std::move(b_values);
+  comparison_ = std::move(comparison);
+  ranking_->clear();
+  for (const auto& filter : shown.ranking) {
+    auto* item = new QListWidgetItem(
+        QStringLiteral("filter %1  %2").arg(filter.filter).arg(filter.difference, 0, 'g', 3), ranking_);
+    item->setData(Qt::UserRole, filter.filter);
+  }
+  summary_->setText(tr("%1: A %2, B %3; largest difference of a filter's mean: %4")
+                        .arg(QString::fromStdString(layer), a_caption, b_caption)
+                        .arg(shown.ranking.empty() ? 0.0 : shown.ranking.front().difference, 0, 'g', 3));
+}
+
+void ComparePane::clear(const QString& message) {
+  const QString text =
+      message.isEmpty() ? tr("Choose image B to compare the current image with, layer by layer.") : message;
+  for (GridView* view : {grid_a_, grid_b_, grid_difference_}) view->clear(text);
+  ranking_->clear();
+  summary_->setText(text);
+  a_values_ = {};
+  b_values_ = {};
+  comparison_.reset();
+  show_explanations(ModelCard{}, nullptr, nullptr);
+}
+
+void ComparePane::show_explanations(const ModelCard& card, const ImageExplanation* a,
+                                    const ImageExplanation* b) {
+  const ImageExplanation* images[2] = {a, b};
+  const std::string letters[2] = {"A", "B"};
+  for (int i = 0; i < 2; ++i) {
+    const ImageExplanation* image = images[i];
+    for (int kind = 0; kind < 3; ++kind) {
+      explanation_picture_[i][kind]->clear();
+      explanation_title_[i][kind]->clear();
+    }
+    if (!image) {
+      explanation_caption_[i]->clear();
+      continue;
+    }
+    QString caption = QString::fromStdString(describe_prediction(card, letters[i], *image));
+    if (!image->cam_error.empty())
+      caption += tr("\nno Grad-CAM: %1").arg(QString::fromStdString(image->cam_error));
+    explanation_caption_[i]->setText(caption);
+    explanation_title_[i][0]->setText(tr("input"));
+    explanation_picture_[i][0]->setPixmap(scaled_pixmap(image->display, kPicture));
+    const std::vector<float>* maps[2] = {&image->cam_predicted, &image->cam_true};
+    const int classes[2] = {image->predicted.class_index, image->true_class};
+    for (int kind = 0; kind < 2; ++kind) {
+      if (maps[kind]->empty()) continue;
+      explanation_title_[i][kind + 1]->setText((kind == 0 ? tr("%1 (predicted)") : tr("%1 (true)"))
+                                                   .arg(QString::fromStdString(card.label(classes[kind]))));
+      explanation_picture_[i][kind + 1]->setPixmap(scaled_pixmap(
+          cam_overlay(image->display, maps[kind]->data(), image->cam_height, image->cam_width), kPicture));
+    }
+  }
+}
+
+}  // namespace actscope

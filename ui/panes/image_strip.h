@@ -1,0 +1,39 @@
+// ImageStrip: the open images as thumbnails along the bottom, each captioned
+// with its file name, predicted class and confidence, and its true class when
+// known (misclassified images in red). Choosing one emits imageChosen.
+#pragma once
+
+#include <vector>
+
+#include <QListWidget>
+
+#include "core/data/loaded_images.h"
+#include "core/model/model_card.h"
+
+namespace actscope {
+
+class ImageStrip : public QListWidget {
+  Q_OBJECT
+
+ public:
+  // Items' Qt::UserRole: the predicted class index (-1: none).
+  static constexpr int kClassRole = Qt::UserRole;
+
+  explicit ImageStrip(QWidget* parent = nullptr);
+
+  // Shows `images`, named with `card`'s labels; none is current.
+  void show_images(const ModelCard& card, const std::vector<LoadedImage>& images);
+  // Appends `image`, or describes item `index` again (its true class became known).
+  void add_image(const ModelCard& card, const LoadedImage& image);
+  void update_image(int index, const ModelCard& card, const LoadedImage& image);
+  // Marks image `index` as current without emitting imageChosen.
+  void set_current(int index);
+
+ Q_SIGNALS:
+  void imageChosen(int index);
+
+ private:
+  void describe(QListWidgetItem* item, const ModelCard& card, const LoadedImage& image);
+};
+
+}  // namespace actscope

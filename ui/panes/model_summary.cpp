@@ -1,0 +1,35 @@
+#include "ui/panes/model_summary.h"
+
+#include <QFileInfo>
+
+#include "core/model/model.h"
+
+namespace actscope {
+
+ModelSummary::ModelSummary(QWidget* parent) : QLabel(parent) {
+  setObjectName(QStringLiteral("modelSummary"));
+  setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  setMargin(6);
+  setWordWrap(true);
+  setTextFormat(Qt::RichText);
+}
+
+void ModelSummary::show_model(const Model& model) {
+  const ModelCard& card = model.card();
+  QString text = QStringLiteral("<b>%1</b><br>%2<br>input %3 x %4 x %5")
+                     .arg(QString::fromStdString(card.name).toHtmlEscaped(),
+                          QFileInfo(QString::fromStdString(model.path())).fileName().toHtmlEscaped())
+                     .arg(card.channels)
+                     .arg(card.height)
+                     .arg(card.width);
+  if (card.test_accuracy) {
+    text += QStringLiteral("<br>test accuracy %1%").arg(*card.test_accuracy * 100.0, 0, 'f', 2);
+  }
+  if (!model.layers_notice().empty()) {
+    text +=
+        QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(model.layers_notice()).toHtmlEscaped());
+  }
+  setText(text);
+}
+
+}  // namespace actscope

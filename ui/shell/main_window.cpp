@@ -1,0 +1,200 @@
+#include "ui/shell/main_window.h"
+
+#include <initializer_list>
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
+#include "core/base/version.h"
+#include "ui/controllers/activations_controller.h"
+#include "ui/controllers/cam_controller.h"
+#include "ui/controllers/compare_controller.h"
+#include "ui/controllers/dataset_controller.h"
+#include "ui/controllers/export_controller.h"
+#include "ui/controllers/session_controller.h"
+#include "ui/panes/activations_pane.h"
+#include "ui/panes/cam_pane.h"
+#include "ui/panes/compare_pane.h"
+#include "ui/panes/dataset_pane.h"
+#include "ui/panes/image_strip.h"
+#include "ui/panes/layer_tree.h"
+#include "ui/panes/model_summary.h"
+#include "ui/panes/picture_pane.h"
+#include "ui/shell/shortcuts_dialog.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+
+namespace actscope {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      worker_(std::make_unique<EngineWorker>()),
+      workspace_(std::make_unique<Workspace>()) {
+  setWindowTitle(QStringLiteral("actscope"));
+  setAcceptDrops(true);
+  resize(1400, 880);
+  session_ = new SessionController(*workspace_, *worker_, this);
+  activations_ = new ActivationsController(*workspace_, *worker_, this);
+  cam_ = new CamController(*workspace_, *worker_, this);
+  compare_ = new CompareController(*workspace_, *worker_, this);
+  dataset_ = new DatasetController(*workspace_, *worker_, this);
+  export_ = new ExportController(*workspace_, *worker_, this);
+  for (Controller* controller :
+       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_}) {
+    wire(controller);
+  }
+  connect(session_, &SessionController::sessionShown, this, &MainWindow::sessionShown);
+  connect(dataset_, &DatasetController::datasetShown, this, &MainWindow::datasetShown);
+  connect(workspace_.get(), &Workspace::modelChanged, this, [this] {
+    setWindowTitle(QStringLiteral("actscope - %1").arg(QFileInfo(workspace_->model_path()).fileName()));
+  });
+  build_tabs();
+  build_docks();
+  build_menus();
+  restore_settings();
+  statusBar()->showMessage(tr("No model open"));
+}
+
+MainWindow::~MainWindow() {
+  worker_.reset();  // cancels long jobs and waits for the one that runs
+  // The controllers go before the panes they listen to and the workspace they use.
+  for (Controller* controller :
+       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_}) {
+    delete controller;
+  }
+}
+
+void MainWindow::open(const QString& model_path, const QStringList& image_paths,
+                      const std::optional<ModelCard>& card) {
+  session_->open(model_path, image_paths, card);
+}
+
+bool MainWindow::open_files(const QStringList& paths) { return session_->open_files(paths); }
+
+void MainWindow::set_preferred_layer(const QString& name) { activations_->set_preferred_layer(name); }
+
+void MainWindow::load_dataset(const QString& path) { dataset_->load(path); }
+
+void MainWindow::compare_dataset_image(int index) { dataset_->compare_image(index); }
+
+void MainWindow::wire(Controller* controller) {
+  connect(controller, &Controller::statusChanged, this,
+          [this](const QString& text) { statusBar()->showMessage(text); });
+  connect(controller, &Controller::errorRaised, this, &MainWindow::show_error);
+  connect(controller, &Controller::pageRequested, this,
+          [this](QWidget* page) { tabs_->setCurrentWidget(page); });
+}
+
+void MainWindow::build_tabs() {
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName(QStringLiteral("centerTabs"));
+  tabs_->addTab(activations_->pane(), tr("Activations"));
+  tabs_->addTab(activations_->weights(), tr("Weights"));
+  tabs_->addTab(activations_->enlarged(), tr("Enlarged filter"));
+  compare_->pane()->setObjectName(QStringLiteral("comparePane"));
+  tabs_->addTab(compare_->pane(), tr("Compare"));
+  dataset_->pane()->setObjectName(QStringLiteral("datasetPane"));
+  tabs_->addTab(dataset_->pane(), tr("Dataset"));
+  setCentralWidget(tabs_);
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    activations_->set_current_page(tabs_->currentWidget());
+    compare_->set_current_page(tabs_->currentWidget());
+  });
+}
+
+void MainWindow::build_docks() {
+  auto dock = [this](const QString& title, const QString& name, QWidget* pane, Qt::DockWidgetArea area) {
+    auto* created = new QDockWidget(title, this);
+    created->setObjectName(name);
+    created->setWidget(pane);
+    addDockWidget(area, created);
+  };
+  // Left: the layer tree with its search box, and the model card.
+  dock(tr("Layers"), QStringLiteral("layersDock"), activations_->tree(), Qt::LeftDockWidgetArea);
+  dock(tr("Model"), QStringLiteral("modelDock"), session_->summary(), Qt::LeftDockWidgetArea);
+  // Right: Grad-CAM and predictions. Bottom: the images.
+  dock(tr("Grad-CAM"), QStringLiteral("camDock"), cam_->pane(), Qt::RightDockWidgetArea);
+  dock(tr("Images"), QStringLiteral("imagesDock"), session_->strip(), Qt::BottomDockWidgetArea);
+}
+
+void MainWindow::build_menus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addActions({session_->open_model_action(), session_->open_images_action(), dataset_->open_action()});
+  file->addMenu(session_->recent_menu());
+  file->addSeparator();
+  file->addActions({activations_->export_action(), cam_->export_action(), compare_->export_action(),
+                    export_->export_all_action()});
+  file->addSeparator();
+  file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  const QList<QAction*> browsing = activations_->view_actions();
+  view->addActions(browsing.mid(0, 2));  // previous and next layer
+  view->addAction(session_->next_image_action());
+  view->addActions(browsing.mid(2));  // back to the grid, zoom
+  for (QAction* action : view->actions()) action->setShortcutContext(Qt::WindowShortcut);
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Shortcuts"), this, [this] { show_shortcuts_dialog(this); });
+  help->addAction(tr("&About actscope"), this, [this] {
+    QMessageBox::about(this, tr("About actscope"),
+                       tr("actscope %1\nSee what every filter of a CNN sees.")
+                           .arg(QString::fromStdString(actscope::version())));
+  });
+}
+
+void MainWindow::show_error(const QString& title, const QString& message) {
+  statusBar()->showMessage(message);
+  auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+  box->setObjectName(QStringLiteral("errorMessage"));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();  // window-modal and non-blocking: the event loop keeps running
+}
+
+// ---------------------------------------------------------------------------
+// Settings, drops
+
+void MainWindow::restore_settings() {
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  activations_->pane()->restore(settings.value(QStringLiteral("view/normalization")).toString(),
+                                settings.value(QStringLiteral("view/colormap")).toString());
+}
+
+void MainWindow::save_settings() const {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  settings.setValue(QStringLiteral("view/colormap"), workspace_->grid_settings().colormap);
+  settings.setValue(QStringLiteral("view/normalization"), workspace_->grid_settings().normalization);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  save_settings();
+  QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (url.isLocalFile()) paths << url.toLocalFile();
+  }
+  if (open_files(paths)) event->acceptProposedAction();
+}
+
+}  // namespace actscope

@@ -1,0 +1,137 @@
+// EngineWorker: the one thread the engine runs on. Jobs are submitted from
+// the GUI thread, run one at a time, and their results come back to the GUI
+// thread, unless they have gone stale:
+// - each job belongs to a lane ("capture", "cam", ...): a newer job on the
+//   same lane supersedes it (a superseded job that has not started is
+//   skipped; one that has finished is not reported);
+// - each job is stamped with the session: results of jobs submitted before
+//   begin_session() are dropped.
+// Anything a job throws becomes an Error with the exception's message. The
+// worker also hands out cancel tokens for long jobs and posts their progress
+// to the GUI thread. The GUI thread never runs a model; every member is for
+// the GUI thread only.
+#pragma once
+
+#include <atomic>
+#include <exception>
+#include <map>
+#include <memory>
+#include <utility>
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QThreadPool>
+
+#include "core/base/result.h"
+
+namespace actscope {
+
+// Set when the job that holds it should stop; read on the worker.
+using CancelToken = std::shared_ptr<std::atomic<bool>>;
+
+// What a job or a cancel token belongs to.
+enum class Scope {
+  kSession,  // the open model: dropped (cancelled) when another opens
+  kWindow    // outlives a model change (a load, an export)
+};
+
+class EngineWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit EngineWorker(QObject* parent = nullptr);
+  // Cancels every token and waits for the job that runs.
+  ~EngineWorker() override;
+
+  // Runs `work` (returning a Result<T>) on the worker thread, then `done`
+  // with its result on the GUI thread, while `context` lives and the job is
+  // neither superseded on `lane` nor (for Scope::kSession) of an earlier session.
+  template <typename Work, typename Done>
+  void submit(const QString& lane, QObject* context, Work work, Done done, Scope scope = Scope::kSession);
+
+  // A new session (a model was opened): results of earlier jobs are dropped
+  // and their session tokens cancelled.
+  void begin_session();
+  // Cancels the session tokens only (a model is about to load behind them).
+  void stop_long_jobs();
+  // True while a job of `lane` is queued or running, or its result is on its
+  // way to the GUI thread.
+  bool busy(const QString& lane) const;
+
+  // A fresh token for `lane`; the lane's previous token is cancelled.
+  CancelToken token(const QString& lane, Scope scope = Scope::kSession);
+  void cancel(const QString& lane);
+
+  // Runs `function` on `context`'s thread (the GUI thread) unless `context`
+  // is gone by then. Any thread; for progress from a job.
+  template <typename Function>
+  static void post(QObject* context, Function function);
+
+ private:
+  // Shared with the jobs, which outlive neither the worker nor its pool.
+  struct State {
+    std::atomic<int> session{0};
+  };
+  struct Lane {
+    std::shared_ptr<std::atomic<int>> latest = std::make_shared<std::atomic<int>>(0);
+    std::shared_ptr<std::atomic<int>> pending = std::make_shared<std::atomic<int>>(0);
+  };
+  struct Token {
+    CancelToken flag;
+    Scope scope;
+  };
+
+  Lane& lane(const QString& name) { return lanes_[name]; }
+
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+  std::map<QString, Lane> lanes_;
+  std::map<QString, Token> tokens_;
+  QThreadPool pool_;
+};
+
+template <typename Work, typename Done>
+void EngineWorker::submit(const QString& lane_name, QObject* context, Work work, Done done, Scope scope) {
+  using Outcome = decltype(work());
+  Lane& lane = this->lane(lane_name);
+  const int job = ++*lane.latest;
+  ++*lane.pending;
+  // -1: a job of the window, whatever the session.
+  const int session = scope == Scope::kSession ? state_->session.load() : -1;
+  pool_.start([state = state_, session, lane, job, context = QPointer<QObject>(context),
+               work = std::move(work), done = std::move(done)]() mutable {
+    auto stale = [state, session, lane, job] {
+      return *lane.latest != job || (session >= 0 && state->session != session);
+    };
+    if (stale()) {
+      --*lane.pending;
+      return;  // superseded before it started
+    }
+    auto outcome = std::make_shared<Outcome>(Error{"the job did not finish"});
+    try {
+      *outcome = work();
+    } catch (const std::exception& e) {
+      *outcome = Error{e.what()};
+    } catch (...) {
+      *outcome = Error{"unknown error"};
+    }
+    post(context, [stale, lane, outcome, done = std::move(done)]() mutable {
+      --*lane.pending;
+      if (!stale()) done(std::move(*outcome));
+    });
+  });
+}
+
+template <typename Function>
+void EngineWorker::post(QObject* context, Function function) {
+  QPointer<QObject> guard = context;
+  if (!guard) return;
+  QMetaObject::invokeMethod(
+      context,
+      [guard, function = std::move(function)]() mutable {
+        if (guard) function();
+      },
+      Qt::QueuedConnection);
+}
+
+}  // namespace actscope

@@ -1,0 +1,79 @@
+#include "ui/state/workspace.h"
+
+#include <utility>
+
+namespace actscope {
+
+Workspace::Workspace(QObject* parent) : QObject(parent) {}
+
+void Workspace::open(std::shared_ptr<const Model> model, const QString& model_path,
+                     std::vector<LoadedImage> images) {
+  model_ = std::move(model);
+  model_path_ = model_path;
+  images_ = std::move(images);
+  current_image_ = -1;
+  current_layer_.clear();
+  capture_.reset();
+  capture_image_ = -1;
+  Q_EMIT modelChanged();
+}
+
+int Workspace::add_image(const LoadedImage& image) {
+  for (size_t i = 0; i < images_.size(); ++i) {
+    LoadedImage& open = images_[i];
+    if (open.input.name != image.input.name || open.input.tensor != image.input.tensor) continue;
+    if (image.true_class >= 0 && open.true_class != image.true_class) {
+      open.true_class = image.true_class;
+      Q_EMIT imageUpdated(static_cast<int>(i));
+    }
+    return static_cast<int>(i);
+  }
+  images_.push_back(image);
+  const int index = static_cast<int>(images_.size()) - 1;
+  Q_EMIT imageAdded(index);
+  return index;
+}
+
+void Workspace::set_current_image(int index) {
+  if (index < 0 || index >= static_cast<int>(images_.size()) || index == current_image_) return;
+  current_image_ = index;
+  Q_EMIT currentImageChanged(index);
+}
+
+void Workspace::set_current_layer(const QString& name) {
+  current_layer_ = name;
+  Q_EMIT layerChanged(name);
+}
+
+const LayerInfo* Workspace::layer_info(const QString& name) const {
+  return model_ ? model_->find_layer(name.toStdString()) : nullptr;
+}
+
+void Workspace::set_capture(int image, std::shared_ptr<const CaptureResult> capture, const QString& layer) {
+  capture_ = std::move(capture);
+  capture_image_ = image;
+  current_layer_ = layer;
+  Q_EMIT captureChanged();
+}
+
+const LayerActivation* Workspace::activation(const QString& name) const {
+  return find_activation(capture_.get(), name);
+}
+
+void Workspace::set_grid_settings(const GridSettings& settings) {
+  grid_settings_ = settings;
+  Q_EMIT gridSettingsChanged();
+}
+
+void Workspace::request_compare(int b, const QString& note) { Q_EMIT compareRequested(b, note); }
+
+const LayerActivation* find_activation(const CaptureResult* capture, const QString& name) {
+  if (!capture) return nullptr;
+  const std::string wanted = name.toStdString();
+  for (const auto& layer : capture->activations) {
+    if (layer.name == wanted) return &layer;
+  }
+  return nullptr;
+}
+
+}  // namespace actscope

@@ -1,0 +1,89 @@
+// Workspace: what the desktop program has open and where the user is: the
+// model (and the files it came from), the images, the current image and
+// layer, the current image's captured layers, and how grids are drawn.
+// Controllers change it and react to its signals; they never call each
+// other. GUI thread only.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <QObject>
+#include <QString>
+
+#include "core/data/loaded_images.h"
+#include "core/model/model.h"
+#include "ui/state/grid_settings.h"
+
+namespace actscope {
+
+class Workspace : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit Workspace(QObject* parent = nullptr);
+
+  // A newly opened model (from `model_path`) with its images: no current
+  // image or layer, no capture. Emits modelChanged.
+  void open(std::shared_ptr<const Model> model, const QString& model_path, std::vector<LoadedImage> images);
+  // Null before any model opened.
+  const Model* model() const { return model_.get(); }
+  std::shared_ptr<const Model> shared_model() const { return model_; }
+  const QString& model_path() const { return model_path_; }
+
+  const std::vector<LoadedImage>& images() const { return images_; }
+  // Appends `image` (imageAdded), or finds it when the same image (name and
+  // pixels) is open; a true class it brings is kept (imageUpdated). Returns
+  // its index.
+  int add_image(const LoadedImage& image);
+
+  // -1: none. Emits currentImageChanged when it changes; out-of-range indices are ignored.
+  int current_image() const { return current_image_; }
+  void set_current_image(int index);
+
+  // The browsed layer; emits layerChanged (also for the same layer: it is drawn again).
+  const QString& current_layer() const { return current_layer_; }
+  void set_current_layer(const QString& name);
+  // The model's layer `name`, null when there is none.
+  const LayerInfo* layer_info(const QString& name) const;
+
+  // Every layer of image `image` (the current one when it was asked for); the
+  // current layer becomes `layer`. Emits captureChanged.
+  void set_capture(int image, std::shared_ptr<const CaptureResult> capture, const QString& layer);
+  const CaptureResult* capture() const { return capture_.get(); }
+  int capture_image() const { return capture_image_; }
+  // Layer `name` of the capture, null when absent.
+  const LayerActivation* activation(const QString& name) const;
+
+  const GridSettings& grid_settings() const { return grid_settings_; }
+  void set_grid_settings(const GridSettings& settings);
+
+  // Asks compare mode to compare the current image with image `b`; with b
+  // = -1, to show `note` (why there is no B). Emits compareRequested.
+  void request_compare(int b, const QString& note = QString());
+
+ Q_SIGNALS:
+  void modelChanged();
+  void imageAdded(int index);
+  void imageUpdated(int index);
+  void currentImageChanged(int index);
+  void layerChanged(const QString& name);
+  void captureChanged();
+  void gridSettingsChanged();
+  void compareRequested(int b, const QString& note);
+
+ private:
+  std::shared_ptr<const Model> model_;
+  QString model_path_;
+  std::vector<LoadedImage> images_;
+  int current_image_ = -1;
+  QString current_layer_;
+  std::shared_ptr<const CaptureResult> capture_;
+  int capture_image_ = -1;
+  GridSettings grid_settings_;
+};
+
+// The activation of layer `name` in `capture` (null when absent or no capture).
+const LayerActivation* find_activation(const CaptureResult* capture, const QString& name);
+
+}  // namespace actscope

@@ -1,0 +1,194 @@
+#include "ui/widgets/grid_view.h"
+#include "core/maps/layer_view.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QWheelEvent>
+
+namespace actscope {
+
+bool is_dead_filter(const FilterStats& stats) { return stats.min == 0.0f && stats.max == 0.0f; }
+
+GridView::GridView(QWidget* parent) : QWidget(parent) {
+  setMouseTracking(true);
+  setFocusPolicy(Qt::StrongFocus);
+  setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+}
+
+void GridView::set_view(LayerView view) {
+  view_ = std::move(view);
+  const RgbImage& rgb = view_.grid.image;
+  // Converted once to the raster engine's native format (which also copies:
+  // the QImage must not point into the grid's vector), so paints need no conversion.
+  image_ = QImage(rgb.pixels.data(), rgb.width, rgb.height, rgb.width * 3, QImage::Format_RGB888)
+               .convertToFormat(QImage::Format_RGB32);
+  has_view_ = true;
+  message_.clear();
+  if (selected_tile_ >= tile_count()) selected_tile_ = tile_count() - 1;
+  if (selected_tile_ < 0 && tile_count() > 0) selected_tile_ = 0;
+  resize(sizeHint());
+  updateGeometry();
+  update();
+}
+
+void GridView::clear(const QString& message) {
+  view_ = LayerView{};
+  image_ = QImage();
+  has_view_ = false;
+  message_ = message;
+  resize(sizeHint());
+  update();
+}
+
+int GridView::selected_filter() const {
+  return selected_tile_ >= 0 && selected_tile_ < tile_count() ? view_.grid.filters[selected_tile_] : -1;
+}
+
+void GridView::select_tile(int tile) {
+  if (tile < 0 || tile >= tile_count() || tile == selected_tile_) return;
+  selected_tile_ = tile;
+  update();
+  Q_EMIT selectionChanged(selected_filter());
+}
+
+void GridView::select_filter(int filter) {
+  const auto& filters = view_.grid.filters;
+  const auto at = std::find(filters.begin(), filters.end(), filter);
+  if (at != filters.end()) select_tile(static_cast<int>(at - filters.begin()));
+}
+
+void GridView::set_zoom(double zoom) {
+  zoom_ = std::clamp(zoom, 0.25, 8.0);
+  resize(sizeHint());
+  updateGeometry();
+  update();
+}
+
+QSize GridView::sizeHint() const {
+  if (image_.isNull()) return {360, 120};
+  return {static_cast<int>(std::ceil(image_.width() * zoom_)),
+          static_cast<int>(std::ceil(image_.height() * zoom_))};
+}
+
+QRect GridView::tile_rect(int tile) const {
+  const Grid& grid = view_.grid;
+  if (grid.columns == 0) return {};
+  constexpr int kGap = 2;  // GridOptions::gap
+  const int x = kGap + (tile % grid.columns) * (grid.tile_width + kGap);
+  const int y = grid.caption_height + kGap + (tile / grid.columns) * (grid.tile_height + kGap);
+  return QRect(static_cast<int>(x * zoom_), static_cast<int>(y * zoom_),
+               static_cast<int>(std::ceil(grid.tile_width * zoom_)),
+               static_cast<int>(std::ceil(grid.tile_height * zoom_)));
+}
+
+int GridView::tile_at(const QPoint& position) const {
+  for (int tile = 0; tile < tile_count(); ++tile) {
+    if (tile_rect(tile).contains(position)) return tile;
+  }
+  return -1;
+}
+
+QString GridView::describe(const QPoint& position) const {
+  const int tile = tile_at(position);
+  if (tile < 0) return {};
+  const int filter = view_.grid.filters[tile];
+  const FilterStats& stats = view_.maps.stats[filter];
+  const QRect rect = tile_rect(tile);
+  const int height = view_.maps.height;
+  const int width = view_.maps.width;
+  const int x = std::clamp((position.x() - rect.x()) * width / std::max(1, rect.width()), 0, width - 1);
+  const int y = std::clamp((position.y() - rect.y()) * height / std::max(1, rect.height()), 0, height - 1);
+  const float value = view_.raw[(static_cast<size_t>(filter) * height + y) * width + x];
+  QString text = QStringLiteral("filter %1  (%2, %3) = %4   min %5  max %6  mean %7")
+                     .arg(filter)
+                     .arg(x)
+                     .arg(y)
+                     .arg(value, 0, 'g', 4)
+                     .arg(stats.min, 0, 'g', 4)
+                     .arg(stats.max, 0, 'g', 4)
+                     .arg(stats.mean, 0, 'g', 4);
+  if (is_dead_filter(stats)) text += QStringLiteral("   dead: never fires for this image");
+  return text;
+}
+
+void GridView::paintEvent(QPaintEvent*) {
+  QPainter painter(this);
+  painter.fillRect(rect(), QColor(40, 40, 40));
+  if (image_.isNull()) {
+    painter.setPen(QColor(220, 220, 220));
+    painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                     message_);
+    return;
+  }
+  painter.drawImage(
+      QRect(0, 0, static_cast<int>(image_.width() * zoom_), static_cast<int>(image_.height() * zoom_)),
+      image_);
+  // Dead filters: a red cross, so that black never passes for "weak".
+  painter.setPen(QPen(QColor(220, 60, 60), 1));
+  for (int tile = 0; tile < tile_count(); ++tile) {
+    if (!is_dead_filter(view_.maps.stats[view_.grid.filters[tile]])) continue;
+    const QRect r = tile_rect(tile).adjusted(2, 2, -3, -3);
+    painter.drawLine(r.topLeft(), r.bottomRight());
+    painter.drawLine(r.topRight(), r.bottomLeft());
+  }
+  if (selected_tile_ >= 0 && selected_tile_ < tile_count()) {
+    painter.setPen(QPen(QColor(255, 210, 0), 2));
+    painter.drawRect(tile_rect(selected_tile_).adjusted(-1, -1, 0, 0));
+  }
+}
+
+void GridView::mouseMoveEvent(QMouseEvent* event) {
+  const QString text = describe(event->position().toPoint());
+  setToolTip(text);
+  Q_EMIT hovered(text);
+}
+
+void GridView::mousePressEvent(QMouseEvent* event) {
+  setFocus();
+  select_tile(tile_at(event->position().toPoint()));
+}
+
+void GridView::mouseDoubleClickEvent(QMouseEvent* event) {
+  const int tile = tile_at(event->position().toPoint());
+  if (tile >= 0) Q_EMIT enlargeRequested(view_.grid.filters[tile]);
+}
+
+void GridView::wheelEvent(QWheelEvent* event) {
+  if (!(event->modifiers() & Qt::ControlModifier)) {
+    event->ignore();  // the scroll area scrolls
+    return;
+  }
+  set_zoom(zoom_ * (event->angleDelta().y() > 0 ? 1.25 : 0.8));
+  Q_EMIT zoomedByUser();
+  event->accept();
+}
+
+void GridView::keyPressEvent(QKeyEvent* event) {
+  const int columns = std::max(1, view_.grid.columns);
+  switch (event->key()) {
+    case Qt::Key_Left:
+      select_tile(selected_tile_ - 1);
+      break;
+    case Qt::Key_Right:
+      select_tile(selected_tile_ + 1);
+      break;
+    case Qt::Key_Up:
+      select_tile(selected_tile_ - columns);
+      break;
+    case Qt::Key_Down:
+      select_tile(selected_tile_ + columns);
+      break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+      if (selected_filter() >= 0) Q_EMIT enlargeRequested(selected_filter());
+      break;
+    default:
+      QWidget::keyPressEvent(event);
+  }
+}
+
+}  // namespace actscope
