@@ -5,7 +5,6 @@
 #include <QImage>
 #include <QWidget>
 
-#include "core/export/layer_export.h"
 #include "core/maps/layer_view.h"
 
 namespace actscope {
