@@ -16,14 +16,14 @@ Result<ExportOptions> export_options_of(const ActivationsOptions& options) {
   if (!normalization) return Error{normalization.error()};
   ExportOptions export_options;
   export_options.layers = options.layers;
-  export_options.normalization = normalization.value();
+  export_options.view.normalization = normalization.value();
   if (!options.colormap.empty()) {
     auto colormap = parse_colormap(options.colormap);
     if (!colormap) return Error{colormap.error()};
-    export_options.colormap = colormap.value();
+    export_options.view.colormap = colormap.value();
   }
-  export_options.top_k = options.top;
-  export_options.sort_by_mean = options.sort;
+  export_options.view.top_k = options.top;
+  export_options.view.sort_by_mean = options.sort;
   export_options.write_npy = options.npy;
   return export_options;
 }

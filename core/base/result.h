@@ -1,3 +1,8 @@
+// The base room: the plain types every other room shares and that front ends
+// see instead of library types: Result (here), FloatArray (float_array.h,
+// with the one shape_string), RgbImage (rgb_image.h) and the version.
+// It includes nothing of the project.
+//
 // Result<T>: the value of an operation that can fail in an expected way (a bad
 // file, a wrong shape), or a message a user can act on. Core never throws
 // across its public API; every fallible function returns a Result.

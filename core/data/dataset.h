@@ -1,3 +1,8 @@
+// The data room: image sets and what the model says of them: datasets
+// (here), the open images as a dataset (loaded_images.h), the predictions
+// CSV (predictions_csv.h) and samples.json (samples_file.h). Built on the
+// model room.
+//
 // Labelled image sets for whole-dataset predictions: a folder with one
 // sub-folder per class (named after the model card's labels), or an IDX
 // image/label pair such as Debian's Fashion-MNIST test set.

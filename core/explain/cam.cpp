@@ -26,14 +26,7 @@ std::vector<LayerInfo> layers_with_shapes(std::vector<LayerInfo> layers, const C
   const bool known =
       std::any_of(layers.begin(), layers.end(), [](const auto& l) { return !l.shape.empty(); });
   if (known) return layers;
-  c10::InferenceMode inference;
-  const auto output = graph.run(module, input.narrow(0, 0, 1));
-  const auto& points = graph.points();
-  for (size_t i = 0; i < points.size(); ++i) {
-    if (points[i].output_index < 0) continue;
-    const auto sizes = output.captures[points[i].output_index].sizes();
-    layers[i].shape.assign(sizes.begin(), sizes.end());
-  }
+  probe_layer_shapes(layers, graph, module, input.narrow(0, 0, 1));
   return layers;
 }
 

@@ -139,4 +139,29 @@ Result<size_t> propose_partner(const Model& model, const Dataset& dataset,
   return best;
 }
 
+Result<ComparePair> load_compare_pair(const Model& model, const Dataset& dataset,
+                                      const std::vector<DatasetPrediction>& predictions, size_t index) {
+  ComparePair pair;
+  std::vector<size_t> chosen = {index};
+  auto partner = propose_partner(model, dataset, predictions, index);
+  if (partner) {
+    chosen.push_back(partner.value());
+  } else {
+    pair.note = partner.error();
+  }
+  std::vector<InputImage> inputs;
+  for (size_t i : chosen) {
+    auto input = dataset.input(i, model.card());
+    if (!input) return Error{input.error()};
+    inputs.push_back(std::move(input).value());
+  }
+  auto logits = model.logits(inputs);
+  if (!logits) return Error{logits.error()};
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    pair.images.push_back(
+        {std::move(inputs[k]), top_classes(logits.value()[k], 5), dataset.images[chosen[k]].true_class});
+  }
+  return pair;
+}
+
 }  // namespace actscope

@@ -10,6 +10,7 @@
 #include "core/base/float_array.h"
 #include "core/base/result.h"
 #include "core/data/dataset.h"
+#include "core/data/loaded_images.h"
 #include "core/maps/normalization.h"
 
 namespace actscope {
@@ -48,5 +49,19 @@ Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, 
 // predict_dataset's for `dataset`. One call at a time per Model; any thread.
 Result<size_t> propose_partner(const Model& model, const Dataset& dataset,
                                const std::vector<DatasetPrediction>& predictions, size_t index);
+
+// A dataset image (A) and its proposed partner (B), each read, made for the
+// model and predicted (top five classes), ready to open side by side; `note`
+// says why there is no B when none was found (then `images` holds A only).
+struct ComparePair {
+  std::vector<LoadedImage> images;
+  std::string note;
+};
+
+// Image `index` of `dataset` and its partner (propose_partner), loaded.
+// Errors when an image cannot be read or the model fails. One call at a time
+// per Model; any thread.
+Result<ComparePair> load_compare_pair(const Model& model, const Dataset& dataset,
+                                      const std::vector<DatasetPrediction>& predictions, size_t index);
 
 }  // namespace actscope

@@ -36,14 +36,9 @@ struct LayerJob {
 
 // Normalizes, composes and writes one layer; returns its manifest entry.
 Result<json> export_layer(const LayerJob& job, const Model& model, const std::string& image_path,
-                          const std::string& out_dir, const ExportOptions& options, Colormap colormap) {
+                          const std::string& out_dir, const ExportOptions& options) {
   const LayerActivation& activation = *job.activation;
-  ViewOptions view_options;
-  view_options.normalization = options.normalization;
-  view_options.colormap = colormap;
-  view_options.sort_by_mean = options.sort_by_mean;
-  view_options.top_k = options.top_k;
-  auto view = render_layer(model, activation, 0, image_path, view_options);
+  auto view = render_layer(model, activation, 0, image_path, options.view);
   if (!view) return Error{view.error()};
   const NormalizedMaps& normalized = view.value().maps;
   const Grid& grid = view.value().grid;
@@ -91,7 +86,7 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
 std::optional<std::vector<Result<json>>> export_in_parallel(const std::vector<LayerJob>& jobs,
                                                             const Model& model, const std::string& image_path,
                                                             const std::string& out_dir,
-                                                            const ExportOptions& options, Colormap colormap) {
+                                                            const ExportOptions& options) {
   std::vector<std::optional<Result<json>>> entries(jobs.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> cancelled{false};
@@ -99,7 +94,7 @@ std::optional<std::vector<Result<json>>> export_in_parallel(const std::vector<La
   size_t done = 0;
   auto work = [&] {
     for (size_t i = next++; i < jobs.size() && !cancelled; i = next++) {
-      entries[i] = export_layer(jobs[i], model, image_path, out_dir, options, colormap);
+      entries[i] = export_layer(jobs[i], model, image_path, out_dir, options);
       std::lock_guard<std::mutex> lock(progress_mutex);
       ++done;
       if (options.progress && !options.progress(done, jobs.size())) cancelled = true;
@@ -128,10 +123,8 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
   auto captured = model.capture({image}, capture_options);
   if (!captured) return Error{captured.error()};
 
-  const Colormap colormap = options.colormap.value_or(
-      options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
   const std::vector<LayerJob> jobs = plan_jobs(model, captured.value().activations);
-  auto entries = export_in_parallel(jobs, model, image_path, out_dir, options, colormap);
+  auto entries = export_in_parallel(jobs, model, image_path, out_dir, options);
   if (!entries) return Error{"export cancelled"};
 
   json layers = json::array();
@@ -144,10 +137,10 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
   json manifest = {{"tool", tool_entry()},
                    {"model", file_entry(model.path())},
                    {"image", file_entry(image_path)},
-                   {"normalization", to_string(options.normalization)},
-                   {"colormap", to_string(colormap)},
-                   {"sort_by_mean", options.sort_by_mean},
-                   {"top_k", options.top_k},
+                   {"normalization", to_string(options.view.normalization)},
+                   {"colormap", to_string(colormap_of(options.view))},
+                   {"sort_by_mean", options.view.sort_by_mean},
+                   {"top_k", options.view.top_k},
                    {"layers", layers}};
   const std::string manifest_path = out_dir + "/manifest.json";
   if (auto written = write_file_atomically(manifest_path, manifest.dump(2) + "\n"); !written) {

@@ -14,8 +14,7 @@
 #include <vector>
 
 #include "core/base/result.h"
-#include "core/maps/grid.h"
-#include "core/maps/normalization.h"
+#include "core/maps/layer_view.h"
 #include "core/model/image_input.h"
 #include "core/model/model.h"
 
@@ -23,10 +22,7 @@ namespace actscope {
 
 struct ExportOptions {
   std::vector<std::string> layers;  // empty: every capturable layer
-  Normalization normalization = Normalization::kFilter;
-  std::optional<Colormap> colormap;  // default: viridis, or coolwarm for kSigned
-  bool sort_by_mean = false;
-  int top_k = 0;  // see GridOptions::top_k
+  ViewOptions view;                 // how each layer is drawn (top_k 0: the default cap)
   bool write_npy = false;
   // Called after each layer; returning false cancels (files written so far stay).
   std::function<bool(size_t done, size_t total)> progress;

@@ -23,6 +23,11 @@ std::optional<LayerMaps> layer_maps(const FloatArray& values, int64_t image) {
   return maps;
 }
 
+Colormap colormap_of(const ViewOptions& options) {
+  return options.colormap.value_or(options.normalization == Normalization::kSigned ? Colormap::kCoolwarm
+                                                                                   : Colormap::kViridis);
+}
+
 Result<LayerView> render_layer(const Model& model, const LayerActivation& activation, int64_t image,
                                const std::string& image_name, const ViewOptions& options) {
   auto maps = layer_maps(activation.values, image);
@@ -33,8 +38,7 @@ Result<LayerView> render_layer(const Model& model, const LayerActivation& activa
   LayerView view;
   view.raw = maps->data;
   view.maps = normalize_maps(maps->data, maps->count, maps->height, maps->width, options.normalization);
-  const Colormap colormap = options.colormap.value_or(
-      options.normalization == Normalization::kSigned ? Colormap::kCoolwarm : Colormap::kViridis);
+  const Colormap colormap = colormap_of(options);
   const LayerInfo* info = model.find_layer(activation.name);
   GridOptions grid_options;
   grid_options.colormap = colormap;

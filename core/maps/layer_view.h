@@ -1,3 +1,8 @@
+// The maps room: turning numbers into pictures: normalization
+// (normalization.h), colormaps and grids (grid.h), one layer drawn (here),
+// conv weights (filter_weights.h) and CAM pictures (cam_render.h). It reads
+// captures and the model's layer list; it runs no model.
+//
 // One image's output of one layer, drawn as a grid: the maps (or a vector as
 // 1x1 maps), normalized as asked, colored and captioned with the model, the
 // image and the layer. The desktop program's grids and the exported PNGs are
@@ -35,6 +40,10 @@ struct ViewOptions {
   bool sort_by_mean = false;
   int top_k = 0;  // see GridOptions::top_k
 };
+
+// The colormap `options` draws with: its own, else viridis, or coolwarm for
+// kSigned.
+Colormap colormap_of(const ViewOptions& options);
 
 // One image's maps of one layer, drawn as the exported PNG is.
 struct LayerView {

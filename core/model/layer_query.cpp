@@ -34,10 +34,11 @@ ActivationPair activation_pair(const Model& model, const std::string& layer) {
   const LayerInfo* info = model.find_layer(layer);
   if (!info) return {};
   if (!info->pre_activation.empty()) return {info->pre_activation, layer};
-  for (const auto& other : model.layers()) {
-    if (other.pre_activation == layer) return {layer, other.name};
+  ActivationPair pair;
+  for (const auto& other : model.layers()) {  // the last activation that reads `layer`
+    if (other.pre_activation == layer) pair = {layer, other.name};
   }
-  return {};
+  return pair;
 }
 
 std::string penultimate_layer(const Model& model) {

@@ -26,7 +26,8 @@ struct ActivationPair {
 };
 
 // The pair `layer` belongs to, as the activation (`after` is `layer`) or as
-// its input (`before` is `layer`); both empty when it is in none.
+// its input (`before` is `layer`, `after` the last activation that reads
+// it); both empty when it is in none.
 ActivationPair activation_pair(const Model& model, const std::string& layer);
 
 // The layer whose output feeds the classifier: the last capturable layer

@@ -65,20 +65,25 @@ void Model::Impl::analyse() {
   layers_notice = analysis_notice;
 }
 
+void probe_layer_shapes(std::vector<LayerInfo>& layers, const CaptureGraph& graph, const torch::jit::Module& module,
+                        const torch::Tensor& input) {
+  c10::InferenceMode inference;
+  const auto output = graph.run(module, input);
+  const auto& points = graph.points();
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (points[i].output_index < 0) continue;
+    const auto sizes = output.captures[points[i].output_index].sizes();
+    layers[i].shape.assign(sizes.begin(), sizes.end());
+  }
+}
+
 void Model::Impl::probe_shapes() {
   for (auto& layer : layers) layer.shape.clear();
   probe_notice.clear();
   layers_notice = analysis_notice;
   if (!capture_graph || card.channels == 0) return;
   try {
-    c10::InferenceMode inference;
-    auto output = capture_graph->run(module, torch::zeros({1, card.channels, card.height, card.width}));
-    const auto& points = capture_graph->points();
-    for (size_t i = 0; i < points.size(); ++i) {
-      if (points[i].output_index < 0) continue;
-      const auto sizes = output.captures[points[i].output_index].sizes();
-      layers[i].shape.assign(sizes.begin(), sizes.end());
-    }
+    probe_layer_shapes(layers, *capture_graph, module, torch::zeros({1, card.channels, card.height, card.width}));
   } catch (const std::exception& e) {
     for (auto& layer : layers) layer.shape.clear();
     probe_notice = "the model failed on a " + std::to_string(card.height) + "x" + std::to_string(card.width) +

@@ -38,6 +38,11 @@ struct Model::Impl {
   Result<FloatArray> batch_of(const std::vector<InputImage>& images) const;
 };
 
+// The shapes of `layers` (which follow `graph`'s points) from one run of
+// the graph on `input`, [1, C, H, W]. Throws what the run throws.
+void probe_layer_shapes(std::vector<LayerInfo>& layers, const CaptureGraph& graph, const torch::jit::Module& module,
+                        const torch::Tensor& input);
+
 // Stacks images made for `card` into one [N, C, H, W] tensor.
 Result<torch::Tensor> stack_inputs(const std::vector<InputImage>& images, size_t first, size_t count,
                                    const ModelCard& card);

@@ -1,3 +1,6 @@
+// The session room, the top of core: what the desktop program opens at once.
+// It uses the model and data rooms and no front end.
+//
 // What the desktop program opens at once: a model and its images, each
 // predicted, with the true classes a samples.json next to them gives. Loading
 // touches no widgets and may run on any thread (the program runs it on its

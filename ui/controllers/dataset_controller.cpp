@@ -96,36 +96,9 @@ void DatasetController::compare_image(int index) {
   worker_.submit(
       QStringLiteral("pair"), this,
       [model = workspace_.shared_model(), run = run_, index] {
-        return pair_with_partner(*model, *run, index);
+        return load_compare_pair(*model, *run->dataset, run->predictions, static_cast<size_t>(index));
       },
       [this](Result<ComparePair> pair) { show_pair(std::move(pair)); });
-}
-
-// Image `index` of `run` and its proposed partner, read and predicted; any thread.
-Result<DatasetController::ComparePair> DatasetController::pair_with_partner(const Model& model,
-                                                                            const Run& run, int index) {
-  const Dataset& dataset = *run.dataset;
-  ComparePair pair;
-  std::vector<size_t> chosen = {static_cast<size_t>(index)};
-  auto partner = propose_partner(model, dataset, run.predictions, chosen.front());
-  if (partner) {
-    chosen.push_back(partner.value());
-  } else {
-    pair.note = partner.error();
-  }
-  std::vector<InputImage> inputs;
-  for (size_t i : chosen) {
-    auto input = dataset.input(i, model.card());
-    if (!input) return Error{input.error()};
-    inputs.push_back(std::move(input).value());
-  }
-  auto logits = model.logits(inputs);
-  if (!logits) return Error{logits.error()};
-  for (size_t k = 0; k < chosen.size(); ++k) {
-    pair.images.push_back(
-        {std::move(inputs[k]), top_classes(logits.value()[k], 5), dataset.images[chosen[k]].true_class});
-  }
-  return pair;
 }
 
 void DatasetController::show_pair(Result<ComparePair> pair) {

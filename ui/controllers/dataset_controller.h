@@ -11,6 +11,7 @@
 
 #include "core/data/dataset.h"
 #include "core/data/loaded_images.h"
+#include "core/explain/compare.h"
 #include "ui/controllers/controller.h"
 
 class QAction;
@@ -49,16 +50,9 @@ class DatasetController : public Controller {
     std::shared_ptr<const Dataset> dataset;
     std::vector<DatasetPrediction> predictions;
   };
-  // A dataset image (A) and its proposed partner (B), made for the model;
-  // `note` says why there is no B when none was found.
-  struct ComparePair {
-    std::vector<LoadedImage> images;
-    std::string note;
-  };
 
   void reset();
   void show_run(Result<Run> run);
-  static Result<ComparePair> pair_with_partner(const Model& model, const Run& run, int index);
   void show_pair(Result<ComparePair> pair);
 
   Workspace& workspace_;

@@ -17,10 +17,8 @@ ViewOptions GridSettings::view_options() const {
 
 ExportOptions GridSettings::export_options() const {
   ExportOptions options;
-  if (auto parsed = parse_normalization(normalization.toStdString())) options.normalization = parsed.value();
-  if (auto map = parse_colormap(colormap.toStdString())) options.colormap = map.value();
-  options.sort_by_mean = sort_by_mean;
-  options.top_k = top_k;
+  options.view = view_options();
+  options.view.top_k = top_k;  // 0: the exports' default cap
   return options;
 }
 

@@ -1,4 +1,4 @@
-// The fused capture ops (core/fused_ranges.h) against ATen's own ops and
+// The fused capture ops (core/capture/fused_ranges.h) against ATen's own ops and
 // aminmax: outputs bit for bit, ranges exactly.
 #include "core/capture/fused_ranges.h"
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/data/dataset.h"
 #include "core/model/layer_query.h"
 #include "tests/support/bundled_model_fixture.h"
 
@@ -106,6 +107,51 @@ TEST_F(CompareTest, PartnerOfAMisclassifiedImageIsACorrectOneOfTheSameTrueClass)
     }
   }
   EXPECT_EQ(partner.value(), nearest);
+}
+
+// 01236_shirt.png is a Shirt the bundled model calls a T-shirt/top; the
+// samples hold one other Shirt, which it gets right.
+TEST_F(CompareTest, ComparePairIsTheImageAndItsPartnerReadAndPredicted) {
+  test::TempDir dir;
+  test::lay_out_samples_by_class(dir.path());
+  auto dataset = open_dataset(dir.path().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  auto predictions = predict_dataset(*model_, dataset.value());
+  ASSERT_TRUE(predictions.ok()) << predictions.error();
+  const auto index_of = [&](const std::string& file) {
+    for (size_t i = 0; i < dataset.value().images.size(); ++i) {
+      if (dataset.value().images[i].name.find(file) != std::string::npos) return i;
+    }
+    ADD_FAILURE() << file;
+    return size_t{0};
+  };
+  auto pair = load_compare_pair(*model_, dataset.value(), predictions.value(), index_of("01236_shirt.png"));
+  ASSERT_TRUE(pair.ok()) << pair.error();
+  ASSERT_EQ(pair.value().images.size(), 2u);
+  EXPECT_TRUE(pair.value().note.empty());
+  const LoadedImage& a = pair.value().images[0];
+  const LoadedImage& b = pair.value().images[1];
+  EXPECT_NE(a.input.name.find("01236_shirt.png"), std::string::npos);
+  EXPECT_NE(b.input.name.find("07654_shirt.png"), std::string::npos);
+  EXPECT_EQ(a.true_class, 6);
+  EXPECT_EQ(b.true_class, 6);
+  EXPECT_TRUE(a.misclassified());
+  EXPECT_FALSE(b.misclassified());
+  ASSERT_EQ(a.top.size(), 5u);
+  auto logits = model_->logits({sample("01236_shirt.png")});
+  ASSERT_TRUE(logits.ok()) << logits.error();
+  const auto expected = top_classes(logits.value()[0], 5);
+  for (size_t k = 0; k < 5; ++k) {
+    EXPECT_EQ(a.top[k].class_index, expected[k].class_index);
+    EXPECT_NEAR(a.top[k].probability, expected[k].probability, 1e-5f);  // a batch of two, not one
+  }
+
+  // The other Shirt's partner would be 01236, which the model gets wrong: none.
+  auto alone = load_compare_pair(*model_, dataset.value(), predictions.value(), index_of("07654_shirt.png"));
+  ASSERT_TRUE(alone.ok()) << alone.error();
+  EXPECT_EQ(alone.value().images.size(), 1u);
+  EXPECT_NE(alone.value().note.find("no correctly classified image"), std::string::npos)
+      << alone.value().note;
 }
 
 }  // namespace

@@ -65,7 +65,7 @@ TEST_F(LayerExportTest, EachPngIsTheLayersGridAndEachNpyItsValues) {
 TEST_F(LayerExportTest, ManifestPinsTheModelAndImageAndDescribesEveryLayer) {
   ExportOptions options;
   options.layers = {"relu4"};
-  options.normalization = Normalization::kLayer;
+  options.view.normalization = Normalization::kLayer;
   auto summary =
       export_activations(*model_, sample("03735_coat.png"), image_path(), dir_.path().string(), options);
   ASSERT_TRUE(summary.ok()) << summary.error();

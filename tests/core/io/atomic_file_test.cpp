@@ -43,7 +43,5 @@ TEST(AtomicFileTest, ReplacesAnExistingFileWhole) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
 }
 
-// Known answers (FIPS 180-2) and a file hashed in chunks equal to sha256sum.
-
 }  // namespace
 }  // namespace actscope

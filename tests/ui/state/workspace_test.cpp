@@ -112,11 +112,11 @@ TEST(GridSettingsTest, AllFiltersOnScreenButTheExportsDefaultCapInFiles) {
   EXPECT_TRUE(view.sort_by_mean);
   EXPECT_GT(view.top_k, 4096);
   const ExportOptions exported = settings.export_options();
-  EXPECT_EQ(exported.top_k, 0);
-  EXPECT_EQ(exported.normalization, Normalization::kSigned);
+  EXPECT_EQ(exported.view.top_k, 0);
+  EXPECT_EQ(exported.view.normalization, Normalization::kSigned);
   settings.top_k = 12;
   EXPECT_EQ(settings.view_options().top_k, 12);
-  EXPECT_EQ(settings.export_options().top_k, 12);
+  EXPECT_EQ(settings.export_options().view.top_k, 12);
   settings.colormap = QStringLiteral("nonsense");
   EXPECT_EQ(settings.colormap_or_default(), Colormap::kViridis);
 }
