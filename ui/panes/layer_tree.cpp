@@ -91,6 +91,7 @@ void LayerTree::set_layers(const std::vector<LayerInfo>& layers) {
     items_.insert(name, item);
   }
   tree_->expandToDepth(0);
+  filter(search_->text());  // the search box may still hold the user's text
 }
 
 void LayerTree::set_current(const QString& name) {

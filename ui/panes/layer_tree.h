@@ -22,7 +22,7 @@ class LayerTree : public QWidget {
  public:
   explicit LayerTree(QWidget* parent = nullptr);
 
-  // Shows `layers` (Model::layers(), forward order).
+  // Shows `layers` (Model::layers(), forward order), filtered by the search text.
   void set_layers(const std::vector<LayerInfo>& layers);
   // Marks `name` as the current layer without emitting layerChosen.
   void set_current(const QString& name);

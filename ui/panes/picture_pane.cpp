@@ -21,6 +21,7 @@ void PicturePane::show_picture(const QPixmap& picture, const QString& tooltip) {
 
 void PicturePane::show_message(const QString& message) {
   label_->setPixmap({});
+  label_->setToolTip({});  // it described the picture
   label_->setText(message);
   label_->adjustSize();
 }

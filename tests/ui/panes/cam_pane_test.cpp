@@ -1,0 +1,140 @@
+// The Grad-CAM pane alone: the class choices of a card, an image's
+// predictions, the requests it emits when the user chooses, and the result,
+// progress and errors it is handed.
+#include "ui/panes/cam_pane.h"
+
+#include <gtest/gtest.h>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "tests/support/pane_support.h"
+#include "tests/support/window_support.h"
+
+namespace actscope {
+namespace {
+
+class CamPaneTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pane_.set_card(test::labelled_card({"cat", "dog", "bird"}));
+    pane_.set_image(test::gray_image(28, 28, 90), {{1, 0.75f}, {0, 0.25f}});
+    pane_.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&pane_));
+  }
+
+  // A 4x4 map on `layer` for `target_class`.
+  static CamResult result(const std::string& layer, int target_class) {
+    CamResult result;
+    result.method = CamMethod::kGradCam;
+    result.classes = {target_class};
+    result.layers.push_back(CamLayerMap{layer, {}, {}});
+    std::vector<float> map(16);
+    for (size_t i = 0; i < map.size(); ++i) map[i] = static_cast<float>(i) / 15.0f;
+    result.map = FloatArray({1, 4, 4}, std::move(map));
+    return result;
+  }
+
+  bool has_picture(const char* name) const { return !test::named<QLabel>(pane_, name)->pixmap().isNull(); }
+  QString caption() const { return test::named<QLabel>(pane_, "camCaption")->text(); }
+
+  CamPane pane_;
+};
+
+TEST_F(CamPaneTest, TheCardsLabelsAreTheClassChoicesAfterThePredictedClass) {
+  auto* classes = test::named<QComboBox>(pane_, "camClass");
+  ASSERT_EQ(classes->count(), 4);
+  EXPECT_EQ(classes->itemData(0).toInt(), -1);
+  EXPECT_EQ(classes->itemText(2), QStringLiteral("1 dog"));
+  EXPECT_EQ(classes->itemData(3).toInt(), 2);
+}
+
+TEST_F(CamPaneTest, PredictionsAreListedWithLabelAndPercentBesideTheInput) {
+  auto* predictions = test::named<QListWidget>(pane_, "predictions");
+  ASSERT_EQ(predictions->count(), 2);
+  EXPECT_EQ(predictions->item(0)->text(), QStringLiteral("dog  75.0%"));
+  EXPECT_EQ(predictions->item(1)->text(), QStringLiteral("cat  25.0%"));
+  EXPECT_TRUE(has_picture("camInput"));
+  EXPECT_FALSE(has_picture("camOverlay"));
+}
+
+TEST_F(CamPaneTest, ClickingAPredictionAsksForThatClasssCam) {
+  QSignalSpy requested(&pane_, &CamPane::requestChanged);
+  test::click_row(test::named<QListWidget>(pane_, "predictions"), 1);
+  ASSERT_EQ(requested.size(), 1);
+  EXPECT_EQ(requested.front().at(0).value<CamMethod>(), CamMethod::kGradCam);
+  EXPECT_EQ(requested.front().at(1).toInt(), 0);
+  EXPECT_EQ(test::named<QComboBox>(pane_, "camClass")->currentText(), QStringLiteral("0 cat"));
+}
+
+TEST_F(CamPaneTest, ChoosingAnotherMethodAsksAgainForThePredictedClass) {
+  QSignalSpy requested(&pane_, &CamPane::requestChanged);
+  auto* methods = test::named<QComboBox>(pane_, "camMethod");
+  ASSERT_EQ(methods->count(), static_cast<int>(all_cam_methods().size()));
+  methods->setCurrentText(QString::fromStdString(to_string(CamMethod::kScoreCam)));
+  ASSERT_EQ(requested.size(), 1);
+  EXPECT_EQ(requested.front().at(0).value<CamMethod>(), CamMethod::kScoreCam);
+  EXPECT_EQ(requested.front().at(1).toInt(), -1);
+}
+
+TEST_F(CamPaneTest, ResultDrawsHeatmapAndMaskAndItsCaptionNamesLayerAndClass) {
+  pane_.show_result(result("conv2", 1), test::gray_image(28, 28, 90));
+  EXPECT_TRUE(has_picture("camOverlay"));
+  EXPECT_TRUE(has_picture("camMasked"));
+  EXPECT_EQ(caption(), QStringLiteral("gradcam on conv2 for class 1 dog (predicted)"));
+  pane_.set_target_class(2);
+  pane_.show_result(result("conv1", 2), test::gray_image(28, 28, 90));
+  EXPECT_EQ(caption(), QStringLiteral("gradcam on conv1 for class 2 bird"));
+}
+
+TEST_F(CamPaneTest, SlowMethodShowsProgressAndCancelAsksToStop) {
+  auto* progress = test::named<QProgressBar>(pane_, "camProgress");
+  auto* cancel = test::named<QPushButton>(pane_, "camCancel");
+  EXPECT_FALSE(progress->isVisible());
+  pane_.show_running(true);
+  EXPECT_TRUE(progress->isVisible() && cancel->isVisible());
+  EXPECT_TRUE(caption().startsWith(QStringLiteral("computing"))) << caption().toStdString();
+  pane_.show_progress(3, 10);
+  EXPECT_EQ(progress->maximum(), 10);
+  EXPECT_EQ(progress->value(), 3);
+  QSignalSpy cancelled(&pane_, &CamPane::cancelRequested);
+  QTest::mouseClick(cancel, Qt::LeftButton);
+  EXPECT_EQ(cancelled.size(), 1);
+  pane_.show_running(false);
+  EXPECT_FALSE(progress->isVisible() || cancel->isVisible());
+}
+
+TEST_F(CamPaneTest, ErrorReplacesTheLastResultAndHidesTheProgress) {
+  pane_.show_result(result("conv2", 1), test::gray_image(28, 28, 90));
+  pane_.show_running(true);
+  pane_.show_error(QStringLiteral("layer conv2 has no gradient"));
+  EXPECT_EQ(caption(), QStringLiteral("layer conv2 has no gradient"));
+  EXPECT_FALSE(has_picture("camOverlay"));
+  EXPECT_FALSE(has_picture("camMasked"));
+  EXPECT_TRUE(has_picture("camInput"));
+  EXPECT_FALSE(test::named<QProgressBar>(pane_, "camProgress")->isVisible());
+}
+
+TEST_F(CamPaneTest, ANewCardClearsPicturesPredictionsCaptionAndPinSilently) {
+  pane_.show_result(result("conv2", 1), test::gray_image(28, 28, 90));
+  auto* pin = test::named<QCheckBox>(pane_, "camPinLayer");
+  QSignalSpy pinned(&pane_, &CamPane::pinToggled);
+  QTest::mouseClick(pin, Qt::LeftButton, {}, QPoint(8, pin->height() / 2));  // on its box
+  ASSERT_EQ(pinned.size(), 1);
+  pane_.set_card(test::labelled_card({"left", "right"}));
+  EXPECT_FALSE(pin->isChecked());
+  EXPECT_EQ(pinned.size(), 1);
+  for (const char* picture : {"camInput", "camOverlay", "camMasked"})
+    EXPECT_FALSE(has_picture(picture)) << picture;
+  EXPECT_EQ(test::named<QListWidget>(pane_, "predictions")->count(), 0);
+  EXPECT_EQ(caption(), QString());
+  EXPECT_EQ(test::named<QComboBox>(pane_, "camClass")->itemText(1), QStringLiteral("0 left"));
+}
+
+}  // namespace
+}  // namespace actscope

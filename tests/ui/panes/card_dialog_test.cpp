@@ -1,0 +1,108 @@
+// The card dialog alone: what it proposes for a model without a card, the
+// card made of what was typed, and typing it refuses with the reason.
+#include "ui/panes/card_dialog.h"
+
+#include <gtest/gtest.h>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+#include "tests/support/pane_support.h"
+#include "tests/support/window_support.h"
+
+namespace actscope {
+namespace {
+
+class CardDialogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dialog_.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&dialog_));
+  }
+
+  // Types the input in the dialog's fields.
+  void type(int channels, int height, int width, const char* mean, const char* std) {
+    test::named<QSpinBox>(dialog_, "channels")->setValue(channels);
+    test::named<QSpinBox>(dialog_, "height")->setValue(height);
+    test::named<QSpinBox>(dialog_, "width")->setValue(width);
+    test::named<QLineEdit>(dialog_, "mean")->setText(QString::fromLatin1(mean));
+    test::named<QLineEdit>(dialog_, "std")->setText(QString::fromLatin1(std));
+  }
+
+  // Clicks OK; true when the dialog accepted what was typed.
+  bool click_ok() {
+    QSignalSpy accepted(&dialog_, &QDialog::accepted);
+    auto* buttons = dialog_.findChild<QDialogButtonBox*>();
+    QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
+    return accepted.size() == 1;
+  }
+
+  // Every label's text: what the dialog tells the user.
+  QString shown_text() const {
+    QStringList texts;
+    for (const QLabel* label : dialog_.findChildren<QLabel*>()) texts << label->text();
+    return texts.join(QLatin1Char('\n'));
+  }
+
+  CardDialog dialog_{QStringLiteral("net.pt"), 1};
+};
+
+TEST_F(CardDialogTest, TitleNamesTheModelAndTheSuggestedChannelsArePreselected) {
+  EXPECT_EQ(dialog_.windowTitle(), QStringLiteral("Input of net.pt"));
+  EXPECT_EQ(test::named<QSpinBox>(dialog_, "channels")->value(), 1);
+  const CardDialog unknown(QStringLiteral("other.pt"), 0);
+  EXPECT_EQ(test::named<QSpinBox>(unknown, "channels")->value(), 3);
+}
+
+TEST_F(CardDialogTest, TypedSizeAndOneMeanForEveryChannelBecomeTheCard) {
+  type(3, 32, 48, "0.5", "0.25, 0.5, 1");
+  ASSERT_TRUE(click_ok()) << shown_text().toStdString();
+  const ModelCard& card = dialog_.card();
+  EXPECT_EQ(card.channels, 3);
+  EXPECT_EQ(card.height, 32);
+  EXPECT_EQ(card.width, 48);
+  EXPECT_EQ(card.mean, (std::vector<float>{0.5f, 0.5f, 0.5f}));
+  EXPECT_EQ(card.std, (std::vector<float>{0.25f, 0.5f, 1.0f}));
+  EXPECT_FALSE(dialog_.isVisible());
+}
+
+TEST_F(CardDialogTest, BlankMeanAndStdLeaveThePixelsUnnormalized) {
+  type(1, 28, 28, "", "");
+  ASSERT_TRUE(click_ok()) << shown_text().toStdString();
+  EXPECT_EQ(dialog_.card().mean, std::vector<float>{0.0f});
+  EXPECT_EQ(dialog_.card().std, std::vector<float>{1.0f});
+}
+
+TEST_F(CardDialogTest, TextThatIsNotANumberKeepsTheDialogOpenAndSaysWhy) {
+  type(1, 28, 28, "0.5, half", "1");
+  EXPECT_FALSE(click_ok());
+  EXPECT_TRUE(dialog_.isVisible());
+  EXPECT_TRUE(shown_text().contains(QStringLiteral("Mean and std must be numbers")))
+      << shown_text().toStdString();
+  EXPECT_EQ(dialog_.card().channels, 0);  // no card until one is accepted
+}
+
+TEST_F(CardDialogTest, AWrongNumberOfMeansIsRefusedWithTheReason) {
+  type(3, 28, 28, "0.1, 0.2", "1");
+  EXPECT_FALSE(click_ok());
+  EXPECT_TRUE(dialog_.isVisible());
+  EXPECT_TRUE(shown_text().contains(QStringLiteral("the input you gave"))) << shown_text().toStdString();
+  type(3, 28, 28, "0.1, 0.2, 0.3", "1");  // corrected
+  ASSERT_TRUE(click_ok()) << shown_text().toStdString();
+  EXPECT_EQ(dialog_.card().mean, (std::vector<float>{0.1f, 0.2f, 0.3f}));
+}
+
+TEST_F(CardDialogTest, CancelGivesNoCard) {
+  type(1, 28, 28, "0.5", "0.5");
+  QSignalSpy rejected(&dialog_, &QDialog::rejected);
+  QTest::mouseClick(dialog_.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Cancel), Qt::LeftButton);
+  EXPECT_EQ(rejected.size(), 1);
+  EXPECT_EQ(dialog_.card().channels, 0);
+}
+
+}  // namespace
+}  // namespace actscope

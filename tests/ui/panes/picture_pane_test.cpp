@@ -1,0 +1,45 @@
+// The picture pane alone (the Weights and Enlarged filter tabs): its first
+// message, a picture with its tooltip, and a message in its place.
+#include "ui/panes/picture_pane.h"
+
+#include <gtest/gtest.h>
+#include <QLabel>
+#include <QPixmap>
+
+#include "tests/support/pane_support.h"
+#include "tests/support/window_support.h"
+
+namespace actscope {
+namespace {
+
+class PicturePaneTest : public ::testing::Test {
+ protected:
+  QLabel* picture() const { return test::named<QLabel>(pane_, "weightsView"); }
+
+  PicturePane pane_{QStringLiteral("weightsView"), QStringLiteral("Open a model to see its weights.")};
+};
+
+TEST_F(PicturePaneTest, TheFirstMessageIsShownUntilAPictureWithItsTooltip) {
+  EXPECT_EQ(picture()->text(), QStringLiteral("Open a model to see its weights."));
+  QPixmap weights(40, 30);
+  weights.fill(Qt::red);
+  pane_.show_picture(weights, QStringLiteral("conv1 filter 3"));
+  EXPECT_EQ(picture()->pixmap().size(), QSize(40, 30));
+  EXPECT_EQ(picture()->text(), QString());
+  EXPECT_EQ(picture()->toolTip(), QStringLiteral("conv1 filter 3"));
+  EXPECT_GE(picture()->width(), 40);
+}
+
+// A regression: a message kept the tooltip of the picture it replaced.
+TEST_F(PicturePaneTest, AMessageReplacesThePictureAndItsTooltip) {
+  QPixmap weights(40, 30);
+  weights.fill(Qt::blue);
+  pane_.show_picture(weights, QStringLiteral("conv1 filter 3"));
+  pane_.show_message(QStringLiteral("fc is not a Conv2d layer: no filter weights."));
+  EXPECT_TRUE(picture()->pixmap().isNull());
+  EXPECT_EQ(picture()->text(), QStringLiteral("fc is not a Conv2d layer: no filter weights."));
+  EXPECT_EQ(picture()->toolTip(), QString());
+}
+
+}  // namespace
+}  // namespace actscope
