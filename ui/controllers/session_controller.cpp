@@ -62,7 +62,7 @@ SessionController::SessionController(Workspace& workspace, EngineWorker& worker,
 }
 
 bool SessionController::open_files(const QStringList& paths) {
-  QString model = model_path_;
+  QString model;
   QStringList images;
   for (const QString& path : paths) {
     if (kModelSuffixes.contains(QFileInfo(path).suffix().toLower())) {
@@ -71,12 +71,26 @@ bool SessionController::open_files(const QStringList& paths) {
       images << path;
     }
   }
-  if (model.isEmpty()) {
+  if (!model.isEmpty()) {
+    open(model, images.isEmpty() ? image_paths_ : images);
+    return true;
+  }
+  if (!workspace_.model()) {
     Q_EMIT errorRaised(tr("No model"), tr("Drop a TorchScript model (.pt) first, or with the images."));
     return false;
   }
-  open(model, images.isEmpty() ? image_paths_ : images);
+  open_with_open_model(images);
   return true;
+}
+
+// Images go to the model that is open, not to the last one asked for (which
+// may have failed to load or had its card dialog cancelled); a card the user
+// typed for it is kept.
+void SessionController::open_with_open_model(const QStringList& images) {
+  const Model& model = *workspace_.model();
+  std::optional<ModelCard> card;
+  if (model.card_source() == CardSource::kUser) card = model.card();
+  open(workspace_.model_path(), images, card);
 }
 
 void SessionController::open(const QString& model_path, const QStringList& image_paths,
@@ -158,11 +172,11 @@ void SessionController::open_images_dialog() {
       tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"));
   if (paths.isEmpty()) return;
   settings.setValue(QStringLiteral("folders/images"), QFileInfo(paths.front()).absolutePath());
-  if (model_path_.isEmpty()) {
+  if (!workspace_.model()) {
     Q_EMIT errorRaised(tr("No model"), tr("Open a model first."));
     return;
   }
-  open(model_path_, paths);
+  open_with_open_model(paths);
 }
 
 void SessionController::remember_recent(const QString& model_path) {

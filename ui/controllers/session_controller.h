@@ -42,8 +42,9 @@ class SessionController : public Controller {
   // `card` is what the user typed in for a model without one.
   void open(const QString& model_path, const QStringList& image_paths,
             const std::optional<ModelCard>& card = std::nullopt);
-  // Opens dropped files: a .pt/.pth/.ptl is the model (else the current one
-  // stays), the rest are images (else the current ones stay). False when
+  // Opens dropped files: a .pt/.pth/.ptl is the model (else the model that is
+  // open stays, with any card the user typed for it, even after a later open
+  // failed), the rest are images (else the current ones stay). False when
   // there is no model to open them with.
   bool open_files(const QStringList& paths);
 
@@ -58,6 +59,7 @@ class SessionController : public Controller {
   void ask_for_card(const Session& session);
   void open_model_dialog();
   void open_images_dialog();
+  void open_with_open_model(const QStringList& images);
   void remember_recent(const QString& model_path);
   void rebuild_recent_menu();
   void show_images();

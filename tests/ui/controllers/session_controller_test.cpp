@@ -59,6 +59,23 @@ TEST_F(SessionControllerTest, AModelThatFailsIsAnErrorAndTheOpenOneStays) {
   EXPECT_EQ(workspace_.model_path(), bundled());
 }
 
+// Images opened after a model failed to open once went to the failed model's
+// path again instead of the model that is open.
+TEST_F(SessionControllerTest, ImagesAfterAFailedOpenGoToTheModelThatIsOpen) {
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  controller_.open(bundled(), sample_paths().mid(0, 1));
+  ASSERT_TRUE(shown.wait(60000));
+  controller_.open(QStringLiteral("/nowhere/missing.pt"), sample_paths().mid(0, 1));
+  ASSERT_TRUE(shown.wait(60000));
+  ASSERT_TRUE(controller_.open_files(sample_paths().mid(1, 2)));
+  ASSERT_TRUE(shown.wait(60000));
+  EXPECT_TRUE(shown.last().at(0).toStringList().isEmpty())
+      << shown.last().at(0).toStringList().join(' ').toStdString();
+  EXPECT_EQ(workspace_.model_path(), bundled());
+  ASSERT_EQ(workspace_.images().size(), 2u);
+  EXPECT_EQ(QString::fromStdString(workspace_.images()[0].input.name), sample_paths().at(1));
+}
+
 TEST_F(SessionControllerTest, DroppedImagesWithoutAnyModelAreRefused) {
   QSignalSpy error(&controller_, &SessionController::errorRaised);
   EXPECT_FALSE(controller_.open_files(sample_paths().mid(0, 1)));
