@@ -199,8 +199,8 @@ void ActivationsController::render_layer_views() {
     shown_.reset();
     pane_->show_message(QString::fromStdString(view.error()));
   } else {
-    shown_ = view.value();
-    pane_->show_grid(std::move(view).value());
+    shown_ = std::make_shared<const LayerView>(std::move(view).value());
+    pane_->show_grid(shown_);
   }
   render_side_grid(options);
 }
@@ -231,7 +231,7 @@ void ActivationsController::render_side_grid(const ViewOptions& options) {
   }
   pane_->show_side(
       is_before ? tr("after activation: %1").arg(other) : tr("before activation: %1 (signed)").arg(other),
-      std::move(view).value());
+      std::make_shared<const LayerView>(std::move(view).value()));
 }
 
 void ActivationsController::render_weights() {

@@ -80,7 +80,7 @@ class ActivationsController : public Controller {
   QList<QAction*> view_actions_;
   QString preferred_layer_;
   bool weights_shown_ = false;
-  std::optional<LayerView> shown_;  // the grid on screen
+  std::shared_ptr<const LayerView> shown_;  // the grid on screen, shared with the pane
 };
 
 }  // namespace actscope

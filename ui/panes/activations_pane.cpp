@@ -104,14 +104,14 @@ void ActivationsPane::restore(const QString& normalization, const QString& color
   emit_settings();
 }
 
-void ActivationsPane::show_grid(LayerView view) {
+void ActivationsPane::show_grid(std::shared_ptr<const LayerView> view) {
   grid_->set_view(std::move(view));
   fit(grid_);
 }
 
 void ActivationsPane::show_message(const QString& message) { grid_->clear(message); }
 
-void ActivationsPane::show_side(const QString& caption, LayerView view) {
+void ActivationsPane::show_side(const QString& caption, std::shared_ptr<const LayerView> view) {
   side_caption_->setText(caption);
   side_box_->show();
   side_grid_->set_view(std::move(view));

@@ -26,10 +26,10 @@ class ActivationsPane : public QWidget {
   explicit ActivationsPane(QWidget* parent = nullptr);
 
   // The grid of the current layer, or a message in its place.
-  void show_grid(LayerView view);
+  void show_grid(std::shared_ptr<const LayerView> view);
   void show_message(const QString& message);
   // The grid beside (`caption` says which values it shows); hide_side empties it.
-  void show_side(const QString& caption, LayerView view);
+  void show_side(const QString& caption, std::shared_ptr<const LayerView> view);
   void hide_side();
   // Whether the current layer is half of a before/after pair.
   void set_pair_available(bool available);

@@ -152,11 +152,11 @@ void ComparePane::show_comparison(const std::string& layer, const QString& a_cap
   ComparisonGrids grids =
       compose_comparison_grids(layer, a_caption.toStdString(), b_caption.toStdString(), shown);
   auto view_of = [](const NormalizedMaps& maps, const float* raw, Grid grid) {
-    LayerView view;
-    view.maps = maps;
-    view.raw = raw;
-    view.grid = std::move(grid);
-    return view;
+    auto view = std::make_shared<LayerView>();
+    view->maps = maps;
+    view->raw = raw;
+    view->grid = std::move(grid);
+    return std::shared_ptr<const LayerView>(std::move(view));
   };
   grid_a_->set_view(view_of(shown.a, a_values.data(), std::move(grids.a)));
   grid_b_->set_view(view_of(shown.b, b_values.data(), std::move(grids.b)));

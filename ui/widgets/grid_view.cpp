@@ -19,14 +19,13 @@ GridView::GridView(QWidget* parent) : QWidget(parent) {
   setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
 }
 
-void GridView::set_view(LayerView view) {
+void GridView::set_view(std::shared_ptr<const LayerView> view) {
   view_ = std::move(view);
-  const RgbImage& rgb = view_.grid.image;
+  const RgbImage& rgb = view_->grid.image;
   // Converted once to the raster engine's native format (which also copies:
   // the QImage must not point into the grid's vector), so paints need no conversion.
   image_ = QImage(rgb.pixels.data(), rgb.width, rgb.height, rgb.width * 3, QImage::Format_RGB888)
                .convertToFormat(QImage::Format_RGB32);
-  has_view_ = true;
   message_.clear();
   if (selected_tile_ >= tile_count()) selected_tile_ = tile_count() - 1;
   if (selected_tile_ < 0 && tile_count() > 0) selected_tile_ = 0;
@@ -35,17 +34,21 @@ void GridView::set_view(LayerView view) {
   update();
 }
 
+const LayerView& GridView::view() const {
+  static const LayerView none;
+  return view_ ? *view_ : none;
+}
+
 void GridView::clear(const QString& message) {
-  view_ = LayerView{};
+  view_.reset();
   image_ = QImage();
-  has_view_ = false;
   message_ = message;
   resize(sizeHint());
   update();
 }
 
 int GridView::selected_filter() const {
-  return selected_tile_ >= 0 && selected_tile_ < tile_count() ? view_.grid.filters[selected_tile_] : -1;
+  return selected_tile_ >= 0 && selected_tile_ < tile_count() ? view().grid.filters[selected_tile_] : -1;
 }
 
 void GridView::select_tile(int tile) {
@@ -56,7 +59,7 @@ void GridView::select_tile(int tile) {
 }
 
 void GridView::select_filter(int filter) {
-  const auto& filters = view_.grid.filters;
+  const auto& filters = view().grid.filters;
   const auto at = std::find(filters.begin(), filters.end(), filter);
   if (at != filters.end()) select_tile(static_cast<int>(at - filters.begin()));
 }
@@ -75,7 +78,7 @@ QSize GridView::sizeHint() const {
 }
 
 QRect GridView::tile_rect(int tile) const {
-  const Grid& grid = view_.grid;
+  const Grid& grid = view().grid;
   if (grid.columns == 0) return {};
   constexpr int kGap = 2;  // GridOptions::gap
   const int x = kGap + (tile % grid.columns) * (grid.tile_width + kGap);
@@ -95,14 +98,14 @@ int GridView::tile_at(const QPoint& position) const {
 QString GridView::describe(const QPoint& position) const {
   const int tile = tile_at(position);
   if (tile < 0) return {};
-  const int filter = view_.grid.filters[tile];
-  const FilterStats& stats = view_.maps.stats[filter];
+  const int filter = view().grid.filters[tile];
+  const FilterStats& stats = view().maps.stats[filter];
   const QRect rect = tile_rect(tile);
-  const int height = view_.maps.height;
-  const int width = view_.maps.width;
+  const int height = view().maps.height;
+  const int width = view().maps.width;
   const int x = std::clamp((position.x() - rect.x()) * width / std::max(1, rect.width()), 0, width - 1);
   const int y = std::clamp((position.y() - rect.y()) * height / std::max(1, rect.height()), 0, height - 1);
-  const float value = view_.raw[(static_cast<size_t>(filter) * height + y) * width + x];
+  const float value = view().raw[(static_cast<size_t>(filter) * height + y) * width + x];
   QString text = QStringLiteral("filter %1  (%2, %3) = %4   min %5  max %6  mean %7")
                      .arg(filter)
                      .arg(x)
@@ -130,7 +133,7 @@ void GridView::paintEvent(QPaintEvent*) {
   // Dead filters: a red cross, so that black never passes for "weak".
   painter.setPen(QPen(QColor(220, 60, 60), 1));
   for (int tile = 0; tile < tile_count(); ++tile) {
-    if (!is_dead_filter(view_.maps.stats[view_.grid.filters[tile]])) continue;
+    if (!is_dead_filter(view().maps.stats[view().grid.filters[tile]])) continue;
     const QRect r = tile_rect(tile).adjusted(2, 2, -3, -3);
     painter.drawLine(r.topLeft(), r.bottomRight());
     painter.drawLine(r.topRight(), r.bottomLeft());
@@ -154,7 +157,7 @@ void GridView::mousePressEvent(QMouseEvent* event) {
 
 void GridView::mouseDoubleClickEvent(QMouseEvent* event) {
   const int tile = tile_at(event->position().toPoint());
-  if (tile >= 0) Q_EMIT enlargeRequested(view_.grid.filters[tile]);
+  if (tile >= 0) Q_EMIT enlargeRequested(view().grid.filters[tile]);
 }
 
 void GridView::wheelEvent(QWheelEvent* event) {
@@ -168,7 +171,7 @@ void GridView::wheelEvent(QWheelEvent* event) {
 }
 
 void GridView::keyPressEvent(QKeyEvent* event) {
-  const int columns = std::max(1, view_.grid.columns);
+  const int columns = std::max(1, view().grid.columns);
   switch (event->key()) {
     case Qt::Key_Left:
       select_tile(selected_tile_ - 1);

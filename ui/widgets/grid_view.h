@@ -2,6 +2,8 @@
 // with a selected filter, hover read-outs and dead filters marked.
 #pragma once
 
+#include <memory>
+
 #include <QImage>
 #include <QWidget>
 
@@ -15,13 +17,15 @@ class GridView : public QWidget {
  public:
   explicit GridView(QWidget* parent = nullptr);
 
-  // Shows `view` (its raw maps must outlive the next set_view/clear).
-  void set_view(LayerView view);
+  // Shows `view`, shared with whoever drew it (its raw maps must outlive
+  // the next set_view/clear).
+  void set_view(std::shared_ptr<const LayerView> view);
   void clear(const QString& message = QString());
 
-  bool has_view() const { return has_view_; }
-  const LayerView& view() const { return view_; }
-  int tile_count() const { return static_cast<int>(view_.grid.filters.size()); }
+  bool has_view() const { return view_ != nullptr; }
+  // The view shown; an empty one when there is none.
+  const LayerView& view() const;
+  int tile_count() const { return static_cast<int>(view().grid.filters.size()); }
   // The selected tile's filter index, or -1.
   int selected_filter() const;
   void select_tile(int tile);
@@ -52,10 +56,9 @@ class GridView : public QWidget {
   int tile_at(const QPoint& position) const;
   QRect tile_rect(int tile) const;
 
-  LayerView view_;
+  std::shared_ptr<const LayerView> view_;
   QImage image_;
   QString message_;
-  bool has_view_ = false;
   int selected_tile_ = -1;
   double zoom_ = 1.0;
 };

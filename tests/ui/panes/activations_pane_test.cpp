@@ -30,10 +30,10 @@ class ActivationsPaneTest : public test::BundledModelFixture {
   }
 
   // relu5 drawn with `options` (its raw maps live as long as the test).
-  LayerView relu5_view(const ViewOptions& options = {}) {
+  std::shared_ptr<const LayerView> relu5_view(const ViewOptions& options = {}) {
     auto view = render_layer(*model_, relu5_, 0, "03735_coat.png", options);
     EXPECT_TRUE(view.ok()) << view.error();
-    return view.value();
+    return std::make_shared<const LayerView>(view.value());
   }
 
   // The settings of the last settingsChanged.
