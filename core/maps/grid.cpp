@@ -269,6 +269,11 @@ RgbImage stack_vertically(const std::vector<RgbImage>& pictures, int gap) {
   return stacked;
 }
 
+std::array<uint8_t, 3> colormap_rgb(Colormap colormap, uint8_t level) {
+  const cv::Vec3b bgr = colormap_table(colormap).at<cv::Vec3b>(level);
+  return {bgr[2], bgr[1], bgr[0]};
+}
+
 std::string encode_png(const RgbImage& image) {
   cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.pixels.data()));
   cv::Mat bgr;

@@ -2,6 +2,8 @@
 // grid with a small gap, colored by a colormap, under a caption strip.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,9 @@ Grid compose_grid(const NormalizedMaps& maps, const GridOptions& options);
 // names the filter of each tile. Small tiles are enlarged to options.min_tile.
 Grid compose_tile_grid(const std::vector<RgbImage>& tiles, std::vector<int> filters,
                        const GridOptions& options);
+
+// The colormap's colour (R, G, B) for level 0..255: the colours the grids use.
+std::array<uint8_t, 3> colormap_rgb(Colormap colormap, uint8_t level);
 
 // One map as an RGB tile of its own size, through `colormap`.
 RgbImage colorize(const float* map, int height, int width, Colormap colormap);

@@ -1,0 +1,114 @@
+#include "core/maps/colorbar.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace actscope {
+namespace {
+
+constexpr int kMargin = 8;       // left and right of the gradient: room for the end numbers
+constexpr int kTitleLine = 16;   // the title's baseline
+constexpr int kBarTop = 22;
+constexpr int kBarHeight = 12;
+constexpr int kNumberLine = 50;  // the numbers' baseline
+constexpr int kBarImageHeight = 56;
+constexpr double kFontScale = 0.42;
+
+const cv::Scalar kText(225, 225, 225);
+const cv::Scalar kTick(200, 200, 200);
+
+int text_width(const std::string& text) {
+  int baseline = 0;
+  return cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, kFontScale, 1, &baseline).width;
+}
+
+// 1, 2 or 5 times a power of ten, the nearest to `rough` from above.
+double round_step(double rough) {
+  const double power = std::pow(10.0, std::floor(std::log10(rough)));
+  for (double factor : {1.0, 2.0, 5.0, 10.0}) {
+    if (factor * power >= rough) return factor * power;
+  }
+  return 10.0 * power;
+}
+
+}  // namespace
+
+std::string format_scale_value(double value) {
+  if (value == 0.0 || !std::isfinite(value)) return value == 0.0 ? "0" : (std::isnan(value) ? "nan" : "inf");
+  char text[32];
+  const double magnitude = std::fabs(value);
+  if (magnitude >= 1e-3 && magnitude < 1e5) {
+    std::snprintf(text, sizeof text, "%.3g", value);
+  } else {
+    std::snprintf(text, sizeof text, "%.2g", value);  // "8.6e-12"
+  }
+  return text;
+}
+
+std::vector<double> scale_ticks(double low, double high, int inner) {
+  if (!(high > low) || inner <= 0) return high > low ? std::vector<double>{low, high} : std::vector<double>{low};
+  const double range = high - low;
+  const double step = round_step(range / (inner + 1));
+  std::vector<double> ticks{low};
+  for (double value = std::ceil(low / step) * step; value < high; value += step) {
+    // Too close to an end, its number would overlap the end's.
+    if (value - low < 0.25 * step || high - value < 0.25 * step) continue;
+    ticks.push_back(std::fabs(value) < 1e-9 * step ? 0.0 : value);
+  }
+  ticks.push_back(high);
+  return ticks;
+}
+
+RgbImage render_colorbar(const ColorScale& scale, int width) {
+  width = std::max(width, 160);
+  cv::Mat canvas(kBarImageHeight, width, CV_8UC3, cv::Scalar(40, 40, 40));
+  const int bar_width = width - 2 * kMargin;
+  for (int x = 0; x < bar_width; ++x) {
+    const auto level = static_cast<uint8_t>(std::lround(255.0 * x / std::max(bar_width - 1, 1)));
+    const auto rgb = colormap_rgb(scale.colormap, level);
+    cv::line(canvas, {kMargin + x, kBarTop}, {kMargin + x, kBarTop + kBarHeight - 1},
+             cv::Scalar(rgb[0], rgb[1], rgb[2]));
+  }
+  if (!scale.title.empty())
+    cv::putText(canvas, scale.title, {kMargin, kTitleLine}, cv::FONT_HERSHEY_SIMPLEX, kFontScale, kText, 1,
+                cv::LINE_AA);
+  const double range = scale.high - scale.low;
+  int free_from = 0;  // numbers never overlap: one that would is left out
+  for (double value : scale_ticks(scale.low, scale.high)) {
+    const double t = range > 0 ? (value - scale.low) / range : 0.0;
+    const int x = kMargin + static_cast<int>(std::lround(t * (bar_width - 1)));
+    const std::string number = format_scale_value(value);
+    const int w = text_width(number);
+    const int left = std::clamp(x - w / 2, 1, width - w - 1);
+    const bool last = value == scale.high;
+    if (left < free_from && !last) continue;
+    cv::line(canvas, {x, kBarTop + kBarHeight}, {x, kBarTop + kBarHeight + 4}, kTick);
+    cv::putText(canvas, number, {left, kNumberLine}, cv::FONT_HERSHEY_SIMPLEX, kFontScale, kText, 1,
+                cv::LINE_AA);
+    free_from = left + w + 6;
+  }
+  RgbImage bar{width, kBarImageHeight, {}};
+  bar.pixels.assign(canvas.data, canvas.data + canvas.total() * 3);
+  return bar;
+}
+
+RgbImage with_colorbar(const RgbImage& picture, const ColorScale& scale) {
+  const int width = std::max(picture.width, 240);
+  const RgbImage bar = render_colorbar(scale, width);
+  RgbImage joined{width, picture.height + bar.height,
+                  std::vector<uint8_t>(static_cast<size_t>(width) * (picture.height + bar.height) * 3, 40)};
+  const int left = (width - picture.width) / 2;
+  for (int row = 0; row < picture.height; ++row) {
+    std::copy_n(picture.pixels.begin() + static_cast<size_t>(row) * picture.width * 3, picture.width * 3,
+                joined.pixels.begin() + (static_cast<size_t>(row) * width + left) * 3);
+  }
+  std::copy(bar.pixels.begin(), bar.pixels.end(),
+            joined.pixels.begin() + static_cast<size_t>(picture.height) * width * 3);
+  return joined;
+}
+
+}  // namespace actscope
