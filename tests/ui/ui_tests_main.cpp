@@ -1,16 +1,42 @@
-// The GUI tests' main: an offscreen QApplication with settings of its own.
+// The GUI tests' main: an offscreen QApplication on a laptop-sized screen,
+// with settings of its own.
 #include <gtest/gtest.h>
 #include <QApplication>
+#include <QFile>
 #include <QSettings>
+#include <QTemporaryDir>
+
+namespace {
+
+// The offscreen platform's screen is 800x600 unless told otherwise; the
+// window is meant for a 1280x720 laptop, so that is the screen the tests get.
+bool use_laptop_screen(const QTemporaryDir& dir) {
+  const QString path = dir.filePath(QStringLiteral("screen.json"));
+  QFile config(path);
+  if (!config.open(QIODevice::WriteOnly)) return false;
+  config.write(R"({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 720,
+                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})");
+  config.close();
+  qputenv("QT_QPA_PLATFORM", QStringLiteral("offscreen:configfile=%1").arg(path).toUtf8());
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  // One folder per process for the screen and the settings: `ctest -j` runs
+  // tests side by side, which must not see each other's remembered folders,
+  // layouts or cards.
+  QTemporaryDir dir;
+  if (!dir.isValid()) return 1;
   // Also when CTest discovers the tests, where no display may exist.
-  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+  if ((platform.isEmpty() || platform == "offscreen") && !use_laptop_screen(dir)) return 1;
   QApplication app(argc, argv);
-  // The tests' own settings, started empty: never the user's.
+  QSettings::setDefaultFormat(QSettings::IniFormat);
+  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
   QApplication::setOrganizationName(QStringLiteral("actscope-tests"));
   QApplication::setApplicationName(QStringLiteral("ui_tests"));
-  QSettings().clear();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

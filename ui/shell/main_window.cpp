@@ -11,6 +11,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -35,6 +37,22 @@
 #include "ui/state/workspace.h"
 
 namespace actscope {
+namespace {
+
+// A pane in a scroll area that gives it the dock's whole size once the dock
+// is large enough, and scroll bars when the window is made smaller than the
+// pane needs (on a laptop screen): never cut off.
+QWidget* scrolled_to_fit(QWidget* pane) {
+  if (qobject_cast<QAbstractScrollArea*>(pane)) return pane;  // scrolls by itself
+  auto* area = new QScrollArea;
+  area->setObjectName(pane->objectName() + QStringLiteral("Scroll"));
+  area->setWidget(pane);
+  area->setWidgetResizable(true);
+  area->setFrameShape(QFrame::NoFrame);
+  return area;
+}
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
@@ -42,7 +60,6 @@ MainWindow::MainWindow(QWidget* parent)
       workspace_(std::make_unique<Workspace>()) {
   setWindowTitle(QStringLiteral("actscope"));
   setAcceptDrops(true);
-  resize(1400, 880);
   session_ = new SessionController(*workspace_, *worker_, this);
   activations_ = new ActivationsController(*workspace_, *worker_, this);
   cam_ = new CamController(*workspace_, *worker_, this);
@@ -61,6 +78,8 @@ MainWindow::MainWindow(QWidget* parent)
   build_tabs();
   build_docks();
   build_menus();
+  default_state_ = saveState();
+  place_on_screen();
   restore_settings();
   statusBar()->showMessage(tr("No model open"));
 }
@@ -116,8 +135,9 @@ void MainWindow::build_docks() {
   auto dock = [this](const QString& title, const QString& name, QWidget* pane, Qt::DockWidgetArea area) {
     auto* created = new QDockWidget(title, this);
     created->setObjectName(name);
-    created->setWidget(pane);
+    created->setWidget(scrolled_to_fit(pane));
     addDockWidget(area, created);
+    docks_ << created;
   };
   // Left: the layer tree with its search box, and the model card.
   dock(tr("Layers"), QStringLiteral("layersDock"), activations_->tree(), Qt::LeftDockWidgetArea);
@@ -143,6 +163,15 @@ void MainWindow::build_menus() {
   view->addAction(session_->next_image_action());
   view->addActions(browsing.mid(2));  // back to the grid, zoom
   for (QAction* action : view->actions()) action->setShortcutContext(Qt::WindowShortcut);
+  view->addSeparator();
+  for (QDockWidget* dock : docks_) {
+    QAction* toggle = dock->toggleViewAction();
+    toggle->setToolTip(tr("Show or hide the %1 panel").arg(dock->windowTitle()));
+    view->addAction(toggle);
+  }
+  reset_layout_ = view->addAction(tr("&Reset Layout"), this, &MainWindow::reset_layout);
+  reset_layout_->setObjectName(QStringLiteral("resetLayoutAction"));
+  reset_layout_->setToolTip(tr("Every panel back in its place, the window back to its size"));
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&Shortcuts"), this, [this] { show_shortcuts_dialog(this); });
@@ -162,12 +191,40 @@ void MainWindow::show_error(const QString& title, const QString& message) {
 }
 
 // ---------------------------------------------------------------------------
-// Settings, drops
+// Layout, settings, drops
 
+void MainWindow::reset_layout() {
+  restoreState(default_state_);
+  for (QDockWidget* dock : docks_) {
+    dock->setFloating(false);
+    dock->show();
+  }
+  place_on_screen();
+}
+
+// The default size (1400x880, the most of the screen's free area it may
+// take) and centred in that area, never smaller than the panes need.
+void MainWindow::place_on_screen() {
+  const QRect available = screen()->availableGeometry();
+  QSize size = QSize(1400, 880).boundedTo(available.size() * 0.95);
+  size = size.expandedTo(minimumSizeHint());
+  resize(size);
+  move(available.center() - QPoint(size.width() / 2, size.height() / 2));
+  // The layer tree wide enough for its names, the Grad-CAM panel for two pictures side by side.
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("layersDock")), findChild<QDockWidget*>(QStringLiteral("camDock"))},
+              {230, 340}, Qt::Horizontal);
+}
+
+// The saved window and docks come back only when the window fits the screen
+// it is now on: a layout saved on a larger monitor would cut panes off.
 void MainWindow::restore_settings() {
   QSettings settings;
-  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  const QSize saved = settings.value(QStringLiteral("window/size")).toSize();
+  const QSize available = screen()->availableGeometry().size();
+  if (saved.isValid() && saved.width() <= available.width() && saved.height() <= available.height()) {
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  }
   activations_->pane()->restore(settings.value(QStringLiteral("view/normalization")).toString(),
                                 settings.value(QStringLiteral("view/colormap")).toString());
 }
@@ -175,6 +232,7 @@ void MainWindow::restore_settings() {
 void MainWindow::save_settings() const {
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/size"), frameGeometry().size());
   settings.setValue(QStringLiteral("window/state"), saveState());
   settings.setValue(QStringLiteral("view/colormap"), workspace_->grid_settings().colormap);
   settings.setValue(QStringLiteral("view/normalization"), workspace_->grid_settings().normalization);

@@ -11,10 +11,14 @@
 #include <optional>
 
 #include <QMainWindow>
+#include <QByteArray>
+#include <QList>
 #include <QStringList>
 
 #include "core/model/model_card.h"
 
+class QAction;
+class QDockWidget;
 class QTabWidget;
 
 namespace actscope {
@@ -49,6 +53,11 @@ class MainWindow : public QMainWindow {
   // Compares dataset image `index` with its partner (see DatasetController::compare_image).
   void compare_dataset_image(int index);
 
+  // View > Reset Layout: every dock shown in its default place and size,
+  // the window at its default size inside the screen.
+  QAction* reset_layout_action() const { return reset_layout_; }
+  void reset_layout();
+
   Workspace& workspace() { return *workspace_; }
   SessionController& session() { return *session_; }
   ActivationsController& activations() { return *activations_; }
@@ -74,6 +83,7 @@ class MainWindow : public QMainWindow {
   void build_menus();
   void wire(Controller* controller);
   void show_error(const QString& title, const QString& message);
+  void place_on_screen();
   void restore_settings();
   void save_settings() const;
 
@@ -88,6 +98,9 @@ class MainWindow : public QMainWindow {
   DatasetController* dataset_;
   ExportController* export_;
   QTabWidget* tabs_;
+  QList<QDockWidget*> docks_;
+  QAction* reset_layout_;
+  QByteArray default_state_;  // the docks as built, for Reset Layout
 };
 
 }  // namespace actscope
