@@ -164,6 +164,13 @@ void MainWindow::build_menus() {
   view->addActions(browsing.mid(2));  // back to the grid, zoom
   for (QAction* action : view->actions()) action->setShortcutContext(Qt::WindowShortcut);
   view->addSeparator();
+  for (int page = 0; page < tabs_->count(); ++page) {  // Ctrl+1 .. Ctrl+5: the centre's tabs
+    QAction* go = view->addAction(tabs_->tabText(page), this, [this, page] { tabs_->setCurrentIndex(page); });
+    go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + page)));
+    go->setShortcutContext(Qt::WindowShortcut);
+  }
+  view->addSeparator();
+  view->setToolTipsVisible(true);
   for (QDockWidget* dock : docks_) {
     QAction* toggle = dock->toggleViewAction();
     toggle->setToolTip(tr("Show or hide the %1 panel").arg(dock->windowTitle()));

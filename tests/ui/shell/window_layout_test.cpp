@@ -8,6 +8,7 @@
 #include <QMenuBar>
 #include <QScreen>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTest>
 
 #include "tests/support/window_support.h"
@@ -80,6 +81,17 @@ TEST(WindowLayoutTest, ViewMenuListsEveryPanelAsACheckableEntry) {
     EXPECT_TRUE(panel->toggleViewAction()->isCheckable());
   }
   EXPECT_TRUE(view->actions().contains(window.reset_layout_action()));
+}
+
+TEST(WindowLayoutTest, CtrlAndANumberShowsThatTab) {
+  MainWindow window;
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
+  QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
+  EXPECT_EQ(tabs->tabText(tabs->currentIndex()), QStringLiteral("Dataset"));
+  QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+  EXPECT_EQ(tabs->currentIndex(), 0);
 }
 
 TEST(WindowLayoutTest, ResetLayoutPutsEveryPanelBackInItsPlace) {
