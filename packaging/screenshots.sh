@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Takes the README's screenshots as a first-time user sees the program: a
+# 1280x720 screen under Xvfb, no saved settings, the bundled model and
+# samples. Builds first if needed. Writes resources/screenshots/NAME.png.
+#   packaging/screenshots.sh            all of them
+#   packaging/screenshots.sh dataset    one of them (main_window, compare, dataset, cam_all_methods)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/packaging/common.sh"
+
+install_missing "${BUILD_PACKAGES[@]}" xvfb xauth xdotool imagemagick dataset-fashion-mnist
+[ -x "$ROOT/build/app/actscope" ] || build_release
+APP="$ROOT/build/app/actscope"
+OUT="$ROOT/resources/screenshots"
+DATASET=/usr/share/datasets/fashion-mnist
+mkdir -p "$OUT"
+
+# shot NAME SECONDS KEYS -- ARGS...: starts the program with ARGS, waits
+# SECONDS for it to load, clicks into the status bar (so keys reach the
+# window), types KEYS (xdotool key names, "" for none), waits for the
+# redraw and saves the screen.
+shot() {
+  local name=$1 wait=$2 keys=$3
+  shift 4
+  local settings
+  settings="$(mktemp -d)"
+  XDG_CONFIG_HOME="$settings" xvfb-run -a -s "-screen 0 1280x720x24" bash -c '
+    "$0" "${@:4}" & app=$!
+    sleep "$1"
+    xdotool mousemove 640 712 click 1
+    for key in $2; do xdotool key "$key"; sleep 1; done
+    sleep 3
+    import -window root "$3"
+    kill "$app"' "$APP" "$wait" "$keys" "$OUT/$name.png" "$@"
+  rm -rf "$settings"
+  echo "wrote $OUT/$name.png"
+}
+
+only=("$@")
+want_shot() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
+
+want_shot main_window && shot main_window 10 "" -- --layer relu5
+want_shot compare && shot compare 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
+want_shot dataset && shot dataset 40 "ctrl+5" -- --dataset "$DATASET"
+exit 0
