@@ -3,11 +3,15 @@
 
 # What building the programs needs.
 BUILD_PACKAGES=(cmake make g++ pkg-config ccache zlib1g-dev libtorch-dev qt6-base-dev
-  libopencv-dev nlohmann-json3-dev libcli11-dev)
+  libopencv-dev nlohmann-json3-dev libcli11-dev help2man)
 # What the tests and benchmarks need on top: reference numbers come from
 # Debian's python3-torch, the accuracy check reads the Fashion-MNIST package.
 TEST_PACKAGES=(libgtest-dev libbenchmark-dev python3-torch python3-torchvision python3-numpy
-  dataset-fashion-mnist xvfb xauth universal-ctags)
+  dataset-fashion-mnist xvfb xauth universal-ctags
+  help2man dpkg-dev desktop-file-utils appstream man-db)
+# What making the .deb needs on top of building (help2man writes the man
+# pages; dpkg-shlibdeps, from dpkg-dev, the dependencies; lintian checks it).
+PACKAGE_PACKAGES=(help2man dpkg-dev lintian)
 
 # Installs those of the given packages that are not installed yet.
 install_missing() {

@@ -120,7 +120,8 @@ void add_compare(CLI::App& app, CompareOptions& options, int& exit_code) {
 int main(int argc, char** argv) {
   using namespace actscope::cli;
   CLI::App app{"actscope-cli: activation maps, filter weights and class activation maps of TorchScript CNNs"};
-  app.set_version_flag("--version", "actscope-cli " + actscope::version());
+  app.set_version_flag("--version", "actscope-cli " + actscope::version() +
+                                         "\nbundled model and samples: " + actscope::resource_dir());
   app.require_subcommand(1);
   int exit_code = 0;
   PredictOptions predict;

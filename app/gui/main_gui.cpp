@@ -6,6 +6,8 @@
 #include <memory>
 
 #include <QApplication>
+#include <QFile>
+#include <QIcon>
 
 #include "app/gui/startup_options.h"
 #include "core/base/version.h"
@@ -48,6 +50,19 @@ void follow_up(actscope::MainWindow& window, const actscope::StartupOptions& opt
   }
 }
 
+// The program's icon: the installed theme icon, else the PNG beside the
+// bundled resources (the build tree, or an installed copy without a theme).
+QIcon program_icon() {
+  QIcon icon = QIcon::fromTheme(QStringLiteral("org.actscope.actscope"));
+  if (!icon.isNull()) return icon;
+  const QString resources = QString::fromStdString(actscope::resource_dir());
+  for (const QString& path : {resources + QStringLiteral("/icons/actscope-256.png"),
+                              resources + QStringLiteral("/../icons/hicolor/256x256/apps/org.actscope.actscope.png")}) {
+    if (QFile::exists(path)) return QIcon(path);
+  }
+  return icon;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +74,8 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName(QStringLiteral("actscope"));
   QApplication::setOrganizationName(QStringLiteral("actscope"));
   QApplication::setApplicationVersion(QString::fromStdString(actscope::version()));
+  QApplication::setDesktopFileName(QStringLiteral("org.actscope.actscope"));
+  QApplication::setWindowIcon(program_icon());
   auto parsed = actscope::parse_startup_options(app);
   if (const int* exit_code = std::get_if<int>(&parsed)) return *exit_code;
   const auto& options = std::get<actscope::StartupOptions>(parsed);

@@ -8,8 +8,17 @@ namespace actscope {
 // "MAJOR.MINOR.PATCH", from the CMake project version.
 std::string version();
 
-// The folder holding models/ and samples/. ACTSCOPE_RESOURCE_DIR in the
-// environment overrides the path compiled in from the source tree.
+// The versions of the engine's libraries this program was built with.
+struct LibraryVersions {
+  std::string torch;   // LibTorch, e.g. "1.13.0"
+  std::string opencv;  // e.g. "4.6.0"
+};
+LibraryVersions library_versions();
+
+// The folder holding models/ and samples/: ACTSCOPE_RESOURCE_DIR from the
+// environment when set, else `../share/actscope` from the running program's
+// folder when it holds the bundled model (an installed or relocated copy),
+// else the source tree's resources/ (the build tree).
 std::string resource_dir();
 
 // resource_dir() + "/models/fashion_cnn.pt".

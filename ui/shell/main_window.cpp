@@ -182,11 +182,26 @@ void MainWindow::build_menus() {
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&Shortcuts"), this, [this] { show_shortcuts_dialog(this); });
-  help->addAction(tr("&About actscope"), this, [this] {
-    QMessageBox::about(this, tr("About actscope"),
-                       tr("actscope %1\nSee what every filter of a CNN sees.")
-                           .arg(QString::fromStdString(actscope::version())));
-  });
+  help->addAction(tr("&About actscope"), this, &MainWindow::show_about);
+}
+
+QString MainWindow::about_text() {
+  const LibraryVersions libraries = library_versions();
+  return tr("<h3>actscope %1</h3><p>See what every filter of a convolutional network sees.</p>"
+            "<p>actscope is free software under the BSD 3-Clause license.</p>"
+            "<p>Built with:<br>LibTorch %2 (BSD 3-Clause)<br>Qt %3, running on Qt %4 (LGPL 3)<br>"
+            "OpenCV %5 (Apache 2.0)<br>CLI11 (BSD 3-Clause), nlohmann-json (MIT)</p>")
+      .arg(QString::fromStdString(version()), QString::fromStdString(libraries.torch),
+           QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion()),
+           QString::fromStdString(libraries.opencv));
+}
+
+void MainWindow::show_about() {
+  auto* box = new QMessageBox(QMessageBox::Information, tr("About actscope"), about_text(), QMessageBox::Ok, this);
+  box->setObjectName(QStringLiteral("aboutDialog"));
+  box->setIconPixmap(windowIcon().pixmap(64, 64));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
 }
 
 void MainWindow::show_error(const QString& title, const QString& message) {

@@ -58,6 +58,9 @@ class MainWindow : public QMainWindow {
   QAction* reset_layout_action() const { return reset_layout_; }
   void reset_layout();
 
+  // Help > About: the version, the libraries' versions and the licenses (rich text).
+  static QString about_text();
+
   Workspace& workspace() { return *workspace_; }
   SessionController& session() { return *session_; }
   ActivationsController& activations() { return *activations_; }
@@ -83,6 +86,7 @@ class MainWindow : public QMainWindow {
   void build_menus();
   void wire(Controller* controller);
   void show_error(const QString& title, const QString& message);
+  void show_about();
   void place_on_screen();
   void restore_settings();
   void save_settings() const;
