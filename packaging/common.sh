@@ -8,7 +8,7 @@ BUILD_PACKAGES=(cmake make g++ pkg-config ccache zlib1g-dev libtorch-dev qt6-bas
 # Debian's python3-torch, the accuracy check reads the Fashion-MNIST package.
 TEST_PACKAGES=(libgtest-dev libbenchmark-dev python3-torch python3-torchvision python3-numpy
   dataset-fashion-mnist xvfb xauth universal-ctags
-  help2man dpkg-dev desktop-file-utils appstream man-db)
+  help2man dpkg-dev desktop-file-utils appstream man-db lintian)
 # What making the .deb needs on top of building (help2man writes the man
 # pages; dpkg-shlibdeps, from dpkg-dev, the dependencies; lintian checks it).
 PACKAGE_PACKAGES=(help2man dpkg-dev lintian)
