@@ -6,6 +6,7 @@
 // stderr; results go to stdout or to the files the options name.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -91,5 +92,29 @@ struct CompareOptions {
   int top = 6;
 };
 int run_compare(const CompareOptions& options);
+
+// scan: every filter's statistics over a dataset (or one shard of it), as
+// DIR/atlas.json.
+struct ScanCliOptions {
+  CommonFlags common;
+  std::string model;
+  std::string dataset;
+  std::vector<std::string> layers;  // empty: every layer with spatial maps
+  int64_t limit = 0;
+  int top_k = 9;
+  int batch = 32;
+  std::string shard;  // "k/N"; empty: from the scheduler's environment, else the whole dataset
+  int shards = 0;     // with a Kubernetes Indexed Job: the number of shards
+  std::string out;    // a folder, made when missing
+  bool quiet = false;
+};
+int run_scan(const ScanCliOptions& options);
+
+// merge: the atlases of every shard of one scan, combined as one run writes it.
+struct MergeOptions {
+  std::vector<std::string> shards;  // folders holding atlas.json (or the files)
+  std::string out;
+};
+int run_merge(const MergeOptions& options);
 
 }  // namespace actscope::cli

@@ -114,6 +114,34 @@ void add_compare(CLI::App& app, CompareOptions& options, int& exit_code) {
   command->callback([&] { exit_code = run_compare(options); });
 }
 
+void add_scan(CLI::App& app, ScanCliOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand("scan", "Every filter's statistics and top images over a dataset (atlas.json)");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_option("--dataset", options.dataset,
+                      "A folder of class folders, a plain folder of images, or an IDX image/label pair")
+      ->required();
+  command->add_option("--layer", options.layers, "Layer name (repeatable; default: every layer with maps)");
+  command->add_option("--limit", options.limit, "Only the first N images in dataset order")->check(CLI::PositiveNumber);
+  command->add_option("--top-k", options.top_k, "Top images kept per filter (default 9)")->check(CLI::PositiveNumber);
+  command->add_option("--batch", options.batch, "Images per forward (default 32)")->check(CLI::PositiveNumber);
+  command->add_option("--shard", options.shard,
+                      "k/N: scan images i with i % N == k (default: from SLURM_ARRAY_TASK_* or, with --shards, "
+                      "JOB_COMPLETION_INDEX)");
+  command->add_option("--shards", options.shards, "Number of shards of a Kubernetes Indexed Job")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--out", options.out, "Output folder (made when missing): atlas.json")->required();
+  command->add_flag("--quiet", options.quiet, "No progress line");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_scan(options); });
+}
+
+void add_merge(CLI::App& app, MergeOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand("merge", "Merge the atlases of every shard of a scan into one");
+  command->add_option("shards", options.shards, "Shard output folders (or their atlas.json)")->required();
+  command->add_option("--out", options.out, "Output folder (made when missing): atlas.json")->required();
+  command->callback([&] { exit_code = run_merge(options); });
+}
+
 }  // namespace
 }  // namespace actscope::cli
 
@@ -130,12 +158,16 @@ int main(int argc, char** argv) {
   WeightsOptions weights;
   CamCliOptions cam;
   CompareOptions compare;
+  ScanCliOptions scan;
+  MergeOptions merge;
   add_predict(app, predict, exit_code);
   add_layers(app, layers, exit_code);
   add_activations(app, activations, exit_code);
   add_weights(app, weights, exit_code);
   add_cam(app, cam, exit_code);
   add_compare(app, compare, exit_code);
+  add_scan(app, scan, exit_code);
+  add_merge(app, merge, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

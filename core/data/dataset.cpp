@@ -70,6 +70,9 @@ Result<Dataset> open_class_folders(const fs::path& folder, const ModelCard& card
   std::sort(classes.begin(), classes.end());
   Dataset dataset;
   dataset.source = folder.string();
+  if (classes.empty()) {  // a plain folder of images: no labels
+    for (const auto& file : image_files_in(folder.string())) dataset.images.push_back({file, -1});
+  }
   for (const auto& class_folder : classes) {
     const std::string name = class_folder.filename().string();
     int true_class = -1;
@@ -85,7 +88,7 @@ Result<Dataset> open_class_folders(const fs::path& folder, const ModelCard& card
   }
   if (dataset.images.empty()) {
     return Error{folder.string() +
-                 ": no images in class folders (expected one folder per class, named like " +
+                 ": no images (expected image files, or one folder per class, named like " +
                  labels_text(card) + ", or an IDX image/label pair)"};
   }
   return dataset;

@@ -44,6 +44,8 @@ struct Dataset {
 //   one of the card's labels (compared ignoring case, with spaces, '_', '-'
 //   and '/' alike: "ankle_boot" is "Ankle boot", "t-shirt_top" is
 //   "T-shirt/top"); its image files are that class;
+// - a folder of image files and no sub-folders: images without labels
+//   (true_class -1);
 // - an IDX images file ("*-images-idx3-ubyte", optionally ".gz") with the
 //   labels file next to it ("*-labels-idx1-ubyte[.gz]");
 // - a folder holding such a pair (the test set "t10k-*" when there are several).

@@ -1,0 +1,130 @@
+#include "core/atlas/scan.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "core/io/sha256.h"
+#include "core/model/layer_query.h"
+
+namespace actscope {
+namespace {
+
+// The layers to scan: those asked for, else every layer with spatial maps.
+Result<std::vector<const LayerInfo*>> scanned_layers(const Model& model, const std::vector<std::string>& names) {
+  std::vector<const LayerInfo*> layers;
+  if (names.empty()) {
+    for (const LayerInfo& layer : model.layers()) {
+      if (has_spatial_maps(layer)) layers.push_back(&layer);
+    }
+    if (layers.empty()) return Error{model.path() + ": no layer has spatial maps to scan"};
+    return layers;
+  }
+  for (const std::string& name : names) {
+    const LayerInfo* layer = model.find_layer(name);
+    if (!layer) {
+      std::string closest;
+      for (const auto& candidate : closest_layer_names(model, name)) closest += (closest.empty() ? "" : ", ") + candidate;
+      return Error{model.path() + ": unknown layer '" + name + "'; closest: " + closest};
+    }
+    if (!layer->capturable || layer->shape.size() != 4) {
+      return Error{model.path() + ": layer '" + name + "' has no maps to scan (output " +
+                   shape_string(layer->shape) + ")"};
+    }
+    layers.push_back(layer);
+  }
+  return layers;
+}
+
+Atlas empty_atlas(const Model& model, const Dataset& dataset, const ScanOptions& options,
+                  const std::vector<const LayerInfo*>& layers, int64_t total) {
+  Atlas atlas;
+  atlas.model_name = model.card().name;
+  atlas.model_path = model.path();
+  atlas.dataset_path = dataset.source;
+  atlas.dataset_images = total;
+  atlas.limit = options.limit;
+  atlas.shard = options.shard;
+  atlas.shards = options.shards;
+  atlas.top_k = options.top_k;
+  const bool labelled = std::any_of(dataset.images.begin(), dataset.images.end(),
+                                    [](const DatasetImage& image) { return image.true_class >= 0; });
+  if (labelled) atlas.labels = model.card().labels;
+  for (const LayerInfo* layer : layers) {
+    atlas.layers.emplace_back(layer->name, static_cast<int>(layer->shape[1]), static_cast<int>(layer->shape[2]),
+                              static_cast<int>(layer->shape[3]), static_cast<int>(atlas.labels.size()),
+                              options.top_k, bounded_range(layer->kind));
+  }
+  return atlas;
+}
+
+Status check_options(const ScanOptions& options) {
+  if (options.shards < 1 || options.shard < 0 || options.shard >= options.shards) {
+    return Error{"shard " + std::to_string(options.shard) + " of " + std::to_string(options.shards) +
+                 " does not exist (shards are 0 .. count-1)"};
+  }
+  if (options.top_k < 1) return Error{"the number of top images must be at least 1"};
+  if (options.batch_size < 1) return Error{"the batch size must be at least 1"};
+  if (options.limit < 0) return Error{"the image limit cannot be negative"};
+  return Done{};
+}
+
+// Runs one batch and adds each image's maps to its layer's statistics.
+Status scan_batch(const Model& model, const Dataset& dataset, const std::vector<int64_t>& indices,
+                  const CaptureOptions& capture_options, Atlas& atlas) {
+  std::vector<InputImage> inputs;
+  for (int64_t index : indices) {
+    auto input = dataset.input(static_cast<size_t>(index), model.card());
+    if (!input) return Error{input.error()};
+    inputs.push_back(std::move(input).value());
+  }
+  auto captured = model.capture(inputs, capture_options);
+  if (!captured) return Error{captured.error()};
+  std::unordered_map<std::string, LayerStats*> by_name;
+  for (LayerStats& layer : atlas.layers) by_name[layer.name] = &layer;
+  for (const LayerActivation& activation : captured.value().activations) {
+    auto found = by_name.find(activation.name);
+    if (found == by_name.end()) continue;
+    LayerStats& layer = *found->second;
+    const int64_t per_image = layer.shape[0] * layer.shape[1] * layer.shape[2];
+    if (activation.values.size() != per_image * static_cast<int64_t>(indices.size())) {
+      return Error{model.path() + ": layer '" + layer.name + "' gave " + shape_string(activation.values.shape()) +
+                   " for a batch of " + std::to_string(indices.size())};
+    }
+    for (size_t b = 0; b < indices.size(); ++b) {
+      const DatasetImage& image = dataset.images[static_cast<size_t>(indices[b])];
+      layer.add_image(activation.values.data() + static_cast<int64_t>(b) * per_image, indices[b], image.name,
+                      image.true_class);
+    }
+  }
+  return Done{};
+}
+
+}  // namespace
+
+Result<Atlas> scan_dataset(const Model& model, const Dataset& dataset, const ScanOptions& options) {
+  if (auto valid = check_options(options); !valid) return Error{valid.error()};
+  auto layers = scanned_layers(model, options.layers);
+  if (!layers) return Error{layers.error()};
+  const auto available = static_cast<int64_t>(dataset.images.size());
+  const int64_t total = options.limit > 0 ? std::min(options.limit, available) : available;
+  Atlas atlas = empty_atlas(model, dataset, options, layers.value(), total);
+  auto sha256 = sha256_of_file(model.path());
+  if (!sha256) return Error{sha256.error()};
+  atlas.model_sha256 = sha256.value();
+
+  std::vector<int64_t> mine;
+  for (int64_t i = 0; i < total; ++i) {
+    if (in_shard(i, options.shard, options.shards)) mine.push_back(i);
+  }
+  CaptureOptions capture_options;
+  for (const LayerInfo* layer : layers.value()) capture_options.layers.push_back(layer->name);
+  const size_t step = static_cast<size_t>(options.batch_size);
+  for (size_t first = 0; first < mine.size(); first += step) {
+    const std::vector<int64_t> batch(mine.begin() + first, mine.begin() + std::min(mine.size(), first + step));
+    if (auto done = scan_batch(model, dataset, batch, capture_options, atlas); !done) return Error{done.error()};
+    if (options.progress && !options.progress(first + batch.size(), mine.size())) return Error{"cancelled"};
+  }
+  return atlas;
+}
+
+}  // namespace actscope
