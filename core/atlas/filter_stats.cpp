@@ -151,7 +151,7 @@ LayerFlags flags_of(const LayerStats& layer) {
     if (active_images == 0) flags.dead.push_back(c);
     if (active_images > 0 && active_images * 100 < layer.images) flags.rarely_active.push_back(c);
     if (summary.active_fraction > 0.99) flags.always_on.push_back(c);
-    if (layer.bounds && summary.saturated_fraction > 0.9) flags.saturated.push_back(c);
+    if (layer.bounds && summary.saturated_fraction > 0.5) flags.saturated.push_back(c);
   }
   return flags;
 }

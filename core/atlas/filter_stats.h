@@ -85,7 +85,7 @@ struct LayerFlags {
   std::vector<int> dead;            // dead on every image
   std::vector<int> rarely_active;   // active (maximum > 0) on under 1% of images, not dead
   std::vector<int> always_on;       // positive at over 99% of positions
-  std::vector<int> saturated;       // at a bound at over 90% of positions
+  std::vector<int> saturated;       // at a bound at over half of its positions
 };
 LayerFlags flags_of(const LayerStats& layer);
 

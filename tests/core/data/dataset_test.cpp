@@ -105,6 +105,19 @@ TEST_F(DatasetTest, TheBundledSamplesLaidOutByClassKeepTheirTrueClasses) {
   }
 }
 
+TEST_F(DatasetTest, APlainFolderOfImagesOpensWithoutLabels) {
+  test::TempDir dir;
+  const auto samples = test::resource_dir() / "samples";
+  for (const char* file : {"00021_sandal.png", "01236_shirt.png"}) std::filesystem::copy_file(samples / file, dir / file);
+  auto dataset = open_dataset(dir.path().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  ASSERT_EQ(dataset.value().images.size(), 2u);
+  for (const auto& image : dataset.value().images) EXPECT_EQ(image.true_class, -1) << image.name;
+  auto first = dataset.value().input(0, model_->card());
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(std::filesystem::path(first.value().name).filename(), "00021_sandal.png");
+}
+
 TEST_F(DatasetTest, BadPathsSayWhatIsWrong) {
   test::TempDir dir;
   auto missing = open_dataset((dir / "nothing").string(), model_->card());
