@@ -25,12 +25,56 @@ void insert_top(std::vector<TopUnit>& top, TopUnit unit, int top_k) {
   if (static_cast<int>(top.size()) > top_k) top.pop_back();
 }
 
+struct MapSummary {
+  float maximum;
+  int64_t positive;
+  double total;
+};
+
+// The maximum, the number of positive values and the sum of a map in one
+// pass, in eight independent lanes the compiler turns into vector code (a
+// single running sum would wait on each addition). Lanes sum in float over
+// at most a few thousand values, then in double.
+MapSummary summarize_map(const float* map, int64_t count) {
+  constexpr int kLanes = 8;
+  float maxima[kLanes], sums[kLanes] = {};
+  int32_t positives[kLanes] = {};
+  for (float& lane : maxima) lane = map[0];
+  int64_t i = 0;
+  for (; i + kLanes <= count; i += kLanes) {
+    for (int k = 0; k < kLanes; ++k) {
+      const float value = map[i + k];
+      maxima[k] = value > maxima[k] ? value : maxima[k];
+      sums[k] += value;
+      positives[k] += value > 0.0f;
+    }
+  }
+  MapSummary summary{maxima[0], 0, 0.0};
+  for (int k = 0; k < kLanes; ++k) {
+    summary.maximum = std::max(summary.maximum, maxima[k]);
+    summary.total += sums[k];
+    summary.positive += positives[k];
+  }
+  for (; i < count; ++i) {
+    summary.maximum = std::max(summary.maximum, map[i]);
+    summary.total += map[i];
+    summary.positive += map[i] > 0.0f;
+  }
+  return summary;
+}
+
 std::string lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
 }
 
 }  // namespace
+
+int64_t FilterSums::histogram_total() const {
+  int64_t total = 0;
+  for (int64_t count : histogram) total += count;
+  return total;
+}
 
 bool ranks_above(const TopUnit& a, const TopUnit& b) {
   if (a.value != b.value) return a.value > b.value;
@@ -62,39 +106,59 @@ LayerStats::LayerStats(std::string layer_name, int channels, int height, int wid
 }
 
 void LayerStats::add_image(const float* maps, int64_t image, const std::string& image_name, int true_class) {
+  add_batch(maps, {image}, {&image_name}, {true_class});
+}
+
+void LayerStats::add_batch(const float* maps, const std::vector<int64_t>& batch_images,
+                           const std::vector<const std::string*>& names, const std::vector<int>& classes) {
   const int64_t positions = shape[1] * shape[2];
-  const bool labelled = true_class >= 0 && true_class < static_cast<int>(class_images.size());
-  for (size_t c = 0; c < filters.size(); ++c) {
-    const float* map = maps + static_cast<int64_t>(c) * positions;
-    FilterSums& sums = filters[c];
-    int64_t peak = 0, positive = 0, saturated = 0;
-    double total = 0.0;
-    for (int64_t i = 0; i < positions; ++i) {
-      const float value = map[i];
-      if (value > map[peak]) peak = i;
-      positive += value > 0.0f;
-      total += value;
-      if (bounds) {
-        saturated += std::fabs(value - bounds->first) <= kBoundTolerance ||
-                     std::fabs(value - bounds->second) <= kBoundTolerance;
-      }
+  const int64_t per_image = shape[0] * positions;
+  const auto count = static_cast<int64_t>(batch_images.size());
+  // Filters are independent: spread them over the engine's OpenMP threads,
+  // each taking its images in order.
+#pragma omp parallel for schedule(dynamic, 4)
+  for (int64_t c = 0; c < shape[0]; ++c) {
+    for (int64_t b = 0; b < count; ++b) {
+      add_map(static_cast<size_t>(c), maps + b * per_image + c * positions, batch_images[b], *names[b], classes[b]);
     }
-    const float maximum = map[peak];
-    const double mean = total / static_cast<double>(positions);
-    sums.dead_images += maximum <= 0.0f;
-    sums.active_sum += static_cast<double>(positive) / static_cast<double>(positions);
-    sums.mean_sum += mean;
-    sums.max = images == 0 ? maximum : std::max(sums.max, maximum);
-    sums.saturated_positions += saturated;
-    ++sums.histogram[static_cast<size_t>(histogram_bin(maximum))];
-    if (labelled) sums.class_sum[static_cast<size_t>(true_class)] += mean;
-    insert_top(sums.top,
-               TopUnit{image, image_name, maximum, static_cast<int>(peak / shape[2]),
-                       static_cast<int>(peak % shape[2])},
-               top_k);
   }
-  if (labelled) ++class_images[static_cast<size_t>(true_class)];
-  ++images;
+  for (int64_t b = 0; b < count; ++b) {
+    if (classes[b] >= 0 && classes[b] < static_cast<int>(class_images.size())) ++class_images[classes[b]];
+  }
+  images += count;
+}
+
+void LayerStats::add_map(size_t filter, const float* map, int64_t image, const std::string& image_name,
+                         int true_class) {
+  const int64_t positions = shape[1] * shape[2];
+  FilterSums& sums = filters[filter];
+  const MapSummary summary = summarize_map(map, positions);
+  const float maximum = summary.maximum;
+  const int64_t positive = summary.positive;
+  const double total = summary.total;
+  if (bounds) {
+    int64_t saturated = 0;
+    for (int64_t i = 0; i < positions; ++i) {
+      saturated += std::fabs(map[i] - bounds->first) <= kBoundTolerance ||
+                   std::fabs(map[i] - bounds->second) <= kBoundTolerance;
+    }
+    sums.saturated_positions += saturated;
+  }
+  const double mean = total / static_cast<double>(positions);
+  const bool first = sums.top.empty();  // every image gets a top entry until there are top_k
+  sums.dead_images += maximum <= 0.0f;
+  sums.active_sum += static_cast<double>(positive) / static_cast<double>(positions);
+  sums.mean_sum += mean;
+  sums.max = first ? maximum : std::max(sums.max, maximum);
+  ++sums.histogram[static_cast<size_t>(histogram_bin(maximum))];
+  if (true_class >= 0 && true_class < static_cast<int>(sums.class_sum.size())) sums.class_sum[true_class] += mean;
+  const TopUnit candidate{image, std::string(), maximum, 0, 0};
+  if (static_cast<int>(sums.top.size()) == top_k && !ranks_above(candidate, sums.top.back())) return;
+  // Only an image that enters the top list needs its peak's position (the first, row-major).
+  const int64_t peak = std::find(map, map + positions, maximum) - map;
+  insert_top(sums.top,
+             TopUnit{image, image_name, maximum, static_cast<int>(peak / shape[2]), static_cast<int>(peak % shape[2])},
+             top_k);
 }
 
 void LayerStats::merge(const LayerStats& other) {

@@ -42,6 +42,9 @@ struct FilterSums {
   std::vector<int64_t> histogram;   // of per-image maxima, histogram_edges() bins
   std::vector<double> class_sum;    // sum of map means of the images of each class
   std::vector<TopUnit> top;         // at most top_k, best first
+
+  // Images added so far (the histogram counts each once).
+  int64_t histogram_total() const;
 };
 
 // A layer's filters' statistics.
@@ -62,8 +65,16 @@ struct LayerStats {
   // Adds image `image` (`name`, of class `true_class`, -1 when unknown): its
   // maps, channels x height x width floats.
   void add_image(const float* maps, int64_t image, const std::string& name, int true_class);
+  // Adds a batch: image b's maps start at maps + b * C * H * W; `images`,
+  // `names` and `classes` give each one's index, name and class. Uses the
+  // engine's threads.
+  void add_batch(const float* maps, const std::vector<int64_t>& images, const std::vector<const std::string*>& names,
+                 const std::vector<int>& classes);
   // Adds another shard's statistics of the same layer (same shape, classes, K).
   void merge(const LayerStats& other);
+
+ private:
+  void add_map(size_t filter, const float* map, int64_t image, const std::string& name, int true_class);
 };
 
 // What the statistics say of one filter.

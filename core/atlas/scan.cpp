@@ -90,11 +90,13 @@ Status scan_batch(const Model& model, const Dataset& dataset, const std::vector<
       return Error{model.path() + ": layer '" + layer.name + "' gave " + shape_string(activation.values.shape()) +
                    " for a batch of " + std::to_string(indices.size())};
     }
-    for (size_t b = 0; b < indices.size(); ++b) {
-      const DatasetImage& image = dataset.images[static_cast<size_t>(indices[b])];
-      layer.add_image(activation.values.data() + static_cast<int64_t>(b) * per_image, indices[b], image.name,
-                      image.true_class);
+    std::vector<const std::string*> names;
+    std::vector<int> classes;
+    for (int64_t index : indices) {
+      names.push_back(&dataset.images[static_cast<size_t>(index)].name);
+      classes.push_back(dataset.images[static_cast<size_t>(index)].true_class);
     }
+    layer.add_batch(activation.values.data(), indices, names, classes);
   }
   return Done{};
 }
