@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   // Also when CTest discovers the tests, where no display may exist.
   const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
   if ((platform.isEmpty() || platform == "offscreen") && !use_laptop_screen(dir)) return 1;
+  qputenv("XDG_CACHE_HOME", dir.filePath(QStringLiteral("cache")).toUtf8());  // the filter atlas cache
   QApplication app(argc, argv);
   QSettings::setDefaultFormat(QSettings::IniFormat);
   QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());

@@ -19,6 +19,7 @@
 
 #include "core/base/version.h"
 #include "ui/controllers/activations_controller.h"
+#include "ui/controllers/atlas_controller.h"
 #include "ui/controllers/cam_controller.h"
 #include "ui/controllers/compare_controller.h"
 #include "ui/controllers/dataset_controller.h"
@@ -28,6 +29,7 @@
 #include "ui/panes/cam_pane.h"
 #include "ui/panes/compare_pane.h"
 #include "ui/panes/dataset_pane.h"
+#include "ui/panes/filters_pane.h"
 #include "ui/panes/image_strip.h"
 #include "ui/panes/layer_tree.h"
 #include "ui/panes/model_summary.h"
@@ -66,8 +68,9 @@ MainWindow::MainWindow(QWidget* parent)
   compare_ = new CompareController(*workspace_, *worker_, this);
   dataset_ = new DatasetController(*workspace_, *worker_, this);
   export_ = new ExportController(*workspace_, *worker_, this);
+  atlas_ = new AtlasController(*workspace_, this);
   for (Controller* controller :
-       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_}) {
+       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_, atlas_}) {
     wire(controller);
   }
   connect(session_, &SessionController::sessionShown, this, &MainWindow::sessionShown);
@@ -88,7 +91,7 @@ MainWindow::~MainWindow() {
   worker_.reset();  // cancels long jobs and waits for the one that runs
   // The controllers go before the panes they listen to and the workspace they use.
   for (Controller* controller :
-       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_}) {
+       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_, atlas_}) {
     delete controller;
   }
 }
@@ -124,6 +127,7 @@ void MainWindow::build_tabs() {
   tabs_->addTab(compare_->pane(), tr("Compare"));
   dataset_->pane()->setObjectName(QStringLiteral("datasetPane"));
   tabs_->addTab(dataset_->pane(), tr("Dataset"));
+  tabs_->addTab(atlas_->pane(), tr("Filters"));
   setCentralWidget(tabs_);
   connect(tabs_, &QTabWidget::currentChanged, this, [this] {
     activations_->set_current_page(tabs_->currentWidget());
@@ -149,7 +153,8 @@ void MainWindow::build_docks() {
 
 void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  file->addActions({session_->open_model_action(), session_->open_images_action(), dataset_->open_action()});
+  file->addActions({session_->open_model_action(), session_->open_images_action(), dataset_->open_action(),
+                    atlas_->scan_action(), atlas_->open_action()});
   file->addMenu(session_->recent_menu());
   file->addSeparator();
   file->addActions({activations_->export_action(), cam_->export_action(), compare_->export_action(),

@@ -24,6 +24,7 @@ class QTabWidget;
 namespace actscope {
 
 class ActivationsController;
+class AtlasController;
 class CamController;
 class CompareController;
 class Controller;
@@ -68,6 +69,7 @@ class MainWindow : public QMainWindow {
   CompareController& compare() { return *compare_; }
   DatasetController& dataset() { return *dataset_; }
   ExportController& exports() { return *export_; }
+  AtlasController& atlas() { return *atlas_; }
 
  Q_SIGNALS:
   // A session has been shown; `errors` lists the files that failed.
@@ -101,6 +103,7 @@ class MainWindow : public QMainWindow {
   CompareController* compare_;
   DatasetController* dataset_;
   ExportController* export_;
+  AtlasController* atlas_;
   QTabWidget* tabs_;
   QList<QDockWidget*> docks_;
   QAction* reset_layout_;

@@ -22,7 +22,7 @@ void show_shortcuts_dialog(QWidget* parent) {
       {QDialog::tr("Esc"), QDialog::tr("back to the grid")},
       {QDialog::tr("Ctrl+wheel, Ctrl+plus/minus"), QDialog::tr("zoom the grid")},
       {QDialog::tr("Ctrl+Tab"), QDialog::tr("next image")},
-      {QDialog::tr("Ctrl+1 .. Ctrl+5"), QDialog::tr("Activations, Weights, Enlarged filter, Compare, Dataset tab")},
+      {QDialog::tr("Ctrl+1 .. Ctrl+6"), QDialog::tr("Activations, Weights, Enlarged filter, Compare, Dataset, Filters tab")},
       {QDialog::tr("Ctrl+E"), QDialog::tr("export the current grid")},
       {QDialog::tr("Ctrl+O"), QDialog::tr("open a model")},
       {QDialog::tr("Click a prediction"), QDialog::tr("Grad-CAM for that class")}};

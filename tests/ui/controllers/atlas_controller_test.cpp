@@ -1,0 +1,103 @@
+// The Filters tab: a scan of the bundled model fills it for the browsed
+// layer, runs beside browsing, is cached, can be cancelled; an atlas of
+// another model is refused.
+#include "ui/controllers/atlas_controller.h"
+
+#include <gtest/gtest.h>
+#include <QAction>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+
+#include "core/atlas/atlas_json.h"
+#include "core/io/atomic_file.h"
+#include "tests/support/test_support.h"
+#include "tests/support/window_support.h"
+#include "ui/controllers/session_controller.h"
+#include "ui/panes/filters_pane.h"
+#include "ui/state/workspace.h"
+
+namespace actscope {
+namespace {
+
+QString fashion_mnist() { return QString::fromStdString(test::fashion_mnist_dir().string()); }
+
+class AtlasControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open_and_wait_for_capture(window_, bundled(), sample_paths()); }
+
+  // Scans and waits; returns (error, cached).
+  std::pair<QString, bool> scan(long long limit) {
+    QSignalSpy shown(&window_.atlas(), &AtlasController::atlasShown);
+    window_.atlas().scan(fashion_mnist(), limit);
+    EXPECT_TRUE(shown.wait(120000));
+    if (shown.isEmpty()) return {QStringLiteral("timeout"), false};
+    return {shown.at(0).at(0).toString(), shown.at(0).at(1).toBool()};
+  }
+
+  QTableWidget* table() { return window_.findChild<QTableWidget*>(QStringLiteral("atlasTable")); }
+
+  MainWindow window_;
+};
+
+TEST_F(AtlasControllerTest, AScanFillsTheTableOfTheBrowsedLayerAndItsTopImages) {
+  const auto [error, cached] = scan(300);
+  ASSERT_EQ(error, QString());
+  EXPECT_FALSE(cached);
+  const QString layer = window_.workspace().current_layer();
+  const LayerInfo* info = window_.workspace().layer_info(layer);
+  ASSERT_NE(info, nullptr);
+  ASSERT_EQ(table()->rowCount(), info->shape[1]) << layer.toStdString();
+  ASSERT_NE(window_.atlas().atlas(), nullptr);
+  EXPECT_EQ(window_.atlas().atlas()->dataset_images, 300);
+
+  window_.atlas().pane()->select_filter(5);
+  auto* top = window_.findChild<QListWidget*>(QStringLiteral("atlasTop"));
+  ASSERT_EQ(top->count(), 9);
+  EXPECT_TRUE(top->item(0)->text().startsWith(QStringLiteral("t10k["))) << top->item(0)->text().toStdString();
+
+  window_.workspace().set_current_layer(QStringLiteral("relu5"));  // the table follows the browsed layer
+  EXPECT_EQ(table()->rowCount(), 128);
+  table()->sortItems(FiltersPane::kMax, Qt::DescendingOrder);
+  const double first = table()->item(0, FiltersPane::kMax)->data(Qt::UserRole).toDouble();
+  const double last = table()->item(127, FiltersPane::kMax)->data(Qt::UserRole).toDouble();
+  EXPECT_GE(first, last);
+}
+
+TEST_F(AtlasControllerTest, TheSameScanAgainComesFromTheCache) {
+  ASSERT_EQ(scan(200).first, QString());
+  const auto [error, cached] = scan(200);
+  EXPECT_EQ(error, QString());
+  EXPECT_TRUE(cached);
+  EXPECT_EQ(window_.atlas().atlas()->dataset_images, 200);
+}
+
+TEST_F(AtlasControllerTest, BrowsingGoesOnDuringAScanWhichCanBeCancelled) {
+  QSignalSpy shown(&window_.atlas(), &AtlasController::atlasShown);
+  window_.atlas().scan(fashion_mnist(), 0);  // all 10,000 images: seconds
+  QSignalSpy captured(&window_.activations(), &ActivationsController::captureShown);
+  window_.session().next_image_action()->trigger();
+  ASSERT_TRUE(captured.wait(60000));
+  EXPECT_TRUE(shown.isEmpty()) << "the next image waited for the scan";
+  window_.findChild<QPushButton*>(QStringLiteral("atlasCancel"))->click();
+  ASSERT_TRUE(shown.wait(60000));
+  EXPECT_EQ(shown.at(0).at(0).toString(), QStringLiteral("cancelled"));
+}
+
+TEST_F(AtlasControllerTest, AnAtlasOfAnotherModelIsRefused) {
+  test::TempDir dir;
+  Atlas other;
+  other.model_path = "other.pt";
+  other.model_sha256 = "0123";
+  const std::string path = (dir / "atlas.json").string();
+  ASSERT_TRUE(write_file_atomically(path, atlas_to_json(other)));
+  QSignalSpy shown(&window_.atlas(), &AtlasController::atlasShown);
+  window_.atlas().open_atlas(QString::fromStdString(path));
+  ASSERT_EQ(shown.size(), 1);
+  EXPECT_TRUE(shown.at(0).at(0).toString().contains(QStringLiteral("another model")));
+  EXPECT_EQ(window_.atlas().atlas(), nullptr);
+}
+
+}  // namespace
+}  // namespace actscope

@@ -1,0 +1,169 @@
+#include "ui/controllers/atlas_controller.h"
+
+#include <filesystem>
+
+#include <QAction>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QPointer>
+#include <QStandardPaths>
+
+#include "core/atlas/atlas_json.h"
+#include "core/atlas/scan.h"
+#include "core/io/atomic_file.h"
+#include "core/io/sha256.h"
+#include "ui/panes/filters_pane.h"
+#include "ui/state/engine_worker.h"
+#include "ui/state/workspace.h"
+
+namespace actscope {
+namespace {
+
+struct ScanJob {
+  std::string model_path;
+  ModelCard card;
+  std::string dataset;
+  long long limit = 0;
+};
+
+struct ScanOutcome {
+  Result<Atlas> atlas = Error{"not run"};
+  bool cached = false;
+};
+
+// Runs on the scan thread: the cached atlas, else a scan with a model of its own.
+ScanOutcome run_scan(const ScanJob& job, const std::function<bool(size_t, size_t)>& progress) {
+  auto sha256 = sha256_of_file(job.model_path);
+  if (!sha256) return {Error{sha256.error()}};
+  const QString cache = atlas_cache_path(sha256.value(), job.dataset, job.limit);
+  if (QFileInfo::exists(cache)) {
+    if (auto cached = read_atlas(cache.toStdString())) return {std::move(cached), true};
+  }
+  auto model = Model::load(job.model_path);
+  if (!model) return {Error{model.error()}};
+  model.value()->set_card(job.card);
+  auto dataset = open_dataset(job.dataset, job.card);
+  if (!dataset) return {Error{dataset.error()}};
+  ScanOptions options;
+  options.limit = job.limit;
+  options.progress = progress;
+  auto atlas = scan_dataset(*model.value(), dataset.value(), options);
+  if (atlas) {
+    QDir().mkpath(QFileInfo(cache).absolutePath());
+    write_file_atomically(cache.toStdString(), atlas_to_json(atlas.value()));  // a cache: failing to keep it is harmless
+  }
+  return {std::move(atlas), false};
+}
+
+}  // namespace
+
+QString atlas_cache_path(const std::string& model_sha256, const std::string& dataset, long long limit) {
+  const std::string key = sha256_hex(std::filesystem::absolute(dataset).lexically_normal().string() + "\n" +
+                                     std::to_string(limit));
+  return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/atlas/") +
+         QString::fromStdString(model_sha256.substr(0, 16) + "-" + key.substr(0, 16) + ".json");
+}
+
+AtlasController::AtlasController(Workspace& workspace, QWidget* window)
+    : Controller(window), workspace_(workspace), window_(window), pane_(new FiltersPane) {
+  pool_.setMaxThreadCount(1);
+  scan_ = new QAction(tr("Scan Dataset &Filters..."), this);
+  scan_->setToolTip(tr("What every filter does over a dataset: dead, active, selective, its top images"));
+  connect(scan_, &QAction::triggered, this, &AtlasController::scan_dialog);
+  open_ = new QAction(tr("Open Filter &Atlas..."), this);
+  connect(open_, &QAction::triggered, this, &AtlasController::open_dialog);
+  connect(pane_, &FiltersPane::scanRequested, this, &AtlasController::scan_dialog);
+  connect(pane_, &FiltersPane::openRequested, this, &AtlasController::open_dialog);
+  connect(pane_, &FiltersPane::cancelRequested, this, [this] { cancel_->store(true); });
+  connect(&workspace_, &Workspace::layerChanged, this, &AtlasController::show_layer);
+  connect(&workspace_, &Workspace::captureChanged, this, &AtlasController::show_layer);
+  connect(&workspace_, &Workspace::modelChanged, this, [this] {
+    atlas_.reset();
+    pane_->show_message(tr("No filter atlas for this model yet: scan a dataset, or open an atlas."));
+  });
+}
+
+AtlasController::~AtlasController() {
+  cancel_->store(true);
+  pool_.waitForDone();
+}
+
+void AtlasController::scan(const QString& dataset, long long limit) {
+  if (!workspace_.model()) {
+    Q_EMIT errorRaised(tr("No model"), tr("Open a model first."));
+    return;
+  }
+  cancel_->store(true);  // a scan still running stops; this one gets a fresh flag
+  cancel_ = std::make_shared<std::atomic<bool>>(false);
+  const ScanJob job{workspace_.model_path().toStdString(), workspace_.model()->card(), dataset.toStdString(), limit};
+  about_ = tr("%1: %2").arg(QFileInfo(workspace_.model_path()).fileName(), dataset);
+  pane_->show_running(tr("Scanning %1...").arg(dataset));
+  Q_EMIT pageRequested(pane_);
+  QPointer<AtlasController> self(this);
+  pool_.start([self, job, cancel = cancel_, pane = QPointer<FiltersPane>(pane_)] {
+    auto progress = [cancel, pane](size_t done, size_t total) {
+      EngineWorker::post(pane, [pane, done, total] { pane->show_progress(done, total); });
+      return !*cancel;
+    };
+    auto outcome = std::make_shared<ScanOutcome>(run_scan(job, progress));
+    EngineWorker::post(self, [self, outcome, cancel] {
+      if (cancel != self->cancel_) return;  // a newer scan replaced this one
+      if (*cancel) outcome->atlas = Error{"cancelled"};
+      self->finish(std::move(outcome->atlas), outcome->cached, self->about_);
+    });
+  });
+}
+
+void AtlasController::open_atlas(const QString& path) {
+  auto atlas = read_atlas(path.toStdString());
+  if (atlas && workspace_.model()) {
+    auto sha256 = sha256_of_file(workspace_.model_path().toStdString());
+    if (sha256 && sha256.value() != atlas.value().model_sha256) {
+      atlas = Error{path.toStdString() + ": scanned with another model (" + atlas.value().model_path +
+                    "), not the one open"};
+    }
+  }
+  finish(std::move(atlas), false, path);
+}
+
+void AtlasController::finish(Result<Atlas> atlas, bool cached, const QString& about) {
+  if (!atlas) {
+    const QString error = QString::fromStdString(atlas.error());
+    pane_->show_message(error == QStringLiteral("cancelled") ? tr("Scan cancelled.") : error);
+    if (error != QStringLiteral("cancelled")) Q_EMIT errorRaised(tr("No filter atlas"), error);
+    Q_EMIT atlasShown(error, false);
+    return;
+  }
+  atlas_ = std::make_shared<const Atlas>(std::move(atlas).value());
+  about_ = tr("%1 (%2 images%3)").arg(about).arg(atlas_->dataset_images).arg(cached ? tr(", from the cache") : QString());
+  show_layer();
+  Q_EMIT statusChanged(tr("Filter atlas of %1 images ready%2").arg(atlas_->dataset_images).arg(cached ? tr(" (cached)") : QString()));
+  Q_EMIT atlasShown(QString(), cached);
+}
+
+void AtlasController::show_layer() {
+  if (!atlas_) return;
+  const std::string layer = workspace_.current_layer().toStdString();
+  for (const LayerStats& stats : atlas_->layers) {
+    if (stats.name == layer) {
+      pane_->show_layer(stats, atlas_->labels, about_);
+      return;
+    }
+  }
+  pane_->show_message(tr("%1\nLayer %2 was not scanned (only layers with maps are).").arg(about_, workspace_.current_layer()));
+}
+
+void AtlasController::scan_dialog() {
+  const QString folder = QFileDialog::getExistingDirectory(
+      window_, tr("Scan a dataset: a folder of class folders, of images, or with an IDX pair"));
+  if (!folder.isEmpty()) scan(folder);
+}
+
+void AtlasController::open_dialog() {
+  const QString path = QFileDialog::getOpenFileName(window_, tr("Open filter atlas"), QString(),
+                                                    tr("Filter atlas (atlas.json *.json)"));
+  if (!path.isEmpty()) open_atlas(path);
+}
+
+}  // namespace actscope
