@@ -3,7 +3,7 @@
 # 1280x720 screen under Xvfb, no saved settings, the bundled model and
 # samples. Builds first if needed. Writes resources/screenshots/NAME.png.
 #   packaging/screenshots.sh            all of them
-#   packaging/screenshots.sh dataset    one of them (main_window, compare, dataset, cam_all_methods)
+#   packaging/screenshots.sh dataset    one of them (main_window, compare, dataset, filters)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -42,4 +42,11 @@ want_shot() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
 want_shot main_window && shot main_window 10 "" -- --layer relu5
 want_shot compare && shot compare 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
 want_shot dataset && shot dataset 40 "ctrl+5" -- --dataset "$DATASET"
+if want_shot filters; then
+  atlas="$(mktemp -d)"
+  "$ROOT/build/app/actscope-cli" scan --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \
+    --out "$atlas" --quiet
+  shot filters 10 "" -- --layer relu5 --atlas "$atlas/atlas.json"
+  rm -rf "$atlas"
+fi
 exit 0

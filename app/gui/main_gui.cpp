@@ -42,6 +42,11 @@ void follow_up(actscope::MainWindow& window, const actscope::StartupOptions& opt
     once(window, &actscope::MainWindow::sessionShown,
          [&window, dataset](const QStringList&) { window.load_dataset(dataset); });
   }
+  if (options.atlas) {
+    const QString atlas = *options.atlas;
+    once(window, &actscope::MainWindow::sessionShown,
+         [&window, atlas](const QStringList&) { window.open_atlas(atlas); });
+  }
   if (options.compare >= 0) {
     const int index = options.compare;
     once(window, &actscope::MainWindow::datasetShown, [&window, index](const QString& error) {

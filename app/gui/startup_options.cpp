@@ -37,6 +37,9 @@ void process(QCommandLineParser& parser, const QApplication& app) {
        QStringLiteral(
            "With --dataset: compare dataset image N with its nearest correctly classified partner"),
        QStringLiteral("N")});
+  parser.addOption({QStringLiteral("atlas"),
+                    QStringLiteral("Filter atlas (atlas.json from actscope-cli scan or merge) to show in the Filters tab"),
+                    QStringLiteral("file")});
   parser.process(app);
 }
 
@@ -55,6 +58,7 @@ std::variant<StartupOptions, int> parse_startup_options(const QApplication& app)
   }
   options.layer = parser.value(QStringLiteral("layer"));
   if (parser.isSet(QStringLiteral("dataset"))) options.dataset = parser.value(QStringLiteral("dataset"));
+  if (parser.isSet(QStringLiteral("atlas"))) options.atlas = parser.value(QStringLiteral("atlas"));
   if (!parser.isSet(QStringLiteral("compare"))) return options;
   if (!options.dataset) {
     std::cerr << "actscope: --compare needs --dataset\n";

@@ -1,5 +1,5 @@
 // The desktop program's own command line: `actscope [--layer L] [--dataset
-// PATH [--compare N]] [MODEL [IMAGES...]]`. Without a model it opens the
+// PATH [--compare N]] [--atlas FILE] [MODEL [IMAGES...]]`. Without a model it opens the
 // bundled model and sample images.
 #pragma once
 
@@ -19,6 +19,7 @@ struct StartupOptions {
   QString layer;                   // the layer to show first; empty: the window's choice
   std::optional<QString> dataset;  // a dataset to predict once the model is open
   int compare = -1;                // with dataset: the image to compare with its partner; -1: none
+  std::optional<QString> atlas;    // a filter atlas (atlas.json) to show once the model is open
 };
 
 // The options on `app`'s command line. Prints help or the version and exits

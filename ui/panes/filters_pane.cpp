@@ -103,7 +103,8 @@ void FiltersPane::build_layout() {
   split->addWidget(table_);
   split->addWidget(top_box);
   split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  split->setStretchFactor(1, 1);
+  split->setSizes({600, 200});
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(buttons);
   layout->addWidget(about_);
@@ -131,9 +132,11 @@ void FiltersPane::show_layer(const LayerStats& layer, const std::vector<std::str
     table_->setItem(c, kFlags, new QTableWidgetItem(flags_text(flags, c)));
   }
   table_->setSortingEnabled(true);
+  table_->sortItems(kFilter, Qt::AscendingOrder);
   table_->resizeColumnsToContents();
   top_->clear();
   top_title_->setText(tr("Top images: select a filter"));
+  if (table_->rowCount() > 0) table_->setCurrentCell(0, kFilter);
 }
 
 void FiltersPane::show_message(const QString& message) {
@@ -181,7 +184,7 @@ void FiltersPane::show_top(int filter) {
   if (filter < 0 || filter >= static_cast<int>(layer_.filters.size())) return;
   top_title_->setText(tr("Top images of %1 filter %2").arg(QString::fromStdString(layer_.name)).arg(filter));
   for (const TopUnit& unit : layer_.filters[static_cast<size_t>(filter)].top) {
-    top_->addItem(tr("%1   peak %2 at (y %3, x %4)")
+    top_->addItem(tr("%1  %2  (y %3, x %4)")
                       .arg(QString::fromStdString(unit.name))
                       .arg(static_cast<double>(unit.value), 0, 'g', 4)
                       .arg(unit.y)

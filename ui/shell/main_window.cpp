@@ -107,6 +107,11 @@ void MainWindow::set_preferred_layer(const QString& name) { activations_->set_pr
 
 void MainWindow::load_dataset(const QString& path) { dataset_->load(path); }
 
+void MainWindow::open_atlas(const QString& path) {
+  atlas_->open_atlas(path);
+  tabs_->setCurrentWidget(atlas_->pane());
+}
+
 void MainWindow::compare_dataset_image(int index) { dataset_->compare_image(index); }
 
 void MainWindow::wire(Controller* controller) {

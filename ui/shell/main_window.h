@@ -51,6 +51,8 @@ class MainWindow : public QMainWindow {
   void set_preferred_layer(const QString& name);
   // Opens and predicts a dataset (see DatasetController::load).
   void load_dataset(const QString& path);
+  // Shows a filter atlas file in the Filters tab (see AtlasController::open_atlas).
+  void open_atlas(const QString& path);
   // Compares dataset image `index` with its partner (see DatasetController::compare_image).
   void compare_dataset_image(int index);
 
