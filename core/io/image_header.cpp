@@ -18,30 +18,47 @@ uint32_t le16(const uint8_t* p) { return (uint32_t{p[1]} << 8) | p[0]; }
 uint32_t le32(const uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
 uint32_t le24(const uint8_t* p) { return (uint32_t{p[2]} << 16) | le16(p); }
 
+// `size`, marked invalid when a side is below 1 or above `most`.
+ImageSize checked(ImageSize size, long long most, const char* format) {
+  for (const long long side : {size.width, size.height}) {
+    if (side < 1 || side > most) {
+      size.invalid = std::string(format) + " header declares " + std::to_string(size.width) + "x" +
+                     std::to_string(size.height) + " (each side must be 1 to " + std::to_string(most) + ")";
+    }
+  }
+  return size;
+}
+
+constexpr long long kPngMost = 0x7fffffff;  // PNG: at most 2^31-1 (its specification)
+
 std::optional<ImageSize> png_size(const std::vector<uint8_t>& h) {
   static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (h.size() < 24 || std::memcmp(h.data(), kSignature, 8) != 0 || std::memcmp(&h[12], "IHDR", 4) != 0) {
     return std::nullopt;
   }
-  return ImageSize{be32(&h[16]), be32(&h[20])};
+  return checked(ImageSize{be32(&h[16]), be32(&h[20]), {}}, kPngMost, "PNG");
 }
 
 std::optional<ImageSize> bmp_size(const std::vector<uint8_t>& h) {
   if (h.size() < 26 || h[0] != 'B' || h[1] != 'M') return std::nullopt;
-  const auto height = static_cast<int32_t>(le32(&h[22]));  // negative for top-down rows
-  return ImageSize{static_cast<int32_t>(le32(&h[18])), height < 0 ? -static_cast<long long>(height) : height};
+  // Signed fields; a negative height means top-down rows, a negative width is invalid.
+  const long long width = static_cast<int32_t>(le32(&h[18]));
+  const long long height = static_cast<int32_t>(le32(&h[22]));
+  return checked(ImageSize{width, height < 0 ? -height : height, {}}, kPngMost, "BMP");
 }
 
 std::optional<ImageSize> webp_size(const std::vector<uint8_t>& h) {
   if (h.size() < 30 || std::memcmp(h.data(), "RIFF", 4) != 0 || std::memcmp(&h[8], "WEBP", 4) != 0) {
     return std::nullopt;
   }
-  if (std::memcmp(&h[12], "VP8 ", 4) == 0) return ImageSize{le16(&h[26]) & 0x3fff, le16(&h[28]) & 0x3fff};
+  if (std::memcmp(&h[12], "VP8 ", 4) == 0) {
+    return checked(ImageSize{le16(&h[26]) & 0x3fff, le16(&h[28]) & 0x3fff, {}}, 0x3fff, "WebP");
+  }
   if (std::memcmp(&h[12], "VP8L", 4) == 0) {
     const uint32_t bits = le32(&h[21]);
-    return ImageSize{(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1};
+    return ImageSize{(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1, {}};
   }
-  if (std::memcmp(&h[12], "VP8X", 4) == 0) return ImageSize{le24(&h[24]) + 1, le24(&h[27]) + 1};
+  if (std::memcmp(&h[12], "VP8X", 4) == 0) return ImageSize{le24(&h[24]) + 1, le24(&h[27]) + 1, {}};
   return std::nullopt;
 }
 
@@ -65,8 +82,8 @@ std::optional<ImageSize> tiff_size(std::ifstream& file, const std::vector<uint8_
     if (tag == 256) size.width = value;
     if (tag == 257) size.height = value;
   }
-  if (size.width == 0 || size.height == 0) return std::nullopt;
-  return size;
+  if (size.width == 0 && size.height == 0) return std::nullopt;  // not found: the decoder decides
+  return checked(size, 0xffffffffLL, "TIFF");
 }
 
 // Walks the JPEG segments up to the first start-of-frame marker.
@@ -83,7 +100,7 @@ std::optional<ImageSize> jpeg_size(std::ifstream& file, const std::vector<uint8_
     if (start_of_frame) {
       uint8_t frame[5];
       if (!file.read(reinterpret_cast<char*>(frame), 5)) return std::nullopt;
-      return ImageSize{be16(frame + 3), be16(frame + 1)};
+      return checked(ImageSize{be16(frame + 3), be16(frame + 1), {}}, 0xffff, "JPEG");
     }
     if (length < 2) return std::nullopt;
     file.seekg(length - 2, std::ios::cur);
@@ -92,6 +109,11 @@ std::optional<ImageSize> jpeg_size(std::ifstream& file, const std::vector<uint8_
 }
 
 }  // namespace
+
+bool exceeds_pixels(const ImageSize& size, long long limit) {
+  if (size.width < 1 || size.height < 1) return false;
+  return size.width > limit / size.height;  // width * height > limit, without forming the product
+}
 
 std::optional<ImageSize> read_image_size(const std::string& path) {
   std::ifstream file(path, std::ios::binary);

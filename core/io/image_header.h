@@ -11,10 +11,17 @@ namespace actscope {
 struct ImageSize {
   long long width = 0;
   long long height = 0;
+  // Set when the header's size fields are outside its format's specification
+  // (a zero or negative width, a PNG dimension over 2^31-1, ...): why.
+  std::string invalid;
 };
 
 // The size the header of `path` declares, or nullopt when the format is not
 // one of the above or the header is unreadable (the decoder then decides).
 std::optional<ImageSize> read_image_size(const std::string& path);
+
+// True when a `size` (valid: both sides at least 1) covers more than `limit`
+// pixels. No overflow for any values.
+bool exceeds_pixels(const ImageSize& size, long long limit);
 
 }  // namespace actscope

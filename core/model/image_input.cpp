@@ -116,9 +116,9 @@ Error too_large(const std::string& path, long long width, long long height) {
 Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": no such image file"};
-  if (auto declared = read_image_size(path);
-      declared && declared->width * declared->height > kMaxImagePixels) {
-    return too_large(path, declared->width, declared->height);
+  if (auto declared = read_image_size(path)) {  // refused before the decoder sees the pixels
+    if (!declared->invalid.empty()) return Error{path + ": invalid image header: " + declared->invalid};
+    if (exceeds_pixels(*declared, kMaxImagePixels)) return too_large(path, declared->width, declared->height);
   }
   cv::Mat image;
   try {

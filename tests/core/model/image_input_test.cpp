@@ -118,6 +118,61 @@ TEST_F(ImageInputTest, DecompressionBombIsRefusedBeforeDecoding) {
       << input.error();
 }
 
+// Header bytes declaring `width` x `height` for each format (no pixel data).
+std::string png_header(uint32_t width, uint32_t height) {
+  std::string bytes("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
+  for (uint32_t side : {width, height}) {
+    for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>((side >> shift) & 0xff);
+  }
+  return bytes + std::string("\x08\0\0\0\0", 5);
+}
+
+std::string bmp_header(int32_t width, int32_t height) {
+  std::string bytes("BM", 2);
+  bytes += std::string(16, '\0');
+  for (uint32_t side : {static_cast<uint32_t>(width), static_cast<uint32_t>(height)}) {
+    for (int shift = 0; shift < 32; shift += 8) bytes += static_cast<char>((side >> shift) & 0xff);
+  }
+  return bytes + std::string(40, '\0');
+}
+
+std::string jpeg_header(uint16_t width, uint16_t height) {
+  std::string bytes("\xff\xd8\xff\xc0\x00\x11\x08", 7);
+  for (uint16_t side : {height, width}) bytes += {static_cast<char>(side >> 8), static_cast<char>(side & 0xff)};
+  return bytes + std::string(10, '\0');
+}
+
+// Every size a header can declare is refused before decoding when it is out
+// of the format's range or over the limit, by arithmetic that cannot overflow
+// (4294967295 x 4294967295 overflowed the 64-bit product before).
+TEST_F(ImageInputTest, HeaderSizesOutOfRangeOrOverTheLimitAreRefusedInEveryFormat) {
+  const struct {
+    const char* file;
+    std::string bytes;
+    const char* message;
+  } cases[] = {
+      {"max.png", png_header(0xffffffffu, 0xffffffffu), "invalid image header: PNG header declares 4294967295x4294967295"},
+      {"zero.png", png_header(0, 5), "invalid image header: PNG header declares 0x5"},
+      {"wide.png", png_header(0x7fffffffu, 1), "image is 2147483647x1 pixels, more than the 100 megapixel limit"},
+      {"tall.png", png_header(1, 100'000'001), "image is 1x100000001 pixels"},
+      {"negative.bmp", bmp_header(-5, 10), "invalid image header: BMP header declares -5x10"},
+      {"min.bmp", bmp_header(1, INT32_MIN), "invalid image header: BMP header declares 1x2147483648"},
+      {"huge.bmp", bmp_header(20000, -20000), "image is 20000x20000 pixels"},
+      {"huge.jpg", jpeg_header(65535, 65535), "image is 65535x65535 pixels"},
+      {"zero.jpg", jpeg_header(0, 10), "invalid image header: JPEG header declares 0x10"},
+  };
+  for (const auto& bad : cases) {
+    test::write_file(dir_ / bad.file, bad.bytes);
+    auto input = load_image((dir_ / bad.file).string(), card(1, 4));
+    ASSERT_FALSE(input.ok()) << bad.file;
+    EXPECT_NE(input.error().find(std::string(bad.file) + ": " + bad.message), std::string::npos)
+        << bad.file << ": " << input.error();
+  }
+  EXPECT_FALSE(exceeds_pixels({10000, 10000, {}}, kMaxImagePixels));
+  EXPECT_TRUE(exceeds_pixels({10000, 10001, {}}, kMaxImagePixels));
+  EXPECT_TRUE(exceeds_pixels({0x7fffffffffffffffLL, 0x7fffffffffffffffLL, {}}, kMaxImagePixels));
+}
+
 TEST_F(ImageInputTest, ImageFilesInListsImagesSortedByName) {
   cv::Mat pixel(1, 1, CV_8UC1, cv::Scalar(0));
   write("b.png", pixel);
