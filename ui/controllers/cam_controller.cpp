@@ -44,9 +44,15 @@ void CamController::reset() {
   pane_->set_card(workspace_.model()->card());
 }
 
+// A new image shows the CAM of its own predicted class unless the user
+// pinned a class: a class chosen for one image may be absent from the next.
 void CamController::show_image(int index) {
   const LoadedImage& image = workspace_.images()[index];
   pane_->set_image(image.input.display, image.top);
+  if (!pane_->class_pinned()) {
+    target_class_ = -1;
+    pane_->follow_predicted_class();
+  }
 }
 
 void CamController::follow_layer() {

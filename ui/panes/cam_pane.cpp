@@ -1,5 +1,8 @@
 #include "ui/panes/cam_pane.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QGridLayout>
@@ -31,6 +34,7 @@ CamPane::CamPane(QWidget* parent)
       method_(new QComboBox),
       class_(new QComboBox),
       pin_(new QCheckBox(tr("Pin layer"))),
+      pin_class_(new QCheckBox(tr("Pin class"))),
       caption_(new QLabel),
       input_(new QLabel),
       heatmap_(new QLabel),
@@ -55,6 +59,10 @@ void CamPane::name_widgets() {
   class_->addItem(tr("predicted class"), -1);
   pin_->setObjectName(QStringLiteral("camPinLayer"));
   pin_->setToolTip(tr("Keep the CAM's layer while browsing other layers"));
+  pin_class_->setObjectName(QStringLiteral("camPinClass"));
+  pin_class_->setToolTip(tr("Keep the chosen class for the next images; unpinned, each image shows its predicted class"));
+  method_->setToolTip(tr("How the class activation map is computed"));
+  class_->setToolTip(tr("The class whose evidence the map shows"));
   caption_->setObjectName(QStringLiteral("camCaption"));
   caption_->setWordWrap(true);
   input_->setObjectName(QStringLiteral("camInput"));
@@ -82,7 +90,11 @@ void CamPane::build_layout() {
   choices_layout->addWidget(labelled(tr("Method"), method_));
   choices_layout->addWidget(labelled(tr("Class"), class_), 1);
   layout->addWidget(choices);
-  layout->addWidget(pin_);
+  auto* pins = new QHBoxLayout;
+  pins->addWidget(pin_);
+  pins->addWidget(pin_class_);
+  pins->addStretch(1);
+  layout->addLayout(pins);
   layout->addWidget(caption_);
   auto* progress_row = new QWidget;
   auto* progress_layout = new QHBoxLayout(progress_row);
@@ -150,6 +162,13 @@ void CamPane::set_target_class(int class_index) {
   emit_request();
 }
 
+bool CamPane::class_pinned() const { return pin_class_->isChecked() && target_class() >= 0; }
+
+void CamPane::follow_predicted_class() {
+  const QSignalBlocker block(class_);
+  class_->setCurrentIndex(0);
+}
+
 void CamPane::emit_request() { Q_EMIT requestChanged(method(), target_class()); }
 
 void CamPane::show_running(bool slow) {
@@ -181,12 +200,21 @@ void CamPane::show_result(const CamResult& result, const RgbImage& display) {
   heatmap_->setPixmap(picture(cam_overlay(display, result.map.data(), height, width)));
   masked_->setPixmap(picture(cam_masked(display, result.map.data(), height, width)));
   const int target = result.classes.front();
-  caption_->setText(tr("%1 on %2 for class %3 %4%5")
+  const QString name = QString::fromStdString(card_.label(target));
+  const QString which = name == QStringLiteral("class %1").arg(target) ? name : tr("%1 (class %2)").arg(name).arg(target);
+  QString score;
+  if (result.logits.dim() == 2 && target < result.logits.shape()[1]) {
+    const float* row = result.logits.data();
+    const auto classes = result.logits.shape()[1];
+    const float top = *std::max_element(row, row + classes);
+    double sum = 0.0;
+    for (int64_t k = 0; k < classes; ++k) sum += std::exp(static_cast<double>(row[k] - top));
+    score = tr(", score %1%").arg(std::exp(static_cast<double>(row[target] - top)) / sum * 100.0, 0, 'f', 1);
+  }
+  const QString how = target_class() < 0 ? tr("predicted") : (class_pinned() ? tr("pinned") : tr("chosen"));
+  caption_->setText(tr("%1 on %2: %3%4, %5")
                         .arg(QString::fromStdString(to_string(result.method)),
-                             QString::fromStdString(result.layers.front().layer))
-                        .arg(target)
-                        .arg(QString::fromStdString(card_.label(target)))
-                        .arg(target_class() < 0 ? tr(" (predicted)") : QString()));
+                             QString::fromStdString(result.layers.front().layer), which, score, how));
 }
 
 }  // namespace actscope

@@ -34,6 +34,10 @@ class CamPane : public QWidget {
 
   // Chooses the target class (-1: each image's predicted class) and emits requestChanged.
   void set_target_class(int class_index);
+  // True when the user pinned the chosen class: it then stays for the next images.
+  bool class_pinned() const;
+  // A new image whose class is not pinned: back to "predicted class", silently.
+  void follow_predicted_class();
 
   // A request is running; `slow` methods (Score-CAM) show progress and Cancel.
   void show_running(bool slow);
@@ -61,6 +65,7 @@ class CamPane : public QWidget {
   QComboBox* method_;
   QComboBox* class_;
   QCheckBox* pin_;
+  QCheckBox* pin_class_;
   QLabel* caption_;
   QLabel* input_;
   QLabel* heatmap_;

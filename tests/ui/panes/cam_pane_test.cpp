@@ -3,6 +3,8 @@
 // progress and errors it is handed.
 #include "ui/panes/cam_pane.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 #include <QCheckBox>
 #include <QComboBox>
@@ -86,10 +88,19 @@ TEST_F(CamPaneTest, ResultDrawsHeatmapAndMaskAndItsCaptionNamesLayerAndClass) {
   pane_.show_result(result("conv2", 1), test::gray_image(28, 28, 90));
   EXPECT_TRUE(has_picture("camOverlay"));
   EXPECT_TRUE(has_picture("camMasked"));
-  EXPECT_EQ(caption(), QStringLiteral("gradcam on conv2 for class 1 dog (predicted)"));
+  EXPECT_EQ(caption(), QStringLiteral("gradcam on conv2: dog (class 1), predicted"));
   pane_.set_target_class(2);
-  pane_.show_result(result("conv1", 2), test::gray_image(28, 28, 90));
-  EXPECT_EQ(caption(), QStringLiteral("gradcam on conv1 for class 2 bird"));
+  CamResult scored = result("conv1", 2);
+  scored.logits = FloatArray({1, 3}, std::vector<float>{0.0f, 0.0f, std::log(2.0f)});  // softmax: 25%, 25%, 50%
+  pane_.show_result(scored, test::gray_image(28, 28, 90));
+  EXPECT_EQ(caption(), QStringLiteral("gradcam on conv1: bird (class 2), score 50.0%, chosen"));
+}
+
+// Regression: "class 720 (class 720)" when the card has no labels.
+TEST_F(CamPaneTest, AClassWithoutALabelIsNamedOnce) {
+  pane_.set_card(test::labelled_card({}));
+  pane_.show_result(result("conv1", 720), test::gray_image(28, 28, 90));
+  EXPECT_EQ(caption(), QStringLiteral("gradcam on conv1: class 720, predicted"));
 }
 
 TEST_F(CamPaneTest, SlowMethodShowsProgressAndCancelAsksToStop) {
