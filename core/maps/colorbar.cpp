@@ -111,4 +111,26 @@ RgbImage with_colorbar(const RgbImage& picture, const ColorScale& scale) {
   return joined;
 }
 
+RgbImage make_figure(const RgbImage& picture, const std::vector<std::string>& caption, const ColorScale& scale,
+                     int min_short_side) {
+  const int short_side = std::max(1, std::min(picture.width, picture.height));
+  const int factor = std::max(1, (min_short_side + short_side - 1) / short_side);
+  cv::Mat source(picture.height, picture.width, CV_8UC3, const_cast<uint8_t*>(picture.pixels.data()));
+  cv::Mat enlarged;
+  cv::resize(source, enlarged, {}, factor, factor, cv::INTER_NEAREST);
+  constexpr int kLine = 18;
+  int width = enlarged.cols;
+  for (const auto& line : caption) width = std::max(width, text_width(line) + 12);
+  const int caption_height = caption.empty() ? 0 : kLine * static_cast<int>(caption.size()) + 6;
+  cv::Mat canvas(caption_height + enlarged.rows, width, CV_8UC3, cv::Scalar(40, 40, 40));
+  for (size_t i = 0; i < caption.size(); ++i) {
+    cv::putText(canvas, caption[i], {6, kLine * static_cast<int>(i + 1)}, cv::FONT_HERSHEY_SIMPLEX, 0.45, kText, 1,
+                cv::LINE_AA);
+  }
+  enlarged.copyTo(canvas(cv::Rect((width - enlarged.cols) / 2, caption_height, enlarged.cols, enlarged.rows)));
+  RgbImage framed{canvas.cols, canvas.rows, {}};
+  framed.pixels.assign(canvas.data, canvas.data + canvas.total() * 3);
+  return with_colorbar(framed, scale);
+}
+
 }  // namespace actscope

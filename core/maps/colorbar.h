@@ -37,4 +37,10 @@ RgbImage render_colorbar(const ColorScale& scale, int width);
 // 240 pixels; a narrower picture is centred on the dark background).
 RgbImage with_colorbar(const RgbImage& picture, const ColorScale& scale);
 
+// A picture as a figure to save: enlarged by a whole factor (nearest
+// neighbour: every pixel stays a visible square) until its shorter side is at
+// least `min_short_side`, the caption lines above it and its colour bar below.
+RgbImage make_figure(const RgbImage& picture, const std::vector<std::string>& caption, const ColorScale& scale,
+                     int min_short_side = 224);
+
 }  // namespace actscope

@@ -1,9 +1,11 @@
 #include "ui/controllers/cam_controller.h"
 
 #include <QAction>
+#include <QFileInfo>
 #include <QPointer>
 
 #include "core/io/atomic_file.h"
+#include "core/explain/cam_figure.h"
 #include "core/maps/cam_render.h"
 #include "core/maps/grid.h"
 #include "core/model/layer_query.h"
@@ -106,6 +108,7 @@ void CamController::show_cam(int image, Result<CamResult> cam) {
   if (cam) {
     cam_ = std::make_shared<const CamResult>(std::move(cam).value());
     cam_display_ = workspace_.images()[image].input.display;
+    cam_name_ = workspace_.images()[image].input.name;
     pane_->show_result(*cam_, cam_display_);
   } else {
     pane_->show_error(QString::fromStdString(cam.error()));
@@ -115,10 +118,17 @@ void CamController::show_cam(int image, Result<CamResult> cam) {
 
 Status CamController::export_cam(const QString& path) {
   if (!cam_) return Error{"no Grad-CAM to export yet"};
-  const int height = static_cast<int>(cam_->map.shape()[1]);
-  const int width = static_cast<int>(cam_->map.shape()[2]);
-  const RgbImage overlay = cam_overlay(cam_display_, cam_->map.data(), height, width);
-  return write_file_atomically(path.toStdString(), encode_png(overlay));
+  const ModelCard& card = workspace_.model()->card();
+  const int target = cam_->classes.front();
+  const double score = cam_target_score(*cam_, 0);
+  std::string second = to_string(cam_->method) + " on " + cam_->layers.front().layer + ": " + card.label(target);
+  if (score >= 0) second += QStringLiteral(", score %1%").arg(score * 100.0, 0, 'f', 1).toStdString();
+  const std::vector<std::string> caption = {card.name + "  |  " + QFileInfo(QString::fromStdString(cam_name_)).fileName().toStdString(),
+                                            second};
+  const RgbImage figure = cam_figure(*cam_, 0, cam_display_, caption, pane_->image_weight());
+  if (auto written = write_file_atomically(path.toStdString(), encode_png(figure)); !written) return written;
+  Q_EMIT statusChanged(tr("Wrote %1").arg(path));
+  return Done{};
 }
 
 void CamController::export_dialog() {

@@ -32,7 +32,9 @@ class CamController : public Controller {
 
   // The CAM's target class; -1 means the predicted class.
   int target_class() const { return target_class_; }
-  // Writes the heatmap over the image, at the image's size.
+  // Writes the heatmap over the image as a figure: at least 224 pixels on its
+  // shorter side, captioned with the model, image, method, layer, class and
+  // score, with the CAM's colour bar; the status bar names the file.
   Status export_cam(const QString& path);
 
  Q_SIGNALS:
@@ -60,6 +62,7 @@ class CamController : public Controller {
   QString pinned_layer_;
   std::shared_ptr<const CamResult> cam_;  // the last one shown
   RgbImage cam_display_;                  // the image it was computed on
+  std::string cam_name_;                  // and that image's name
 };
 
 }  // namespace actscope

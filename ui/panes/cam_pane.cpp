@@ -1,8 +1,5 @@
 #include "ui/panes/cam_pane.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include <QCheckBox>
 #include <QComboBox>
 #include <QGridLayout>
@@ -13,16 +10,19 @@
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSlider>
 #include <QVBoxLayout>
 
+#include "core/explain/cam_figure.h"
 #include "core/maps/cam_render.h"
+#include "ui/widgets/color_bar.h"
 #include "ui/widgets/labelled.h"
 #include "ui/widgets/pixmap.h"
 
 namespace actscope {
 namespace {
 
-constexpr int kPicture = 180;  // pixels of each picture
+constexpr int kPicture = 148;  // pixels of each picture: two side by side fit a 340-pixel dock
 constexpr int kClassRole = Qt::UserRole;
 
 QPixmap picture(const RgbImage& image) { return scaled_pixmap(image, kPicture); }
@@ -38,6 +38,8 @@ CamPane::CamPane(QWidget* parent)
       caption_(new QLabel),
       input_(new QLabel),
       heatmap_(new QLabel),
+      scale_(new ColorBar),
+      opacity_(new QSlider(Qt::Horizontal)),
       masked_(new QLabel),
       predictions_(new QListWidget),
       progress_(new QProgressBar),
@@ -50,6 +52,9 @@ CamPane::CamPane(QWidget* parent)
           [this](QListWidgetItem* item) { set_target_class(item->data(kClassRole).toInt()); });
   connect(pin_, &QCheckBox::toggled, this, &CamPane::pinToggled);
   connect(cancel_, &QPushButton::clicked, this, &CamPane::cancelRequested);
+  connect(opacity_, &QSlider::valueChanged, this, [this] {
+    if (has_result_) draw_result();
+  });
 }
 
 void CamPane::name_widgets() {
@@ -67,6 +72,12 @@ void CamPane::name_widgets() {
   caption_->setWordWrap(true);
   input_->setObjectName(QStringLiteral("camInput"));
   heatmap_->setObjectName(QStringLiteral("camOverlay"));
+  scale_->setObjectName(QStringLiteral("camScale"));
+  opacity_->setObjectName(QStringLiteral("camOpacity"));
+  opacity_->setRange(0, 100);
+  opacity_->setValue(50);
+  opacity_->setToolTip(tr("Heatmap opacity over the image (redraws without computing again)"));
+  opacity_->setMaximumWidth(kPicture);
   masked_->setObjectName(QStringLiteral("camMasked"));
   for (QLabel* label : {input_, heatmap_, masked_}) {
     label->setFixedSize(kPicture, kPicture);
@@ -74,7 +85,7 @@ void CamPane::name_widgets() {
     label->setStyleSheet(QStringLiteral("background: #282828"));
   }
   predictions_->setObjectName(QStringLiteral("predictions"));
-  predictions_->setToolTip(tr("Click a class to see where the model looks for it"));
+  predictions_->setToolTip(tr("The top classes; click one to see where the model looks for it"));
   predictions_->setFixedSize(kPicture, kPicture);
   progress_->setObjectName(QStringLiteral("camProgress"));
   progress_->hide();
@@ -84,37 +95,35 @@ void CamPane::name_widgets() {
 
 void CamPane::build_layout() {
   auto* layout = new QVBoxLayout(this);
-  auto* choices = new QWidget;
-  auto* choices_layout = new QHBoxLayout(choices);
-  choices_layout->setContentsMargins(0, 0, 0, 0);
-  choices_layout->addWidget(labelled(tr("Method"), method_));
-  choices_layout->addWidget(labelled(tr("Class"), class_), 1);
-  layout->addWidget(choices);
-  auto* pins = new QHBoxLayout;
-  pins->addWidget(pin_);
-  pins->addWidget(pin_class_);
-  pins->addStretch(1);
-  layout->addLayout(pins);
+  // Method and class one above the other: the pane fits a narrow dock.
+  auto* choices = new QGridLayout;
+  choices->addWidget(new QLabel(tr("Method")), 0, 0);
+  choices->addWidget(method_, 0, 1);
+  choices->addWidget(pin_, 0, 2);
+  choices->addWidget(new QLabel(tr("Class")), 1, 0);
+  choices->addWidget(class_, 1, 1);
+  choices->addWidget(pin_class_, 1, 2);
+  choices->setColumnStretch(1, 1);
+  layout->addLayout(choices);
   layout->addWidget(caption_);
-  auto* progress_row = new QWidget;
-  auto* progress_layout = new QHBoxLayout(progress_row);
-  progress_layout->setContentsMargins(0, 0, 0, 0);
-  progress_layout->addWidget(progress_, 1);
-  progress_layout->addWidget(cancel_);
-  layout->addWidget(progress_row);
-  // Input and heatmap side by side; the masked image beside the predictions.
-  auto* pictures = new QWidget;
-  auto* grid = new QGridLayout(pictures);
-  grid->setContentsMargins(0, 0, 0, 0);
+  auto* progress_row = new QHBoxLayout;
+  progress_row->addWidget(progress_, 1);
+  progress_row->addWidget(cancel_);
+  layout->addLayout(progress_row);
+  // Input and heatmap side by side with the heatmap's scale and opacity
+  // under it; the masked image beside the predictions.
+  auto* grid = new QGridLayout;
   grid->addWidget(new QLabel(tr("Input")), 0, 0);
   grid->addWidget(new QLabel(tr("Heatmap")), 0, 1);
   grid->addWidget(input_, 1, 0);
   grid->addWidget(heatmap_, 1, 1);
-  grid->addWidget(new QLabel(tr("Masked")), 2, 0);
-  grid->addWidget(new QLabel(tr("Predictions (click: its CAM)")), 2, 1);
-  grid->addWidget(masked_, 3, 0);
-  grid->addWidget(predictions_, 3, 1);
-  layout->addWidget(pictures);
+  grid->addWidget(opacity_, 2, 0);
+  grid->addWidget(scale_, 2, 1);
+  grid->addWidget(new QLabel(tr("Masked")), 3, 0);
+  grid->addWidget(new QLabel(tr("Predictions")), 3, 1);
+  grid->addWidget(masked_, 4, 0);
+  grid->addWidget(predictions_, 4, 1);
+  layout->addLayout(grid);
   layout->addStretch(1);
 }
 
@@ -133,6 +142,8 @@ void CamPane::set_card(const ModelCard& card) {
   for (QLabel* label : {input_, heatmap_, masked_}) label->setPixmap({});
   predictions_->clear();
   caption_->clear();
+  scale_->clear();
+  has_result_ = false;
 }
 
 void CamPane::set_image(const RgbImage& display, const std::vector<ClassScore>& top) {
@@ -184,7 +195,19 @@ void CamPane::show_progress(size_t done, size_t total) {
   progress_->show();
 }
 
+float CamPane::image_weight() const { return 1.0f - static_cast<float>(opacity_->value()) / 100.0f; }
+
+void CamPane::draw_result() {
+  const int height = static_cast<int>(result_.map.shape()[1]);
+  const int width = static_cast<int>(result_.map.shape()[2]);
+  heatmap_->setPixmap(
+      picture(cam_overlay(display_, result_.map.data(), height, width, Colormap::kJet, image_weight())));
+  masked_->setPixmap(picture(cam_masked(display_, result_.map.data(), height, width)));
+}
+
 void CamPane::show_error(const QString& message) {
+  has_result_ = false;
+  scale_->clear();
   progress_->hide();
   cancel_->hide();
   caption_->setText(message);
@@ -195,22 +218,16 @@ void CamPane::show_error(const QString& message) {
 void CamPane::show_result(const CamResult& result, const RgbImage& display) {
   progress_->hide();
   cancel_->hide();
-  const int height = static_cast<int>(result.map.shape()[1]);
-  const int width = static_cast<int>(result.map.shape()[2]);
-  heatmap_->setPixmap(picture(cam_overlay(display, result.map.data(), height, width)));
-  masked_->setPixmap(picture(cam_masked(display, result.map.data(), height, width)));
+  result_ = result;
+  display_ = display;
+  has_result_ = true;
+  draw_result();
+  scale_->set_scale(cam_color_scale(result, 0));
   const int target = result.classes.front();
   const QString name = QString::fromStdString(card_.label(target));
   const QString which = name == QStringLiteral("class %1").arg(target) ? name : tr("%1 (class %2)").arg(name).arg(target);
-  QString score;
-  if (result.logits.dim() == 2 && target < result.logits.shape()[1]) {
-    const float* row = result.logits.data();
-    const auto classes = result.logits.shape()[1];
-    const float top = *std::max_element(row, row + classes);
-    double sum = 0.0;
-    for (int64_t k = 0; k < classes; ++k) sum += std::exp(static_cast<double>(row[k] - top));
-    score = tr(", score %1%").arg(std::exp(static_cast<double>(row[target] - top)) / sum * 100.0, 0, 'f', 1);
-  }
+  const double probability = cam_target_score(result, 0);
+  const QString score = probability >= 0 ? tr(", score %1%").arg(probability * 100.0, 0, 'f', 1) : QString();
   const QString how = target_class() < 0 ? tr("predicted") : (class_pinned() ? tr("pinned") : tr("chosen"));
   caption_->setText(tr("%1 on %2: %3%4, %5")
                         .arg(QString::fromStdString(to_string(result.method)),

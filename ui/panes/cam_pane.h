@@ -18,8 +18,11 @@ class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QSlider;
 
 namespace actscope {
+
+class ColorBar;
 
 class CamPane : public QWidget {
   Q_OBJECT
@@ -46,6 +49,8 @@ class CamPane : public QWidget {
   void show_error(const QString& message);
   // The result for `display` (the image it was computed on).
   void show_result(const CamResult& result, const RgbImage& display);
+  // The image's weight in the overlay (the opacity slider: 1 - heatmap opacity).
+  float image_weight() const;
 
  Q_SIGNALS:
   // The method or the class changed (`target_class` -1: the predicted
@@ -58,6 +63,7 @@ class CamPane : public QWidget {
   void name_widgets();
   void build_layout();
   CamMethod method() const;
+  void draw_result();
   int target_class() const;
   void emit_request();
 
@@ -69,6 +75,11 @@ class CamPane : public QWidget {
   QLabel* caption_;
   QLabel* input_;
   QLabel* heatmap_;
+  ColorBar* scale_;
+  QSlider* opacity_;
+  CamResult result_;  // the last result shown, drawn again when the opacity changes
+  RgbImage display_;
+  bool has_result_ = false;
   QLabel* masked_;
   QListWidget* predictions_;
   QProgressBar* progress_;

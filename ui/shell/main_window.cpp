@@ -244,7 +244,7 @@ void MainWindow::place_on_screen() {
   move(available.center() - QPoint(size.width() / 2, size.height() / 2));
   // The layer tree wide enough for its names, the Grad-CAM panel for two pictures side by side.
   resizeDocks({findChild<QDockWidget*>(QStringLiteral("layersDock")), findChild<QDockWidget*>(QStringLiteral("camDock"))},
-              {230, 340}, Qt::Horizontal);
+              {230, 360}, Qt::Horizontal);
 }
 
 // The saved window and docks come back only when the window fits the screen

@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 #include <QAction>
 #include <QCheckBox>
+#include <QImage>
 #include <QLabel>
 #include <QSignalSpy>
 
+#include "core/maps/colorbar.h"
+#include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/session_controller.h"
 #include "ui/panes/cam_pane.h"
@@ -63,6 +66,38 @@ TEST_F(CamControllerTest, ANewImageShowsItsOwnPredictedClassUnlessTheClassIsPinn
   EXPECT_EQ(window_.cam().target_class(), chosen);
   EXPECT_TRUE(caption().contains(QStringLiteral("(class %1)").arg(chosen))) << caption().toStdString();
   EXPECT_TRUE(caption().endsWith(QStringLiteral("pinned"))) << caption().toStdString();
+}
+
+// The exported overlay is a figure a person can read: the 28x28 input enlarged
+// 8 times, a caption above naming what it shows, the colour bar below.
+TEST_F(CamControllerTest, ExportedOverlayIsEnlargedCaptionedAndHasItsColourBar) {
+  test::TempDir dir;
+  const QString path = QString::fromStdString((dir / "cam.png").string());
+  QSignalSpy status(&window_.cam(), &Controller::statusChanged);
+  const Status written = window_.cam().export_cam(path);
+  ASSERT_TRUE(written.ok()) << written.error();
+  ASSERT_FALSE(status.isEmpty());
+  EXPECT_EQ(status.last().at(0).toString(), QStringLiteral("Wrote %1").arg(path));
+
+  const QImage figure(path);
+  ASSERT_FALSE(figure.isNull());
+  const int bar = render_colorbar({}, figure.width()).height;
+  const int caption = figure.height() - 224 - bar;
+  EXPECT_GE(figure.width(), 224);
+  EXPECT_GE(caption, 2 * 18) << "two caption lines above the picture";
+  auto non_background = [&figure](int top, int bottom) {
+    int count = 0;
+    for (int y = top; y < bottom; ++y)
+      for (int x = 0; x < figure.width(); ++x) count += figure.pixelColor(x, y) != QColor(40, 40, 40);
+    return count;
+  };
+  EXPECT_GT(non_background(0, caption), 200) << "the caption has text";
+  // The picture: 8x8 blocks of one colour each (nearest-neighbour enlargement).
+  const int left = (figure.width() - 224) / 2;
+  EXPECT_EQ(figure.pixelColor(left + 8 * 10, caption + 8 * 14), figure.pixelColor(left + 8 * 10 + 7, caption + 8 * 14 + 7));
+  // The bar: the jet colormap from its first colour.
+  const auto first = colormap_rgb(Colormap::kJet, 0);
+  EXPECT_EQ(figure.pixelColor(8, caption + 224 + 26), QColor(first[0], first[1], first[2]));
 }
 
 }  // namespace

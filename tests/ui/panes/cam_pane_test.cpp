@@ -13,10 +13,12 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTest>
 
 #include "tests/support/pane_support.h"
 #include "tests/support/window_support.h"
+#include "ui/widgets/color_bar.h"
 
 namespace actscope {
 namespace {
@@ -101,6 +103,30 @@ TEST_F(CamPaneTest, AClassWithoutALabelIsNamedOnce) {
   pane_.set_card(test::labelled_card({}));
   pane_.show_result(result("conv1", 720), test::gray_image(28, 28, 90));
   EXPECT_EQ(caption(), QStringLiteral("gradcam on conv1: class 720, predicted"));
+}
+
+TEST_F(CamPaneTest, TheOpacitySliderRedrawsTheHeatmapWithoutAskingAgain) {
+  pane_.show_result(result("conv2", 1), test::gray_image(28, 28, 90));
+  const QImage before = test::named<QLabel>(pane_, "camOverlay")->pixmap().toImage();
+  QSignalSpy requested(&pane_, &CamPane::requestChanged);
+  test::named<QSlider>(pane_, "camOpacity")->setValue(90);
+  const QImage after = test::named<QLabel>(pane_, "camOverlay")->pixmap().toImage();
+  EXPECT_NE(before, after);
+  EXPECT_FLOAT_EQ(pane_.image_weight(), 0.1f);
+  EXPECT_TRUE(requested.isEmpty());
+}
+
+TEST_F(CamPaneTest, TheColourBarShowsTheCamsRangeAfterTheRelu) {
+  CamResult scored = result("conv2", 1);
+  scored.layers.front().raw = FloatArray({1, 2, 2}, std::vector<float>{-1.0f, 0.5f, 2.0f, 3.5f});
+  pane_.show_result(scored, test::gray_image(28, 28, 90));
+  const QStringList numbers = test::named<ColorBar>(pane_, "camScale")->numbers();
+  ASSERT_GE(numbers.size(), 2);
+  EXPECT_EQ(numbers.front(), QStringLiteral("0"));
+  EXPECT_EQ(numbers.back(), QStringLiteral("3.5"));
+  EXPECT_TRUE(test::named<ColorBar>(pane_, "camScale")->title().contains(QStringLiteral("conv2")));
+  pane_.show_error(QStringLiteral("failed"));
+  EXPECT_FALSE(test::named<ColorBar>(pane_, "camScale")->has_scale());
 }
 
 TEST_F(CamPaneTest, SlowMethodShowsProgressAndCancelAsksToStop) {
