@@ -1,5 +1,6 @@
 #include "core/maps/layer_view.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace actscope {
@@ -28,6 +29,23 @@ Colormap colormap_of(const ViewOptions& options) {
                                                                                    : Colormap::kViridis);
 }
 
+ColorScale layer_scale(const NormalizedMaps& maps, const ViewOptions& options) {
+  ColorScale scale{colormap_of(options), 0.0, 1.0, "each filter from its own min (0) to max (1)"};
+  if (options.normalization == Normalization::kSigned) {
+    scale.low = -1.0;
+    scale.title = "each filter: x / its max|x| (0 in the middle)";
+  } else if (options.normalization == Normalization::kLayer && !maps.stats.empty()) {
+    scale.low = maps.stats.front().min;
+    scale.high = maps.stats.front().max;
+    for (const FilterStats& stats : maps.stats) {
+      scale.low = std::min<double>(scale.low, stats.min);
+      scale.high = std::max<double>(scale.high, stats.max);
+    }
+    scale.title = "the layer's values";
+  }
+  return scale;
+}
+
 Result<LayerView> render_layer(const Model& model, const LayerActivation& activation, int64_t image,
                                const std::string& image_name, const ViewOptions& options) {
   auto maps = layer_maps(activation.values, image);
@@ -49,6 +67,9 @@ Result<LayerView> render_layer(const Model& model, const LayerActivation& activa
                               shape_string(activation.values.shape()) + "  |  " +
                               to_string(options.normalization) + ", " + to_string(colormap)};
   view.grid = compose_grid(view.maps, grid_options);
+  view.scale = layer_scale(view.maps, options);
+  // The bar goes under the tiles: their positions do not move.
+  view.grid.image = with_colorbar(view.grid.image, view.scale);
   return view;
 }
 

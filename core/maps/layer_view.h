@@ -16,6 +16,7 @@
 
 #include "core/base/float_array.h"
 #include "core/base/result.h"
+#include "core/maps/colorbar.h"
 #include "core/maps/grid.h"
 #include "core/maps/normalization.h"
 #include "core/model/model.h"
@@ -45,11 +46,17 @@ struct ViewOptions {
 // kSigned.
 Colormap colormap_of(const ViewOptions& options);
 
+// What a layer's colours mean under `options`: layer normalization spans the
+// layer's raw minimum to maximum; filter normalization 0..1 of each filter's
+// own range; signed normalization -1..1 of each filter's max|x|.
+ColorScale layer_scale(const NormalizedMaps& maps, const ViewOptions& options);
+
 // One image's maps of one layer, drawn as the exported PNG is.
 struct LayerView {
   NormalizedMaps maps;         // every filter, normalized, with its raw statistics
   const float* raw = nullptr;  // the raw maps (count x height x width), inside the activation
-  Grid grid;                   // the shown filters, captioned
+  Grid grid;                   // the shown filters, captioned, with the scale's colour bar under the tiles
+  ColorScale scale;            // what the colours mean
 };
 
 // Draws image `image` of `activation` (a [N, C, h, w] or [N, F] layer) with

@@ -92,10 +92,17 @@ NormalizedMaps normalize_maps(const float* data, int count, int height, int widt
     layer_low = std::min(layer_low, stats.min);
     layer_high = std::max(layer_high, stats.max);
   }
+  const float layer_peak = std::max(std::fabs(layer_low), std::fabs(layer_high));
   for (int c = 0; c < count; ++c) {
     const float* map = data + c * size;
     float* out = maps.values.data() + c * size;
-    const FilterStats& stats = maps.stats[c];
+    FilterStats& stats = maps.stats[c];
+    const float peak = std::max(std::fabs(stats.min), std::fabs(stats.max));
+    stats.near_dead = peak > 0.0f && std::isfinite(layer_peak) && peak < kNearDeadRatio * layer_peak;
+    if (stats.near_dead && normalization != Normalization::kLayer) {
+      std::fill(out, out + size, normalization == Normalization::kSigned ? 0.5f : 0.0f);
+      continue;
+    }
     switch (normalization) {
       case Normalization::kFilter:
         scale_into(map, size, stats.min, stats.max, out);

@@ -28,7 +28,14 @@ struct FilterStats {
   float mean = 0.0f;
   float zero_fraction = 0.0f;  // fraction of values that are exactly 0
   int64_t non_finite = 0;      // NaN and Inf values, drawn as 0
+  // Not exactly dead, but its largest magnitude is below kNearDeadRatio of
+  // the layer's: drawn as zero under filter and signed normalization instead
+  // of being stretched to full brightness.
+  bool near_dead = false;
 };
+
+// A filter is near-dead when max|x| < kNearDeadRatio * (the layer's max|x|).
+constexpr float kNearDeadRatio = 1e-6f;
 
 // `count` maps of height x width, values on [0,1], row-major, map after map.
 struct NormalizedMaps {
@@ -43,8 +50,8 @@ struct NormalizedMaps {
 };
 
 // Normalizes `count` maps of height x width starting at `data`. A constant
-// map (max - min below 1e-12 of its magnitude, or all zero) becomes all 0
-// (all 0.5 under kSigned), never NaN. Any thread may call it.
+// map (max - min below 1e-12 of its magnitude, or all zero) and a near-dead
+// one become all 0 (all 0.5 under kSigned), never NaN. Any thread may call it.
 NormalizedMaps normalize_maps(const float* data, int count, int height, int width,
                               Normalization normalization);
 

@@ -30,6 +30,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import make_fixtures  # noqa: E402  (the fixture models' own classes)
 
 MEAN, STD = 0.5, 0.25
+COLORBAR = 56  # the colour bar under every grid (render_colorbar in core/maps/colorbar.cpp)
+
 
 
 def as_unprivileged():
@@ -89,10 +91,13 @@ def check_activations(work, image_path, name, variant):
         assert len(layer["filters"]) == shape[1]
         tile = 48 if len(shape) == 2 else max(shape[2], shape[3]) * math.ceil(48 / max(shape[2], shape[3]))
         width, height = grid_size(tiles, tile)
-        caption = png.height - height
+        caption = png.height - height - COLORBAR
         # At least the tiles' width (wider when a caption line is longer).
         assert png.width >= width and png.width <= max(width, 700) and 0 < caption < 60, \
             (layer["name"], png.size, (width, height))
+        # The bar under the tiles runs from the gray colormap's black to its white.
+        bar_row = np.asarray(png.convert("RGB"))[png.height - COLORBAR + 26]
+        assert (bar_row[8] == 0).all() and (bar_row[png.width - 9] == 255).all(), (layer["name"], bar_row[8])
     return out, layers
 
 
@@ -117,7 +122,7 @@ def main():
         assert conv["filters"][0]["max"] == 0 and conv["filters"][0]["zero_fraction"] == 1
         assert abs(conv["filters"][1]["min"] - 0.7) < 1e-6 and abs(conv["filters"][1]["max"] - 0.7) < 1e-6
         png = os.path.join(out, conv["png"])
-        caption = Image.open(png).height - grid_size(6, 48)[1]
+        caption = Image.open(png).height - grid_size(6, 48)[1] - COLORBAR
         for index in (0, 1):
             assert (tile_centre(png, index, 48, 3, caption) == 0).all(), index
         assert tile_centre(png, 2, 48, 3, caption).any() or tile_centre(png, 3, 48, 3, caption).any()

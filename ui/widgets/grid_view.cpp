@@ -115,6 +115,7 @@ QString GridView::describe(const QPoint& position) const {
                      .arg(stats.max, 0, 'g', 4)
                      .arg(stats.mean, 0, 'g', 4);
   if (is_dead_filter(stats)) text += QStringLiteral("   dead: never fires for this image");
+  if (stats.near_dead) text += QStringLiteral("   near-dead: its largest magnitude is below 1e-6 of the layer's (drawn dark)");
   return text;
 }
 
@@ -130,10 +131,12 @@ void GridView::paintEvent(QPaintEvent*) {
   painter.drawImage(
       QRect(0, 0, static_cast<int>(image_.width() * zoom_), static_cast<int>(image_.height() * zoom_)),
       image_);
-  // Dead filters: a red cross, so that black never passes for "weak".
-  painter.setPen(QPen(QColor(220, 60, 60), 1));
+  // Dead filters: a red cross, so that black never passes for "weak";
+  // near-dead ones (tiny next to the layer): an orange dashed cross.
   for (int tile = 0; tile < tile_count(); ++tile) {
-    if (!is_dead_filter(view().maps.stats[view().grid.filters[tile]])) continue;
+    const FilterStats& stats = view().maps.stats[view().grid.filters[tile]];
+    if (!is_dead_filter(stats) && !stats.near_dead) continue;
+    painter.setPen(is_dead_filter(stats) ? QPen(QColor(220, 60, 60), 1) : QPen(QColor(240, 150, 40), 1, Qt::DashLine));
     const QRect r = tile_rect(tile).adjusted(2, 2, -3, -3);
     painter.drawLine(r.topLeft(), r.bottomRight());
     painter.drawLine(r.topRight(), r.bottomLeft());

@@ -2,6 +2,8 @@
 // grid are: normalized as asked, colored, captioned with model, image and layer.
 #include "core/maps/layer_view.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/bundled_model_fixture.h"
@@ -25,8 +27,37 @@ TEST_F(LayerViewTest, MapsAreNormalizedColoredAndCaptionedAsTheGridOfTheLayer) {
   const Grid grid =
       compose_grid(normalize_maps(relu5.values.data(), 128, 7, 7, Normalization::kFilter), expected);
   EXPECT_EQ(view.value().grid.filters, grid.filters);
+  // The grid, and under it the bar of the filter normalization's 0..1 scale.
+  const RgbImage with_bar = with_colorbar(grid.image, {Colormap::kViridis, 0.0, 1.0, view.value().scale.title});
   EXPECT_EQ(view.value().grid.image.width, grid.image.width);
-  EXPECT_TRUE(view.value().grid.image.pixels == grid.image.pixels);
+  EXPECT_EQ(view.value().grid.image.height, with_bar.height);
+  EXPECT_TRUE(view.value().grid.image.pixels == with_bar.pixels);
+}
+
+TEST_F(LayerViewTest, LayerNormalizationsBarSpansTheLayersRawRange) {
+  const LayerActivation bn5 = capture_sample("03735_coat.png", "bn5");
+  ViewOptions options;
+  options.normalization = Normalization::kLayer;
+  auto view = render_layer(*model_, bn5, 0, "03735_coat.png", options);
+  ASSERT_TRUE(view.ok()) << view.error();
+  const float* values = bn5.values.data();
+  const auto [low, high] = std::minmax_element(values, values + bn5.values.size());
+  EXPECT_FLOAT_EQ(static_cast<float>(view.value().scale.low), *low);
+  EXPECT_FLOAT_EQ(static_cast<float>(view.value().scale.high), *high);
+  EXPECT_EQ(view.value().scale.title, "the layer's values");
+}
+
+// Regression: a filter whose maximum was 8.6e-12 was stretched to full brightness.
+TEST_F(LayerViewTest, ANearDeadFilterIsDrawnDarkNotStretched) {
+  std::vector<float> maps = {0.0f, 8.6e-12f, 0.0f, 4.0e-12f,  // filter 0: tiny
+                             0.0f, 1.0f, 2.0f, 3.0f};         // filter 1: the layer's scale
+  const NormalizedMaps normalized = normalize_maps(maps.data(), 2, 2, 2, Normalization::kFilter);
+  EXPECT_TRUE(normalized.stats[0].near_dead);
+  EXPECT_FALSE(normalized.stats[1].near_dead);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(normalized.map(0)[i], 0.0f) << i;
+  EXPECT_FLOAT_EQ(normalized.map(1)[3], 1.0f);
+  const NormalizedMaps alone = normalize_maps(maps.data(), 1, 2, 2, Normalization::kFilter);
+  EXPECT_FALSE(alone.stats[0].near_dead) << "alone, a small filter is the layer's own scale";
 }
 
 TEST_F(LayerViewTest, SignedNormalizationDefaultsToTheDivergingColormap) {
@@ -41,7 +72,8 @@ TEST_F(LayerViewTest, SignedNormalizationDefaultsToTheDivergingColormap) {
                       "bn5 (BatchNorm2d)  1x128x7x7  |  signed, coolwarm"};
   const Grid grid =
       compose_grid(normalize_maps(bn5.values.data(), 128, 7, 7, Normalization::kSigned), expected);
-  EXPECT_TRUE(view.value().grid.image.pixels == grid.image.pixels);
+  const RgbImage with_bar = with_colorbar(grid.image, {Colormap::kCoolwarm, -1.0, 1.0, view.value().scale.title});
+  EXPECT_TRUE(view.value().grid.image.pixels == with_bar.pixels);
 }
 
 TEST_F(LayerViewTest, VectorsAreMapsOfOnePixelAndOtherShapesAreRefused) {
