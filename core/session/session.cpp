@@ -25,6 +25,30 @@ std::vector<int> true_classes_of(const std::vector<InputImage>& inputs) {
 
 }  // namespace
 
+LoadedBatch load_images(const Model& model, const std::vector<std::string>& image_paths) {
+  LoadedBatch batch;
+  std::vector<InputImage> inputs;
+  for (const auto& path : image_paths) {
+    auto image = load_image(path, model.card());
+    if (image) {
+      inputs.push_back(std::move(image).value());
+    } else {
+      batch.errors.push_back(image.error());
+    }
+  }
+  if (inputs.empty()) return batch;
+  auto logits = model.logits(inputs);
+  if (!logits) {
+    batch.errors.push_back(logits.error());
+    return batch;
+  }
+  const std::vector<int> true_classes = true_classes_of(inputs);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    batch.images.push_back({std::move(inputs[i]), top_classes(logits.value()[i], 5), true_classes[i]});
+  }
+  return batch;
+}
+
 Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths,
                      const std::optional<ModelCard>& card) {
   Session session;
@@ -40,24 +64,9 @@ Session load_session(const std::string& model_path, const std::vector<std::strin
     session.suggested_channels = session.model->inferred_channels().value_or(0);
     return session;
   }
-  std::vector<InputImage> inputs;
-  for (const auto& path : image_paths) {
-    auto image = load_image(path, session.model->card());
-    if (image) {
-      inputs.push_back(std::move(image).value());
-    } else {
-      session.errors.push_back(image.error());
-    }
-  }
-  auto logits = session.model->logits(inputs);
-  if (!logits) {
-    session.errors.push_back(logits.error());
-    return session;
-  }
-  const std::vector<int> true_classes = true_classes_of(inputs);
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    session.images.push_back({std::move(inputs[i]), top_classes(logits.value()[i], 5), true_classes[i]});
-  }
+  LoadedBatch batch = load_images(*session.model, image_paths);
+  session.images = std::move(batch.images);
+  session.errors = std::move(batch.errors);
   return session;
 }
 

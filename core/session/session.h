@@ -27,6 +27,18 @@ struct Session {
   int suggested_channels = 0;  // from the first conv layer; 0 when unknown
 };
 
+// Images read for a model that is open, and why the others could not be.
+struct LoadedBatch {
+  std::vector<LoadedImage> images;  // those that loaded, in the order asked
+  std::vector<std::string> errors;  // one message per file that failed, naming it
+};
+
+// Reads each image for `model`'s card and predicts its top-5 classes; the
+// true class comes from samples.json beside it. A file that fails is
+// reported and skipped; the rest load. Requires a card. One call at a time
+// per Model; any thread.
+LoadedBatch load_images(const Model& model, const std::vector<std::string>& image_paths);
+
 // Loads `model_path` (with `card` when the user typed one in), then each
 // image, and predicts the images' top-5 classes. An image's true class comes
 // from the samples.json in its folder (see read_samples_file). Images that

@@ -1,5 +1,6 @@
 #include "ui/controllers/session_controller.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,13 @@ SessionController::SessionController(Workspace& workspace, EngineWorker& worker,
   open_model_ = new QAction(tr("Open &Model..."), this);
   open_model_->setShortcut(QKeySequence::Open);
   connect(open_model_, &QAction::triggered, this, &SessionController::open_model_dialog);
-  open_images_ = new QAction(tr("Open &Images..."), this);
-  connect(open_images_, &QAction::triggered, this, &SessionController::open_images_dialog);
+  open_images_ = new QAction(tr("Add &Images..."), this);
+  open_images_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+  open_images_->setToolTip(tr("Add images to the strip; unreadable files are listed and the rest load"));
+  connect(open_images_, &QAction::triggered, this, [this] { open_images_dialog(false); });
+  replace_images_ = new QAction(tr("&Replace Images..."), this);
+  replace_images_->setToolTip(tr("Open images in place of the ones in the strip"));
+  connect(replace_images_, &QAction::triggered, this, [this] { open_images_dialog(true); });
   next_image_ = new QAction(tr("Next &Image"), this);
   next_image_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Tab));
   connect(next_image_, &QAction::triggered, this, [this] {
@@ -52,6 +58,8 @@ SessionController::SessionController(Workspace& workspace, EngineWorker& worker,
   rebuild_recent_menu();
 
   connect(strip_, &ImageStrip::imageChosen, &workspace_, &Workspace::set_current_image);
+  connect(strip_, &ImageStrip::removeRequested, this, &SessionController::remove_image);
+  connect(strip_, &ImageStrip::clearRequested, this, &SessionController::clear_images);
   connect(&workspace_, &Workspace::modelChanged, this, &SessionController::show_images);
   connect(&workspace_, &Workspace::currentImageChanged, strip_, &ImageStrip::set_current);
   connect(&workspace_, &Workspace::imageAdded, this,
@@ -79,18 +87,8 @@ bool SessionController::open_files(const QStringList& paths) {
     Q_EMIT errorRaised(tr("No model"), tr("Drop a TorchScript model (.pt) first, or with the images."));
     return false;
   }
-  open_with_open_model(images);
+  add_images(images);
   return true;
-}
-
-// Images go to the model that is open, not to the last one asked for (which
-// may have failed to load or had its card dialog cancelled); a card the user
-// typed for it is kept.
-void SessionController::open_with_open_model(const QStringList& images) {
-  const Model& model = *workspace_.model();
-  std::optional<ModelCard> card;
-  if (model.card_source() == CardSource::kUser) card = model.card();
-  open(workspace_.model_path(), images, card);
 }
 
 void SessionController::open(const QString& model_path, const QStringList& image_paths,
@@ -165,18 +163,86 @@ void SessionController::open_model_dialog() {
   if (!path.isEmpty()) open(path, image_paths_);
 }
 
-void SessionController::open_images_dialog() {
+void SessionController::open_images_dialog(bool replace) {
   QSettings settings;
+  QString folder = settings.value(QStringLiteral("folders/images")).toString();
+  if (folder.isEmpty() && !workspace_.images().empty()) {
+    folder = QFileInfo(QString::fromStdString(workspace_.images().front().input.name)).absolutePath();
+  }
   const QStringList paths = QFileDialog::getOpenFileNames(
-      window_, tr("Open images"), settings.value(QStringLiteral("folders/images")).toString(),
+      window_, replace ? tr("Replace images") : tr("Add images"), folder,
       tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"));
   if (paths.isEmpty()) return;
   settings.setValue(QStringLiteral("folders/images"), QFileInfo(paths.front()).absolutePath());
+  add_images(paths, replace);
+}
+
+void SessionController::add_images(const QStringList& paths, bool replace) {
   if (!workspace_.model()) {
     Q_EMIT errorRaised(tr("No model"), tr("Open a model first."));
+    Q_EMIT imagesLoaded({tr("no model")});
     return;
   }
-  open_with_open_model(paths);
+  Q_EMIT statusChanged(tr("Reading %1 images...").arg(paths.size()));
+  worker_.submit(
+      QStringLiteral("images"), this,
+      [model = workspace_.shared_model(), images = to_std(paths)]() -> Result<LoadedBatch> {
+        return load_images(*model, images);
+      },
+      [this, replace](Result<LoadedBatch> loaded) {
+        QStringList errors;
+        if (!loaded) {
+          errors << QString::fromStdString(loaded.error());
+          show_added_images({}, errors, false);
+          return;
+        }
+        for (const auto& error : loaded.value().errors) errors << QString::fromStdString(error);
+        show_added_images(std::move(loaded.value().images), errors, replace);
+      });
+}
+
+void SessionController::show_added_images(std::vector<LoadedImage> images, const QStringList& errors,
+                                          bool replace) {
+  int first = -1;
+  if (replace) {
+    if (!images.empty()) {
+      workspace_.replace_images(std::move(images));
+      first = 0;
+    }
+  } else {
+    for (const LoadedImage& image : images) {
+      const int index = workspace_.add_image(image);
+      if (first < 0) first = index;
+    }
+  }
+  if (first >= 0) workspace_.set_current_image(first);
+  image_paths_.clear();
+  for (const LoadedImage& image : workspace_.images()) image_paths_ << QString::fromStdString(image.input.name);
+  if (errors.isEmpty()) {
+    Q_EMIT statusChanged(tr("%1 images open").arg(workspace_.images().size()));
+  } else {
+    Q_EMIT errorRaised(tr("Some images could not be opened"),
+                       tr("%1 of the files could not be opened; the others are in the strip:\n%2")
+                           .arg(errors.size())
+                           .arg(errors.join('\n')));
+  }
+  Q_EMIT imagesLoaded(errors);
+}
+
+void SessionController::remove_image(int index) {
+  if (index < 0 || index >= static_cast<int>(workspace_.images().size())) return;
+  std::vector<LoadedImage> images = workspace_.images();
+  images.erase(images.begin() + index);
+  const int current = workspace_.current_image();
+  workspace_.replace_images(std::move(images));
+  const int count = static_cast<int>(workspace_.images().size());
+  if (count > 0) workspace_.set_current_image(std::min(current > index ? current - 1 : current, count - 1));
+  Q_EMIT statusChanged(tr("%1 images open").arg(count));
+}
+
+void SessionController::clear_images() {
+  workspace_.replace_images({});
+  Q_EMIT statusChanged(tr("No images open: File > Add Images, or drop image files on the window"));
 }
 
 void SessionController::remember_recent(const QString& model_path) {

@@ -34,6 +34,7 @@ class SessionController : public Controller {
   ImageStrip* strip() const { return strip_; }
   QAction* open_model_action() const { return open_model_; }
   QAction* open_images_action() const { return open_images_; }
+  QAction* replace_images_action() const { return replace_images_; }
   QAction* next_image_action() const { return next_image_; }
   QMenu* recent_menu() const { return recent_menu_; }
 
@@ -42,24 +43,33 @@ class SessionController : public Controller {
   // `card` is what the user typed in for a model without one.
   void open(const QString& model_path, const QStringList& image_paths,
             const std::optional<ModelCard>& card = std::nullopt);
-  // Opens dropped files: a .pt/.pth/.ptl is the model (else the model that is
-  // open stays, with any card the user typed for it, even after a later open
-  // failed), the rest are images (else the current ones stay). False when
+  // Opens dropped files: a .pt/.pth/.ptl is the model, opened with the rest
+  // as its images (else the current ones); without one, the images are added
+  // to the model that is open (even after a later open failed). False when
   // there is no model to open them with.
   bool open_files(const QStringList& paths);
+  // Reads `paths` with the open model on the worker and adds them to the
+  // strip (`replace`: instead of the open images); files that fail are listed
+  // in one message and the rest load. imagesLoaded follows.
+  void add_images(const QStringList& paths, bool replace = false);
+  // Removes open image `index`, or all of them.
+  void remove_image(int index);
+  void clear_images();
 
  Q_SIGNALS:
   // A session has been shown; `errors` lists the files that failed.
   void sessionShown(const QStringList& errors);
   // A model without a card was opened and the card dialog shown.
   void cardRequested();
+  // add_images is done; `errors` lists the files that failed.
+  void imagesLoaded(const QStringList& errors);
 
  private:
   void show_session(const Session& session);
   void ask_for_card(const Session& session);
   void open_model_dialog();
-  void open_images_dialog();
-  void open_with_open_model(const QStringList& images);
+  void open_images_dialog(bool replace);
+  void show_added_images(std::vector<LoadedImage> images, const QStringList& errors, bool replace);
   void remember_recent(const QString& model_path);
   void rebuild_recent_menu();
   void show_images();
@@ -71,6 +81,7 @@ class SessionController : public Controller {
   ImageStrip* strip_;
   QAction* open_model_;
   QAction* open_images_;
+  QAction* replace_images_;
   QAction* next_image_;
   QMenu* recent_menu_;
   // The files last asked for (the workspace keeps what opened): a card, a

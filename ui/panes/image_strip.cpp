@@ -1,6 +1,9 @@
 #include "ui/panes/image_strip.h"
 
+#include <QContextMenuEvent>
 #include <QFileInfo>
+#include <QKeyEvent>
+#include <QMenu>
 #include <QSignalBlocker>
 
 #include "ui/widgets/pixmap.h"
@@ -16,7 +19,28 @@ ImageStrip::ImageStrip(QWidget* parent) : QListWidget(parent) {
   setMovement(QListView::Static);
   setSpacing(4);
   setFixedHeight(156);
+  setToolTip(tr("The open images: click one to see it; Delete removes it; right-click for more"));
   connect(this, &QListWidget::currentRowChanged, this, &ImageStrip::imageChosen);
+}
+
+void ImageStrip::keyPressEvent(QKeyEvent* event) {
+  if (event->key() == Qt::Key_Delete && currentRow() >= 0) {
+    Q_EMIT removeRequested(currentRow());
+    return;
+  }
+  QListWidget::keyPressEvent(event);
+}
+
+void ImageStrip::contextMenuEvent(QContextMenuEvent* event) {
+  QMenu menu(this);
+  const int row = indexAt(event->pos()).row();
+  QAction* remove = menu.addAction(tr("Remove This Image"));
+  remove->setEnabled(row >= 0);
+  QAction* clear = menu.addAction(tr("Clear All Images"));
+  clear->setEnabled(count() > 0);
+  QAction* chosen = menu.exec(event->globalPos());
+  if (chosen == remove) Q_EMIT removeRequested(row);
+  if (chosen == clear) Q_EMIT clearRequested();
 }
 
 void ImageStrip::show_images(const ModelCard& card, const std::vector<LoadedImage>& images) {

@@ -1,6 +1,7 @@
 // ImageStrip: the open images as thumbnails along the bottom, each captioned
 // with its file name, predicted class and confidence, and its true class when
-// known (misclassified images in red). Choosing one emits imageChosen.
+// known (misclassified images in red). Choosing one emits imageChosen; Delete
+// or the context menu asks to remove one or all.
 #pragma once
 
 #include <vector>
@@ -31,6 +32,13 @@ class ImageStrip : public QListWidget {
 
  Q_SIGNALS:
   void imageChosen(int index);
+  // The user asked to remove image `index` (Delete, or the context menu) or all of them.
+  void removeRequested(int index);
+  void clearRequested();
+
+ protected:
+  void keyPressEvent(QKeyEvent* event) override;
+  void contextMenuEvent(QContextMenuEvent* event) override;
 
  private:
   void describe(QListWidgetItem* item, const ModelCard& card, const LoadedImage& image);

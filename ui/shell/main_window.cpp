@@ -158,7 +158,8 @@ void MainWindow::build_docks() {
 
 void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  file->addActions({session_->open_model_action(), session_->open_images_action(), dataset_->open_action(),
+  file->addActions({session_->open_model_action(), session_->open_images_action(), session_->replace_images_action(),
+                    dataset_->open_action(),
                     atlas_->scan_action(), atlas_->open_action()});
   file->addMenu(session_->recent_menu());
   file->addSeparator();

@@ -18,6 +18,16 @@ void Workspace::open(std::shared_ptr<const Model> model, const QString& model_pa
   Q_EMIT modelChanged();
 }
 
+void Workspace::replace_images(std::vector<LoadedImage> images) {
+  const QString layer = current_layer_;
+  images_ = std::move(images);
+  current_image_ = -1;
+  capture_.reset();
+  capture_image_ = -1;
+  current_layer_ = layer;
+  Q_EMIT modelChanged();
+}
+
 int Workspace::add_image(const LoadedImage& image) {
   for (size_t i = 0; i < images_.size(); ++i) {
     LoadedImage& open = images_[i];

@@ -32,6 +32,10 @@ class Workspace : public QObject {
   const QString& model_path() const { return model_path_; }
 
   const std::vector<LoadedImage>& images() const { return images_; }
+  // The open model with other images (some removed, all cleared, or
+  // replaced): like open() (modelChanged: everything that shows images starts
+  // again), but the browsed layer stays.
+  void replace_images(std::vector<LoadedImage> images);
   // Appends `image` (imageAdded), or finds it when the same image (name and
   // pixels) is open; a true class it brings is kept (imageUpdated). Returns
   // its index.

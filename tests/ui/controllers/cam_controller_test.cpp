@@ -24,7 +24,9 @@ class CamControllerTest : public ::testing::Test {
   void SetUp() override {
     QSignalSpy shown(&window_.cam(), &CamController::camShown);
     open_and_wait_for_capture(window_, bundled(), sample_paths());
-    if (shown.isEmpty()) ASSERT_TRUE(shown.wait(60000));
+    if (shown.isEmpty()) {
+      ASSERT_TRUE(shown.wait(60000));
+    }
   }
 
   // Chooses `target` for the current image and waits for its CAM.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QTest>
 
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
@@ -67,13 +68,69 @@ TEST_F(SessionControllerTest, ImagesAfterAFailedOpenGoToTheModelThatIsOpen) {
   ASSERT_TRUE(shown.wait(60000));
   controller_.open(QStringLiteral("/nowhere/missing.pt"), sample_paths().mid(0, 1));
   ASSERT_TRUE(shown.wait(60000));
+  QSignalSpy loaded(&controller_, &SessionController::imagesLoaded);
   ASSERT_TRUE(controller_.open_files(sample_paths().mid(1, 2)));
-  ASSERT_TRUE(shown.wait(60000));
-  EXPECT_TRUE(shown.last().at(0).toStringList().isEmpty())
-      << shown.last().at(0).toStringList().join(' ').toStdString();
+  ASSERT_TRUE(loaded.wait(60000));
+  EXPECT_TRUE(loaded.last().at(0).toStringList().isEmpty()) << loaded.last().at(0).toStringList().join(' ').toStdString();
   EXPECT_EQ(workspace_.model_path(), bundled());
+  ASSERT_EQ(workspace_.images().size(), 3u);
+  EXPECT_EQ(QString::fromStdString(workspace_.images()[1].input.name), sample_paths().at(1));
+  EXPECT_EQ(workspace_.current_image(), 1);  // the first one added
+}
+
+// Regression: Open Images replaced the open images, and one unreadable file
+// among several dropped the good ones too.
+TEST_F(SessionControllerTest, AddingThreeImagesWithOneCorruptAddsTwoAndNamesTheThird) {
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  controller_.open(bundled(), sample_paths().mid(0, 1));
+  ASSERT_TRUE(shown.wait(60000));
+  test::TempDir dir;
+  const QString corrupt = QString::fromStdString((dir / "corrupt.png").string());
+  test::write_file(dir / "corrupt.png", "\x89PNG but nothing after");
+  QSignalSpy loaded(&controller_, &SessionController::imagesLoaded);
+  QSignalSpy error(&controller_, &SessionController::errorRaised);
+  controller_.add_images({sample_paths().at(1), corrupt, sample_paths().at(2)});
+  ASSERT_TRUE(loaded.wait(60000));
+  const QStringList errors = loaded.at(0).at(0).toStringList();
+  ASSERT_EQ(errors.size(), 1);
+  EXPECT_TRUE(errors.front().contains(corrupt)) << errors.front().toStdString();
+  ASSERT_EQ(error.size(), 1);
+  EXPECT_TRUE(error.at(0).at(1).toString().contains(corrupt));
+  EXPECT_EQ(workspace_.images().size(), 3u);
+  EXPECT_EQ(controller_.strip()->count(), 3);
+}
+
+TEST_F(SessionControllerTest, ReplaceRemoveAndClearKeepTheModelAndTheStripInStep) {
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  controller_.open(bundled(), sample_paths().mid(0, 2));
+  ASSERT_TRUE(shown.wait(60000));
+  QSignalSpy loaded(&controller_, &SessionController::imagesLoaded);
+  controller_.add_images(sample_paths().mid(2, 3), /*replace=*/true);
+  ASSERT_TRUE(loaded.wait(60000));
+  ASSERT_EQ(workspace_.images().size(), 3u);
+  EXPECT_EQ(QString::fromStdString(workspace_.images()[0].input.name), sample_paths().at(2));
+  EXPECT_EQ(controller_.strip()->count(), 3);
+
+  workspace_.set_current_image(2);
+  controller_.remove_image(0);
   ASSERT_EQ(workspace_.images().size(), 2u);
-  EXPECT_EQ(QString::fromStdString(workspace_.images()[0].input.name), sample_paths().at(1));
+  EXPECT_EQ(controller_.strip()->count(), 2);
+  EXPECT_EQ(QString::fromStdString(workspace_.images()[0].input.name), sample_paths().at(3));
+  EXPECT_EQ(workspace_.current_image(), 1);  // still the same image
+  controller_.clear_images();
+  EXPECT_TRUE(workspace_.images().empty());
+  EXPECT_EQ(controller_.strip()->count(), 0);
+  EXPECT_EQ(workspace_.model_path(), bundled());
+}
+
+TEST_F(SessionControllerTest, DeleteOnTheStripRemovesTheSelectedImage) {
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  controller_.open(bundled(), sample_paths().mid(0, 3));
+  ASSERT_TRUE(shown.wait(60000));
+  workspace_.set_current_image(1);
+  QTest::keyClick(controller_.strip(), Qt::Key_Delete);
+  ASSERT_EQ(workspace_.images().size(), 2u);
+  EXPECT_EQ(QString::fromStdString(workspace_.images()[1].input.name), sample_paths().at(2));
 }
 
 TEST_F(SessionControllerTest, DroppedImagesWithoutAnyModelAreRefused) {
