@@ -5,11 +5,14 @@
 #include <vector>
 
 #include <QAction>
+#include <QDateTime>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
 #include <QSettings>
 
+#include "core/io/atomic_file.h"
+#include "core/io/sha256.h"
 #include "ui/panes/card_dialog.h"
 #include "ui/panes/image_strip.h"
 #include "ui/panes/model_summary.h"
@@ -116,14 +119,67 @@ void SessionController::open(const QString& model_path, const QStringList& image
       Scope::kWindow);
 }
 
+namespace {
+
+// Where the card the user typed for a model file is remembered: keyed by the
+// file's path, and kept only while the file's size and time are the same.
+QString remembered_card_key(const QString& model_path) {
+  const std::string path = QFileInfo(model_path).absoluteFilePath().toStdString();
+  return QStringLiteral("cards/") + QString::fromStdString(sha256_hex(path).substr(0, 24));
+}
+
+QString file_stamp(const QString& path) {
+  const QFileInfo info(path);
+  return QStringLiteral("%1 %2").arg(info.size()).arg(info.lastModified().toMSecsSinceEpoch());
+}
+
+std::optional<ModelCard> remembered_card(const QString& model_path) {
+  QSettings settings;
+  settings.beginGroup(remembered_card_key(model_path));
+  if (settings.value(QStringLiteral("stamp")).toString() != file_stamp(model_path)) return std::nullopt;
+  auto card = parse_model_card(settings.value(QStringLiteral("card")).toString().toStdString(), "remembered card");
+  if (!card) return std::nullopt;
+  return std::move(card).value();
+}
+
+void remember_card(const QString& model_path, const ModelCard& card) {
+  QSettings settings;
+  settings.beginGroup(remembered_card_key(model_path));
+  settings.setValue(QStringLiteral("stamp"), file_stamp(model_path));
+  settings.setValue(QStringLiteral("card"), QString::fromStdString(model_card_to_json(card)));
+}
+
+}  // namespace
+
+// A model without a card: the input the user gave for this file before,
+// else the card dialog (whose answer is remembered and, if asked, saved as a
+// sidecar card).
 void SessionController::ask_for_card(const Session& session) {
+  if (auto card = remembered_card(model_path_)) {
+    Q_EMIT statusChanged(tr("%1: using the input you gave before").arg(file_name(model_path_)));
+    open(model_path_, image_paths_, card);
+    return;
+  }
   Q_EMIT statusChanged(tr("%1 has no card: enter its input size").arg(file_name(model_path_)));
   auto* dialog = new CardDialog(file_name(model_path_), session.suggested_channels, window_);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  connect(dialog, &QDialog::accepted, this,
-          [this, dialog] { open(model_path_, image_paths_, dialog->card()); });
+  connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    remember_card(model_path_, dialog->card());
+    if (dialog->save_sidecar()) save_sidecar_card(dialog->card());
+    open(model_path_, image_paths_, dialog->card());
+  });
   dialog->open();
   Q_EMIT cardRequested();
+}
+
+void SessionController::save_sidecar_card(const ModelCard& card) {
+  const std::string path = sidecar_card_paths(model_path_.toStdString()).front();
+  if (auto written = write_file_atomically(path, model_card_to_json(card)); !written) {
+    Q_EMIT errorRaised(tr("The card was not saved"),
+                       tr("%1 (the input is still used for this session)").arg(QString::fromStdString(written.error())));
+    return;
+  }
+  Q_EMIT statusChanged(tr("Saved the card as %1").arg(QString::fromStdString(path)));
 }
 
 void SessionController::show_session(const Session& session) {

@@ -67,6 +67,7 @@ class SessionController : public Controller {
  private:
   void show_session(const Session& session);
   void ask_for_card(const Session& session);
+  void save_sidecar_card(const ModelCard& card);
   void open_model_dialog();
   void open_images_dialog(bool replace);
   void show_added_images(std::vector<LoadedImage> images, const QStringList& errors, bool replace);

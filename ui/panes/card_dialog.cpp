@@ -1,5 +1,7 @@
 #include "ui/panes/card_dialog.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -30,6 +32,28 @@ std::optional<std::vector<float>> parse_numbers(const QString& text) {
   return numbers;
 }
 
+struct Preset {
+  const char* name;
+  int channels;  // 0: any
+  const char* mean;
+  const char* std;
+};
+
+// torchvision's ImageNet statistics; [0, 1] leaves pixels as they are; [-1, 1] is (x - 0.5) / 0.5.
+const Preset kPresets[] = {{"ImageNet (3 channels)", 3, "0.485, 0.456, 0.406", "0.229, 0.224, 0.225"},
+                           {"[0, 1]: pixels as they are", 0, "0", "1"},
+                           {"[-1, 1]", 0, "0.5", "0.5"},
+                           {"Custom", 0, nullptr, nullptr}};
+
+QLabel* problem_label(const char* object_name, QWidget* parent) {
+  auto* label = new QLabel(parent);
+  label->setObjectName(QString::fromLatin1(object_name));
+  label->setStyleSheet(QStringLiteral("color: #b00020"));
+  label->setWordWrap(true);
+  label->hide();
+  return label;
+}
+
 }  // namespace
 
 CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidget* parent)
@@ -39,7 +63,11 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
       width_(spin_box(1, 8192, 224, "width", this)),
       mean_(new QLineEdit(this)),
       std_(new QLineEdit(this)),
-      problem_(new QLabel(this)) {
+      problem_(new QLabel(this)),
+      mean_problem_(problem_label("meanProblem", this)),
+      std_problem_(problem_label("stdProblem", this)),
+      preset_(new QComboBox(this)),
+      save_(new QCheckBox(tr("Save as %1.json next to the model, so it is not asked again").arg(model_name), this)) {
   setObjectName(QStringLiteral("cardDialog"));
   setWindowTitle(tr("Input of %1").arg(model_name));
   mean_->setObjectName(QStringLiteral("mean"));
@@ -47,6 +75,18 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
   mean_->setPlaceholderText(tr("0, or one per channel: 0.485, 0.456, 0.406"));
   std_->setPlaceholderText(tr("1, or one per channel: 0.229, 0.224, 0.225"));
   problem_->setStyleSheet(QStringLiteral("color: #b00020"));
+  preset_->setObjectName(QStringLiteral("normalizationPreset"));
+  preset_->setToolTip(tr("Fills mean and std with a usual normalization; Custom lets you type them"));
+  for (const Preset& preset : kPresets) preset_->addItem(tr(preset.name));
+  preset_->setCurrentIndex(3);
+  connect(preset_, qOverload<int>(&QComboBox::activated), this, &CardDialog::apply_preset);
+  save_->setObjectName(QStringLiteral("saveSidecar"));
+  save_->setToolTip(tr("Writes the card as JSON beside the model file (the folder must be writable)"));
+  channels_->setToolTip(tr("1 for gray images, 3 for color"));
+  height_->setToolTip(tr("The input height the model was trained with"));
+  width_->setToolTip(tr("The input width the model was trained with"));
+  mean_->setToolTip(tr("Subtracted from pixels on [0, 1]: one value, or one per channel"));
+  std_->setToolTip(tr("Pixels are divided by it after the mean: one value, or one per channel"));
   problem_->setWordWrap(true);
 
   auto* intro =
@@ -58,8 +98,11 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
   form->addRow(tr("Channels"), channels_);
   form->addRow(tr("Height"), height_);
   form->addRow(tr("Width"), width_);
+  form->addRow(tr("Normalization"), preset_);
   form->addRow(tr("Mean"), mean_);
+  form->addRow(QString(), mean_problem_);
   form->addRow(tr("Std"), std_);
+  form->addRow(QString(), std_problem_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
   connect(buttons, &QDialogButtonBox::accepted, this, &CardDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &CardDialog::reject);
@@ -67,16 +110,41 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
   layout->addWidget(intro);
   layout->addLayout(form);
   layout->addWidget(problem_);
+  layout->addWidget(save_);
   layout->addWidget(buttons);
 }
 
-void CardDialog::accept() {
-  const auto mean = parse_numbers(mean_->text());
-  const auto std = parse_numbers(std_->text());
-  if (!mean || !std) {
-    problem_->setText(tr("Mean and std must be numbers separated by commas."));
-    return;
+bool CardDialog::save_sidecar() const { return save_->isChecked(); }
+
+void CardDialog::apply_preset(int index) {
+  const Preset& preset = kPresets[index];
+  if (!preset.mean) return;  // Custom: what is typed stays
+  if (preset.channels > 0) channels_->setValue(preset.channels);
+  mean_->setText(QString::fromLatin1(preset.mean));
+  std_->setText(QString::fromLatin1(preset.std));
+}
+
+std::optional<std::vector<float>> CardDialog::read_field(const QLineEdit* field, QLabel* problem,
+                                                         const QString& name) {
+  const auto numbers = parse_numbers(field->text());
+  QString why;
+  if (field->text().trimmed().isEmpty()) {
+    why = tr("Enter the %1 the model was trained with (or choose a normalization above).").arg(name);
+  } else if (!numbers) {
+    why = tr("The %1 must be numbers separated by commas.").arg(name);
+  } else if (numbers->size() != 1 && static_cast<int>(numbers->size()) != channels_->value()) {
+    why = tr("Give one %1 for every channel, or one per channel (%2 here).").arg(name).arg(channels_->value());
   }
+  problem->setText(why);
+  problem->setVisible(!why.isEmpty());
+  if (!why.isEmpty()) return std::nullopt;
+  return numbers;
+}
+
+void CardDialog::accept() {
+  const auto mean = read_field(mean_, mean_problem_, tr("mean"));
+  const auto std = read_field(std_, std_problem_, tr("std"));
+  if (!mean || !std) return;
   CardOverrides typed;
   typed.channels = channels_->value();
   typed.input_size = QStringLiteral("%1x%2").arg(height_->value()).arg(width_->value()).toStdString();

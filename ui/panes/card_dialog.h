@@ -1,11 +1,16 @@
 // Asks for the input size and normalization of a model that has no card
-// (no embedded actscope.json and no sidecar JSON).
+// (no embedded actscope.json and no sidecar JSON): presets for the usual
+// normalizations (ImageNet, [0, 1], [-1, 1]) or custom values; a blank or
+// mismatched field is refused with a message beside it; the answer can be
+// saved as a sidecar card next to the model.
 #pragma once
 
 #include <QDialog>
 
 #include "core/model/model_card.h"
 
+class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -22,16 +27,26 @@ class CardDialog : public QDialog {
 
   // The card typed in; valid once the dialog was accepted.
   const ModelCard& card() const { return card_; }
+  // Whether the user asked to save it as a sidecar card (net.pt.json).
+  bool save_sidecar() const;
 
   void accept() override;
 
  private:
+  void apply_preset(int index);
+  // The numbers of `field`, or nullopt after saying at `problem` what is wrong.
+  std::optional<std::vector<float>> read_field(const QLineEdit* field, QLabel* problem, const QString& name);
+
   QSpinBox* channels_;
   QSpinBox* height_;
   QSpinBox* width_;
   QLineEdit* mean_;
   QLineEdit* std_;
   QLabel* problem_;
+  QLabel* mean_problem_;
+  QLabel* std_problem_;
+  QComboBox* preset_;
+  QCheckBox* save_;
   ModelCard card_;
 };
 

@@ -1,6 +1,7 @@
 #include "ui/panes/model_summary.h"
 
 #include <QFileInfo>
+#include <QStringList>
 
 #include "core/model/model.h"
 
@@ -22,6 +23,14 @@ void ModelSummary::show_model(const Model& model) {
                      .arg(card.channels)
                      .arg(card.height)
                      .arg(card.width);
+  auto numbers = [](const std::vector<float>& values) {
+    QStringList texts;
+    for (float value : values) texts << QString::number(value, 'g', 4);
+    return texts.join(QStringLiteral(", "));
+  };
+  text += QStringLiteral("<br>mean %1, std %2").arg(numbers(card.mean), numbers(card.std));
+  static const char* const kSources[] = {"no card", "card inside the model", "sidecar card", "typed in"};
+  text += QStringLiteral("<br><i>%1</i>").arg(QString::fromLatin1(kSources[static_cast<int>(model.card_source())]));
   if (card.test_accuracy) {
     text += QStringLiteral("<br>test accuracy %1%").arg(*card.test_accuracy * 100.0, 0, 'f', 2);
   }

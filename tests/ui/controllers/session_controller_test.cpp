@@ -1,15 +1,21 @@
 // The session controller with a worker and a workspace, without a window.
 #include "ui/controllers/session_controller.h"
 
+#include <filesystem>
 #include <memory>
 
 #include <gtest/gtest.h>
+#include <QApplication>
+#include <QCheckBox>
+#include <QLineEdit>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTest>
 
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
+#include "ui/panes/card_dialog.h"
 #include "ui/panes/image_strip.h"
 #include "ui/panes/model_summary.h"
 #include "ui/state/engine_worker.h"
@@ -45,6 +51,9 @@ TEST_F(SessionControllerTest, OpenedModelAndImagesGoIntoTheWorkspaceAndTheStrip)
   EXPECT_EQ(controller_.strip()->currentRow(), 0);
   EXPECT_TRUE(controller_.summary()->text().contains(QStringLiteral("input 1 x 28 x 28")))
       << controller_.summary()->text().toStdString();
+  EXPECT_TRUE(controller_.summary()->text().contains(QStringLiteral("mean 0.286, std 0.353")))
+      << controller_.summary()->text().toStdString();
+  EXPECT_TRUE(controller_.summary()->text().contains(QStringLiteral("card inside the model")));
 }
 
 TEST_F(SessionControllerTest, AModelThatFailsIsAnErrorAndTheOpenOneStays) {
@@ -131,6 +140,66 @@ TEST_F(SessionControllerTest, DeleteOnTheStripRemovesTheSelectedImage) {
   QTest::keyClick(controller_.strip(), Qt::Key_Delete);
   ASSERT_EQ(workspace_.images().size(), 2u);
   EXPECT_EQ(QString::fromStdString(workspace_.images()[1].input.name), sample_paths().at(2));
+}
+
+// Answers the card dialog of a model without a card (3 channels, 16x16).
+CardDialog* answer_card_dialog(bool save) {
+  CardDialog* dialog = nullptr;
+  for (QWidget* widget : QApplication::topLevelWidgets()) {
+    if (auto* found = qobject_cast<CardDialog*>(widget); found && found->isVisible()) dialog = found;
+  }
+  EXPECT_NE(dialog, nullptr);
+  if (!dialog) return nullptr;
+  dialog->findChild<QSpinBox*>(QStringLiteral("height"))->setValue(16);
+  dialog->findChild<QSpinBox*>(QStringLiteral("width"))->setValue(16);
+  dialog->findChild<QLineEdit*>(QStringLiteral("mean"))->setText(QStringLiteral("0.5"));
+  dialog->findChild<QLineEdit*>(QStringLiteral("std"))->setText(QStringLiteral("0.25"));
+  dialog->findChild<QCheckBox*>(QStringLiteral("saveSidecar"))->setChecked(save);
+  dialog->accept();
+  return dialog;
+}
+
+// Regression: a model without a card asked for its input every time it was opened.
+TEST_F(SessionControllerTest, TheInputTypedForAModelIsRememberedForThatFile) {
+  test::TempDir dir;
+  const auto model = dir / "net.pt";
+  std::filesystem::copy_file(test::fixture_dir() / "twice_scripted.pt", model);
+  const QString path = QString::fromStdString(model.string());
+  QSignalSpy asked(&controller_, &SessionController::cardRequested);
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  controller_.open(path, {});
+  ASSERT_TRUE(asked.wait(60000));
+  answer_card_dialog(/*save=*/false);
+  ASSERT_TRUE(shown.wait(60000));
+  EXPECT_FALSE(std::filesystem::exists(dir / "net.pt.json"));
+
+  controller_.open(path, {});
+  ASSERT_TRUE(shown.wait(60000));
+  EXPECT_EQ(asked.size(), 1) << "asked again";
+  ASSERT_NE(workspace_.model(), nullptr);
+  EXPECT_EQ(workspace_.model()->card().height, 16);
+  EXPECT_EQ(workspace_.model()->card().std, (std::vector<float>{0.25f, 0.25f, 0.25f}));  // one per channel
+}
+
+TEST_F(SessionControllerTest, TheTypedInputCanBeSavedAsASidecarCardTheEngineReads) {
+  test::TempDir dir;
+  const auto model = dir / "net.pt";
+  std::filesystem::copy_file(test::fixture_dir() / "twice_scripted.pt", model);
+  QSignalSpy asked(&controller_, &SessionController::cardRequested);
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  controller_.open(QString::fromStdString(model.string()), {});
+  ASSERT_TRUE(asked.wait(60000));
+  answer_card_dialog(/*save=*/true);
+  ASSERT_TRUE(shown.wait(60000));
+  const std::string sidecar = test::read_file(dir / "net.pt.json");
+  auto card = parse_model_card(sidecar, "net.pt.json");
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().channels, 3);
+  EXPECT_EQ(card.value().height, 16);
+  EXPECT_EQ(card.value().mean, (std::vector<float>{0.5f, 0.5f, 0.5f}));
+  auto reloaded = Model::load(model.string());
+  ASSERT_TRUE(reloaded.ok()) << reloaded.error();
+  EXPECT_EQ(reloaded.value()->card_source(), CardSource::kSidecar);
 }
 
 TEST_F(SessionControllerTest, DroppedImagesWithoutAnyModelAreRefused) {

@@ -3,6 +3,7 @@
 #include "ui/panes/card_dialog.h"
 
 #include <gtest/gtest.h>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -70,18 +71,42 @@ TEST_F(CardDialogTest, TypedSizeAndOneMeanForEveryChannelBecomeTheCard) {
   EXPECT_FALSE(dialog_.isVisible());
 }
 
-TEST_F(CardDialogTest, BlankMeanAndStdLeaveThePixelsUnnormalized) {
+// Regression: a blank mean or std silently meant 0 / 1.
+TEST_F(CardDialogTest, ABlankMeanIsRefusedWithAMessageBesideIt) {
+  type(1, 28, 28, "", "0.5");
+  EXPECT_FALSE(click_ok());
+  EXPECT_TRUE(dialog_.isVisible());
+  auto* problem = test::named<QLabel>(dialog_, "meanProblem");
+  EXPECT_TRUE(problem->isVisible());
+  EXPECT_TRUE(problem->text().contains(QStringLiteral("Enter the mean"))) << problem->text().toStdString();
+  EXPECT_FALSE(test::named<QLabel>(dialog_, "stdProblem")->isVisible());
+}
+
+TEST_F(CardDialogTest, APresetFillsMeanAndStd) {
+  auto* preset = test::named<QComboBox>(dialog_, "normalizationPreset");
   type(1, 28, 28, "", "");
+  preset->setCurrentIndex(0);
+  Q_EMIT preset->activated(0);  // ImageNet: three channels
+  EXPECT_EQ(test::named<QSpinBox>(dialog_, "channels")->value(), 3);
   ASSERT_TRUE(click_ok()) << shown_text().toStdString();
-  EXPECT_EQ(dialog_.card().mean, std::vector<float>{0.0f});
-  EXPECT_EQ(dialog_.card().std, std::vector<float>{1.0f});
+  EXPECT_EQ(dialog_.card().mean, (std::vector<float>{0.485f, 0.456f, 0.406f}));
+  EXPECT_EQ(dialog_.card().std, (std::vector<float>{0.229f, 0.224f, 0.225f}));
+}
+
+TEST_F(CardDialogTest, TheMinusOneToOnePresetIsHalfAndHalf) {
+  auto* preset = test::named<QComboBox>(dialog_, "normalizationPreset");
+  preset->setCurrentIndex(2);
+  Q_EMIT preset->activated(2);
+  ASSERT_TRUE(click_ok()) << shown_text().toStdString();
+  EXPECT_EQ(dialog_.card().mean, std::vector<float>{0.5f});
+  EXPECT_EQ(dialog_.card().std, std::vector<float>{0.5f});
 }
 
 TEST_F(CardDialogTest, TextThatIsNotANumberKeepsTheDialogOpenAndSaysWhy) {
   type(1, 28, 28, "0.5, half", "1");
   EXPECT_FALSE(click_ok());
   EXPECT_TRUE(dialog_.isVisible());
-  EXPECT_TRUE(shown_text().contains(QStringLiteral("Mean and std must be numbers")))
+  EXPECT_TRUE(shown_text().contains(QStringLiteral("The mean must be numbers")))
       << shown_text().toStdString();
   EXPECT_EQ(dialog_.card().channels, 0);  // no card until one is accepted
 }
@@ -90,7 +115,8 @@ TEST_F(CardDialogTest, AWrongNumberOfMeansIsRefusedWithTheReason) {
   type(3, 28, 28, "0.1, 0.2", "1");
   EXPECT_FALSE(click_ok());
   EXPECT_TRUE(dialog_.isVisible());
-  EXPECT_TRUE(shown_text().contains(QStringLiteral("the input you gave"))) << shown_text().toStdString();
+  EXPECT_TRUE(test::named<QLabel>(dialog_, "meanProblem")->text().contains(QStringLiteral("one per channel (3 here)")))
+      << shown_text().toStdString();
   type(3, 28, 28, "0.1, 0.2, 0.3", "1");  // corrected
   ASSERT_TRUE(click_ok()) << shown_text().toStdString();
   EXPECT_EQ(dialog_.card().mean, (std::vector<float>{0.1f, 0.2f, 0.3f}));

@@ -101,6 +101,7 @@ TEST(MainWindowTest, ModelWithoutCardAsksForItsInputInADialog) {
   dialog->findChild<QSpinBox*>(QStringLiteral("height"))->setValue(16);
   dialog->findChild<QSpinBox*>(QStringLiteral("width"))->setValue(16);
   dialog->findChild<QLineEdit*>(QStringLiteral("mean"))->setText(QStringLiteral("0.5, 0.5"));
+  dialog->findChild<QLineEdit*>(QStringLiteral("std"))->setText(QStringLiteral("0.25"));
   dialog->accept();
   EXPECT_TRUE(dialog->isVisible()) << "two means for three channels must be refused";
   dialog->findChild<QLineEdit*>(QStringLiteral("mean"))->setText(QStringLiteral("0.5, 0.5, 0.5"));
