@@ -2,6 +2,23 @@
 
 namespace actscope {
 
+Result<std::vector<LoadedImage>> load_dataset_images(const Model& model, const Dataset& dataset,
+                                                     const std::vector<size_t>& indices) {
+  std::vector<InputImage> inputs;
+  for (size_t i : indices) {
+    auto input = dataset.input(i, model.card());
+    if (!input) return Error{input.error()};
+    inputs.push_back(std::move(input).value());
+  }
+  auto logits = model.logits(inputs);
+  if (!logits) return Error{logits.error()};
+  std::vector<LoadedImage> images;
+  for (size_t k = 0; k < indices.size(); ++k) {
+    images.push_back({std::move(inputs[k]), top_classes(logits.value()[k], 5), dataset.images[indices[k]].true_class});
+  }
+  return images;
+}
+
 PredictedDataset as_predicted_dataset(const std::vector<LoadedImage>& images, const std::string& source) {
   PredictedDataset result;
   result.dataset.source = source;

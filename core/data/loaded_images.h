@@ -26,6 +26,12 @@ struct PredictedDataset {
   std::vector<DatasetPrediction> predictions;
 };
 
+// Images `indices` of `dataset` read for `model`'s card and predicted (top
+// 5), each with its true class. Errors name the image that could not be read
+// or the model's failure. One call at a time per Model; any thread.
+Result<std::vector<LoadedImage>> load_dataset_images(const Model& model, const Dataset& dataset,
+                                                     const std::vector<size_t>& indices);
+
 // `images` as a dataset named `source`: Dataset::loaded holds their inputs,
 // and each prediction is the image's top class (-1 when it has none) with
 // its probability. Any thread.

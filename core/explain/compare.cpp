@@ -149,18 +149,9 @@ Result<ComparePair> load_compare_pair(const Model& model, const Dataset& dataset
   } else {
     pair.note = partner.error();
   }
-  std::vector<InputImage> inputs;
-  for (size_t i : chosen) {
-    auto input = dataset.input(i, model.card());
-    if (!input) return Error{input.error()};
-    inputs.push_back(std::move(input).value());
-  }
-  auto logits = model.logits(inputs);
-  if (!logits) return Error{logits.error()};
-  for (size_t k = 0; k < chosen.size(); ++k) {
-    pair.images.push_back(
-        {std::move(inputs[k]), top_classes(logits.value()[k], 5), dataset.images[chosen[k]].true_class});
-  }
+  auto images = load_dataset_images(model, dataset, chosen);
+  if (!images) return Error{images.error()};
+  pair.images = std::move(images).value();
   return pair;
 }
 

@@ -24,6 +24,7 @@ DatasetController::DatasetController(Workspace& workspace, EngineWorker& worker,
   });
   connect(pane_, &DatasetPane::openRequested, this, &DatasetController::load);
   connect(pane_, &DatasetPane::compareRequested, this, &DatasetController::compare_image);
+  connect(pane_, &DatasetPane::imageSelected, this, &DatasetController::show_image);
   connect(pane_, &DatasetPane::cancelRequested, this, [this] { worker_.cancel(kLane); });
   connect(&workspace_, &Workspace::modelChanged, this, &DatasetController::reset);
 }
@@ -99,6 +100,24 @@ void DatasetController::compare_image(int index) {
         return load_compare_pair(*model, *run->dataset, run->predictions, static_cast<size_t>(index));
       },
       [this](Result<ComparePair> pair) { show_pair(std::move(pair)); });
+}
+
+void DatasetController::show_image(int index) {
+  const int count = run_ ? static_cast<int>(run_->predictions.size()) : 0;
+  if (!workspace_.model() || !run_ || index < 0 || index >= count) return;
+  worker_.submit(
+      QStringLiteral("dataset image"), this,
+      [model = workspace_.shared_model(), run = run_, index] {
+        return load_dataset_images(*model, *run->dataset, {static_cast<size_t>(index)});
+      },
+      [this](Result<std::vector<LoadedImage>> images) {
+        if (!images) {
+          Q_EMIT errorRaised(tr("Cannot show the image"), QString::fromStdString(images.error()));
+          return;
+        }
+        workspace_.set_current_image(workspace_.add_image(images.value().front()));
+        Q_EMIT imageShown();
+      });
 }
 
 void DatasetController::show_pair(Result<ComparePair> pair) {

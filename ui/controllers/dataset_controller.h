@@ -39,8 +39,13 @@ class DatasetController : public Controller {
   // Adds dataset image `index` (A) and the correctly classified image of its
   // true class nearest to it (B) to the open images and compares them.
   void compare_image(int index);
+  // Shows dataset image `index` (read and predicted on the worker): it joins
+  // the strip and becomes the current image (imageShown).
+  void show_image(int index);
 
  Q_SIGNALS:
+  // A dataset image selected in the list is the current image.
+  void imageShown();
   // A dataset's predictions (or `error`, or "cancelled") are shown.
   void datasetShown(const QString& error);
 

@@ -6,6 +6,8 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGridLayout>
+#include <QItemSelectionModel>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -74,7 +76,7 @@ DatasetPane::DatasetPane(QWidget* parent)
   layout->addLayout(build_filter_row());
   auto* split = new QSplitter(Qt::Horizontal);
   split->addWidget(table_);
-  split->addWidget(confusion_);
+  split->addWidget(build_confusion_box());
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 2);
   layout->addWidget(split, 1);
@@ -83,6 +85,9 @@ DatasetPane::DatasetPane(QWidget* parent)
   connect(confusion_, &QTableWidget::cellClicked, this,
           [this](int true_class, int predicted_class) { set_filter(false, true_class, predicted_class); });
   connect(table_, &QTableView::doubleClicked, this, &DatasetPane::emit_compare_for_current);
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+    if (current.isValid()) Q_EMIT imageSelected(image_at(current.row()));
+  });
   connect(compare_, &QPushButton::clicked, this, &DatasetPane::emit_compare_for_current);
   set_labels({});
 }
@@ -95,6 +100,10 @@ void DatasetPane::name_widgets() {
   cancel_->setObjectName(QStringLiteral("datasetCancel"));
   cancel_->setVisible(false);
   misclassified_->setObjectName(QStringLiteral("datasetMisclassified"));
+  misclassified_->setToolTip(tr("List only the images the model gets wrong"));
+  true_class_->setToolTip(tr("List only images of this true class"));
+  predicted_class_->setToolTip(tr("List only images predicted as this class"));
+  cancel_->setToolTip(tr("Stop predicting the dataset"));
   true_class_->setObjectName(QStringLiteral("datasetTrueClass"));
   predicted_class_->setObjectName(QStringLiteral("datasetPredictedClass"));
   compare_->setObjectName(QStringLiteral("datasetCompare"));
@@ -117,8 +126,32 @@ void DatasetPane::configure_table() {
   table_->verticalHeader()->hide();
   table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
   table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+  table_->horizontalHeader()->setMinimumSectionSize(40);
+  table_->setToolTip(tr("Click an image to see it and its prediction; double-click to compare it with the nearest "
+                        "correct one. Click a column header to sort."));
   confusion_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   confusion_->setSelectionMode(QAbstractItemView::SingleSelection);
+}
+
+// The confusion matrix under its axis titles: rows are the true class,
+// columns the predicted class.
+QWidget* DatasetPane::build_confusion_box() {
+  auto* box = new QWidget;
+  auto* grid = new QGridLayout(box);
+  grid->setContentsMargins(0, 0, 0, 0);
+  auto* columns = new QLabel(tr("<b>predicted class</b> (columns) &rarr;"));
+  columns->setObjectName(QStringLiteral("confusionColumnsTitle"));
+  columns->setAlignment(Qt::AlignCenter);
+  auto* rows = new QLabel(tr("<b>true<br>class</b><br>(rows)<br>&darr;"));
+  rows->setObjectName(QStringLiteral("confusionRowsTitle"));
+  rows->setAlignment(Qt::AlignCenter);
+  grid->addWidget(columns, 0, 1);
+  grid->addWidget(rows, 1, 0);
+  grid->addWidget(confusion_, 1, 1);
+  grid->setColumnStretch(1, 1);
+  grid->setRowStretch(1, 1);
+  return box;
 }
 
 // Opening a folder or an IDX file, and the progress of the predictions.
@@ -245,6 +278,10 @@ void DatasetPane::fill_confusion_matrix() {
   }
   confusion_->setVerticalHeaderLabels(rows);
   confusion_->setHorizontalHeaderLabels(columns);
+  for (int i = 0; i < classes; ++i) {  // columns show numbers to stay narrow; the names are in their tooltips
+    confusion_->horizontalHeaderItem(i)->setToolTip(tr("predicted %1 %2").arg(i).arg(model_->label(i)));
+    confusion_->verticalHeaderItem(i)->setToolTip(tr("true %1 %2").arg(i).arg(model_->label(i)));
+  }
   fill_class_filters(classes);
   std::vector<int> counts(static_cast<size_t>(classes) * classes, 0);
   std::vector<int> per_true(classes, 0);

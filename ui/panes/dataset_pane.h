@@ -54,6 +54,8 @@ class DatasetPane : public QWidget {
   QTableWidget* confusion() const { return confusion_; }
 
  Q_SIGNALS:
+  // The user selected dataset image `index` (a single click or the arrow keys).
+  void imageSelected(int index);
   void openRequested(const QString& path);
   void cancelRequested();
   // Compare dataset image `index` (as A) with its proposed partner (as B).
@@ -63,6 +65,7 @@ class DatasetPane : public QWidget {
   void name_widgets();
   void configure_table();
   QLayout* build_top_row();
+  QWidget* build_confusion_box();
   QLayout* build_filter_row();
   void fill_confusion_matrix();
   void fill_class_filters(int classes);

@@ -35,7 +35,10 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const {
   const bool wrong = prediction.predicted_class != prediction.true_class;
   if (role == kImageIndexRole) return row;
   if (role == Qt::ForegroundRole) return wrong ? QBrush(QColor(200, 40, 40)) : QVariant();
-  if (role == Qt::ToolTipRole && dataset_) return QString::fromStdString(dataset_->images[row].name);
+  if (role == Qt::ToolTipRole && dataset_) {
+    return tr("%1\nimage %2 of %3").arg(QString::fromStdString(dataset_->images[row].name)).arg(row).arg(
+        QString::fromStdString(dataset_->source));
+  }
   if (role != Qt::DisplayRole && role != kSortRole) return {};
   const bool sorting = role == kSortRole;
   switch (index.column()) {

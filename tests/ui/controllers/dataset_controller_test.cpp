@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 #include <QFileInfo>
+#include <QLabel>
 #include <QSignalSpy>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
 
 #include "core/session/session.h"
 #include "tests/support/test_support.h"
@@ -41,6 +45,35 @@ class DatasetControllerTest : public ::testing::Test {
   Workspace workspace_;
   DatasetController controller_{workspace_, worker_, nullptr};
 };
+
+// Regression: only a double-click did anything; a single click now shows the
+// image and its prediction.
+TEST_F(DatasetControllerTest, ASingleClickShowsTheImageWithItsPredictionAndTheTooltipNamesTheDataset) {
+  ASSERT_EQ(load(QString::fromStdString(dir_.path().string())), QString());
+  auto* table = controller_.pane()->findChild<QTableView*>(QStringLiteral("datasetTable"));
+  ASSERT_NE(table, nullptr);
+  controller_.pane()->show();
+  QSignalSpy shown(&controller_, &DatasetController::imageShown);
+  const QModelIndex second = table->model()->index(1, 1);
+  QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(second).center());
+  ASSERT_TRUE(shown.wait(60000));
+  const int image = controller_.pane()->image_at(1);
+  const LoadedImage& current = workspace_.images()[workspace_.current_image()];
+  EXPECT_TRUE(table->model()->index(1, 1).data(Qt::ToolTipRole).toString().startsWith(
+      QString::fromStdString(current.input.name)));
+  EXPECT_TRUE(table->model()->index(1, 1).data(Qt::ToolTipRole).toString().contains(
+      QString::fromStdString(dir_.path().string())));
+  EXPECT_FALSE(current.top.empty());
+  EXPECT_GE(current.true_class, 0);
+  EXPECT_GE(image, 0);
+  auto* columns = controller_.pane()->findChild<QLabel*>(QStringLiteral("confusionColumnsTitle"));
+  auto* rows = controller_.pane()->findChild<QLabel*>(QStringLiteral("confusionRowsTitle"));
+  ASSERT_TRUE(columns && rows);
+  EXPECT_TRUE(columns->text().contains(QStringLiteral("predicted class")));
+  EXPECT_TRUE(rows->text().contains(QStringLiteral("true")));
+  auto* matrix = controller_.pane()->findChild<QTableWidget*>(QStringLiteral("confusionMatrix"));
+  EXPECT_EQ(matrix->horizontalHeaderItem(5)->toolTip(), QStringLiteral("predicted 5 Sandal"));
+}
 
 TEST_F(DatasetControllerTest, ComparedImageAndItsPartnerJoinTheOpenImagesAndAskForCompareMode) {
   ASSERT_EQ(load(QString::fromStdString(dir_.path().string())), QString());
