@@ -202,6 +202,7 @@ void ActivationsController::render_layer_views() {
     shown_ = std::make_shared<const LayerView>(std::move(view).value());
     pane_->show_grid(shown_);
   }
+  refresh_enlarged();
   render_side_grid(options);
 }
 
@@ -257,23 +258,45 @@ void ActivationsController::render_weights() {
 }
 
 void ActivationsController::enlarge_filter(int filter) {
-  if (filter < 0 || !shown_ || workspace_.capture_image() < 0) return;
-  if (filter >= shown_->maps.count) return;
-  const RgbImage& image = workspace_.images().at(workspace_.capture_image()).input.display;
+  if (!draw_enlarged(filter)) return;
+  Q_EMIT pageRequested(enlarged_);
+}
+
+// Draws `filter` of the shown layer over the image in the Enlarged filter
+// tab, with its raw range; false when there is no such filter.
+bool ActivationsController::draw_enlarged(int filter) {
+  if (filter < 0 || !shown_ || workspace_.capture_image() < 0) return false;
+  if (filter >= shown_->maps.count) return false;
+  const LoadedImage& loaded = workspace_.images().at(workspace_.capture_image());
+  const RgbImage& image = loaded.input.display;
   const RgbImage overlay =
       cam_overlay(image, shown_->maps.map(filter), shown_->maps.height, shown_->maps.width,
                   workspace_.grid_settings().colormap_or_default(), 0.4f);
   const FilterStats& stats = shown_->maps.stats[filter];
-  const QString description = tr("%1 filter %2: min %3, max %4, mean %5")
+  const QString description = tr("%1 filter %2 on %3: raw min %4, max %5, mean %6%7")
                                   .arg(workspace_.current_layer())
                                   .arg(filter)
-                                  .arg(stats.min)
-                                  .arg(stats.max)
-                                  .arg(stats.mean);
+                                  .arg(QFileInfo(QString::fromStdString(loaded.input.name)).fileName())
+                                  .arg(stats.min, 0, 'g', 4)
+                                  .arg(stats.max, 0, 'g', 4)
+                                  .arg(stats.mean, 0, 'g', 4)
+                                  .arg(stats.near_dead ? tr(" (near-dead: drawn dark)") : QString());
   enlarged_->show_picture(scaled_pixmap(overlay, std::max(448, std::max(image.width, image.height))),
                           description);
+  enlarged_filter_ = filter;
   Q_EMIT statusChanged(description);
-  Q_EMIT pageRequested(enlarged_);
+  return true;
+}
+
+// The Enlarged filter tab follows the browsed layer and image: the same
+// filter number is drawn again, or the tab says it has none to show.
+void ActivationsController::refresh_enlarged() {
+  if (enlarged_filter_ < 0) return;
+  if (draw_enlarged(enlarged_filter_)) return;
+  enlarged_->show_message(tr("Filter %1 is not in %2. Double-click a filter (or press Enter) to enlarge it.")
+                              .arg(enlarged_filter_)
+                              .arg(workspace_.current_layer()));
+  enlarged_filter_ = -1;
 }
 
 // ---------------------------------------------------------------------------

@@ -45,6 +45,8 @@ class ActivationsController : public Controller {
   // Browsing, as the menus, keys and mouse do it. False for an unknown layer.
   bool select_layer(const QString& name);
   void step_layer(int step);  // to the previous/next layer with drawable output
+  // Shows `filter` of the browsed layer over the image in the Enlarged
+  // filter tab, which then follows the browsed layer and image.
   void enlarge_filter(int filter);
   // The shell shows `page` in the centre.
   void set_current_page(QWidget* page);
@@ -57,6 +59,8 @@ class ActivationsController : public Controller {
   void captureShown();
 
  private:
+  bool draw_enlarged(int filter);
+  void refresh_enlarged();
   void build_actions();
   void connect_workspace();
   void reset();
@@ -76,6 +80,7 @@ class ActivationsController : public Controller {
   ActivationsPane* pane_;
   PicturePane* weights_;
   PicturePane* enlarged_;
+  int enlarged_filter_ = -1;  // the filter the Enlarged filter tab shows, -1: none
   QAction* export_;
   QList<QAction*> view_actions_;
   QString preferred_layer_;

@@ -171,7 +171,8 @@ void ComparePane::show_comparison(const std::string& layer, const QString& a_cap
         QStringLiteral("filter %1  %2").arg(filter.filter).arg(filter.difference, 0, 'g', 3), ranking_);
     item->setData(Qt::UserRole, filter.filter);
   }
-  summary_->setText(tr("%1: A %2, B %3; largest difference of a filter's mean: %4")
+  // The captions start with their letter ("A: coat.png ..."): not repeated here.
+  summary_->setText(tr("%1: %2; %3; largest difference of a filter's mean: %4")
                         .arg(QString::fromStdString(layer), a_caption, b_caption)
                         .arg(shown.ranking.empty() ? 0.0 : shown.ranking.front().difference, 0, 'g', 3));
 }

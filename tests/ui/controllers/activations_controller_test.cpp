@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include <gtest/gtest.h>
+#include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QSignalSpy>
@@ -88,8 +89,30 @@ TEST_F(ActivationsControllerTest, EnlargingAFilterShowsItOverTheImageOnItsPage) 
   EXPECT_EQ(page.at(0).at(0).value<QWidget*>(), controller_.enlarged());
   auto* picture = controller_.enlarged()->findChild<QLabel*>(QStringLiteral("enlargedView"));
   EXPECT_FALSE(picture->pixmap().isNull());
-  EXPECT_TRUE(picture->toolTip().startsWith(QStringLiteral("conv1 filter 3:")))
+  EXPECT_TRUE(picture->toolTip().startsWith(QStringLiteral("conv1 filter 3 on ")))
       << picture->toolTip().toStdString();
+  EXPECT_TRUE(picture->toolTip().contains(QStringLiteral("raw min"))) << picture->toolTip().toStdString();
+}
+
+// Regression: the Enlarged filter tab kept an old filter after the layer or
+// image changed.
+TEST_F(ActivationsControllerTest, TheEnlargedFilterFollowsTheLayerAndTheImageOrSaysItHasNone) {
+  capture(0);
+  controller_.enlarge_filter(40);  // conv1 has 32 filters: nothing
+  controller_.select_layer(QStringLiteral("conv3"));
+  controller_.enlarge_filter(40);
+  auto* picture = controller_.enlarged()->findChild<QLabel*>(QStringLiteral("enlargedView"));
+  ASSERT_TRUE(picture->toolTip().startsWith(QStringLiteral("conv3 filter 40 on "))) << picture->toolTip().toStdString();
+  const QString first_image = QFileInfo(QString::fromStdString(workspace_.images()[0].input.name)).fileName();
+  EXPECT_TRUE(picture->toolTip().contains(first_image));
+
+  capture(1);  // another image: the same filter of it
+  const QString second_image = QFileInfo(QString::fromStdString(workspace_.images()[1].input.name)).fileName();
+  EXPECT_TRUE(picture->toolTip().contains(second_image)) << picture->toolTip().toStdString();
+
+  controller_.select_layer(QStringLiteral("conv1"));  // 32 filters: 40 is not there
+  EXPECT_TRUE(picture->pixmap().isNull());
+  EXPECT_TRUE(picture->text().contains(QStringLiteral("Filter 40 is not in conv1"))) << picture->text().toStdString();
 }
 
 TEST_F(ActivationsControllerTest, ExportedGridIsTheGridOnScreen) {

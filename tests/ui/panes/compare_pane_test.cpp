@@ -58,8 +58,8 @@ class ComparePaneTest : public test::BundledModelFixture {
     auto compared = compare_layer(a.values, b.values);
     EXPECT_TRUE(compared.ok()) << compared.error();
     auto comparison = std::make_shared<const LayerComparison>(std::move(compared).value());
-    pane_.show_comparison("relu5", QStringLiteral("coat"), QStringLiteral("shirt"), a.values, b.values,
-                          comparison);
+    pane_.show_comparison("relu5", QStringLiteral("A: coat.png"), QStringLiteral("B: shirt.png"), a.values,
+                          b.values, comparison);
     return comparison;
   }
 
@@ -109,7 +109,15 @@ TEST_F(ComparePaneTest, AComparisonIsDrawnAsThreeGridsAndFiltersRankedByDifferen
   ASSERT_EQ(ranking()->count(), static_cast<int>(comparison->ranking.size()));
   EXPECT_TRUE(ranking()->item(0)->text().startsWith(
       QStringLiteral("filter %1 ").arg(comparison->ranking.front().filter)));
-  EXPECT_TRUE(shown_text().contains(QStringLiteral("relu5: A coat, B shirt"))) << shown_text().toStdString();
+  EXPECT_TRUE(shown_text().contains(QStringLiteral("relu5: A: coat.png; B: shirt.png"))) << shown_text().toStdString();
+}
+
+// Regression: the summary read "A A: coat.png".
+TEST_F(ComparePaneTest, TheSummaryNamesEachImageOnce) {
+  show_coat_against_shirt();
+  EXPECT_FALSE(shown_text().contains(QStringLiteral("A A:"))) << shown_text().toStdString();
+  EXPECT_FALSE(shown_text().contains(QStringLiteral("B B:"))) << shown_text().toStdString();
+  EXPECT_TRUE(shown_text().contains(QStringLiteral("relu5: A: coat.png; B: shirt.png"))) << shown_text().toStdString();
 }
 
 TEST_F(ComparePaneTest, ClickingARankedFilterSelectsItInAllThreeGrids) {
