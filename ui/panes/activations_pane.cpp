@@ -52,14 +52,18 @@ ActivationsPane::ActivationsPane(QWidget* parent)
 QWidget* ActivationsPane::build_controls() {
   normalization_ = new QComboBox;
   normalization_->setObjectName(QStringLiteral("normalization"));
+  normalization_->setToolTip(tr("filter: each map on its own range; layer: one range for the layer (weak filters "
+                                "look weak); signed: zero in the middle"));
   normalization_->addItems({QStringLiteral("filter"), QStringLiteral("layer"), QStringLiteral("signed")});
   colormap_ = new QComboBox;
   colormap_->setObjectName(QStringLiteral("colormap"));
+  colormap_->setToolTip(tr("The colours of the maps; the bar under the grid gives their values"));
   colormap_->addItems({QStringLiteral("viridis"), QStringLiteral("gray"), QStringLiteral("inferno"),
                        QStringLiteral("magma"), QStringLiteral("jet"), QStringLiteral("turbo"),
                        QStringLiteral("coolwarm")});
   sort_by_mean_ = new QCheckBox(tr("Sort by mean"));
   sort_by_mean_->setObjectName(QStringLiteral("sortByMean"));
+  sort_by_mean_->setToolTip(tr("Order the tiles by their mean activation, highest first"));
   top_k_ = new QSpinBox;
   top_k_->setObjectName(QStringLiteral("topK"));
   top_k_->setRange(0, 4096);

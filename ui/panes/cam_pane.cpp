@@ -90,6 +90,7 @@ void CamPane::name_widgets() {
   progress_->setObjectName(QStringLiteral("camProgress"));
   progress_->hide();
   cancel_->setObjectName(QStringLiteral("camCancel"));
+  cancel_->setToolTip(tr("Stop computing this map"));
   cancel_->hide();
 }
 

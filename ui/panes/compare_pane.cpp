@@ -43,6 +43,7 @@ ComparePane::ComparePane(QWidget* parent)
       grid_difference_(new GridView),
       ranking_(new QListWidget) {
   image_b_->setObjectName(QStringLiteral("compareImage"));
+  image_b_->setToolTip(tr("Image B: compared with the current image (A) at the browsed layer"));
   grid_a_->setObjectName(QStringLiteral("compareA"));
   grid_b_->setObjectName(QStringLiteral("compareB"));
   grid_difference_->setObjectName(QStringLiteral("compareDifference"));

@@ -158,8 +158,10 @@ QWidget* DatasetPane::build_confusion_box() {
 QLayout* DatasetPane::build_top_row() {
   auto* open_folder = new QPushButton(tr("Open Folder..."));
   open_folder->setObjectName(QStringLiteral("datasetOpenFolder"));
+  open_folder->setToolTip(tr("A folder with one sub-folder per class, named like the model's labels"));
   auto* open_idx = new QPushButton(tr("Open IDX File..."));
   open_idx->setObjectName(QStringLiteral("datasetOpenIdx"));
+  open_idx->setToolTip(tr("An IDX images file (*-images-idx3-ubyte[.gz]) with its labels file beside it"));
   connect(open_folder, &QPushButton::clicked, this, &DatasetPane::choose_folder);
   connect(open_idx, &QPushButton::clicked, this, &DatasetPane::choose_idx_file);
   auto* top = new QHBoxLayout;
@@ -174,6 +176,7 @@ QLayout* DatasetPane::build_top_row() {
 QLayout* DatasetPane::build_filter_row() {
   auto* show_all = new QPushButton(tr("Show All"));
   show_all->setObjectName(QStringLiteral("datasetShowAll"));
+  show_all->setToolTip(tr("List every image again"));
   connect(show_all, &QPushButton::clicked, this, [this] { set_filter(false, -1, -1); });
   connect(misclassified_, &QCheckBox::toggled, this, &DatasetPane::apply_controls);
   for (QComboBox* combo : {true_class_, predicted_class_}) {

@@ -35,6 +35,7 @@ void describe(QTreeWidgetItem* item, const LayerInfo& layer, int index) {
 
 LayerTree::LayerTree(QWidget* parent) : QWidget(parent), search_(new QLineEdit), tree_(new QTreeWidget) {
   search_->setObjectName(QStringLiteral("layerSearch"));
+  search_->setToolTip(tr("Type part of a layer's name or kind to find it"));
   search_->setPlaceholderText(tr("Search layers"));
   search_->setClearButtonEnabled(true);
   tree_->setObjectName(QStringLiteral("layerTree"));

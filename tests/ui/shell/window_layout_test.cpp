@@ -2,11 +2,17 @@
 // where it opens, how small it can be made with every pane usable, the View
 // menu's panels and Reset Layout, and a saved layout from a larger screen.
 #include <gtest/gtest.h>
+#include <QAbstractButton>
+#include <QAbstractSlider>
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QComboBox>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QScreen>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTest>
@@ -140,6 +146,33 @@ TEST(WindowLayoutTest, ALayoutThatFitsIsRestored) {
   next.show();
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&next));
   EXPECT_FALSE(dock(next, "camDock")->isVisible());
+}
+
+// Every control a user can press, pick or type into says what it does.
+TEST(WindowLayoutTest, EveryControlHasATooltip) {
+  MainWindow window;
+  window.show();
+  open_and_wait_for_capture(window, bundled(), sample_paths());
+  QStringList missing;
+  for (QWidget* control : window.findChildren<QWidget*>()) {
+    const bool is_control = qobject_cast<QAbstractButton*>(control) || qobject_cast<QComboBox*>(control) ||
+                            qobject_cast<QAbstractSpinBox*>(control) || qobject_cast<QLineEdit*>(control) ||
+                            qobject_cast<QAbstractSlider*>(control);
+    if (!is_control || qobject_cast<QScrollBar*>(control) || control->inherits("QDockWidgetTitleButton") ||
+        control->inherits("QTableCornerButton") ||
+        control->inherits("QToolButton") || control->parentWidget()->inherits("QAbstractSpinBox") ||
+        control->parentWidget()->inherits("QComboBox")) {
+      continue;  // scroll bars, dock buttons and the parts of composite controls
+    }
+    if (control->toolTip().isEmpty()) {
+      missing << QStringLiteral("%1 %2 '%3'").arg(QString::fromLatin1(control->metaObject()->className()),
+                                                  control->objectName(),
+                                                  qobject_cast<QAbstractButton*>(control)
+                                                      ? qobject_cast<QAbstractButton*>(control)->text()
+                                                      : QString());
+    }
+  }
+  EXPECT_EQ(missing, QStringList());
 }
 
 }  // namespace
