@@ -200,10 +200,21 @@ void ActivationsController::render_layer_views() {
     pane_->show_message(QString::fromStdString(view.error()));
   } else {
     shown_ = std::make_shared<const LayerView>(std::move(view).value());
-    pane_->show_grid(shown_);
+    pane_->show_grid(shown_, class_names_of(*model, *values));
   }
   refresh_enlarged();
   render_side_grid(options);
+}
+
+// A logit layer's class names (a vector of one value per class of the card), else none.
+QStringList ActivationsController::class_names_of(const Model& model, const LayerActivation& values) const {
+  QStringList names;
+  const auto& labels = model.card().labels;
+  if (values.values.dim() != 2 || labels.empty() || values.values.shape()[1] != static_cast<int64_t>(labels.size())) {
+    return names;
+  }
+  for (const auto& label : labels) names << QString::fromStdString(label);
+  return names;
 }
 
 // Beside the grid: the activation's input (signed) when the current layer is

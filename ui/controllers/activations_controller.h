@@ -59,6 +59,7 @@ class ActivationsController : public Controller {
   void captureShown();
 
  private:
+  QStringList class_names_of(const Model& model, const LayerActivation& values) const;
   bool draw_enlarged(int filter);
   void refresh_enlarged();
   void build_actions();

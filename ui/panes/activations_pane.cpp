@@ -64,6 +64,9 @@ QWidget* ActivationsPane::build_controls() {
   sort_by_mean_ = new QCheckBox(tr("Sort by mean"));
   sort_by_mean_->setObjectName(QStringLiteral("sortByMean"));
   sort_by_mean_->setToolTip(tr("Order the tiles by their mean activation, highest first"));
+  labels_ = new QCheckBox(tr("Numbers"));
+  labels_->setObjectName(QStringLiteral("filterNumbers"));
+  labels_->setToolTip(tr("Write each tile's filter number (a logit layer's class name) on it"));
   top_k_ = new QSpinBox;
   top_k_->setObjectName(QStringLiteral("topK"));
   top_k_->setRange(0, 4096);
@@ -79,6 +82,7 @@ QWidget* ActivationsPane::build_controls() {
   layout->addWidget(labelled(tr("Normalization"), normalization_));
   layout->addWidget(labelled(tr("Colormap"), colormap_));
   layout->addWidget(sort_by_mean_);
+  layout->addWidget(labels_);
   layout->addWidget(labelled(tr("Top"), top_k_));
   layout->addWidget(before_activation_);
   layout->addStretch(1);
@@ -87,6 +91,10 @@ QWidget* ActivationsPane::build_controls() {
     connect(combo, &QComboBox::currentTextChanged, this, &ActivationsPane::emit_settings);
   }
   connect(sort_by_mean_, &QCheckBox::toggled, this, &ActivationsPane::emit_settings);
+  connect(labels_, &QCheckBox::toggled, this, [this](bool show) {
+    grid_->set_show_labels(show);
+    side_grid_->set_show_labels(show);
+  });
   connect(top_k_, qOverload<int>(&QSpinBox::valueChanged), this, &ActivationsPane::emit_settings);
   connect(before_activation_, &QCheckBox::toggled, this, &ActivationsPane::emit_settings);
   return controls;
@@ -108,7 +116,8 @@ void ActivationsPane::restore(const QString& normalization, const QString& color
   emit_settings();
 }
 
-void ActivationsPane::show_grid(std::shared_ptr<const LayerView> view) {
+void ActivationsPane::show_grid(std::shared_ptr<const LayerView> view, const QStringList& names) {
+  grid_->set_filter_names(names);
   grid_->set_view(std::move(view));
   fit(grid_);
 }

@@ -25,8 +25,9 @@ class ActivationsPane : public QWidget {
  public:
   explicit ActivationsPane(QWidget* parent = nullptr);
 
-  // The grid of the current layer, or a message in its place.
-  void show_grid(std::shared_ptr<const LayerView> view);
+  // The grid of the current layer (`names`: its filters' names, a logit
+  // layer's class names), or a message in its place.
+  void show_grid(std::shared_ptr<const LayerView> view, const QStringList& names = {});
   void show_message(const QString& message);
   // The grid beside (`caption` says which values it shows); hide_side empties it.
   void show_side(const QString& caption, std::shared_ptr<const LayerView> view);
@@ -62,6 +63,7 @@ class ActivationsPane : public QWidget {
   QComboBox* normalization_;
   QComboBox* colormap_;
   QCheckBox* sort_by_mean_;
+  QCheckBox* labels_;
   QSpinBox* top_k_;
   QCheckBox* before_activation_;
   bool user_zoom_ = false;  // Ctrl+wheel or the zoom keys: stop fitting grids to the window

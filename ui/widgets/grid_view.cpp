@@ -95,6 +95,21 @@ int GridView::tile_at(const QPoint& position) const {
   return -1;
 }
 
+void GridView::set_show_labels(bool show) {
+  show_labels_ = show;
+  update();
+}
+
+void GridView::set_filter_names(const QStringList& names) {
+  names_ = names;
+  update();
+}
+
+QString GridView::filter_label(int filter) const {
+  if (filter >= 0 && filter < names_.size()) return QStringLiteral("%1 %2").arg(filter).arg(names_[filter]);
+  return QString::number(filter);
+}
+
 QString GridView::describe(const QPoint& position) const {
   const int tile = tile_at(position);
   if (tile < 0) return {};
@@ -107,7 +122,7 @@ QString GridView::describe(const QPoint& position) const {
   const int y = std::clamp((position.y() - rect.y()) * height / std::max(1, rect.height()), 0, height - 1);
   const float value = view().raw[(static_cast<size_t>(filter) * height + y) * width + x];
   QString text = QStringLiteral("filter %1  (%2, %3) = %4   min %5  max %6  mean %7")
-                     .arg(filter)
+                     .arg(filter_label(filter))
                      .arg(x)
                      .arg(y)
                      .arg(value, 0, 'g', 4)
@@ -140,6 +155,18 @@ void GridView::paintEvent(QPaintEvent*) {
     const QRect r = tile_rect(tile).adjusted(2, 2, -3, -3);
     painter.drawLine(r.topLeft(), r.bottomRight());
     painter.drawLine(r.topRight(), r.bottomLeft());
+  }
+  if (show_labels_) {
+    painter.setFont(font());
+    const QFontMetrics metrics = painter.fontMetrics();
+    for (int tile = 0; tile < tile_count(); ++tile) {
+      const QString label = filter_label(view().grid.filters[tile]);
+      const QRect r = tile_rect(tile);
+      const QRect box(r.left(), r.top(), std::min(r.width(), metrics.horizontalAdvance(label) + 4), metrics.height());
+      painter.fillRect(box, QColor(0, 0, 0, 160));
+      painter.setPen(QColor(255, 255, 255));
+      painter.drawText(box, Qt::AlignCenter, metrics.elidedText(label, Qt::ElideRight, box.width()));
+    }
   }
   if (selected_tile_ >= 0 && selected_tile_ < tile_count()) {
     painter.setPen(QPen(QColor(255, 210, 0), 2));

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <QImage>
+#include <QStringList>
 #include <QWidget>
 
 #include "core/maps/layer_view.h"
@@ -32,6 +33,14 @@ class GridView : public QWidget {
   void select_filter(int filter);  // the tile showing `filter`, if one does
   double zoom() const { return zoom_; }
   void set_zoom(double zoom);
+
+  // Labels drawn on the tiles: each tile's filter number, or its name when
+  // names are set (a logit layer's class names, by filter index).
+  void set_show_labels(bool show);
+  bool shows_labels() const { return show_labels_; }
+  void set_filter_names(const QStringList& names);
+  // The label of `filter`: "12", or "12 Dress" with names.
+  QString filter_label(int filter) const;
 
   // "filter 12  value 0.341  (min -1.2, max 3.4, mean 0.2)" at a widget position, or "".
   QString describe(const QPoint& position) const;
@@ -61,6 +70,8 @@ class GridView : public QWidget {
   QString message_;
   int selected_tile_ = -1;
   double zoom_ = 1.0;
+  bool show_labels_ = false;
+  QStringList names_;
 };
 
 // True when a filter never fires: all of its values are 0 (or it is constant at 0).

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include <gtest/gtest.h>
+#include <QCheckBox>
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
@@ -113,6 +114,26 @@ TEST_F(ActivationsControllerTest, TheEnlargedFilterFollowsTheLayerAndTheImageOrS
   controller_.select_layer(QStringLiteral("conv1"));  // 32 filters: 40 is not there
   EXPECT_TRUE(picture->pixmap().isNull());
   EXPECT_TRUE(picture->text().contains(QStringLiteral("Filter 40 is not in conv1"))) << picture->text().toStdString();
+}
+
+TEST_F(ActivationsControllerTest, ALogitLayersTilesAreNamedWithTheCardsClassesAndNumbersCanBeShown) {
+  capture(0);
+  ASSERT_TRUE(controller_.select_layer(QStringLiteral("fc")));
+  ASSERT_EQ(grid_->tile_count(), 10);
+  EXPECT_EQ(grid_->filter_label(5), QStringLiteral("5 Sandal"));
+  const Grid& tiles = grid_->view().grid;
+  const QPoint first_tile(static_cast<int>((2 + tiles.tile_width / 2) * grid_->zoom()),
+                          static_cast<int>((tiles.caption_height + 2 + tiles.tile_height / 2) * grid_->zoom()));
+  const QString hover = grid_->describe(first_tile);
+  EXPECT_TRUE(hover.startsWith(QStringLiteral("filter 0 T-shirt/top"))) << hover.toStdString();
+  ASSERT_TRUE(controller_.select_layer(QStringLiteral("conv1")));
+  EXPECT_EQ(grid_->filter_label(5), QStringLiteral("5"));  // not a logit layer: numbers only
+
+  auto* numbers = controller_.pane()->findChild<QCheckBox*>(QStringLiteral("filterNumbers"));
+  ASSERT_NE(numbers, nullptr);
+  EXPECT_FALSE(grid_->shows_labels());
+  numbers->setChecked(true);
+  EXPECT_TRUE(grid_->shows_labels());
 }
 
 TEST_F(ActivationsControllerTest, ExportedGridIsTheGridOnScreen) {
