@@ -46,4 +46,36 @@ RgbImage cam_figure(const CamResult& result, int image, const RgbImage& display,
   return make_figure(overlay, caption, cam_color_scale(result, image));
 }
 
+Result<MethodSheet> all_methods_sheet(const Model& model, const InputImage& image, CamOptions options,
+                                      float image_weight,
+                                      const std::function<bool(size_t done, size_t total)>& progress) {
+  std::vector<CamMethod> methods;
+  for (CamMethod method : all_cam_methods()) {
+    if (method != CamMethod::kScoreCam) methods.push_back(method);
+  }
+  methods.push_back(CamMethod::kScoreCam);  // by far the slowest: last
+  const size_t total = methods.size();
+  std::vector<RgbImage> pictures{image.display};
+  std::vector<std::string> captions{"input"};
+  MethodSheet sheet;
+  bool cancelled = false;
+  for (size_t i = 0; i < methods.size(); ++i) {
+    options.method = methods[i];
+    options.progress = [&](size_t, size_t) { return !(cancelled = progress && !progress(i, total)); };
+    auto result = compute_cam(model, {image}, options);
+    if (cancelled || (progress && !progress(i + 1, total))) return Error{"cancelled"};
+    if (!result) {
+      sheet.notes.push_back(to_string(methods[i]) + ": " + result.error());
+      continue;
+    }
+    const auto& shape = result.value().map.shape();
+    pictures.push_back(cam_overlay(image.display, result.value().map.data(), static_cast<int>(shape[1]),
+                                   static_cast<int>(shape[2]), Colormap::kJet, image_weight));
+    captions.push_back(to_string(methods[i]));
+  }
+  if (pictures.size() == 1) return Error{"no CAM method could be computed: " + sheet.notes.front()};
+  sheet.sheet = compose_sheet(pictures, captions);
+  return sheet;
+}
+
 }  // namespace actscope

@@ -3,6 +3,7 @@
 // caption and the colour bar in the CAM's own units.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,19 @@ double cam_target_score(const CamResult& result, int image);
 // colour bar below.
 RgbImage cam_figure(const CamResult& result, int image, const RgbImage& display,
                     const std::vector<std::string>& caption, float image_weight = 0.5f);
+
+// Every method's map of one image, side by side after the input.
+struct MethodSheet {
+  RgbImage sheet;
+  std::vector<std::string> notes;  // "scorecam: <why it failed>" for methods that could not be computed
+};
+
+// The CAM of `image` by every method for `options`' layers and class, the
+// slow Score-CAM last; `progress(done, total)` after each method and during
+// Score-CAM; returning false cancels (the call returns "cancelled"). One call
+// at a time per Model; any thread.
+Result<MethodSheet> all_methods_sheet(const Model& model, const InputImage& image, CamOptions options,
+                                      float image_weight,
+                                      const std::function<bool(size_t done, size_t total)>& progress);
 
 }  // namespace actscope

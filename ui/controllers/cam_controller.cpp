@@ -10,6 +10,7 @@
 #include "core/maps/grid.h"
 #include "core/model/layer_query.h"
 #include "ui/controllers/export_dialogs.h"
+#include "ui/panes/cam_methods_view.h"
 #include "ui/panes/cam_pane.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
@@ -18,6 +19,7 @@ namespace actscope {
 namespace {
 
 const QString kLane = QStringLiteral("cam");
+const QString kAllLane = QStringLiteral("cam all methods");
 
 }  // namespace
 
@@ -32,6 +34,7 @@ CamController::CamController(Workspace& workspace, EngineWorker& worker, QWidget
   });
   connect(pane_, &CamPane::pinToggled, this, &CamController::set_pinned);
   connect(pane_, &CamPane::cancelRequested, this, [this] { worker_.cancel(kLane); });
+  connect(pane_, &CamPane::allMethodsRequested, this, &CamController::show_all_methods);
   connect(&workspace_, &Workspace::modelChanged, this, &CamController::reset);
   connect(&workspace_, &Workspace::currentImageChanged, this, &CamController::show_image);
   // Once per capture; while browsing, only layers with maps change the CAM.
@@ -114,6 +117,44 @@ void CamController::show_cam(int image, Result<CamResult> cam) {
     pane_->show_error(QString::fromStdString(cam.error()));
   }
   Q_EMIT camShown();
+}
+
+void CamController::show_all_methods() {
+  const int image = workspace_.current_image();
+  if (!workspace_.model() || image < 0) return;
+  if (!methods_view_) {
+    methods_view_ = new CamMethodsView(window_);
+    connect(methods_view_, &CamMethodsView::cancelRequested, this, [this] { worker_.cancel(kAllLane); });
+  }
+  CamOptions options = this->options();
+  const QString layer = cam_layer();
+  methods_view_->show_running(tr("Every method on %1 for %2, %3")
+                                  .arg(layer.isEmpty() ? tr("the default layer") : layer,
+                                       target_class_ < 0 ? tr("the predicted class")
+                                                         : QString::fromStdString(workspace_.model()->card().label(target_class_)),
+                                       QString::fromStdString(workspace_.images()[image].input.name)));
+  methods_view_->show();
+  auto progress = [view = QPointer<CamMethodsView>(methods_view_), cancel = worker_.token(kAllLane)](size_t done,
+                                                                                                    size_t total) {
+    EngineWorker::post(view, [view, done, total] { view->show_progress(done, total); });
+    return !*cancel;
+  };
+  worker_.submit(
+      kAllLane, this,
+      [model = workspace_.shared_model(), input = workspace_.images()[image].input, options,
+       weight = pane_->image_weight(), progress] { return all_methods_sheet(*model, input, options, weight, progress); },
+      [this](Result<MethodSheet> sheet) {
+        if (!sheet) {
+          const QString error = QString::fromStdString(sheet.error());
+          methods_view_->show_message(error == QStringLiteral("cancelled") ? tr("Cancelled.") : error);
+          Q_EMIT allMethodsShown(error);
+          return;
+        }
+        QStringList notes;
+        for (const auto& note : sheet.value().notes) notes << QString::fromStdString(note);
+        methods_view_->show_sheet(sheet.value().sheet, notes.join('\n'));
+        Q_EMIT allMethodsShown(QString());
+      });
 }
 
 Status CamController::export_cam(const QString& path) {

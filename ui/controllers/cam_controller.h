@@ -16,6 +16,7 @@ class QWidget;
 
 namespace actscope {
 
+class CamMethodsView;
 class CamPane;
 class EngineWorker;
 class Workspace;
@@ -40,6 +41,14 @@ class CamController : public Controller {
  Q_SIGNALS:
   // A CAM (or its error) is shown in the pane.
   void camShown();
+  // The All methods view shows its sheet (or `error`, or "cancelled").
+  void allMethodsShown(const QString& error);
+
+ public:
+  // Computes every method's map of the current image on the worker and shows
+  // them side by side (Score-CAM last, with progress and Cancel).
+  void show_all_methods();
+  CamMethodsView* methods_view() const { return methods_view_; }
 
  private:
   void reset();
@@ -56,6 +65,7 @@ class CamController : public Controller {
   EngineWorker& worker_;
   QWidget* window_;
   CamPane* pane_;
+  CamMethodsView* methods_view_ = nullptr;  // made on first use, over the window
   QAction* export_;
   CamMethod method_ = CamMethod::kGradCam;
   int target_class_ = -1;

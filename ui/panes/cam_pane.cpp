@@ -43,7 +43,8 @@ CamPane::CamPane(QWidget* parent)
       masked_(new QLabel),
       predictions_(new QListWidget),
       progress_(new QProgressBar),
-      cancel_(new QPushButton(tr("Cancel"))) {
+      cancel_(new QPushButton(tr("Cancel"))),
+      all_methods_(new QPushButton(tr("All Methods..."))) {
   name_widgets();
   build_layout();
   connect(method_, &QComboBox::currentTextChanged, this, &CamPane::emit_request);
@@ -52,6 +53,7 @@ CamPane::CamPane(QWidget* parent)
           [this](QListWidgetItem* item) { set_target_class(item->data(kClassRole).toInt()); });
   connect(pin_, &QCheckBox::toggled, this, &CamPane::pinToggled);
   connect(cancel_, &QPushButton::clicked, this, &CamPane::cancelRequested);
+  connect(all_methods_, &QPushButton::clicked, this, &CamPane::allMethodsRequested);
   connect(opacity_, &QSlider::valueChanged, this, [this] {
     if (has_result_) draw_result();
   });
@@ -91,6 +93,8 @@ void CamPane::name_widgets() {
   progress_->hide();
   cancel_->setObjectName(QStringLiteral("camCancel"));
   cancel_->setToolTip(tr("Stop computing this map"));
+  all_methods_->setObjectName(QStringLiteral("camAllMethods"));
+  all_methods_->setToolTip(tr("The map of every method for this image, class and layer, side by side"));
   cancel_->hide();
 }
 
@@ -111,6 +115,7 @@ void CamPane::build_layout() {
   progress_row->addWidget(progress_, 1);
   progress_row->addWidget(cancel_);
   layout->addLayout(progress_row);
+  layout->addWidget(all_methods_);
   // Input and heatmap side by side with the heatmap's scale and opacity
   // under it; the masked image beside the predictions.
   auto* grid = new QGridLayout;

@@ -58,6 +58,8 @@ class CamPane : public QWidget {
   void requestChanged(CamMethod method, int target_class);
   void pinToggled(bool pinned);
   void cancelRequested();
+  // "All methods...": every method's map for the current image, class and layer.
+  void allMethodsRequested();
 
  private:
   void name_widgets();
@@ -84,6 +86,7 @@ class CamPane : public QWidget {
   QListWidget* predictions_;
   QProgressBar* progress_;
   QPushButton* cancel_;
+  QPushButton* all_methods_;
 };
 
 }  // namespace actscope

@@ -7,12 +7,14 @@
 #include <QCheckBox>
 #include <QImage>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 
 #include "core/maps/colorbar.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/session_controller.h"
+#include "ui/panes/cam_methods_view.h"
 #include "ui/panes/cam_pane.h"
 #include "ui/state/workspace.h"
 
@@ -68,6 +70,28 @@ TEST_F(CamControllerTest, ANewImageShowsItsOwnPredictedClassUnlessTheClassIsPinn
   EXPECT_EQ(window_.cam().target_class(), chosen);
   EXPECT_TRUE(caption().contains(QStringLiteral("(class %1)").arg(chosen))) << caption().toStdString();
   EXPECT_TRUE(caption().endsWith(QStringLiteral("pinned"))) << caption().toStdString();
+}
+
+TEST_F(CamControllerTest, AllMethodsShowsEveryMethodSideBySideAndCanBeCancelled) {
+  QSignalSpy shown(&window_.cam(), &CamController::allMethodsShown);
+  window_.findChild<QPushButton*>(QStringLiteral("camAllMethods"))->click();
+  ASSERT_TRUE(shown.wait(120000));
+  EXPECT_EQ(shown.at(0).at(0).toString(), QString());
+  CamMethodsView* view = window_.cam().methods_view();
+  ASSERT_NE(view, nullptr);
+  EXPECT_TRUE(view->isVisible());
+  ASSERT_TRUE(view->has_sheet());
+  // The input and one picture per method that applies to the browsed layer
+  // (CAM itself needs the layer before global pooling: noted, not drawn), each
+  // cell at least 160 pixels wide.
+  EXPECT_GE(view->sheet_size().width(), static_cast<int>(all_cam_methods().size()) * 160);
+
+  shown.clear();
+  window_.cam().show_all_methods();
+  view->findChild<QPushButton*>(QStringLiteral("camMethodsCancel"))->click();
+  ASSERT_TRUE(shown.wait(120000));
+  EXPECT_EQ(shown.at(0).at(0).toString(), QStringLiteral("cancelled"));
+  EXPECT_FALSE(view->has_sheet());
 }
 
 // The exported overlay is a figure a person can read: the 28x28 input enlarged
