@@ -136,7 +136,7 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
   }
   json manifest = {{"tool", tool_entry()},
                    {"model", file_entry(model.path())},
-                   {"image", file_entry(image_path)},
+                   {"image", image_entry(image, image_path)},
                    {"normalization", to_string(options.view.normalization)},
                    {"colormap", to_string(colormap_of(options.view))},
                    {"sort_by_mean", options.view.sort_by_mean},

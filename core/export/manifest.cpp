@@ -22,6 +22,17 @@ json file_entry(const std::string& path) {
   return {{"path", absolute_path(path)}, {"sha256", file_sha256(path)}};
 }
 
+json image_entry(const InputImage& image, const std::string& path) {
+  if (image.dataset.empty()) return file_entry(path);
+  const std::string pixels(image.display.pixels.begin(), image.display.pixels.end());
+  return {{"dataset", absolute_path(image.dataset)},
+          {"index", image.dataset_index},
+          {"name", image.name},
+          {"width", image.display.width},
+          {"height", image.display.height},
+          {"pixels_sha256", sha256_hex(pixels)}};
+}
+
 json filter_entries(const NormalizedMaps& maps) {
   json filters = json::array();
   for (const auto& stats : maps.stats) {

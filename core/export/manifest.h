@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/maps/normalization.h"
+#include "core/model/image_input.h"
 
 namespace actscope {
 
@@ -22,6 +23,12 @@ std::string file_sha256(const std::string& path);
 
 // {"path": absolute_path(path), "sha256": file_sha256(path)}.
 nlohmann::json file_entry(const std::string& path);
+
+// The image a manifest describes: its file (file_entry(path)), or for an
+// image of an IDX dataset, which has no file of its own, {"dataset": the
+// dataset's absolute path, "index": its index, "name", "width", "height",
+// "pixels_sha256": the sha256 of its RGB pixels as shown, row by row}.
+nlohmann::json image_entry(const InputImage& image, const std::string& path);
 
 // Every filter's raw statistics: index, min, max, mean, zero_fraction, and
 // non_finite where NaN/Inf values were found.

@@ -18,6 +18,10 @@ struct InputImage {
   std::string name;           // the file path, or a name such as "t10k[42]"
   RgbImage display;           // what the model sees, for showing and overlays
   std::vector<float> tensor;  // [channels, height, width] of the card, normalized
+  // For an image of a dataset without a file of its own (an IDX set): the
+  // dataset's path and the image's index in it; empty and -1 otherwise.
+  std::string dataset;
+  int64_t dataset_index = -1;
 };
 
 // Images larger than this are refused (decompression bombs).

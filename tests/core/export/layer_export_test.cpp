@@ -10,6 +10,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/data/dataset.h"
+#include "core/data/loaded_images.h"
 #include "core/io/sha256.h"
 #include "core/maps/layer_view.h"
 #include "tests/support/bundled_model_fixture.h"
@@ -32,6 +34,29 @@ class LayerExportTest : public test::BundledModelFixture {
 
   test::TempDir dir_;
 };
+
+// Regression: a dataset image's manifest named a file "t10k[42]" that does not exist.
+TEST_F(LayerExportTest, ADatasetImagesManifestRecordsTheDatasetTheIndexAndThePixelsSha256) {
+  auto dataset = open_dataset(test::fashion_mnist_dir().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  auto images = load_dataset_images(*model_, dataset.value(), {42});
+  ASSERT_TRUE(images.ok()) << images.error();
+  const InputImage& image = images.value().front().input;
+  ExportOptions options;
+  options.layers = {"conv1"};
+  auto summary = export_activations(*model_, image, image.name, dir_.path().string(), options);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  const auto manifest = nlohmann::json::parse(test::read_file(dir_ / "manifest.json"));
+  const auto& entry = manifest["image"];
+  EXPECT_FALSE(entry.contains("path"));
+  EXPECT_EQ(entry["dataset"], std::filesystem::absolute(dataset.value().source).string());
+  EXPECT_EQ(entry["index"], 42);
+  EXPECT_EQ(entry["name"], image.name);
+  EXPECT_EQ(entry["width"], 28);
+  const std::string pixels(image.display.pixels.begin(), image.display.pixels.end());
+  EXPECT_EQ(entry["pixels_sha256"], sha256_hex(pixels));
+  EXPECT_EQ(entry["pixels_sha256"].get<std::string>().size(), 64u);
+}
 
 TEST_F(LayerExportTest, EachPngIsTheLayersGridAndEachNpyItsValues) {
   ExportOptions options;
