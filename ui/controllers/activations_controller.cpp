@@ -322,8 +322,11 @@ void ActivationsController::export_grid_dialog() {
   const QString name = QString::fromStdString(file_stem_for_layer(workspace_.current_layer().toStdString()));
   const QString path = ask_png_path(window_, tr("Export grid"), name + QStringLiteral(".png"));
   if (path.isEmpty()) return;
-  if (auto done = export_grid(path); !done)
+  if (auto done = export_grid(path); !done) {
     Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));
+  } else {
+    Q_EMIT statusChanged(tr("Wrote %1").arg(path));
+  }
 }
 
 }  // namespace actscope

@@ -58,11 +58,14 @@ void ExportController::export_all_layers(const QString& folder) {
       [model = workspace_.shared_model(), input = workspace_.images()[image].input,
        out = folder.toStdString(),
        options] { return export_activations(*model, input, input.name, out, options); },
-      [this, dialog](Result<ExportSummary> summary) {
+      [this, dialog, folder](Result<ExportSummary> summary) {
         if (dialog) dialog->close();
         const QString error = summary ? QString() : QString::fromStdString(summary.error());
         if (!error.isEmpty()) Q_EMIT errorRaised(tr("Export failed"), error);
-        Q_EMIT statusChanged(error.isEmpty() ? tr("Exported all layers") : error);
+        Q_EMIT statusChanged(error.isEmpty() ? tr("Wrote %1 layers and manifest.json to %2")
+                                                   .arg(summary.value().layers_written)
+                                                   .arg(folder)
+                                             : error);
         Q_EMIT exportFinished(error);
       },
       Scope::kWindow);
