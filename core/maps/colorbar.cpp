@@ -77,19 +77,27 @@ RgbImage render_colorbar(const ColorScale& scale, int width) {
     cv::putText(canvas, scale.title, {kMargin, kTitleLine}, cv::FONT_HERSHEY_SIMPLEX, kFontScale, kText, 1,
                 cv::LINE_AA);
   const double range = scale.high - scale.low;
-  int free_from = 0;  // numbers never overlap: one that would is left out
-  for (double value : scale_ticks(scale.low, scale.high)) {
-    const double t = range > 0 ? (value - scale.low) / range : 0.0;
+  struct Tick {
+    int x, left, width;
+    std::string text;
+  };
+  std::vector<Tick> ticks;  // a number that would overlap the one before is left out; the ends always show
+  const std::vector<double> values = scale_ticks(scale.low, scale.high);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const double t = range > 0 ? (values[i] - scale.low) / range : 0.0;
     const int x = kMargin + static_cast<int>(std::lround(t * (bar_width - 1)));
-    const std::string number = format_scale_value(value);
+    const std::string number = format_scale_value(values[i]);
     const int w = text_width(number);
-    const int left = std::clamp(x - w / 2, 1, width - w - 1);
-    const bool last = value == scale.high;
-    if (left < free_from && !last) continue;
-    cv::line(canvas, {x, kBarTop + kBarHeight}, {x, kBarTop + kBarHeight + 4}, kTick);
-    cv::putText(canvas, number, {left, kNumberLine}, cv::FONT_HERSHEY_SIMPLEX, kFontScale, kText, 1,
+    const Tick tick{x, std::clamp(x - w / 2, 1, width - w - 1), w, number};
+    const bool last = i + 1 == values.size();
+    while (last && ticks.size() > 1 && tick.left < ticks.back().left + ticks.back().width + 6) ticks.pop_back();
+    if (!ticks.empty() && tick.left < ticks.back().left + ticks.back().width + 6 && !last) continue;
+    ticks.push_back(tick);
+  }
+  for (const Tick& tick : ticks) {
+    cv::line(canvas, {tick.x, kBarTop + kBarHeight}, {tick.x, kBarTop + kBarHeight + 4}, kTick);
+    cv::putText(canvas, tick.text, {tick.left, kNumberLine}, cv::FONT_HERSHEY_SIMPLEX, kFontScale, kText, 1,
                 cv::LINE_AA);
-    free_from = left + w + 6;
   }
   RgbImage bar{width, kBarImageHeight, {}};
   bar.pixels.assign(canvas.data, canvas.data + canvas.total() * 3);

@@ -76,16 +76,23 @@ QWidget* ActivationsPane::build_controls() {
   before_activation_->setObjectName(QStringLiteral("preActivation"));
   before_activation_->setToolTip(tr("Show the layer's values before its ReLU next to after it"));
 
+  // Two rows, so the tab fits beside the docks on a laptop screen.
   auto* controls = new QWidget;
-  auto* layout = new QHBoxLayout(controls);
-  layout->setContentsMargins(4, 4, 4, 0);
+  auto* rows = new QVBoxLayout(controls);
+  rows->setContentsMargins(4, 4, 4, 0);
+  rows->setSpacing(2);
+  auto* layout = new QHBoxLayout;
   layout->addWidget(labelled(tr("Normalization"), normalization_));
   layout->addWidget(labelled(tr("Colormap"), colormap_));
-  layout->addWidget(sort_by_mean_);
-  layout->addWidget(labels_);
   layout->addWidget(labelled(tr("Top"), top_k_));
-  layout->addWidget(before_activation_);
   layout->addStretch(1);
+  auto* second = new QHBoxLayout;
+  second->addWidget(sort_by_mean_);
+  second->addWidget(labels_);
+  second->addWidget(before_activation_);
+  second->addStretch(1);
+  rows->addLayout(layout);
+  rows->addLayout(second);
 
   for (QComboBox* combo : {normalization_, colormap_}) {
     connect(combo, &QComboBox::currentTextChanged, this, &ActivationsPane::emit_settings);

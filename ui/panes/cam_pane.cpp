@@ -104,10 +104,13 @@ void CamPane::build_layout() {
   auto* choices = new QGridLayout;
   choices->addWidget(new QLabel(tr("Method")), 0, 0);
   choices->addWidget(method_, 0, 1);
-  choices->addWidget(pin_, 0, 2);
   choices->addWidget(new QLabel(tr("Class")), 1, 0);
   choices->addWidget(class_, 1, 1);
-  choices->addWidget(pin_class_, 1, 2);
+  auto* pins = new QHBoxLayout;
+  pins->addWidget(pin_);
+  pins->addWidget(pin_class_);
+  pins->addStretch(1);
+  choices->addLayout(pins, 2, 1);
   choices->setColumnStretch(1, 1);
   layout->addLayout(choices);
   layout->addWidget(caption_);

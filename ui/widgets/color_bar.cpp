@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <QLinearGradient>
 #include <QPainter>
@@ -69,18 +70,26 @@ void ColorBar::paintEvent(QPaintEvent*) {
   painter.drawText(QRect(kMargin, 0, width() - 2 * kMargin, metrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
                    metrics.elidedText(title(), Qt::ElideRight, width() - 2 * kMargin));
   const double range = scale_->high - scale_->low;
-  int free_from = 0;  // a number that would overlap the one before is left out (the last never is)
+  struct Tick {
+    int x, left, width;
+    QString text;
+  };
+  std::vector<Tick> ticks;  // a number that would overlap the one before is left out; the ends always show
   const QStringList texts = numbers();
   const std::vector<double> values = scale_ticks(scale_->low, scale_->high);
   for (size_t i = 0; i < values.size(); ++i) {
     const double t = range > 0 ? (values[i] - scale_->low) / range : 0.0;
     const int x = bar.left() + static_cast<int>(std::lround(t * (bar.width() - 1)));
     const int w = metrics.horizontalAdvance(texts[static_cast<int>(i)]);
-    const int left = std::clamp(x - w / 2, 0, std::max(0, width() - w));
-    if (left < free_from && i + 1 != values.size()) continue;
-    painter.drawLine(x, bar.bottom() + 1, x, bar.bottom() + 4);
-    painter.drawText(left, bar.bottom() + 5 + metrics.ascent(), texts[static_cast<int>(i)]);
-    free_from = left + w + 6;
+    const Tick tick{x, std::clamp(x - w / 2, 0, std::max(0, width() - w)), w, texts[static_cast<int>(i)]};
+    const bool last = i + 1 == values.size();
+    while (last && ticks.size() > 1 && tick.left < ticks.back().left + ticks.back().width + 6) ticks.pop_back();
+    if (!ticks.empty() && tick.left < ticks.back().left + ticks.back().width + 6 && !last) continue;
+    ticks.push_back(tick);
+  }
+  for (const Tick& tick : ticks) {
+    painter.drawLine(tick.x, bar.bottom() + 1, tick.x, bar.bottom() + 4);
+    painter.drawText(tick.left, bar.bottom() + 5 + metrics.ascent(), tick.text);
   }
 }
 
