@@ -3,7 +3,7 @@
 # 1280x720 screen under Xvfb, no saved settings, the bundled model and
 # samples. Builds first if needed. Writes resources/screenshots/NAME.png.
 #   packaging/screenshots.sh            all of them
-#   packaging/screenshots.sh dataset    one of them (main_window, compare, dataset, filters)
+#   packaging/screenshots.sh dataset    one of them (main_window, compare, dataset, cam_all_methods, filters)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -17,7 +17,8 @@ mkdir -p "$OUT"
 
 # shot NAME SECONDS KEYS -- ARGS...: starts the program with ARGS, waits
 # SECONDS for it to load, clicks into the status bar (so keys reach the
-# window), types KEYS (xdotool key names, "" for none), waits for the
+# window), types KEYS (xdotool key names, or click:X,Y to click there; ""
+# for none), waits for the
 # redraw and saves the screen.
 shot() {
   local name=$1 wait=$2 keys=$3
@@ -28,7 +29,14 @@ shot() {
     "$0" "${@:4}" & app=$!
     sleep "$1"
     xdotool mousemove 640 712 click 1
-    for key in $2; do xdotool key "$key"; sleep 1; done
+    for key in $2; do
+      case "$key" in
+        click:*) xy="${key#click:}"; xdotool mousemove "${xy%,*}" "${xy#*,}" click 1 ;;
+        sleep) sleep 4 ;;
+        *) xdotool key "$key" ;;
+      esac
+      sleep 1
+    done
     sleep 3
     import -window root "$3"
     kill "$app"' "$APP" "$wait" "$keys" "$OUT/$name.png" "$@"
@@ -42,6 +50,8 @@ want_shot() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
 want_shot main_window && shot main_window 10 "" -- --layer relu5
 want_shot compare && shot compare 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
 want_shot dataset && shot dataset 40 "ctrl+5" -- --dataset "$DATASET"
+# The All Methods... button of the Grad-CAM pane, where a fresh window puts it.
+want_shot cam_all_methods && shot cam_all_methods 10 "click:1066,190 sleep" -- --layer relu5
 if want_shot filters; then
   atlas="$(mktemp -d)"
   "$ROOT/build/app/actscope-cli" scan --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \
