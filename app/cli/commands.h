@@ -93,6 +93,21 @@ struct CompareOptions {
 };
 int run_compare(const CompareOptions& options);
 
+// rf: the effective receptive field of one unit over the image, with its
+// theoretical window drawn (PNG), and the map as .npy.
+struct RfOptions {
+  CommonFlags common;
+  std::string model;
+  std::string image;
+  std::string layer;
+  std::string unit;  // "Y,X"
+  int64_t filter = -1;
+  std::string out;
+  std::string npy;  // empty: no .npy
+  bool quiet = false;
+};
+int run_rf(const RfOptions& options);
+
 // scan: every filter's statistics over a dataset (or one shard of it), as
 // DIR/atlas.json.
 struct ScanCliOptions {

@@ -114,6 +114,22 @@ void add_compare(CLI::App& app, CompareOptions& options, int& exit_code) {
   command->callback([&] { exit_code = run_compare(options); });
 }
 
+void add_rf(CLI::App& app, RfOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand(
+      "rf", "A unit's effective receptive field (input gradient) over the image, its theoretical field boxed");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_option("--image", options.image, "Image file")->required();
+  command->add_option("--layer", options.layer, "Layer name (a layer with maps)")->required();
+  command->add_option("--unit", options.unit, "Y,X: the unit's row and column in the layer's map")->required();
+  command->add_option("--filter", options.filter, "One filter of the unit (default: the sum over all filters)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--out", options.out, "Output PNG: the field over the image")->required();
+  command->add_option("--npy", options.npy, "Also write the [H, W] float32 field on [0, 1] as .npy");
+  command->add_flag("--quiet", options.quiet, "No summary on stderr");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_rf(options); });
+}
+
 void add_scan(CLI::App& app, ScanCliOptions& options, int& exit_code) {
   auto* command = app.add_subcommand("scan", "Every filter's statistics and top images over a dataset (atlas.json)");
   command->add_option("--model", options.model, kModelHelp)->required();
@@ -158,6 +174,7 @@ int main(int argc, char** argv) {
   WeightsOptions weights;
   CamCliOptions cam;
   CompareOptions compare;
+  RfOptions rf;
   ScanCliOptions scan;
   MergeOptions merge;
   add_predict(app, predict, exit_code);
@@ -166,6 +183,7 @@ int main(int argc, char** argv) {
   add_weights(app, weights, exit_code);
   add_cam(app, cam, exit_code);
   add_compare(app, compare, exit_code);
+  add_rf(app, rf, exit_code);
   add_scan(app, scan, exit_code);
   add_merge(app, merge, exit_code);
   try {

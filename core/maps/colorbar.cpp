@@ -21,9 +21,12 @@ constexpr double kFontScale = 0.42;
 const cv::Scalar kText(225, 225, 225);
 const cv::Scalar kTick(200, 200, 200);
 
-int text_width(const std::string& text) {
+// A figure's caption is drawn a little larger than the bar's numbers.
+constexpr double kCaptionScale = 0.45;
+
+int text_width(const std::string& text, double scale = kFontScale) {
   int baseline = 0;
-  return cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, kFontScale, 1, &baseline).width;
+  return cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline).width;
 }
 
 // 1, 2 or 5 times a power of ten, the nearest to `rough` from above.
@@ -128,11 +131,11 @@ RgbImage make_figure(const RgbImage& picture, const std::vector<std::string>& ca
   cv::resize(source, enlarged, {}, factor, factor, cv::INTER_NEAREST);
   constexpr int kLine = 18;
   int width = enlarged.cols;
-  for (const auto& line : caption) width = std::max(width, text_width(line) + 12);
+  for (const auto& line : caption) width = std::max(width, text_width(line, kCaptionScale) + 12);
   const int caption_height = caption.empty() ? 0 : kLine * static_cast<int>(caption.size()) + 6;
   cv::Mat canvas(caption_height + enlarged.rows, width, CV_8UC3, cv::Scalar(40, 40, 40));
   for (size_t i = 0; i < caption.size(); ++i) {
-    cv::putText(canvas, caption[i], {6, kLine * static_cast<int>(i + 1)}, cv::FONT_HERSHEY_SIMPLEX, 0.45, kText, 1,
+    cv::putText(canvas, caption[i], {6, kLine * static_cast<int>(i + 1)}, cv::FONT_HERSHEY_SIMPLEX, kCaptionScale, kText, 1,
                 cv::LINE_AA);
   }
   enlarged.copyTo(canvas(cv::Rect((width - enlarged.cols) / 2, caption_height, enlarged.cols, enlarged.rows)));

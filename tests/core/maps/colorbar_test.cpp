@@ -61,5 +61,18 @@ TEST(ColorbarTest, NarrowPictureIsCentredOnABarWideEnoughForItsNumbers) {
   EXPECT_EQ(pixel(joined, 0, 0)[0], 40);  // background beside it
 }
 
+TEST(FigureTest, LongCaptionIsNeverCutAtTheRightEdge) {
+  RgbImage picture{20, 20, std::vector<uint8_t>(20 * 20 * 3, 128)};
+  const std::string line = "rows 12..25, columns 2..15; 100.0% of the gradient inside the box, every word";
+  const RgbImage figure = make_figure(picture, {line}, ColorScale{}, 224);
+  // The last 4 columns of the caption rows stay background: the text ends before them.
+  for (int y = 0; y < 22; ++y) {
+    for (int x = figure.width - 4; x < figure.width; ++x) {
+      const auto colour = pixel(figure, x, y);
+      EXPECT_EQ(colour[0], 40) << x << "," << y;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace actscope
