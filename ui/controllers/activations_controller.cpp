@@ -11,6 +11,7 @@
 #include "core/maps/filter_weights.h"
 #include "core/maps/grid.h"
 #include "core/model/layer_query.h"
+#include "core/model/receptive_fields.h"
 #include "ui/controllers/export_dialogs.h"
 #include "ui/panes/activations_pane.h"
 #include "ui/panes/layer_tree.h"
@@ -50,6 +51,49 @@ ActivationsController::ActivationsController(Workspace& workspace, EngineWorker&
   connect(pane_, &ActivationsPane::enlargeRequested, this, &ActivationsController::enlarge_filter);
   connect(pane_, &ActivationsPane::hovered, this, &ActivationsController::statusChanged);
   connect(pane_, &ActivationsPane::settingsChanged, &workspace_, &Workspace::set_grid_settings);
+  connect(pane_, &ActivationsPane::unitHovered, this, [this](int filter, int y, int x) {
+    workspace_.set_hovered_unit(filter < 0 ? HoveredUnit{} : HoveredUnit{workspace_.current_layer(), filter, y, x});
+  });
+  connect(enlarged_, &PicturePane::pointHovered, this, &ActivationsController::hover_enlarged);
+}
+
+// The unit under the mouse in the Enlarged filter tab.
+void ActivationsController::hover_enlarged(double fx, double fy) {
+  if (fx < 0 || enlarged_filter_ < 0 || !shown_) {
+    workspace_.set_hovered_unit({});
+    return;
+  }
+  const int y = std::min(shown_->maps.height - 1, static_cast<int>(fy * shown_->maps.height));
+  const int x = std::min(shown_->maps.width - 1, static_cast<int>(fx * shown_->maps.width));
+  workspace_.set_hovered_unit({workspace_.current_layer(), enlarged_filter_, y, x});
+}
+
+// The receptive fields of the open model, once, on the worker; the layer
+// tree's tooltips then give each layer's.
+void ActivationsController::compute_fields() {
+  if (workspace_.has_receptive_fields() || !workspace_.model()) {
+    show_fields();
+    return;
+  }
+  std::shared_ptr<const Model> model = workspace_.shared_model();
+  worker_.submit(
+      QStringLiteral("receptive fields"), this,
+      [model]() -> Result<std::vector<ReceptiveField>> { return receptive_fields(*model); },
+      [this](Result<std::vector<ReceptiveField>> fields) {
+        if (fields) workspace_.set_receptive_fields(std::move(fields).value());
+      });
+}
+
+void ActivationsController::show_fields() {
+  if (!workspace_.model()) return;
+  QHash<QString, QString> texts;
+  for (const LayerInfo& layer : workspace_.model()->layers()) {
+    const QString name = QString::fromStdString(layer.name);
+    if (const ReceptiveField* field = workspace_.receptive_field(name)) {
+      texts.insert(name, QString::fromStdString(describe_field(*field)));
+    }
+  }
+  tree_->set_field_texts(texts);
 }
 
 void ActivationsController::build_actions() {
@@ -78,11 +122,13 @@ void ActivationsController::connect_workspace() {
   connect(&workspace_, &Workspace::captureChanged, this, &ActivationsController::show_layer);
   connect(&workspace_, &Workspace::layerChanged, this, &ActivationsController::show_layer);
   connect(&workspace_, &Workspace::gridSettingsChanged, this, &ActivationsController::render_layer_views);
+  connect(&workspace_, &Workspace::fieldsChanged, this, &ActivationsController::show_fields);
 }
 
 void ActivationsController::reset() {
   pane_->hide_side();
   tree_->set_layers(workspace_.model()->layers());
+  compute_fields();
   shown_.reset();
   pane_->show_message(workspace_.images().empty() ? tr("Open images to see their activations.")
                                                   : tr("Running..."));

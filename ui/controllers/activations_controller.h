@@ -61,6 +61,9 @@ class ActivationsController : public Controller {
  private:
   QStringList class_names_of(const Model& model, const LayerActivation& values) const;
   bool draw_enlarged(int filter);
+  void hover_enlarged(double fx, double fy);
+  void compute_fields();
+  void show_fields();
   void refresh_enlarged();
   void build_actions();
   void connect_workspace();

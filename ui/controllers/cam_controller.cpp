@@ -1,11 +1,14 @@
 #include "ui/controllers/cam_controller.h"
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QPointer>
 
 #include "core/io/atomic_file.h"
 #include "core/explain/cam_figure.h"
+#include "core/explain/effective_field.h"
+#include "core/model/receptive_fields.h"
 #include "core/maps/cam_render.h"
 #include "core/maps/grid.h"
 #include "core/model/layer_query.h"
@@ -20,6 +23,16 @@ namespace {
 
 const QString kLane = QStringLiteral("cam");
 const QString kAllLane = QStringLiteral("cam all methods");
+const QString kFieldLane = QStringLiteral("effective field");
+
+QString unit_name(const HoveredUnit& unit) {
+  return QCoreApplication::translate("CamController", "%1 unit (%2, %3)%4")
+      .arg(unit.layer)
+      .arg(unit.y)
+      .arg(unit.x)
+      .arg(unit.filter >= 0 ? QCoreApplication::translate("CamController", " of filter %1").arg(unit.filter)
+                            : QString());
+}
 
 }  // namespace
 
@@ -40,6 +53,75 @@ CamController::CamController(Workspace& workspace, EngineWorker& worker, QWidget
   // Once per capture; while browsing, only layers with maps change the CAM.
   connect(&workspace_, &Workspace::captureChanged, this, &CamController::request_cam);
   connect(&workspace_, &Workspace::layerChanged, this, &CamController::follow_layer);
+  connect(&workspace_, &Workspace::unitHovered, this, &CamController::show_field);
+  connect(&workspace_, &Workspace::layerChanged, pane_, &CamPane::clear_field);
+  connect(pane_, &CamPane::effectiveFieldToggled, this, [this] {
+    if (hovered_.valid()) show_field(hovered_);
+  });
+}
+
+// The hovered unit's theoretical field as a box on the input picture, and
+// with "Effective field" its input gradient, computed on the worker.
+void CamController::show_field(const HoveredUnit& unit) {
+  if (!unit.valid() || !workspace_.model()) return;  // the last field stays until the layer or image changes
+  hovered_ = unit;
+  const ModelCard& card = workspace_.model()->card();
+  const ReceptiveField* field = workspace_.receptive_field(unit.layer);
+  if (!field) {
+    pane_->show_field({}, tr("%1: its receptive field is being computed").arg(unit_name(unit)));
+    return;
+  }
+  QRect box;
+  QString note;
+  if (field->kind == ReceptiveField::Kind::kSpatial) {
+    const PixelSpan rows = unit_span(field->rows, unit.y, card.height);
+    const PixelSpan cols = unit_span(field->cols, unit.x, card.width);
+    if (rows.last >= rows.first && cols.last >= cols.first) {
+      box = QRect(static_cast<int>(cols.first), static_cast<int>(rows.first),
+                  static_cast<int>(cols.last - cols.first + 1), static_cast<int>(rows.last - rows.first + 1));
+      note = tr("%1 sees rows %2..%3, columns %4..%5 (%6)")
+                 .arg(unit_name(unit))
+                 .arg(rows.first)
+                 .arg(rows.last)
+                 .arg(cols.first)
+                 .arg(cols.last)
+                 .arg(QString::fromStdString(describe_field(*field)));
+    } else {
+      note = tr("%1 lies in padding: it sees no pixel").arg(unit_name(unit));
+    }
+  } else if (field->kind == ReceptiveField::Kind::kGlobal) {
+    box = QRect(0, 0, card.width, card.height);
+    note = tr("%1 sees the whole image").arg(unit_name(unit));
+  } else {
+    note = tr("%1: receptive field %2").arg(unit_name(unit), QString::fromStdString(describe_field(*field)));
+  }
+  pane_->show_field(box, note);
+  const int image = workspace_.current_image();
+  if (!pane_->effective_field_on() || image < 0 || box.isEmpty()) return;
+  std::shared_ptr<const Model> model = workspace_.shared_model();
+  const InputImage input = workspace_.images()[image].input;
+  const UnitRequest request{unit.layer.toStdString(), unit.y, unit.x, unit.filter};
+  worker_.submit(
+      kFieldLane, this, [model, input, request] { return effective_field(*model, input, request); },
+      [this, image, unit, box, note](Result<EffectiveField> field) {
+        if (image != workspace_.current_image() || unit.layer != hovered_.layer || unit.y != hovered_.y ||
+            unit.x != hovered_.x || unit.filter != hovered_.filter) {
+          return;  // the mouse has moved on
+        }
+        if (!field) {
+          pane_->show_field(box, note + "\n" + QString::fromStdString(field.error()));
+          return;
+        }
+        const EffectiveField& value = field.value();
+        const auto& shape = value.map.shape();
+        std::vector<float> map(value.map.data(), value.map.data() + value.map.size());
+        QString share = value.share_inside >= 0
+                            ? tr("; %1% of the gradient inside the box").arg(100.0 * value.share_inside, 0, 'f', 1)
+                            : tr("; zero gradient: the unit is inactive here");
+        pane_->show_effective_field(map, static_cast<int>(shape[0]), static_cast<int>(shape[1]), value.raw_max,
+                                    box, note + share);
+        Q_EMIT fieldShown();
+      });
 }
 
 void CamController::reset() {

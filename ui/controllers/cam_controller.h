@@ -10,6 +10,7 @@
 #include "core/explain/cam.h"
 #include "core/model/image_input.h"
 #include "ui/controllers/controller.h"
+#include "ui/state/workspace.h"
 
 class QAction;
 class QWidget;
@@ -43,6 +44,8 @@ class CamController : public Controller {
   void camShown();
   // The All methods view shows its sheet (or `error`, or "cancelled").
   void allMethodsShown(const QString& error);
+  // The hovered unit's effective field is drawn on the input picture.
+  void fieldShown();
 
  public:
   // Computes every method's map of the current image on the worker and shows
@@ -59,6 +62,7 @@ class CamController : public Controller {
   CamOptions options() const;
   void request_cam();
   void show_cam(int image, Result<CamResult> cam);
+  void show_field(const HoveredUnit& unit);
   void export_dialog();
 
   Workspace& workspace_;
@@ -73,6 +77,7 @@ class CamController : public Controller {
   std::shared_ptr<const CamResult> cam_;  // the last one shown
   RgbImage cam_display_;                  // the image it was computed on
   std::string cam_name_;                  // and that image's name
+  HoveredUnit hovered_;                   // the unit whose field the pane shows
 };
 
 }  // namespace actscope

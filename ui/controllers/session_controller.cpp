@@ -17,6 +17,7 @@
 #include "ui/panes/image_strip.h"
 #include "ui/panes/model_summary.h"
 #include "ui/state/engine_worker.h"
+#include "core/model/receptive_fields.h"
 #include "ui/state/workspace.h"
 
 namespace actscope {
@@ -70,6 +71,14 @@ SessionController::SessionController(Workspace& workspace, EngineWorker& worker,
   connect(&workspace_, &Workspace::imageUpdated, this, [this](int index) {
     strip_->update_image(index, workspace_.model()->card(), workspace_.images()[index]);
   });
+  // The Model dock names the browsed layer's receptive field.
+  auto show_field = [this] {
+    const QString layer = workspace_.current_layer();
+    const ReceptiveField* field = workspace_.receptive_field(layer);
+    summary_->show_layer_field(layer, field ? QString::fromStdString(describe_field(*field)) : QString());
+  };
+  connect(&workspace_, &Workspace::layerChanged, this, show_field);
+  connect(&workspace_, &Workspace::fieldsChanged, this, show_field);
 }
 
 bool SessionController::open_files(const QStringList& paths) {

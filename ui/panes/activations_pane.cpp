@@ -45,6 +45,8 @@ ActivationsPane::ActivationsPane(QWidget* parent)
   connect(side_grid_, &GridView::hovered, this, [this](const QString& text) {
     if (!text.isEmpty()) Q_EMIT hovered(tr("before activation: ") + text);
   });
+  connect(grid_, &GridView::unitHovered, this, &ActivationsPane::unitHovered);
+  connect(side_grid_, &GridView::unitHovered, this, &ActivationsPane::unitHovered);
   connect(grid_, &GridView::zoomedByUser, this, [this] { user_zoom_ = true; });
   connect(grid_, &GridView::enlargeRequested, this, &ActivationsPane::enlargeRequested);
 }

@@ -42,12 +42,17 @@ class ActivationsPane : public QWidget {
   void zoom_by(double factor);
   // Gives the grid the keyboard focus.
   void focus_grid();
+  // The current layer's grid (for tests and the shell).
+  GridView* grid() const { return grid_; }
   // Emits enlargeRequested for the selected filter, if one is.
   void enlarge_selected();
 
  Q_SIGNALS:
   void settingsChanged(const GridSettings& settings);
   void hovered(const QString& text);
+  // The unit under the mouse in either grid (the pair's halves share the
+  // layer's geometry); filter -1 when the mouse left them.
+  void unitHovered(int filter, int y, int x);
   // Double-click or Enter on a filter of the grid.
   void enlargeRequested(int filter);
 

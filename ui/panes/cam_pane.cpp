@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QListWidget>
+#include <QPainter>
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
@@ -44,7 +45,10 @@ CamPane::CamPane(QWidget* parent)
       predictions_(new QListWidget),
       progress_(new QProgressBar),
       cancel_(new QPushButton(tr("Cancel"))),
-      all_methods_(new QPushButton(tr("All Methods..."))) {
+      all_methods_(new QPushButton(tr("All Methods..."))),
+      effective_(new QCheckBox(tr("Effective field"))),
+      field_note_(new QLabel),
+      field_scale_(new ColorBar) {
   name_widgets();
   build_layout();
   connect(method_, &QComboBox::currentTextChanged, this, &CamPane::emit_request);
@@ -54,6 +58,7 @@ CamPane::CamPane(QWidget* parent)
   connect(pin_, &QCheckBox::toggled, this, &CamPane::pinToggled);
   connect(cancel_, &QPushButton::clicked, this, &CamPane::cancelRequested);
   connect(all_methods_, &QPushButton::clicked, this, &CamPane::allMethodsRequested);
+  connect(effective_, &QCheckBox::toggled, this, &CamPane::effectiveFieldToggled);
   connect(opacity_, &QSlider::valueChanged, this, [this] {
     if (has_result_) draw_result();
   });
@@ -96,6 +101,14 @@ void CamPane::name_widgets() {
   all_methods_->setObjectName(QStringLiteral("camAllMethods"));
   all_methods_->setToolTip(tr("The map of every method for this image, class and layer, side by side"));
   cancel_->hide();
+  effective_->setObjectName(QStringLiteral("camEffectiveField"));
+  effective_->setToolTip(tr("While you hover a unit of a grid, show on the input how strongly each pixel moves it "
+                            "(the gradient of the unit; Luo et al. 2016) inside its theoretical field's box"));
+  field_note_->setObjectName(QStringLiteral("camFieldNote"));
+  field_note_->setWordWrap(true);
+  field_note_->setText(tr("Hover a unit of a grid to see its receptive field on the input."));
+  field_scale_->setObjectName(QStringLiteral("camFieldScale"));
+  field_scale_->hide();
 }
 
 void CamPane::build_layout() {
@@ -133,6 +146,9 @@ void CamPane::build_layout() {
   grid->addWidget(masked_, 4, 0);
   grid->addWidget(predictions_, 4, 1);
   layout->addLayout(grid);
+  layout->addWidget(effective_);
+  layout->addWidget(field_note_);
+  layout->addWidget(field_scale_);
   layout->addStretch(1);
 }
 
@@ -149,6 +165,8 @@ void CamPane::set_card(const ModelCard& card) {
                     static_cast<int>(i));
   }
   for (QLabel* label : {input_, heatmap_, masked_}) label->setPixmap({});
+  input_display_ = {};
+  clear_field();
   predictions_->clear();
   caption_->clear();
   scale_->clear();
@@ -156,7 +174,8 @@ void CamPane::set_card(const ModelCard& card) {
 }
 
 void CamPane::set_image(const RgbImage& display, const std::vector<ClassScore>& top) {
-  input_->setPixmap(picture(display));
+  input_display_ = display;
+  clear_field();
   predictions_->clear();
   for (const auto& score : top) {
     auto* item = new QListWidgetItem(QStringLiteral("%1  %2%")
@@ -212,6 +231,50 @@ void CamPane::draw_result() {
   heatmap_->setPixmap(
       picture(cam_overlay(display_, result_.map.data(), height, width, Colormap::kJet, image_weight())));
   masked_->setPixmap(picture(cam_masked(display_, result_.map.data(), height, width)));
+}
+
+bool CamPane::effective_field_on() const { return effective_->isChecked(); }
+
+// `shown` (the input, or the effective field over it) with the field box.
+void CamPane::draw_input(const RgbImage& shown) {
+  QPixmap pixmap = picture(shown);
+  if (!field_box_.isEmpty() && shown.width > 0 && !pixmap.isNull()) {
+    const double sx = static_cast<double>(pixmap.width()) / shown.width;
+    const double sy = static_cast<double>(pixmap.height()) / shown.height;
+    const QRectF box(field_box_.x() * sx, field_box_.y() * sy, field_box_.width() * sx, field_box_.height() * sy);
+    QPainter painter(&pixmap);
+    // White on a black outline: visible on dark and bright images alike.
+    painter.setPen(QPen(Qt::black, 3));
+    painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5));
+    painter.setPen(QPen(Qt::white, 1));
+    painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5));
+  }
+  input_->setPixmap(pixmap);
+}
+
+void CamPane::show_field(const QRect& box, const QString& note) {
+  field_box_ = box;
+  field_note_->setText(note);
+  field_scale_->clear();
+  field_scale_->hide();
+  draw_input(input_display_);
+}
+
+void CamPane::show_effective_field(const std::vector<float>& map, int height, int width, double raw_max,
+                                   const QRect& box, const QString& note) {
+  field_box_ = box;
+  field_note_->setText(note);
+  field_scale_->set_scale(ColorScale{Colormap::kJet, 0.0, raw_max, "|d unit / d pixel|"});
+  field_scale_->show();
+  draw_input(cam_overlay(input_display_, map.data(), height, width, Colormap::kJet, 0.4f));
+}
+
+void CamPane::clear_field() {
+  field_box_ = {};
+  field_note_->setText(tr("Hover a unit of a grid to see its receptive field on the input."));
+  field_scale_->clear();
+  field_scale_->hide();
+  draw_input(input_display_);
 }
 
 void CamPane::show_error(const QString& message) {

@@ -52,6 +52,22 @@ class CamPane : public QWidget {
   // The image's weight in the overlay (the opacity slider: 1 - heatmap opacity).
   float image_weight() const;
 
+  // The receptive field of the unit under the mouse, drawn as a box on the
+  // input picture: `box` in the input image's pixels (empty: no box, the
+  // unit sees no pixel or its field is not known), `note` says whose field.
+  void show_field(const QRect& box, const QString& note);
+  // The unit's effective field ([height, width] on [0, 1] over the input,
+  // `raw_max` its largest |gradient|) as a heatmap on the input picture,
+  // with the box and its own colour bar.
+  void show_effective_field(const std::vector<float>& map, int height, int width, double raw_max,
+                            const QRect& box, const QString& note);
+  // No field: the plain input picture.
+  void clear_field();
+  // "Effective field" is ticked: hovering computes the input gradient.
+  bool effective_field_on() const;
+  // The box drawn on the input picture, in the input image's pixels (empty: none).
+  QRect field_box() const { return field_box_; }
+
  Q_SIGNALS:
   // The method or the class changed (`target_class` -1: the predicted
   // class): the CAM should be computed again.
@@ -60,12 +76,14 @@ class CamPane : public QWidget {
   void cancelRequested();
   // "All methods...": every method's map for the current image, class and layer.
   void allMethodsRequested();
+  void effectiveFieldToggled(bool on);
 
  private:
   void name_widgets();
   void build_layout();
   CamMethod method() const;
   void draw_result();
+  void draw_input(const RgbImage& picture);
   int target_class() const;
   void emit_request();
 
@@ -87,6 +105,11 @@ class CamPane : public QWidget {
   QProgressBar* progress_;
   QPushButton* cancel_;
   QPushButton* all_methods_;
+  QCheckBox* effective_;
+  QLabel* field_note_;
+  ColorBar* field_scale_;
+  RgbImage input_display_;  // the current image, under the field box
+  QRect field_box_;
 };
 
 }  // namespace actscope

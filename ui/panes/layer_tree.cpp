@@ -56,6 +56,24 @@ LayerTree::LayerTree(QWidget* parent) : QWidget(parent), search_(new QLineEdit),
   });
 }
 
+void LayerTree::set_field_texts(const QHash<QString, QString>& texts) {
+  for (auto it = items_.begin(); it != items_.end(); ++it) {
+    const auto text = texts.find(it.key());
+    if (text == texts.end()) continue;
+    QTreeWidgetItem* item = it.value();
+    // The first line is the name (or why the layer cannot be captured).
+    const QString first = item->toolTip(0).section('\n', 0, 0);
+    for (int column = 0; column < 3; ++column) {
+      item->setToolTip(column, first + '\n' + tr("receptive field: %1").arg(text.value()));
+    }
+  }
+}
+
+QString LayerTree::tooltip(const QString& name) const {
+  const auto it = items_.find(name);
+  return it == items_.end() ? QString() : it.value()->toolTip(0);
+}
+
 void LayerTree::set_layers(const std::vector<LayerInfo>& layers) {
   items_.clear();
   tree_->clear();

@@ -24,6 +24,11 @@ class LayerTree : public QWidget {
 
   // Shows `layers` (Model::layers(), forward order), filtered by the search text.
   void set_layers(const std::vector<LayerInfo>& layers);
+  // Adds each layer's receptive field ("receptive field: 35x35 px, stride
+  // 8") to its tooltip, by layer name.
+  void set_field_texts(const QHash<QString, QString>& texts);
+  // The tooltip of layer `name` ("" when there is no such layer).
+  QString tooltip(const QString& name) const;
   // Marks `name` as the current layer without emitting layerChosen.
   void set_current(const QString& name);
   // Hides the layers whose name or kind does not contain `text` (their

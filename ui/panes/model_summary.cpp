@@ -38,7 +38,16 @@ void ModelSummary::show_model(const Model& model) {
     text +=
         QStringLiteral("<br><i>%1</i>").arg(QString::fromStdString(model.layers_notice()).toHtmlEscaped());
   }
+  model_text_ = text;
   setText(text);
+}
+
+void ModelSummary::show_layer_field(const QString& layer, const QString& field) {
+  if (layer.isEmpty() || field.isEmpty()) {
+    setText(model_text_);
+    return;
+  }
+  setText(model_text_ + tr("<br><b>%1</b>: receptive field %2").arg(layer.toHtmlEscaped(), field.toHtmlEscaped()));
 }
 
 }  // namespace actscope

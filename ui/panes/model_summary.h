@@ -1,5 +1,6 @@
 // ModelSummary: the Model dock: the open model's name, file, input size,
-// test accuracy from its card, and any notice about its layers.
+// test accuracy from its card, any notice about its layers, and the
+// browsed layer's receptive field.
 #pragma once
 
 #include <QLabel>
@@ -15,6 +16,11 @@ class ModelSummary : public QLabel {
   explicit ModelSummary(QWidget* parent = nullptr);
 
   void show_model(const Model& model);
+  // Adds the browsed layer's receptive field ("" for none) under the model's lines.
+  void show_layer_field(const QString& layer, const QString& field);
+
+ private:
+  QString model_text_;
 };
 
 }  // namespace actscope

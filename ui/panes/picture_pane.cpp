@@ -1,6 +1,8 @@
 #include "ui/panes/picture_pane.h"
 
+#include <QEvent>
 #include <QLabel>
+#include <QMouseEvent>
 
 namespace actscope {
 
@@ -11,6 +13,24 @@ PicturePane::PicturePane(const QString& label_name, const QString& message, QWid
   setWidget(label_);
   setWidgetResizable(false);
   setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  label_->setMouseTracking(true);
+  label_->installEventFilter(this);
+}
+
+bool PicturePane::eventFilter(QObject* watched, QEvent* event) {
+  if (watched != label_) return false;
+  const QPixmap picture = label_->pixmap();
+  if (event->type() == QEvent::Leave && !picture.isNull()) Q_EMIT pointHovered(-1.0, -1.0);
+  if (event->type() != QEvent::MouseMove || picture.isNull()) return false;
+  // The picture sits at the label's top left (alignment above).
+  const QPointF at = static_cast<QMouseEvent*>(event)->position();
+  const QSizeF size = picture.deviceIndependentSize();
+  if (at.x() < 0 || at.y() < 0 || at.x() >= size.width() || at.y() >= size.height()) {
+    Q_EMIT pointHovered(-1.0, -1.0);
+  } else {
+    Q_EMIT pointHovered(at.x() / size.width(), at.y() / size.height());
+  }
+  return false;
 }
 
 void PicturePane::show_picture(const QPixmap& picture, const QString& tooltip) {

@@ -20,6 +20,14 @@ class PicturePane : public QScrollArea {
   void show_picture(const QPixmap& picture, const QString& tooltip = QString());
   void show_message(const QString& message);
 
+ Q_SIGNALS:
+  // The mouse over the picture, as fractions of its width and height in
+  // [0, 1); (-1, -1) when it left the picture.
+  void pointHovered(double fx, double fy);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  private:
   QLabel* label_;
 };

@@ -15,6 +15,7 @@ void Workspace::open(std::shared_ptr<const Model> model, const QString& model_pa
   current_layer_.clear();
   capture_.reset();
   capture_image_ = -1;
+  fields_.clear();  // the next model's are computed again
   Q_EMIT modelChanged();
 }
 
@@ -54,6 +55,22 @@ void Workspace::set_current_layer(const QString& name) {
   current_layer_ = name;
   Q_EMIT layerChanged(name);
 }
+
+void Workspace::set_receptive_fields(std::vector<ReceptiveField> fields) {
+  fields_ = std::move(fields);
+  Q_EMIT fieldsChanged();
+}
+
+const ReceptiveField* Workspace::receptive_field(const QString& name) const {
+  if (!model_) return nullptr;
+  const auto& layers = model_->layers();
+  for (size_t i = 0; i < layers.size() && i < fields_.size(); ++i) {
+    if (layers[i].name == name.toStdString()) return &fields_[i];
+  }
+  return nullptr;
+}
+
+void Workspace::set_hovered_unit(const HoveredUnit& unit) { Q_EMIT unitHovered(unit); }
 
 const LayerInfo* Workspace::layer_info(const QString& name) const {
   return model_ ? model_->find_layer(name.toStdString()) : nullptr;

@@ -11,11 +11,22 @@
 #include <QObject>
 #include <QString>
 
+#include "core/capture/receptive_field.h"
 #include "core/data/loaded_images.h"
 #include "core/model/model.h"
 #include "ui/state/grid_settings.h"
 
 namespace actscope {
+
+// A unit of a layer's maps under the mouse: row `y`, column `x` of
+// filter `filter` (-1: the unit's position without one filter).
+struct HoveredUnit {
+  QString layer;
+  int filter = -1;
+  int y = -1;
+  int x = -1;
+  bool valid() const { return !layer.isEmpty() && y >= 0 && x >= 0; }
+};
 
 class Workspace : public QObject {
   Q_OBJECT
@@ -62,6 +73,18 @@ class Workspace : public QObject {
   const GridSettings& grid_settings() const { return grid_settings_; }
   void set_grid_settings(const GridSettings& settings);
 
+  // The theoretical receptive field of every layer (Model::layers() order),
+  // computed on the worker once a model opens; empty until then. Emits
+  // fieldsChanged.
+  void set_receptive_fields(std::vector<ReceptiveField> fields);
+  bool has_receptive_fields() const { return !fields_.empty(); }
+  // Layer `name`'s field, null when unknown yet or no such layer.
+  const ReceptiveField* receptive_field(const QString& name) const;
+
+  // The unit under the mouse in a grid or the enlarged filter (an invalid
+  // one when the mouse left them). Emits unitHovered.
+  void set_hovered_unit(const HoveredUnit& unit);
+
   // Asks compare mode to compare the current image with image `b`; with b
   // = -1, to show `note` (why there is no B). Emits compareRequested.
   void request_compare(int b, const QString& note = QString());
@@ -75,6 +98,8 @@ class Workspace : public QObject {
   void captureChanged();
   void gridSettingsChanged();
   void compareRequested(int b, const QString& note);
+  void fieldsChanged();
+  void unitHovered(const HoveredUnit& unit);
 
  private:
   std::shared_ptr<const Model> model_;
@@ -85,6 +110,7 @@ class Workspace : public QObject {
   std::shared_ptr<const CaptureResult> capture_;
   int capture_image_ = -1;
   GridSettings grid_settings_;
+  std::vector<ReceptiveField> fields_;
 };
 
 // The activation of layer `name` in `capture` (null when absent or no capture).

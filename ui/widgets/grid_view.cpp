@@ -110,16 +110,36 @@ QString GridView::filter_label(int filter) const {
   return QString::number(filter);
 }
 
-QString GridView::describe(const QPoint& position) const {
+GridView::Unit GridView::unit_at(const QPoint& position) const {
   const int tile = tile_at(position);
   if (tile < 0) return {};
-  const int filter = view().grid.filters[tile];
-  const FilterStats& stats = view().maps.stats[filter];
   const QRect rect = tile_rect(tile);
   const int height = view().maps.height;
   const int width = view().maps.width;
   const int x = std::clamp((position.x() - rect.x()) * width / std::max(1, rect.width()), 0, width - 1);
   const int y = std::clamp((position.y() - rect.y()) * height / std::max(1, rect.height()), 0, height - 1);
+  return {view().grid.filters[tile], y, x};
+}
+
+QPoint GridView::unit_position(int filter, int y, int x) const {
+  const auto& filters = view().grid.filters;
+  const auto found = std::find(filters.begin(), filters.end(), filter);
+  if (found == filters.end()) return {-1, -1};
+  const QRect rect = tile_rect(static_cast<int>(found - filters.begin()));
+  const int height = std::max(1, view().maps.height);
+  const int width = std::max(1, view().maps.width);
+  return {rect.x() + (2 * x + 1) * rect.width() / (2 * width), rect.y() + (2 * y + 1) * rect.height() / (2 * height)};
+}
+
+QString GridView::describe(const QPoint& position) const {
+  const Unit unit = unit_at(position);
+  if (unit.filter < 0) return {};
+  const int filter = unit.filter;
+  const int x = unit.x;
+  const int y = unit.y;
+  const FilterStats& stats = view().maps.stats[filter];
+  const int height = view().maps.height;
+  const int width = view().maps.width;
   const float value = view().raw[(static_cast<size_t>(filter) * height + y) * width + x];
   QString text = QStringLiteral("filter %1  (%2, %3) = %4   min %5  max %6  mean %7")
                      .arg(filter_label(filter))
@@ -178,6 +198,13 @@ void GridView::mouseMoveEvent(QMouseEvent* event) {
   const QString text = describe(event->position().toPoint());
   setToolTip(text);
   Q_EMIT hovered(text);
+  const Unit unit = unit_at(event->position().toPoint());
+  Q_EMIT unitHovered(unit.filter, unit.y, unit.x);
+}
+
+void GridView::leaveEvent(QEvent* event) {
+  Q_EMIT unitHovered(-1, -1, -1);
+  QWidget::leaveEvent(event);
 }
 
 void GridView::mousePressEvent(QMouseEvent* event) {

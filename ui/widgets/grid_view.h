@@ -45,8 +45,21 @@ class GridView : public QWidget {
   // "filter 12  value 0.341  (min -1.2, max 3.4, mean 0.2)" at a widget position, or "".
   QString describe(const QPoint& position) const;
 
+  // The unit (filter, row, column of its map) at a widget position; filter
+  // -1 when the position is on no tile.
+  struct Unit {
+    int filter = -1;
+    int y = -1;
+    int x = -1;
+  };
+  Unit unit_at(const QPoint& position) const;
+  // The widget position of the centre of unit (y, x) of `filter`'s tile; (-1, -1) when no tile shows it.
+  QPoint unit_position(int filter, int y, int x) const;
+
  Q_SIGNALS:
   void hovered(const QString& text);
+  // The unit under the mouse; filter -1 when the mouse left the tiles.
+  void unitHovered(int filter, int y, int x);
   void enlargeRequested(int filter);
   void selectionChanged(int filter);
   void zoomedByUser();
@@ -54,6 +67,7 @@ class GridView : public QWidget {
  protected:
   void paintEvent(QPaintEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
+  void leaveEvent(QEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
   void mouseDoubleClickEvent(QMouseEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;

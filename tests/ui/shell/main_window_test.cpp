@@ -33,6 +33,8 @@
 #include "ui/controllers/session_controller.h"
 #include "ui/panes/card_dialog.h"
 #include "ui/state/workspace.h"
+#include "ui/panes/cam_pane.h"
+#include "ui/widgets/color_bar.h"
 #include "ui/widgets/grid_view.h"
 
 namespace actscope {
@@ -113,7 +115,8 @@ TEST(MainWindowTest, ModelWithoutCardAsksForItsInputInADialog) {
 
 QTreeWidgetItem* tree_item(QTreeWidget* tree, const QString& layer) {
   for (QTreeWidgetItem* item : tree->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive)) {
-    if (item->data(0, Qt::ToolTipRole).toString() == layer) return item;
+    // The tooltip's first line is the layer's name (the receptive field follows).
+    if (item->data(0, Qt::ToolTipRole).toString().section('\n', 0, 0) == layer) return item;
   }
   return nullptr;
 }
@@ -163,7 +166,7 @@ TEST_F(BrowsingTest, PageDownAndPageUpMoveThroughTheLayers) {
   EXPECT_EQ(window_.workspace().current_layer(), QStringLiteral("relu1"));
   QTest::keyClick(&window_, Qt::Key_PageUp);
   EXPECT_EQ(window_.workspace().current_layer(), QStringLiteral("bn1"));
-  EXPECT_EQ(tree_->currentItem()->data(0, Qt::ToolTipRole).toString(), QStringLiteral("bn1"));
+  EXPECT_EQ(tree_->currentItem()->data(0, Qt::ToolTipRole).toString().section('\n', 0, 0), QStringLiteral("bn1"));
 }
 
 TEST_F(BrowsingTest, ArrowsMoveTheSelectionAndEnterEnlargesEscGoesBack) {
@@ -197,6 +200,88 @@ TEST_F(BrowsingTest, HoverNamesTheFilterAndItsValue) {
   EXPECT_TRUE(text.contains(QStringLiteral("(0, 0) = ") + value)) << text.toStdString();
   EXPECT_TRUE(text.contains(QStringLiteral("mean"))) << text.toStdString();
   EXPECT_TRUE(grid_->describe(QPoint(1, 1)).isEmpty());  // the caption is no tile
+}
+
+// Waits (on the event loop) until the model's receptive fields are known.
+bool wait_for_fields(Workspace& workspace) {
+  if (workspace.has_receptive_fields()) return true;
+  QSignalSpy computed(&workspace, &Workspace::fieldsChanged);
+  return computed.wait(60000);
+}
+
+// The first and last rows and columns of `image` that hold the box's white
+// line, or an empty rect when there is none.
+QRect white_box(const QImage& image) {
+  int left = image.width(), top = image.height(), right = -1, bottom = -1;
+  for (int y = 0; y < image.height(); ++y) {
+    for (int x = 0; x < image.width(); ++x) {
+      if (image.pixel(x, y) != qRgb(255, 255, 255)) continue;
+      left = std::min(left, x);
+      right = std::max(right, x);
+      top = std::min(top, y);
+      bottom = std::max(bottom, y);
+    }
+  }
+  return right < 0 ? QRect() : QRect(QPoint(left, top), QPoint(right, bottom));
+}
+
+TEST_F(BrowsingTest, HoveringAUnitDrawsItsReceptiveFieldOnTheInput) {
+  ASSERT_TRUE(wait_for_fields(window_.workspace()));
+  ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("conv4")));
+  // conv4 of the bundled model: 3x3 convolutions and a 2x2 pool give 14x14
+  // pixels, 2 apart, starting at -6: unit (9, 4) sees rows 12..25, columns 2..15.
+  const ReceptiveField* field = window_.workspace().receptive_field(QStringLiteral("conv4"));
+  ASSERT_NE(field, nullptr);
+  ASSERT_EQ(field->kind, ReceptiveField::Kind::kSpatial);
+  EXPECT_EQ(field->rows.size, 14);
+  EXPECT_EQ(field->rows.stride, 2);
+  EXPECT_EQ(field->rows.start, -6);
+  const QPoint at = grid_->unit_position(5, 9, 4);
+  ASSERT_GE(at.x(), 0);
+  QTest::mouseMove(grid_, at);
+  auto* input = window_.findChild<QLabel*>(QStringLiteral("camInput"));
+  const QRect expected(static_cast<int>(field->cols.start + 4 * field->cols.stride),
+                       static_cast<int>(field->rows.start + 9 * field->rows.stride), 14, 14);
+  EXPECT_EQ(window_.cam().pane()->field_box(), expected.intersected(QRect(0, 0, 28, 28)));
+  EXPECT_EQ(window_.cam().pane()->field_box(), QRect(QPoint(2, 12), QPoint(15, 25)));
+  // On screen: the white line lies on the box's edges, scaled from 28 to the picture.
+  const QImage shown = input->pixmap().toImage().convertToFormat(QImage::Format_RGB32);
+  const double scale = shown.width() / 28.0;
+  const QRect drawn = white_box(shown);
+  ASSERT_FALSE(drawn.isEmpty());
+  const QRect box = window_.cam().pane()->field_box();
+  EXPECT_NEAR(drawn.left(), box.left() * scale, 1.5);
+  EXPECT_NEAR(drawn.top(), box.top() * scale, 1.5);
+  EXPECT_NEAR(drawn.width(), box.width() * scale, 2.5);
+  EXPECT_NEAR(drawn.height(), box.height() * scale, 2.5);
+  auto* note = window_.findChild<QLabel*>(QStringLiteral("camFieldNote"));
+  EXPECT_TRUE(note->text().contains(QStringLiteral("conv4 unit (9, 4) of filter 5"))) << note->text().toStdString();
+  EXPECT_TRUE(note->text().contains(QStringLiteral("14x14 px, stride 2"))) << note->text().toStdString();
+  // The tree and the Model dock give the layer's field.
+  EXPECT_TRUE(tree_item(tree_, QStringLiteral("conv4"))->toolTip(0).contains(QStringLiteral("14x14 px, stride 2")));
+  EXPECT_TRUE(window_.findChild<QLabel*>(QStringLiteral("modelSummary"))->text().contains(
+      QStringLiteral("receptive field 14x14 px, stride 2")));
+  // Another layer: the old box goes.
+  ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("conv5")));
+  EXPECT_TRUE(window_.cam().pane()->field_box().isEmpty());
+  EXPECT_TRUE(white_box(input->pixmap().toImage().convertToFormat(QImage::Format_RGB32)).isEmpty());
+}
+
+TEST_F(BrowsingTest, EffectiveFieldIsDrawnWithItsScaleWhenAsked) {
+  ASSERT_TRUE(wait_for_fields(window_.workspace()));
+  ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("conv3")));
+  window_.findChild<QCheckBox*>(QStringLiteral("camEffectiveField"))->setChecked(true);
+  QSignalSpy shown(&window_.cam(), &CamController::fieldShown);
+  QTest::mouseMove(grid_, grid_->unit_position(2, 7, 7));
+  ASSERT_TRUE(shown.wait(60000));
+  auto* scale = window_.findChild<ColorBar*>(QStringLiteral("camFieldScale"));
+  ASSERT_TRUE(scale->has_scale());
+  EXPECT_TRUE(scale->isVisible());
+  EXPECT_EQ(scale->numbers().front(), QStringLiteral("0"));
+  auto* note = window_.findChild<QLabel*>(QStringLiteral("camFieldNote"));
+  EXPECT_TRUE(note->text().contains(QStringLiteral("of the gradient inside the box")) ||
+              note->text().contains(QStringLiteral("zero gradient")))
+      << note->text().toStdString();
 }
 
 TEST_F(BrowsingTest, BeforeActivationShowsTheSignedInputOfTheRelu) {
