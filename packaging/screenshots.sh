@@ -3,7 +3,7 @@
 # 1280x720 screen under Xvfb, no saved settings, the bundled model and
 # samples. Builds first if needed. Writes resources/screenshots/NAME.png.
 #   packaging/screenshots.sh            all of them
-#   packaging/screenshots.sh dataset    one of them (main_window, compare, dataset, cam_all_methods, filters)
+#   packaging/screenshots.sh dataset    one of them (main_window, compare, dataset, receptive_field, cam_all_methods, filters)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -17,8 +17,8 @@ mkdir -p "$OUT"
 
 # shot NAME SECONDS KEYS -- ARGS...: starts the program with ARGS, waits
 # SECONDS for it to load, clicks into the status bar (so keys reach the
-# window), types KEYS (xdotool key names, or click:X,Y to click there; ""
-# for none), waits for the
+# window), types KEYS (xdotool key names, click:X,Y to click there,
+# move:X,Y to rest the mouse there, sleep; "" for none), waits for the
 # redraw and saves the screen.
 shot() {
   local name=$1 wait=$2 keys=$3
@@ -32,6 +32,7 @@ shot() {
     for key in $2; do
       case "$key" in
         click:*) xy="${key#click:}"; xdotool mousemove "${xy%,*}" "${xy#*,}" click 1 ;;
+        move:*) xy="${key#move:}"; xdotool mousemove "${xy%,*}" "${xy#*,}" ;;
         sleep) sleep 4 ;;
         *) xdotool key "$key" ;;
       esac
@@ -51,6 +52,8 @@ want_shot main_window && shot main_window 10 "" -- --layer relu5
 want_shot compare && shot compare 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
 want_shot dataset && shot dataset 40 "ctrl+5" -- --dataset "$DATASET"
 # The All Methods... button of the Grad-CAM pane, where a fresh window puts it.
+# Effective field ticked, the mouse resting on a unit of conv4's grid.
+want_shot receptive_field && shot receptive_field 10 "click:1124,190 move:400,250 sleep" -- --layer conv4
 want_shot cam_all_methods && shot cam_all_methods 10 "click:1066,190 sleep" -- --layer relu5
 if want_shot filters; then
   atlas="$(mktemp -d)"

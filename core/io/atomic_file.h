@@ -5,7 +5,9 @@
 //
 // Writing output files so that a reader never sees half a file: the bytes go
 // to a temporary name in the same folder, which is then renamed over the
-// target. On failure nothing is left behind.
+// target. On failure nothing is left behind. A target that is a device or
+// a pipe (/dev/stdout, a FIFO) is written directly: renaming over it would
+// replace the device.
 #pragma once
 
 #include <string>

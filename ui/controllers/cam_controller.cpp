@@ -25,13 +25,14 @@ const QString kLane = QStringLiteral("cam");
 const QString kAllLane = QStringLiteral("cam all methods");
 const QString kFieldLane = QStringLiteral("effective field");
 
+// "conv4 filter 5, row 9, column 4" (the filter only when one was hovered).
 QString unit_name(const HoveredUnit& unit) {
-  return QCoreApplication::translate("CamController", "%1 unit (%2, %3)%4")
-      .arg(unit.layer)
+  const QString filter =
+      unit.filter >= 0 ? QCoreApplication::translate("CamController", " filter %1,").arg(unit.filter) : QString();
+  return QCoreApplication::translate("CamController", "%1%2 row %3, column %4")
+      .arg(unit.layer, filter)
       .arg(unit.y)
-      .arg(unit.x)
-      .arg(unit.filter >= 0 ? QCoreApplication::translate("CamController", " of filter %1").arg(unit.filter)
-                            : QString());
+      .arg(unit.x);
 }
 
 }  // namespace
@@ -79,7 +80,7 @@ void CamController::show_field(const HoveredUnit& unit) {
     if (rows.last >= rows.first && cols.last >= cols.first) {
       box = QRect(static_cast<int>(cols.first), static_cast<int>(rows.first),
                   static_cast<int>(cols.last - cols.first + 1), static_cast<int>(rows.last - rows.first + 1));
-      note = tr("%1 sees rows %2..%3, columns %4..%5 (%6)")
+      note = tr("%1 sees input rows %2..%3, columns %4..%5 (%6)")
                  .arg(unit_name(unit))
                  .arg(rows.first)
                  .arg(rows.last)

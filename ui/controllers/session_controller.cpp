@@ -79,6 +79,7 @@ SessionController::SessionController(Workspace& workspace, EngineWorker& worker,
   };
   connect(&workspace_, &Workspace::layerChanged, this, show_field);
   connect(&workspace_, &Workspace::fieldsChanged, this, show_field);
+  connect(&workspace_, &Workspace::captureChanged, this, show_field);
 }
 
 bool SessionController::open_files(const QStringList& paths) {

@@ -108,6 +108,7 @@ void CamPane::name_widgets() {
   field_note_->setWordWrap(true);
   field_note_->setText(tr("Hover a unit of a grid to see its receptive field on the input."));
   field_scale_->setObjectName(QStringLiteral("camFieldScale"));
+  field_scale_->setMaximumWidth(kPicture);
   field_scale_->hide();
 }
 
@@ -131,7 +132,10 @@ void CamPane::build_layout() {
   progress_row->addWidget(progress_, 1);
   progress_row->addWidget(cancel_);
   layout->addLayout(progress_row);
-  layout->addWidget(all_methods_);
+  auto* tools = new QHBoxLayout;
+  tools->addWidget(all_methods_, 1);
+  tools->addWidget(effective_);
+  layout->addLayout(tools);
   // Input and heatmap side by side with the heatmap's scale and opacity
   // under it; the masked image beside the predictions.
   auto* grid = new QGridLayout;
@@ -139,16 +143,20 @@ void CamPane::build_layout() {
   grid->addWidget(new QLabel(tr("Heatmap")), 0, 1);
   grid->addWidget(input_, 1, 0);
   grid->addWidget(heatmap_, 1, 1);
-  grid->addWidget(opacity_, 2, 0);
+  // Under the input: the heatmap's opacity, and the effective field's scale
+  // while it is drawn on the input.
+  auto* under_input = new QVBoxLayout;
+  under_input->addWidget(opacity_);
+  under_input->addWidget(field_scale_);
+  grid->addLayout(under_input, 2, 0, Qt::AlignTop);
   grid->addWidget(scale_, 2, 1);
-  grid->addWidget(new QLabel(tr("Masked")), 3, 0);
-  grid->addWidget(new QLabel(tr("Predictions")), 3, 1);
-  grid->addWidget(masked_, 4, 0);
-  grid->addWidget(predictions_, 4, 1);
+  // The hovered unit's field, right under the input it is drawn on.
+  grid->addWidget(field_note_, 3, 0, 1, 2);
+  grid->addWidget(new QLabel(tr("Masked")), 4, 0);
+  grid->addWidget(new QLabel(tr("Predictions")), 4, 1);
+  grid->addWidget(masked_, 5, 0);
+  grid->addWidget(predictions_, 5, 1);
   layout->addLayout(grid);
-  layout->addWidget(effective_);
-  layout->addWidget(field_note_);
-  layout->addWidget(field_scale_);
   layout->addStretch(1);
 }
 

@@ -141,10 +141,10 @@ QString GridView::describe(const QPoint& position) const {
   const int height = view().maps.height;
   const int width = view().maps.width;
   const float value = view().raw[(static_cast<size_t>(filter) * height + y) * width + x];
-  QString text = QStringLiteral("filter %1  (%2, %3) = %4   min %5  max %6  mean %7")
+  QString text = QStringLiteral("filter %1  row %2, column %3 = %4   min %5  max %6  mean %7")
                      .arg(filter_label(filter))
-                     .arg(x)
                      .arg(y)
+                     .arg(x)
                      .arg(value, 0, 'g', 4)
                      .arg(stats.min, 0, 'g', 4)
                      .arg(stats.max, 0, 'g', 4)

@@ -4,6 +4,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -41,6 +45,32 @@ TEST(AtomicFileTest, ReplacesAnExistingFileWhole) {
   ASSERT_TRUE(write_file_atomically((dir / "out.txt").string(), "new").ok());
   EXPECT_EQ(test::read_file(dir / "out.txt"), "new");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(AtomicFileTest, APipeIsWrittenIntoNotReplaced) {
+  // `--out /dev/stdout` or a FIFO: renaming over it would replace the
+  // device (as root, even /dev/null).
+  test::TempDir dir;
+  const std::string fifo = (dir / "pipe").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] {
+    std::ifstream in(fifo, std::ios::binary);
+    received.assign(std::istreambuf_iterator<char>(in), {});
+  });
+  const Status status = write_file_atomically(fifo, "through the pipe");
+  reader.join();
+  ASSERT_TRUE(status.ok()) << status.error();
+  EXPECT_EQ(received, "through the pipe");
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);  // no temporary left
+}
+
+TEST(AtomicFileTest, AFolderIsRefusedByName) {
+  test::TempDir dir;
+  const Status status = write_file_atomically(dir.path().string(), "data");
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().find("is a folder"), std::string::npos) << status.error();
 }
 
 }  // namespace

@@ -197,7 +197,7 @@ TEST_F(BrowsingTest, HoverNamesTheFilterAndItsValue) {
   const QString text = grid_->describe(corner);
   EXPECT_TRUE(text.startsWith(QStringLiteral("filter 0 "))) << text.toStdString();
   const QString value = QString::number(grid_->view().raw[0], 'g', 4);
-  EXPECT_TRUE(text.contains(QStringLiteral("(0, 0) = ") + value)) << text.toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral("row 0, column 0 = ") + value)) << text.toStdString();
   EXPECT_TRUE(text.contains(QStringLiteral("mean"))) << text.toStdString();
   EXPECT_TRUE(grid_->describe(QPoint(1, 1)).isEmpty());  // the caption is no tile
 }
@@ -255,7 +255,7 @@ TEST_F(BrowsingTest, HoveringAUnitDrawsItsReceptiveFieldOnTheInput) {
   EXPECT_NEAR(drawn.width(), box.width() * scale, 2.5);
   EXPECT_NEAR(drawn.height(), box.height() * scale, 2.5);
   auto* note = window_.findChild<QLabel*>(QStringLiteral("camFieldNote"));
-  EXPECT_TRUE(note->text().contains(QStringLiteral("conv4 unit (9, 4) of filter 5"))) << note->text().toStdString();
+  EXPECT_TRUE(note->text().contains(QStringLiteral("conv4 filter 5, row 9, column 4 sees input rows 12..25, columns 2..15"))) << note->text().toStdString();
   EXPECT_TRUE(note->text().contains(QStringLiteral("14x14 px, stride 2"))) << note->text().toStdString();
   // The tree and the Model dock give the layer's field.
   EXPECT_TRUE(tree_item(tree_, QStringLiteral("conv4"))->toolTip(0).contains(QStringLiteral("14x14 px, stride 2")));
