@@ -7,7 +7,8 @@
    ResNet-18 and MobileNetV3-Small, and small models with ceil-mode max pools,
    an inception block joined by cat, depthwise convolutions with a
    squeeze-and-excitation gate, dilation, asymmetric kernels and strides,
-   zero padding and exact adaptive pooling), a probe copy of the eager model
+   zero padding and exact adaptive pooling, and the engine's odd small fixture
+   models from tests/fixtures/make_fixtures.py), a probe copy of the eager model
    has convolutions with positive weights (each output the plain mean of its
    window) and no bias, nonlinearities and batch norms replaced by the
    identity, max pools replaced by average pools of the same geometry, and
@@ -45,6 +46,8 @@ import torchvision
 from PIL import Image
 
 CLI, MODEL, SAMPLE = sys.argv[1:4]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+import make_fixtures  # noqa: E402  (the engine's odd small fixture models)
 
 
 def run(*args, expect=0):
@@ -188,6 +191,14 @@ PROBES = [
     ("depthwise_se", DepthwiseSE, [3, 56, 56], "scripted"),
     ("odd_geometry", OddGeometry, [1, 27, 40], "traced"),
 ]
+# The odd small fixture models (a module called twice, functional ops, in-place
+# joins, ifs, odd input sizes), as the engine's capture tests export them.
+ODD_FIXTURES = {"twice", "functional", "inplace_relu", "branching", "dead_filters", "module_mutates_input",
+                "view_then_inplace", "alias_through_if", "attribute_branches", "inplace_join", "ends_in_relu",
+                "ends_in_pool", "cast_sum_then_relu", "input_inplace"}
+for spec in make_fixtures.SPECS:
+    if spec[0] in ODD_FIXTURES:
+        PROBES.append((spec[0], spec[1], list(spec[2][1:]), "scripted"))
 
 
 # ---------------------------------------------------------------------------
@@ -305,7 +316,7 @@ def check_probe(name, ctor, shape, variant, work):
     # one backward pass per layer gives the three units' supports.
     x = torch.ones([3] + shape, dtype=dtype, requires_grad=True)
     with ProbeFunctions():
-        probe(x)
+        probe(x.clone())  # a model may write its input in place
     for hook in hooks:
         hook.remove()
     checked = 0
@@ -330,7 +341,7 @@ def check_probe(name, ctor, shape, variant, work):
                                               "engine", expected)
             checked += 1
     print(f"{name}: {len(outputs)} layers, {checked} units agree with autograd ({time.time() - started:.1f} s)")
-    assert checked >= 9, (name, checked)
+    assert checked >= 3, (name, checked)
     return layers
 
 
