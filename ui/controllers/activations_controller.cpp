@@ -8,6 +8,7 @@
 #include "core/export/layer_export.h"
 #include "core/io/atomic_file.h"
 #include "core/maps/cam_render.h"
+#include "core/maps/colorbar.h"
 #include "core/maps/filter_weights.h"
 #include "core/maps/grid.h"
 #include "core/model/layer_query.h"
@@ -311,7 +312,13 @@ void ActivationsController::render_weights() {
     weights_->show_message(QString::fromStdString(grid.error()));
     return;
   }
-  weights_->show_picture(QPixmap::fromImage(to_qimage(grid.value().image)));
+  // Each filter is drawn on its own min..max (all its kernels together),
+  // through the colormap or, for a filter over 3 inputs, as its R, G, B kernels.
+  const ColorScale scale{options.grid.colormap, 0.0, 1.0,
+                         "0..1 of each filter's min..max" +
+                             std::string(weights.value().shape()[1] == 3 ? " (R, G, B: its 3 input kernels)" : "")};
+  weights_->show_picture(QPixmap::fromImage(to_qimage(with_colorbar(grid.value().image, scale))),
+                         tr("%1: %2 filters; each drawn on its own range").arg(name).arg(weights.value().shape()[0]));
 }
 
 void ActivationsController::enlarge_filter(int filter) {
@@ -366,7 +373,7 @@ Status ActivationsController::export_grid(const QString& path) {
 
 void ActivationsController::export_grid_dialog() {
   const QString name = QString::fromStdString(file_stem_for_layer(workspace_.current_layer().toStdString()));
-  const QString path = ask_png_path(window_, tr("Export grid"), name + QStringLiteral(".png"));
+  const QString path = ask_png_path(window_, tr("Export grid"), name + QStringLiteral(".png"), images_folder(workspace_));
   if (path.isEmpty()) return;
   if (auto done = export_grid(path); !done) {
     Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));

@@ -256,7 +256,8 @@ Status CamController::export_cam(const QString& path) {
 }
 
 void CamController::export_dialog() {
-  const QString path = ask_png_path(window_, tr("Export Grad-CAM overlay"), QStringLiteral("gradcam.png"));
+  const QString path = ask_png_path(window_, tr("Export Grad-CAM overlay"), QStringLiteral("gradcam.png"),
+                                    images_folder(workspace_));
   if (path.isEmpty()) return;
   if (auto done = export_cam(path); !done)
     Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));

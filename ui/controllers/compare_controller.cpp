@@ -252,7 +252,8 @@ Status CompareController::export_comparison(const QString& path) {
 }
 
 void CompareController::export_dialog() {
-  const QString path = ask_png_path(window_, tr("Export comparison sheet"), QStringLiteral("comparison.png"));
+  const QString path = ask_png_path(window_, tr("Export comparison sheet"), QStringLiteral("comparison.png"),
+                                    images_folder(workspace_));
   if (path.isEmpty()) return;
   if (auto done = export_comparison(path); !done)
     Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));

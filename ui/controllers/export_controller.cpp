@@ -30,7 +30,7 @@ ExportController::ExportController(Workspace& workspace, EngineWorker& worker, Q
     : Controller(window), workspace_(workspace), worker_(worker), window_(window) {
   export_all_ = new QAction(tr("Export &All Layers..."), this);
   connect(export_all_, &QAction::triggered, this, [this] {
-    const QString folder = ask_export_folder(window_, tr("Export all layers to"));
+    const QString folder = ask_export_folder(window_, tr("Export all layers to"), images_folder(workspace_));
     if (!folder.isEmpty()) export_all_layers(folder);
   });
 }

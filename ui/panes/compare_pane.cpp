@@ -7,6 +7,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -20,11 +21,14 @@ namespace {
 
 constexpr int kPicture = 96;  // pixels of each image and CAM above the grids
 
-QWidget* titled_scroll(const QString& title, GridView* view) {
+// `view` in a scroll area under `title` (which wraps: a long caption is
+// never cut, whatever the width of the grid's area).
+QWidget* titled_scroll(QLabel* title, GridView* view) {
   auto* box = new QWidget;
   auto* layout = new QVBoxLayout(box);
   layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(new QLabel(title));
+  title->setWordWrap(true);
+  layout->addWidget(title);
   auto* area = new QScrollArea;
   area->setWidget(view);
   area->setAlignment(Qt::AlignLeft | Qt::AlignTop);
@@ -57,7 +61,17 @@ ComparePane::ComparePane(QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(build_choice_row());
   layout->addWidget(summary_);
-  layout->addWidget(build_explanations());
+  // The pictures scroll sideways on a narrow window instead of widening it.
+  auto* pictures = new QScrollArea;
+  pictures->setObjectName(QStringLiteral("compareExplanations"));
+  QWidget* explanations = build_explanations();
+  pictures->setWidget(explanations);
+  pictures->setWidgetResizable(true);
+  pictures->setFrameShape(QFrame::NoFrame);
+  pictures->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  pictures->setFixedHeight(explanations->sizeHint().height() +
+                           pictures->horizontalScrollBar()->sizeHint().height());
+  layout->addWidget(pictures);
   layout->addWidget(build_grids(), 1);
   connect(image_b_, qOverload<int>(&QComboBox::activated), this, [this] { Q_EMIT imageBChosen(image_b()); });
   clear();
@@ -67,9 +81,14 @@ ComparePane::ComparePane(QWidget* parent)
 // is the same in all three grids.
 QWidget* ComparePane::build_grids() {
   auto* grids = new QSplitter(Qt::Horizontal);
-  grids->addWidget(titled_scroll(tr("A (current image)"), grid_a_));
-  grids->addWidget(titled_scroll(tr("B"), grid_b_));
-  grids->addWidget(titled_scroll(tr("A - B"), grid_difference_));
+  for (int i = 0; i < 3; ++i) {
+    grid_title_[i] = new QLabel;
+    grid_title_[i]->setObjectName(QStringLiteral("compareGridTitle%1").arg(i));
+  }
+  grids->addWidget(titled_scroll(grid_title_[0], grid_a_));
+  grids->addWidget(titled_scroll(grid_title_[1], grid_b_));
+  grids->addWidget(titled_scroll(grid_title_[2], grid_difference_));
+  set_grid_titles({}, {});
   grids->addWidget(ranking_);
   for (GridView* view : {grid_a_, grid_b_, grid_difference_}) {
     connect(view, &GridView::selectionChanged, this, [this](int filter) {
@@ -172,13 +191,21 @@ void ComparePane::show_comparison(const std::string& layer, const QString& a_cap
         QStringLiteral("filter %1  %2").arg(filter.filter).arg(filter.difference, 0, 'g', 3), ranking_);
     item->setData(Qt::UserRole, filter.filter);
   }
+  set_grid_titles(a_caption, b_caption);
   // The captions start with their letter ("A: coat.png ..."): not repeated here.
   summary_->setText(tr("%1: %2; %3; largest difference of a filter's mean: %4")
                         .arg(QString::fromStdString(layer), a_caption, b_caption)
                         .arg(shown.ranking.empty() ? 0.0 : shown.ranking.front().difference, 0, 'g', 3));
 }
 
+void ComparePane::set_grid_titles(const QString& a_caption, const QString& b_caption) {
+  grid_title_[0]->setText(a_caption.isEmpty() ? tr("A (current image)") : a_caption);
+  grid_title_[1]->setText(b_caption.isEmpty() ? tr("B") : b_caption);
+  grid_title_[2]->setText(tr("A - B, one scale for the layer"));
+}
+
 void ComparePane::clear(const QString& message) {
+  set_grid_titles({}, {});
   const QString text =
       message.isEmpty() ? tr("Choose image B to compare the current image with, layer by layer.") : message;
   for (GridView* view : {grid_a_, grid_b_, grid_difference_}) view->clear(text);

@@ -55,6 +55,7 @@ class ComparePane : public QWidget {
   QWidget* build_explanations();
   QWidget* build_grids();
   int image_b() const;
+  void set_grid_titles(const QString& a_caption, const QString& b_caption);
 
   QComboBox* image_b_;
   QLabel* summary_;
@@ -62,6 +63,7 @@ class ComparePane : public QWidget {
   GridView* grid_b_;
   GridView* grid_difference_;
   QListWidget* ranking_;
+  QLabel* grid_title_[3];
   // Per image (A, B): caption, input, CAM for the predicted and for the true class.
   QLabel* explanation_caption_[2];
   QLabel* explanation_picture_[2][3];

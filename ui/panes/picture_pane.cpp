@@ -1,20 +1,71 @@
 #include "ui/panes/picture_pane.h"
 
 #include <QEvent>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QScrollArea>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 namespace actscope {
 
 PicturePane::PicturePane(const QString& label_name, const QString& message, QWidget* parent)
-    : QScrollArea(parent), label_(new QLabel(message)) {
+    : QWidget(parent),
+      area_(new QScrollArea),
+      label_(new QLabel(message)),
+      fit_(new QToolButton),
+      actual_(new QToolButton) {
   label_->setObjectName(label_name);
   label_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-  setWidget(label_);
-  setWidgetResizable(false);
-  setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  area_->setWidget(label_);
+  area_->setWidgetResizable(false);
+  area_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  fit_->setObjectName(label_name + QStringLiteral("Fit"));
+  fit_->setText(tr("Fit"));
+  fit_->setCheckable(true);
+  fit_->setToolTip(tr("Fit the picture to the pane"));
+  actual_->setObjectName(label_name + QStringLiteral("Actual"));
+  actual_->setText(tr("1:1"));
+  actual_->setToolTip(tr("Show the picture at its own size (one screen pixel per pixel)"));
+  auto* buttons = new QHBoxLayout;
+  buttons->setContentsMargins(4, 2, 4, 0);
+  buttons->addWidget(fit_);
+  buttons->addWidget(actual_);
+  buttons->addStretch(1);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(2);
+  layout->addLayout(buttons);
+  layout->addWidget(area_, 1);
+  connect(fit_, &QToolButton::toggled, this, [this] { draw(); });
+  connect(actual_, &QToolButton::clicked, this, [this] { set_fit(false); });
   label_->setMouseTracking(true);
   label_->installEventFilter(this);
+}
+
+void PicturePane::set_fit(bool fit) {
+  fit_->setChecked(fit);
+  draw();
+}
+
+bool PicturePane::fits() const { return fit_->isChecked(); }
+
+void PicturePane::draw() {
+  if (picture_.isNull()) return;
+  if (!fit_->isChecked()) {
+    label_->setPixmap(picture_);
+  } else {
+    // Whole pixels stay sharp squares when enlarged.
+    const QSize room = area_->viewport()->size() - QSize(2, 2);
+    label_->setPixmap(picture_.scaled(room.expandedTo(QSize(16, 16)), Qt::KeepAspectRatio, Qt::FastTransformation));
+  }
+  label_->adjustSize();
+}
+
+void PicturePane::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  if (fit_->isChecked()) draw();
 }
 
 bool PicturePane::eventFilter(QObject* watched, QEvent* event) {
@@ -34,12 +85,13 @@ bool PicturePane::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void PicturePane::show_picture(const QPixmap& picture, const QString& tooltip) {
-  label_->setPixmap(picture);
+  picture_ = picture;
   label_->setToolTip(tooltip);
-  label_->adjustSize();
+  draw();
 }
 
 void PicturePane::show_message(const QString& message) {
+  picture_ = QPixmap();
   label_->setPixmap({});
   label_->setToolTip({});  // it described the picture
   label_->setText(message);

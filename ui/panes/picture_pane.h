@@ -1,24 +1,32 @@
-// PicturePane: one picture (or a message in its place) in a scroll area; the
+// PicturePane: one picture (or a message in its place) in a scroll area,
+// shown at 1:1 or fitted to the pane (Fit / 1:1 buttons above it); the
 // Weights and Enlarged filter tabs.
 #pragma once
 
 #include <QPixmap>
-#include <QScrollArea>
+#include <QWidget>
 
 class QLabel;
+class QScrollArea;
+class QToolButton;
 
 namespace actscope {
 
-class PicturePane : public QScrollArea {
+class PicturePane : public QWidget {
   Q_OBJECT
 
  public:
-  // `label_name` is the picture label's objectName; `message` is shown first.
+  // `label_name` is the picture label's objectName (the buttons are
+  // `label_name` + "Fit" and + "Actual"); `message` is shown first.
   PicturePane(const QString& label_name, const QString& message, QWidget* parent = nullptr);
 
   // The picture, with `tooltip` on it.
   void show_picture(const QPixmap& picture, const QString& tooltip = QString());
   void show_message(const QString& message);
+
+  // Fit the picture to the pane (true) or show it at 1:1 (false).
+  void set_fit(bool fit);
+  bool fits() const;
 
  Q_SIGNALS:
   // The mouse over the picture, as fractions of its width and height in
@@ -27,9 +35,16 @@ class PicturePane : public QScrollArea {
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
+  void draw();
+
+  QScrollArea* area_;
   QLabel* label_;
+  QToolButton* fit_;
+  QToolButton* actual_;
+  QPixmap picture_;  // at 1:1
 };
 
 }  // namespace actscope

@@ -14,6 +14,7 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
+#include <QTimer>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -243,9 +244,14 @@ void MainWindow::place_on_screen() {
   size = size.expandedTo(minimumSizeHint());
   resize(size);
   move(available.center() - QPoint(size.width() / 2, size.height() / 2));
-  // The layer tree wide enough for its names, the Grad-CAM panel for two pictures side by side.
-  resizeDocks({findChild<QDockWidget*>(QStringLiteral("layersDock")), findChild<QDockWidget*>(QStringLiteral("camDock"))},
-              {230, 360}, Qt::Horizontal);
+  // The layer tree wide enough for its names (narrower on a small screen),
+  // the Grad-CAM panel for two pictures side by side. Again once the window
+  // is laid out: before that the centre's minimum may squeeze the docks.
+  const QList<QDockWidget*> sides{findChild<QDockWidget*>(QStringLiteral("layersDock")),
+                                  findChild<QDockWidget*>(QStringLiteral("camDock"))};
+  const QList<int> widths{size.width() < 1200 ? 170 : 230, 350};
+  resizeDocks(sides, widths, Qt::Horizontal);
+  QTimer::singleShot(0, this, [this, sides, widths] { resizeDocks(sides, widths, Qt::Horizontal); });
 }
 
 // The saved window and docks come back only when the window fits the screen

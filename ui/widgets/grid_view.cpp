@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollArea>
 #include <QWheelEvent>
 
 namespace actscope {
@@ -55,7 +56,19 @@ void GridView::select_tile(int tile) {
   if (tile < 0 || tile >= tile_count() || tile == selected_tile_) return;
   selected_tile_ = tile;
   update();
+  scroll_to(tile);
   Q_EMIT selectionChanged(selected_filter());
+}
+
+// Scrolls the scroll area the grid sits in (if any) so that `tile` shows.
+void GridView::scroll_to(int tile) {
+  for (QWidget* parent = parentWidget(); parent; parent = parent->parentWidget()) {
+    auto* area = qobject_cast<QScrollArea*>(parent);
+    if (!area || area->widget() != this) continue;
+    const QRect rect = tile_rect(tile);
+    area->ensureVisible(rect.center().x(), rect.center().y(), rect.width() / 2 + 4, rect.height() / 2 + 4);
+    return;
+  }
 }
 
 void GridView::select_filter(int filter) {

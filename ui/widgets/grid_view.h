@@ -78,6 +78,7 @@ class GridView : public QWidget {
   // The tile under a widget position, or -1.
   int tile_at(const QPoint& position) const;
   QRect tile_rect(int tile) const;
+  void scroll_to(int tile);
 
   std::shared_ptr<const LayerView> view_;
   QImage image_;

@@ -3,6 +3,8 @@
 // prediction and CAMs, and nothing of them left once cleared.
 #include "ui/panes/compare_pane.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <QComboBox>
 #include <QLabel>
@@ -126,6 +128,37 @@ TEST_F(ComparePaneTest, ClickingARankedFilterSelectsItInAllThreeGrids) {
   test::click_row(ranking(), 1);
   for (const char* name : kGrids)
     EXPECT_EQ(test::named<GridView>(pane_, name)->selected_filter(), filter) << name;
+}
+
+TEST_F(ComparePaneTest, ClickingARankedFilterScrollsEveryGridToIt) {
+  pane_.resize(700, 500);  // grids much larger than their areas
+  const auto comparison = show_coat_against_shirt();
+  // The ranked filter drawn last in the grids: the farthest from the top left.
+  const std::vector<int>& order = test::named<GridView>(pane_, "compareA")->view().grid.filters;
+  int row = 0;
+  int farthest = -1;
+  for (int i = 0; i < ranking()->count(); ++i) {
+    const int filter = ranking()->item(i)->data(Qt::UserRole).toInt();
+    const int tile = static_cast<int>(std::find(order.begin(), order.end(), filter) - order.begin());
+    if (tile > farthest) {
+      farthest = tile;
+      row = i;
+    }
+  }
+  const int filter = ranking()->item(row)->data(Qt::UserRole).toInt();
+  for (const char* name : kGrids) {
+    GridView* grid = test::named<GridView>(pane_, name);
+    EXPECT_FALSE(grid->visibleRegion().contains(grid->unit_position(filter, 3, 3))) << name << ": already visible";
+  }
+  test::click_row(ranking(), row);
+  for (const char* name : kGrids) {
+    GridView* grid = test::named<GridView>(pane_, name);
+    EXPECT_EQ(grid->selected_filter(), filter) << name;
+    EXPECT_TRUE(grid->visibleRegion().contains(grid->unit_position(filter, 3, 3))) << name;
+  }
+  // The captions above the grids are whole, whatever the width.
+  EXPECT_EQ(test::named<QLabel>(pane_, "compareGridTitle0")->text(), QStringLiteral("A: coat.png"));
+  EXPECT_TRUE(test::named<QLabel>(pane_, "compareGridTitle0")->wordWrap());
 }
 
 TEST_F(ComparePaneTest, ExplanationsShowEachPredictionAndItsCamsOrWhyThereAreNone) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <QLabel>
 #include <QPixmap>
+#include <QToolButton>
 
 #include "tests/support/pane_support.h"
 #include "tests/support/window_support.h"
@@ -39,6 +40,23 @@ TEST_F(PicturePaneTest, AMessageReplacesThePictureAndItsTooltip) {
   EXPECT_TRUE(picture()->pixmap().isNull());
   EXPECT_EQ(picture()->text(), QStringLiteral("fc is not a Conv2d layer: no filter weights."));
   EXPECT_EQ(picture()->toolTip(), QString());
+}
+
+TEST_F(PicturePaneTest, FitEnlargesThePictureToThePaneAndOneToOneRestoresIt) {
+  pane_.resize(400, 300);
+  pane_.show();
+  QPixmap weights(40, 30);
+  weights.fill(Qt::green);
+  pane_.show_picture(weights);
+  test::named<QToolButton>(pane_, "weightsViewFit")->click();
+  EXPECT_TRUE(pane_.fits());
+  const QSize fitted = picture()->pixmap().size();
+  EXPECT_GT(fitted.width(), 200);  // enlarged to the pane, aspect kept
+  EXPECT_NEAR(fitted.width() * 30.0 / 40.0, fitted.height(), 1.0);
+  EXPECT_LE(fitted.height(), 300);
+  test::named<QToolButton>(pane_, "weightsViewActual")->click();
+  EXPECT_FALSE(pane_.fits());
+  EXPECT_EQ(picture()->pixmap().size(), QSize(40, 30));
 }
 
 }  // namespace
