@@ -1,6 +1,7 @@
 #include "ui/panes/cam_pane.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -16,6 +17,7 @@
 
 #include "core/explain/cam_figure.h"
 #include "core/maps/cam_render.h"
+#include "ui/panes/picture_pane.h"
 #include "ui/widgets/color_bar.h"
 #include "ui/widgets/labelled.h"
 #include "ui/widgets/pixmap.h"
@@ -87,6 +89,8 @@ void CamPane::name_widgets() {
   opacity_->setMaximumWidth(kPicture);
   masked_->setObjectName(QStringLiteral("camMasked"));
   for (QLabel* label : {input_, heatmap_, masked_}) {
+    label->installEventFilter(this);
+    label->setToolTip(tr("Double-click to see it large (fit to the window or 1:1)"));
     label->setFixedSize(kPicture, kPicture);
     label->setAlignment(Qt::AlignCenter);
     label->setStyleSheet(QStringLiteral("background: #282828"));
@@ -236,15 +240,45 @@ float CamPane::image_weight() const { return 1.0f - static_cast<float>(opacity_-
 void CamPane::draw_result() {
   const int height = static_cast<int>(result_.map.shape()[1]);
   const int width = static_cast<int>(result_.map.shape()[2]);
-  heatmap_->setPixmap(
-      picture(cam_overlay(display_, result_.map.data(), height, width, Colormap::kJet, image_weight())));
-  masked_->setPixmap(picture(cam_masked(display_, result_.map.data(), height, width)));
+  full_[1] = cam_overlay(display_, result_.map.data(), height, width, Colormap::kJet, image_weight());
+  full_[2] = cam_masked(display_, result_.map.data(), height, width);
+  heatmap_->setPixmap(picture(full_[1]));
+  masked_->setPixmap(picture(full_[2]));
+}
+
+bool CamPane::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() != QEvent::MouseButtonDblClick) return false;
+  const QLabel* labels[3] = {input_, heatmap_, masked_};
+  for (int i = 0; i < 3; ++i) {
+    if (watched == labels[i]) {
+      show_large(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+void CamPane::show_large(int which) {
+  if (full_[which].width == 0) return;
+  if (!viewer_) {
+    viewer_ = new PicturePane(QStringLiteral("camLargePicture"), QString(), this);
+    viewer_->setWindowFlag(Qt::Window);
+    viewer_->setObjectName(QStringLiteral("camPictureWindow"));
+    viewer_->resize(560, 600);
+  }
+  static const char* const kNames[3] = {"Input", "Heatmap", "Masked"};
+  viewer_->setWindowTitle(tr(kNames[which]) + QStringLiteral(" - ") + caption_->text());
+  viewer_->show_picture(QPixmap::fromImage(to_qimage(full_[which])), caption_->text());
+  viewer_->set_fit(true);
+  viewer_->show();
+  viewer_->raise();
 }
 
 bool CamPane::effective_field_on() const { return effective_->isChecked(); }
 
 // `shown` (the input, or the effective field over it) with the field box.
 void CamPane::draw_input(const RgbImage& shown) {
+  full_[0] = shown;
   QPixmap pixmap = picture(shown);
   if (!field_box_.isEmpty() && shown.width > 0 && !pixmap.isNull()) {
     const double sx = static_cast<double>(pixmap.width()) / shown.width;

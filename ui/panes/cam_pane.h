@@ -23,6 +23,7 @@ class QSlider;
 namespace actscope {
 
 class ColorBar;
+class PicturePane;
 
 class CamPane : public QWidget {
   Q_OBJECT
@@ -68,6 +69,13 @@ class CamPane : public QWidget {
   // The box drawn on the input picture, in the input image's pixels (empty: none).
   QRect field_box() const { return field_box_; }
 
+  // Input (0), heatmap (1) or masked (2) at full size in a window of its own,
+  // fitted to it or at 1:1 (what a double-click on the picture does).
+  void show_large(int which);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  Q_SIGNALS:
   // The method or the class changed (`target_class` -1: the predicted
   // class): the CAM should be computed again.
@@ -109,6 +117,8 @@ class CamPane : public QWidget {
   QLabel* field_note_;
   ColorBar* field_scale_;
   RgbImage input_display_;  // the current image, under the field box
+  RgbImage full_[3];        // input, heatmap and masked as drawn, before scaling down
+  PicturePane* viewer_ = nullptr;
   QRect field_box_;
 };
 

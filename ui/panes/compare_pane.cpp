@@ -13,6 +13,7 @@
 
 #include "core/maps/cam_render.h"
 #include "core/maps/layer_view.h"
+#include "ui/widgets/color_bar.h"
 #include "ui/widgets/grid_view.h"
 #include "ui/widgets/pixmap.h"
 
@@ -23,12 +24,13 @@ constexpr int kPicture = 96;  // pixels of each image and CAM above the grids
 
 // `view` in a scroll area under `title` (which wraps: a long caption is
 // never cut, whatever the width of the grid's area).
-QWidget* titled_scroll(QLabel* title, GridView* view) {
+QWidget* titled_scroll(QLabel* title, GridView* view, ColorBar* scale) {
   auto* box = new QWidget;
   auto* layout = new QVBoxLayout(box);
   layout->setContentsMargins(0, 0, 0, 0);
   title->setWordWrap(true);
   layout->addWidget(title);
+  layout->addWidget(scale);  // above the grid: seen without scrolling
   auto* area = new QScrollArea;
   area->setWidget(view);
   area->setAlignment(Qt::AlignLeft | Qt::AlignTop);
@@ -85,9 +87,12 @@ QWidget* ComparePane::build_grids() {
     grid_title_[i] = new QLabel;
     grid_title_[i]->setObjectName(QStringLiteral("compareGridTitle%1").arg(i));
   }
-  grids->addWidget(titled_scroll(grid_title_[0], grid_a_));
-  grids->addWidget(titled_scroll(grid_title_[1], grid_b_));
-  grids->addWidget(titled_scroll(grid_title_[2], grid_difference_));
+  GridView* views[3] = {grid_a_, grid_b_, grid_difference_};
+  for (int i = 0; i < 3; ++i) {
+    grid_scale_[i] = new ColorBar;
+    grid_scale_[i]->setObjectName(QStringLiteral("compareScale%1").arg(i));
+    grids->addWidget(titled_scroll(grid_title_[i], views[i], grid_scale_[i]));
+  }
   set_grid_titles({}, {});
   grids->addWidget(ranking_);
   for (GridView* view : {grid_a_, grid_b_, grid_difference_}) {
@@ -192,6 +197,13 @@ void ComparePane::show_comparison(const std::string& layer, const QString& a_cap
     item->setData(Qt::UserRole, filter.filter);
   }
   set_grid_titles(a_caption, b_caption);
+  // A and B: each filter on one range shared by both images; A - B: the
+  // layer's largest |A - B| at either end, in the layer's units.
+  const ColorScale shared{Colormap::kViridis, 0.0, 1.0, "0..1 of each filter's range over A and B"};
+  grid_scale_[0]->set_scale(shared);
+  grid_scale_[1]->set_scale(shared);
+  grid_scale_[2]->set_scale(ColorScale{Colormap::kCoolwarm, -shown.difference_scale, shown.difference_scale,
+                                       "A - B, one scale for the layer"});
   // The captions start with their letter ("A: coat.png ..."): not repeated here.
   summary_->setText(tr("%1: %2; %3; largest difference of a filter's mean: %4")
                         .arg(QString::fromStdString(layer), a_caption, b_caption)
@@ -206,6 +218,7 @@ void ComparePane::set_grid_titles(const QString& a_caption, const QString& b_cap
 
 void ComparePane::clear(const QString& message) {
   set_grid_titles({}, {});
+  for (ColorBar* scale : grid_scale_) scale->clear();
   const QString text =
       message.isEmpty() ? tr("Choose image B to compare the current image with, layer by layer.") : message;
   for (GridView* view : {grid_a_, grid_b_, grid_difference_}) view->clear(text);

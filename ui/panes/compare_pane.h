@@ -22,6 +22,7 @@ class QListWidget;
 
 namespace actscope {
 
+class ColorBar;
 class GridView;
 
 class ComparePane : public QWidget {
@@ -64,6 +65,7 @@ class ComparePane : public QWidget {
   GridView* grid_difference_;
   QListWidget* ranking_;
   QLabel* grid_title_[3];
+  ColorBar* grid_scale_[3];
   // Per image (A, B): caption, input, CAM for the predicted and for the true class.
   QLabel* explanation_caption_[2];
   QLabel* explanation_picture_[2][3];

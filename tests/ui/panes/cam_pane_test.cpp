@@ -18,6 +18,7 @@
 
 #include "tests/support/pane_support.h"
 #include "tests/support/window_support.h"
+#include "ui/panes/picture_pane.h"
 #include "ui/widgets/color_bar.h"
 
 namespace actscope {
@@ -171,6 +172,22 @@ TEST_F(CamPaneTest, ANewCardClearsPicturesPredictionsCaptionAndPinSilently) {
   EXPECT_EQ(test::named<QListWidget>(pane_, "predictions")->count(), 0);
   EXPECT_EQ(caption(), QString());
   EXPECT_EQ(test::named<QComboBox>(pane_, "camClass")->itemText(1), QStringLiteral("0 left"));
+}
+
+TEST_F(CamPaneTest, DoubleClickingTheHeatmapShowsItLargeFittedOrAtOneToOne) {
+  pane_.show_result(result("conv2", 1), test::gray_image(28, 28, 90));
+  QTest::mouseDClick(test::named<QLabel>(pane_, "camOverlay"), Qt::LeftButton);
+  auto* window = pane_.findChild<PicturePane*>(QStringLiteral("camPictureWindow"));
+  ASSERT_NE(window, nullptr);
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
+  EXPECT_TRUE(window->isWindow());
+  EXPECT_TRUE(window->fits());
+  auto* large = test::named<QLabel>(*window, "camLargePicture");
+  EXPECT_GT(large->pixmap().width(), 148);  // larger than in the pane
+  EXPECT_TRUE(window->windowTitle().startsWith(QStringLiteral("Heatmap - gradcam on conv2"))) << window->windowTitle().toStdString();
+  window->set_fit(false);
+  EXPECT_EQ(large->pixmap().size(), QSize(28, 28));  // the input's own pixels
+  window->close();
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "tests/support/bundled_model_fixture.h"
 #include "tests/support/pane_support.h"
 #include "tests/support/window_support.h"
+#include "ui/widgets/color_bar.h"
 #include "ui/widgets/grid_view.h"
 
 namespace actscope {
@@ -156,6 +157,12 @@ TEST_F(ComparePaneTest, ClickingARankedFilterScrollsEveryGridToIt) {
     EXPECT_EQ(grid->selected_filter(), filter) << name;
     EXPECT_TRUE(grid->visibleRegion().contains(grid->unit_position(filter, 3, 3))) << name;
   }
+  // Each grid's scale: A and B share 0..1 per filter, A - B is symmetric in the layer's units.
+  EXPECT_EQ(test::named<ColorBar>(pane_, "compareScale0")->numbers().front(), QStringLiteral("0"));
+  const QStringList difference = test::named<ColorBar>(pane_, "compareScale2")->numbers();
+  ASSERT_GE(difference.size(), 2);
+  EXPECT_EQ(difference.front(), QStringLiteral("-") + difference.back());
+  EXPECT_EQ(difference.back(), QString::fromStdString(format_scale_value(comparison->difference_scale)));
   // The captions above the grids are whole, whatever the width.
   EXPECT_EQ(test::named<QLabel>(pane_, "compareGridTitle0")->text(), QStringLiteral("A: coat.png"));
   EXPECT_TRUE(test::named<QLabel>(pane_, "compareGridTitle0")->wordWrap());
