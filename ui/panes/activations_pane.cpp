@@ -11,6 +11,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "ui/widgets/color_bar.h"
 #include "ui/widgets/grid_view.h"
 #include "ui/widgets/labelled.h"
 #include "ui/widgets/scrolled.h"
@@ -22,7 +23,10 @@ ActivationsPane::ActivationsPane(QWidget* parent)
       grid_(new GridView),
       side_grid_(new GridView),
       side_box_(new QWidget),
-      side_caption_(new QLabel) {
+      side_caption_(new QLabel),
+      scale_(new ColorBar) {
+  scale_->setObjectName(QStringLiteral("gridScale"));
+  scale_->setMaximumWidth(420);
   grid_->setObjectName(QStringLiteral("activationGrid"));
   side_grid_->setObjectName(QStringLiteral("preActivationGrid"));
   auto* side_layout = new QVBoxLayout(side_box_);
@@ -32,7 +36,14 @@ ActivationsPane::ActivationsPane(QWidget* parent)
   hide_side();
   auto* grids = new QSplitter(Qt::Horizontal);
   grids->addWidget(side_box_);
-  grids->addWidget(scrolled(grid_));
+  // The grid's scale stays in sight above it however far the grid scrolls
+  // (the grid also carries it under its tiles, as exported).
+  auto* main_box = new QWidget;
+  auto* main_layout = new QVBoxLayout(main_box);
+  main_layout->setContentsMargins(0, 0, 0, 0);
+  main_layout->addWidget(scale_);
+  main_layout->addWidget(scrolled(grid_), 1);
+  grids->addWidget(main_box);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -126,12 +137,16 @@ void ActivationsPane::restore(const QString& normalization, const QString& color
 }
 
 void ActivationsPane::show_grid(std::shared_ptr<const LayerView> view, const QStringList& names) {
+  scale_->set_scale(view->scale);
   grid_->set_filter_names(names);
   grid_->set_view(std::move(view));
   fit(grid_);
 }
 
-void ActivationsPane::show_message(const QString& message) { grid_->clear(message); }
+void ActivationsPane::show_message(const QString& message) {
+  scale_->clear();
+  grid_->clear(message);
+}
 
 void ActivationsPane::show_side(const QString& caption, std::shared_ptr<const LayerView> view) {
   side_caption_->setText(caption);

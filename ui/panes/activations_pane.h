@@ -17,6 +17,7 @@ class QSpinBox;
 
 namespace actscope {
 
+class ColorBar;
 class GridView;
 
 class ActivationsPane : public QWidget {
@@ -65,6 +66,7 @@ class ActivationsPane : public QWidget {
   GridView* side_grid_;
   QWidget* side_box_;
   QLabel* side_caption_;
+  ColorBar* scale_;  // the current grid's, above it
   QComboBox* normalization_;
   QComboBox* colormap_;
   QCheckBox* sort_by_mean_;

@@ -14,6 +14,7 @@
 #include "tests/support/bundled_model_fixture.h"
 #include "tests/support/pane_support.h"
 #include "tests/support/window_support.h"
+#include "ui/widgets/color_bar.h"
 #include "ui/widgets/grid_view.h"
 
 namespace actscope {
@@ -89,6 +90,24 @@ TEST_F(ActivationsPaneTest, TheLayersGridIsShownUntilAMessageTakesItsPlace) {
   EXPECT_GE(grid()->zoom(), 1.0);  // fitted to the room, at least 1:1
   pane_.show_message(QStringLiteral("relu5 has no maps"));
   EXPECT_FALSE(grid()->has_view());
+}
+
+TEST_F(ActivationsPaneTest, TheGridsScaleIsInSightAboveItAndGoesWithIt) {
+  ViewOptions options;
+  options.normalization = Normalization::kLayer;
+  const auto view = relu5_view(options);
+  pane_.show_grid(view);
+  auto* scale = test::named<ColorBar>(pane_, "gridScale");
+  ASSERT_TRUE(scale->has_scale());
+  EXPECT_TRUE(scale->isVisible());
+  // Layer normalization: the bar runs over the layer's own values.
+  EXPECT_EQ(scale->numbers().front(), QString::fromStdString(format_scale_value(view->scale.low)));
+  EXPECT_EQ(scale->numbers().back(), QString::fromStdString(format_scale_value(view->scale.high)));
+  EXPECT_EQ(scale->numbers().back(), QString::fromStdString(format_scale_value(relu5_.max)));
+  // Above the grid's scroll area, so it never scrolls out of sight.
+  EXPECT_LT(scale->mapTo(&pane_, QPoint(0, 0)).y(), grid()->parentWidget()->mapTo(&pane_, QPoint(0, 0)).y());
+  pane_.show_message(QStringLiteral("relu5 has no maps"));
+  EXPECT_FALSE(scale->has_scale());
 }
 
 TEST_F(ActivationsPaneTest, TheSideGridAppearsWithItsCaptionAndHidingEmptiesIt) {
