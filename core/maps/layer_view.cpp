@@ -1,6 +1,7 @@
 #include "core/maps/layer_view.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 namespace actscope {
@@ -43,6 +44,25 @@ ColorScale layer_scale(const NormalizedMaps& maps, const ViewOptions& options) {
     }
     scale.title = "the layer's values";
   }
+  return scale;
+}
+
+ColorScale filter_scale(const NormalizedMaps& maps, int filter, const ViewOptions& options) {
+  ColorScale scale = layer_scale(maps, options);
+  if (options.normalization == Normalization::kLayer || filter < 0 ||
+      filter >= static_cast<int>(maps.stats.size())) {
+    return scale;
+  }
+  const FilterStats& stats = maps.stats[filter];
+  if (options.normalization == Normalization::kSigned) {
+    const double reach = std::max(std::abs(static_cast<double>(stats.min)), std::abs(static_cast<double>(stats.max)));
+    scale.low = -reach;
+    scale.high = reach;
+  } else {
+    scale.low = stats.min;
+    scale.high = stats.max;
+  }
+  scale.title = "filter " + std::to_string(filter) + "'s values";
   return scale;
 }
 

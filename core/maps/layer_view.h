@@ -51,6 +51,11 @@ Colormap colormap_of(const ViewOptions& options);
 // own range; signed normalization -1..1 of each filter's max|x|.
 ColorScale layer_scale(const NormalizedMaps& maps, const ViewOptions& options);
 
+// The same for one filter drawn alone (the enlarged view) in its own units:
+// filter normalization spans its raw min..max, signed -max|x|..max|x|,
+// layer normalization the layer's range.
+ColorScale filter_scale(const NormalizedMaps& maps, int filter, const ViewOptions& options);
+
 // One image's maps of one layer, drawn as the exported PNG is.
 struct LayerView {
   NormalizedMaps maps;         // every filter, normalized, with its raw statistics

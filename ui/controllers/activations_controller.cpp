@@ -45,6 +45,9 @@ ActivationsController::ActivationsController(Workspace& workspace, EngineWorker&
                                tr("Select a Conv2d layer to see its filter weights."))),
       enlarged_(new PicturePane(QStringLiteral("enlargedView"),
                                 tr("Double-click a filter (or press Enter) to enlarge it; Esc goes back."))) {
+  // Fitted: the picture and its colour bar in sight at once (1:1 on request).
+  weights_->set_fit(true);
+  enlarged_->set_fit(true);
   build_actions();
   connect_workspace();
   connect(tree_, &LayerTree::layerChosen, this, &ActivationsController::select_layer);
@@ -345,8 +348,12 @@ bool ActivationsController::draw_enlarged(int filter) {
                                   .arg(stats.max, 0, 'g', 4)
                                   .arg(stats.mean, 0, 'g', 4)
                                   .arg(stats.near_dead ? tr(" (near-dead: drawn dark)") : QString());
-  enlarged_->show_picture(scaled_pixmap(overlay, std::max(448, std::max(image.width, image.height))),
-                          description);
+  // Enlarged by whole pixels, captioned, with the filter's scale under it.
+  const std::string file = QFileInfo(QString::fromStdString(loaded.input.name)).fileName().toStdString();
+  const RgbImage figure =
+      make_figure(overlay, {workspace_.current_layer().toStdString() + " filter " + std::to_string(filter) + " on " + file},
+                  filter_scale(shown_->maps, filter, workspace_.grid_settings().view_options()), 448);
+  enlarged_->show_picture(QPixmap::fromImage(to_qimage(figure)), description);
   enlarged_filter_ = filter;
   Q_EMIT statusChanged(description);
   return true;

@@ -57,7 +57,7 @@ void PicturePane::draw() {
     label_->setPixmap(picture_);
   } else {
     // Whole pixels stay sharp squares when enlarged.
-    const QSize room = area_->viewport()->size() - QSize(2, 2);
+    const QSize room = area_->maximumViewportSize() - QSize(2, 2);
     label_->setPixmap(picture_.scaled(room.expandedTo(QSize(16, 16)), Qt::KeepAspectRatio, Qt::FastTransformation));
   }
   label_->adjustSize();
@@ -65,6 +65,12 @@ void PicturePane::draw() {
 
 void PicturePane::resizeEvent(QResizeEvent* event) {
   QWidget::resizeEvent(event);
+  if (fit_->isChecked()) draw();
+}
+
+// A hidden tab does not know its size: fit again once it shows.
+void PicturePane::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
   if (fit_->isChecked()) draw();
 }
 

@@ -3,6 +3,7 @@
 #include "core/maps/layer_view.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <gtest/gtest.h>
 
@@ -45,6 +46,26 @@ TEST_F(LayerViewTest, LayerNormalizationsBarSpansTheLayersRawRange) {
   EXPECT_FLOAT_EQ(static_cast<float>(view.value().scale.low), *low);
   EXPECT_FLOAT_EQ(static_cast<float>(view.value().scale.high), *high);
   EXPECT_EQ(view.value().scale.title, "the layer's values");
+}
+
+TEST_F(LayerViewTest, OneFiltersScaleIsItsOwnRawRangeUnderFilterNormalization) {
+  const LayerActivation bn5 = capture_sample("03735_coat.png", "bn5");
+  const float* filter3 = bn5.values.data() + 3 * 49;
+  const auto [low, high] = std::minmax_element(filter3, filter3 + 49);
+  auto view = render_layer(*model_, bn5, 0, "03735_coat.png", ViewOptions{});
+  ASSERT_TRUE(view.ok()) << view.error();
+  const ColorScale own = filter_scale(view.value().maps, 3, ViewOptions{});
+  EXPECT_FLOAT_EQ(static_cast<float>(own.low), *low);
+  EXPECT_FLOAT_EQ(static_cast<float>(own.high), *high);
+  EXPECT_EQ(own.title, "filter 3's values");
+  ViewOptions signed_options;
+  signed_options.normalization = Normalization::kSigned;
+  const ColorScale symmetric = filter_scale(view.value().maps, 3, signed_options);
+  EXPECT_FLOAT_EQ(static_cast<float>(symmetric.high), std::max(std::abs(*low), std::abs(*high)));
+  EXPECT_DOUBLE_EQ(symmetric.low, -symmetric.high);
+  ViewOptions layer_options;
+  layer_options.normalization = Normalization::kLayer;
+  EXPECT_EQ(filter_scale(view.value().maps, 3, layer_options).title, "the layer's values");
 }
 
 // Regression: a filter whose maximum was 8.6e-12 was stretched to full brightness.
