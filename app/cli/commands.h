@@ -121,6 +121,7 @@ struct ScanCliOptions {
   std::string shard;  // "k/N"; empty: from the scheduler's environment, else the whole dataset
   int shards = 0;     // with a Kubernetes Indexed Job: the number of shards
   std::string out;    // a folder, made when missing
+  bool crops = false; // also DIR/crops/<layer>/<filter>.png: the top images cut to the unit's field
   bool quiet = false;
 };
 int run_scan(const ScanCliOptions& options);

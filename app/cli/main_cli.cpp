@@ -146,6 +146,9 @@ void add_scan(CLI::App& app, ScanCliOptions& options, int& exit_code) {
   command->add_option("--shards", options.shards, "Number of shards of a Kubernetes Indexed Job")
       ->check(CLI::PositiveNumber);
   command->add_option("--out", options.out, "Output folder (made when missing): atlas.json")->required();
+  command->add_flag("--crops", options.crops,
+                    "Also write crops/<layer>/<filter>.png: each filter's top images cut to the receptive field of "
+                    "the unit where its map peaks (with --shard: this shard's top images)");
   command->add_flag("--quiet", options.quiet, "No progress line");
   options.common.add_to(command);
   command->callback([&] { exit_code = run_scan(options); });

@@ -8,6 +8,7 @@
 
 #include "app/cli/commands.h"
 #include "core/atlas/atlas_json.h"
+#include "core/export/crops_export.h"
 #include "core/atlas/scan.h"
 #include "core/io/atomic_file.h"
 
@@ -96,7 +97,14 @@ int run_scan(const ScanCliOptions& options) {
   auto atlas = scan_dataset(*model.value(), dataset.value(), scan);
   progress.finish();
   if (!atlas) return fail(atlas.error());
-  return write_atlas(atlas.value(), options.out);
+  if (const int written = write_atlas(atlas.value(), options.out); written != 0) return written;
+  if (!options.crops) return 0;
+  ProgressLine crops_progress(options.quiet, "writing crops of layer");
+  auto tiles = write_atlas_crops(*model.value(), dataset.value(), atlas.value(), options.out, crops_progress.callback());
+  crops_progress.finish();
+  if (!tiles) return fail(tiles.error());
+  std::cerr << "wrote " << tiles.value() << " crop tiles in " << (fs::path(options.out) / "crops").string() << "\n";
+  return 0;
 }
 
 int run_merge(const MergeOptions& options) {

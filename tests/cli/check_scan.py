@@ -10,7 +10,11 @@
 2. The merge of 3 shards equals one run: the same counts, histograms and top
    lists, sums equal up to float rounding; a Slurm array task and a
    Kubernetes Indexed Job pick the shard --shard gives.
-3. merge refuses a missing shard, a repeated shard and a shard of another
+3. `--crops` writes each filter's top images cut to the receptive field of
+   the unit where its map peaks (gray outside the image), as a 3x3 tile,
+   pixel for pixel what Python cuts from the IDX images with the field
+   `layers --json` reports.
+4. merge refuses a missing shard, a repeated shard and a shard of another
    model, with exit code 1 and a message naming the shard, and writes nothing.
 """
 
@@ -252,6 +256,47 @@ def check_refusals(folder, parts, probe_dir):
     assert "--shard '3/3'" in bad.stderr, bad.stderr
 
 
+def check_crops(folder, images):
+    """The crops tile of a few relu3 and relu5 filters, rebuilt here."""
+    from PIL import Image
+    out = os.path.join(folder, "crops_run")
+    run("scan", "--model", MODEL, "--dataset", DATA, "--limit", str(LIMIT), "--layer", "relu3", "--layer", "relu5",
+        "--crops", "--out", out, "--quiet")
+    atlas = json.load(open(os.path.join(out, "atlas.json")))
+    fields = {layer["name"]: layer["receptive_field"]
+              for layer in json.loads(run("layers", "--model", MODEL, "--json").stdout)}
+    checked = 0
+    for layer in atlas["layers"]:
+        field = fields[layer["name"]]
+        size, stride, start = field["size"], field["stride"], field["start"]
+        for f in (0, 5, len(layer["filters"]) - 1):
+            crops = []
+            for top in layer["filters"][f]["top"]:
+                crop = np.full((size[0], size[1]), 128, np.uint8)
+                r0, c0 = start[0] + top["y"] * stride[0], start[1] + top["x"] * stride[1]
+                for r in range(max(r0, 0), min(r0 + size[0], 28)):
+                    for c in range(max(c0, 0), min(c0 + size[1], 28)):
+                        crop[r - r0, c - c0] = images[top["image"]][r, c]
+                crops.append(crop)
+            factor = max(1, -(-64 // max(size)))
+            side = max(size) * factor
+            columns = int(np.ceil(np.sqrt(len(crops))))
+            rows = -(-len(crops) // columns)
+            tile = np.full((rows * side + (rows + 1) * 2, columns * side + (columns + 1) * 2), 40, np.uint8)
+            for i, crop in enumerate(crops):
+                big = np.kron(crop, np.ones((factor, factor), np.uint8))
+                top_edge = 2 + (i // columns) * (side + 2) + (side - big.shape[0]) // 2
+                left = 2 + (i % columns) * (side + 2) + (side - big.shape[1]) // 2
+                tile[top_edge:top_edge + big.shape[0], left:left + big.shape[1]] = big
+            written = np.asarray(Image.open(os.path.join(out, "crops", layer["name"], f"{f}.png")).convert("RGB"))
+            assert written.shape[:2] == tile.shape, (layer["name"], f, written.shape, tile.shape)
+            for channel in range(3):
+                assert np.array_equal(written[:, :, channel], tile), (layer["name"], f, "crop pixels differ")
+            checked += 1
+        assert len(os.listdir(os.path.join(out, "crops", layer["name"]))) == len(layer["filters"])
+    print(f"crops: {checked} tiles equal the IDX pixels cut to the field")
+
+
 def main():
     images, labels = images_and_labels()
     with tempfile.TemporaryDirectory() as folder:
@@ -261,6 +306,7 @@ def main():
         _, whole_dir = check_against_hooks(MODEL, folder, labels, images)
         parts = check_shards(folder, whole_dir)
         check_refusals(folder, parts, probe)
+        check_crops(folder, images)
     print("scan and merge agree with PyTorch and with each other")
 
 
