@@ -20,6 +20,7 @@
 #include "ui/state/capture_request.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
+#include "ui/widgets/grid_view.h"
 #include "ui/widgets/pixmap.h"
 
 namespace actscope {
@@ -127,6 +128,14 @@ void ActivationsController::connect_workspace() {
   connect(&workspace_, &Workspace::layerChanged, this, &ActivationsController::show_layer);
   connect(&workspace_, &Workspace::gridSettingsChanged, this, &ActivationsController::render_layer_views);
   connect(&workspace_, &Workspace::fieldsChanged, this, &ActivationsController::show_fields);
+  connect(&workspace_, &Workspace::filterRequested, this, [this](int filter) {
+    // Drawn already for the current image: now; else once its capture is drawn.
+    if (shown_ && workspace_.capture_image() == workspace_.current_image()) {
+      pane_->grid()->select_filter(filter);
+    } else {
+      pending_filter_ = filter;
+    }
+  });
 }
 
 void ActivationsController::reset() {
@@ -251,6 +260,10 @@ void ActivationsController::render_layer_views() {
   } else {
     shown_ = std::make_shared<const LayerView>(std::move(view).value());
     pane_->show_grid(shown_, class_names_of(*model, *values));
+    if (pending_filter_ >= 0 && workspace_.capture_image() == workspace_.current_image()) {
+      pane_->grid()->select_filter(pending_filter_);
+      pending_filter_ = -1;
+    }
   }
   refresh_enlarged();
   render_side_grid(options);

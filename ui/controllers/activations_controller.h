@@ -85,6 +85,7 @@ class ActivationsController : public Controller {
   PicturePane* weights_;
   PicturePane* enlarged_;
   int enlarged_filter_ = -1;  // the filter the Enlarged filter tab shows, -1: none
+  int pending_filter_ = -1;   // to select once the current image's grid is drawn
   QAction* export_;
   QList<QAction*> view_actions_;
   QString preferred_layer_;

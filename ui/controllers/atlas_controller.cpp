@@ -10,8 +10,10 @@
 #include <QStandardPaths>
 
 #include "core/atlas/atlas_json.h"
+#include "core/atlas/crops.h"
 #include "core/atlas/scan.h"
 #include "core/io/atomic_file.h"
+#include "core/data/loaded_images.h"
 #include "core/io/sha256.h"
 #include "ui/panes/filters_pane.h"
 #include "ui/state/engine_worker.h"
@@ -65,8 +67,8 @@ QString atlas_cache_path(const std::string& model_sha256, const std::string& dat
          QString::fromStdString(model_sha256.substr(0, 16) + "-" + key.substr(0, 16) + ".json");
 }
 
-AtlasController::AtlasController(Workspace& workspace, QWidget* window)
-    : Controller(window), workspace_(workspace), window_(window), pane_(new FiltersPane) {
+AtlasController::AtlasController(Workspace& workspace, EngineWorker& worker, QWidget* window)
+    : Controller(window), workspace_(workspace), worker_(worker), window_(window), pane_(new FiltersPane) {
   pool_.setMaxThreadCount(1);
   scan_ = new QAction(tr("Scan Dataset &Filters..."), this);
   scan_->setToolTip(tr("What every filter does over a dataset: dead, active, selective, its top images"));
@@ -76,6 +78,8 @@ AtlasController::AtlasController(Workspace& workspace, QWidget* window)
   connect(pane_, &FiltersPane::scanRequested, this, &AtlasController::scan_dialog);
   connect(pane_, &FiltersPane::openRequested, this, &AtlasController::open_dialog);
   connect(pane_, &FiltersPane::cancelRequested, this, [this] { cancel_->store(true); });
+  connect(pane_, &FiltersPane::cropsWanted, this, &AtlasController::compute_crops);
+  connect(pane_, &FiltersPane::topImageChosen, this, &AtlasController::open_top_image);
   connect(&workspace_, &Workspace::layerChanged, this, &AtlasController::show_layer);
   connect(&workspace_, &Workspace::captureChanged, this, &AtlasController::show_layer);
   connect(&workspace_, &Workspace::modelChanged, this, [this] {
@@ -152,6 +156,71 @@ void AtlasController::show_layer() {
     }
   }
   pane_->show_message(tr("%1\nLayer %2 was not scanned (only layers with maps are).").arg(about_, workspace_.current_layer()));
+}
+
+// The top images of `filter` cut to the unit's field, on the scan thread
+// (the dataset is opened there once per atlas; reading needs no model).
+void AtlasController::compute_crops(int filter) {
+  if (!atlas_ || !workspace_.model()) return;
+  const QString layer = workspace_.current_layer();
+  const ReceptiveField* known = workspace_.receptive_field(layer);
+  ReceptiveField field;  // unknown until computed: the whole image
+  if (known) field = *known;
+  const LayerStats* stats = nullptr;
+  for (const LayerStats& candidate : atlas_->layers) {
+    if (candidate.name == layer.toStdString()) stats = &candidate;
+  }
+  if (!stats || filter < 0 || filter >= static_cast<int>(stats->filters.size())) return;
+  const std::vector<TopUnit> top = stats->filters[static_cast<size_t>(filter)].top;
+  pool_.start([self = QPointer<AtlasController>(this), holder = crops_dataset_, path = atlas_->dataset_path,
+               card = workspace_.model()->card(), field, top, filter] {
+    if (holder->path != path || !holder->dataset) {
+      auto opened = open_dataset(path, card);
+      if (!opened) return;  // the pictures stay empty; the list still names the images
+      holder->dataset = std::make_shared<const Dataset>(std::move(opened).value());
+      holder->path = path;
+    }
+    auto crops = std::make_shared<std::vector<RgbImage>>();
+    for (const TopUnit& unit : top) {
+      auto input = holder->dataset->input(static_cast<size_t>(unit.image), card);
+      crops->push_back(input ? field_crop(input.value().display, field, unit.y, unit.x) : RgbImage{});
+    }
+    EngineWorker::post(self, [self, filter, crops] {
+      self->pane_->show_crops(filter, *crops);
+      Q_EMIT self->cropsShown(filter);
+    });
+  });
+}
+
+// A top image of the atlas' dataset into the strip, current, with the
+// browsed layer's filter selected and the unit's field boxed on the input.
+void AtlasController::open_top_image(int filter, const TopUnit& unit) {
+  if (!atlas_ || !workspace_.model()) return;
+  const QString layer = workspace_.current_layer();
+  worker_.submit(
+      QStringLiteral("atlas image"), this,
+      [model = workspace_.shared_model(), path = atlas_->dataset_path, index = unit.image]()
+          -> Result<std::vector<LoadedImage>> {
+        auto dataset = open_dataset(path, model->card());
+        if (!dataset) return Error{dataset.error()};
+        return load_dataset_images(*model, dataset.value(), {static_cast<size_t>(index)});
+      },
+      [this, layer, filter, unit](Result<std::vector<LoadedImage>> images) {
+        if (!images) {
+          Q_EMIT errorRaised(tr("Cannot open the image"), QString::fromStdString(images.error()));
+          return;
+        }
+        workspace_.set_current_image(workspace_.add_image(images.value().front()));
+        if (workspace_.current_layer() != layer) workspace_.set_current_layer(layer);
+        workspace_.request_filter(filter);
+        workspace_.set_hovered_unit({layer, filter, unit.y, unit.x});
+        Q_EMIT statusChanged(tr("%1: filter %2 peaks at row %3, column %4")
+                                 .arg(QString::fromStdString(unit.name))
+                                 .arg(filter)
+                                 .arg(unit.y)
+                                 .arg(unit.x));
+        Q_EMIT topImageOpened(workspace_.current_image());
+      });
 }
 
 void AtlasController::scan_dialog() {

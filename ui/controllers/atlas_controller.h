@@ -14,6 +14,7 @@
 #include <QThreadPool>
 
 #include "core/atlas/atlas.h"
+#include "core/data/dataset.h"
 #include "ui/controllers/controller.h"
 
 class QAction;
@@ -21,6 +22,7 @@ class QWidget;
 
 namespace actscope {
 
+class EngineWorker;
 class FiltersPane;
 class Workspace;
 
@@ -28,8 +30,8 @@ class AtlasController : public Controller {
   Q_OBJECT
 
  public:
-  // Dialogs open over `window`.
-  AtlasController(Workspace& workspace, QWidget* window);
+  // Dialogs open over `window`; images chosen in the atlas load on `worker`.
+  AtlasController(Workspace& workspace, EngineWorker& worker, QWidget* window);
   // Cancels a running scan and waits for it.
   ~AtlasController() override;
 
@@ -48,14 +50,21 @@ class AtlasController : public Controller {
  Q_SIGNALS:
   // An atlas (or `error`, or "cancelled") is shown; `cached`: it came from the cache.
   void atlasShown(const QString& error, bool cached);
+  // The crops of `filter`'s top images are shown.
+  void cropsShown(int filter);
+  // A top image was opened: it is image `index` of the strip, current.
+  void topImageOpened(int index);
 
  private:
   void show_layer();
   void finish(Result<Atlas> atlas, bool cached, const QString& about);
   void scan_dialog();
+  void compute_crops(int filter);
+  void open_top_image(int filter, const TopUnit& unit);
   void open_dialog();
 
   Workspace& workspace_;
+  EngineWorker& worker_;
   QWidget* window_;
   FiltersPane* pane_;
   QAction* scan_;
@@ -63,7 +72,13 @@ class AtlasController : public Controller {
   std::shared_ptr<const Atlas> atlas_;
   QString about_;
   std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
-  QThreadPool pool_;  // one thread: the scan, beside the engine worker
+  // The dataset the crops are read from, touched on the scan thread only.
+  struct CropsDataset {
+    std::string path;
+    std::shared_ptr<const Dataset> dataset;
+  };
+  std::shared_ptr<CropsDataset> crops_dataset_ = std::make_shared<CropsDataset>();
+  QThreadPool pool_;  // one thread: the scan and the crops, beside the engine worker
 };
 
 // Where the atlas of scanning `dataset` (first `limit` images) with the model

@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QIcon>
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
@@ -9,6 +10,8 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include "ui/widgets/pixmap.h"
 
 namespace actscope {
 namespace {
@@ -78,13 +81,26 @@ FiltersPane::FiltersPane(QWidget* parent)
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   table_->horizontalHeader()->setStretchLastSection(true);
   top_->setObjectName(QStringLiteral("atlasTop"));
-  top_->setToolTip(tr("The images whose map for this filter peaks highest, with the peak's position"));
+  top_->setToolTip(tr("The images whose map for this filter peaks highest, each cut to the receptive field of "
+                      "the unit where it peaks; click one to open it with that unit shown"));
+  top_->setViewMode(QListView::IconMode);
+  top_->setIconSize(QSize(72, 72));
+  top_->setGridSize(QSize(110, 124));
+  top_->setResizeMode(QListView::Adjust);
+  top_->setMovement(QListView::Static);
+  top_->setWordWrap(true);
   build_layout();
   connect(scan_, &QPushButton::clicked, this, &FiltersPane::scanRequested);
   connect(open_, &QPushButton::clicked, this, &FiltersPane::openRequested);
   connect(cancel_, &QPushButton::clicked, this, &FiltersPane::cancelRequested);
   connect(table_, &QTableWidget::currentCellChanged, this,
           [this](int row) { show_top(filter_at_row(row)); });
+  connect(top_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+    const int rank = top_->row(item);
+    const auto& top = layer_.filters[static_cast<size_t>(shown_filter_)].top;
+    if (shown_filter_ >= 0 && rank >= 0 && rank < static_cast<int>(top.size()))
+      Q_EMIT topImageChosen(shown_filter_, top[static_cast<size_t>(rank)]);
+  });
 }
 
 void FiltersPane::build_layout() {
@@ -181,14 +197,31 @@ void FiltersPane::select_filter(int filter) {
 
 void FiltersPane::show_top(int filter) {
   top_->clear();
+  shown_filter_ = -1;
   if (filter < 0 || filter >= static_cast<int>(layer_.filters.size())) return;
+  shown_filter_ = filter;
   top_title_->setText(tr("Top images of %1 filter %2").arg(QString::fromStdString(layer_.name)).arg(filter));
   for (const TopUnit& unit : layer_.filters[static_cast<size_t>(filter)].top) {
-    top_->addItem(tr("%1  %2  (y %3, x %4)")
-                      .arg(QString::fromStdString(unit.name))
-                      .arg(static_cast<double>(unit.value), 0, 'g', 4)
-                      .arg(unit.y)
-                      .arg(unit.x));
+    auto* item = new QListWidgetItem(tr("%1\n%2 at (%3, %4)")
+                                         .arg(QString::fromStdString(unit.name))
+                                         .arg(static_cast<double>(unit.value), 0, 'g', 4)
+                                         .arg(unit.y)
+                                         .arg(unit.x),
+                                     top_);
+    item->setToolTip(tr("%1: the map of filter %2 peaks at %3 in row %4, column %5")
+                         .arg(QString::fromStdString(unit.name))
+                         .arg(filter)
+                         .arg(static_cast<double>(unit.value), 0, 'g', 4)
+                         .arg(unit.y)
+                         .arg(unit.x));
+  }
+  Q_EMIT cropsWanted(filter);
+}
+
+void FiltersPane::show_crops(int filter, const std::vector<RgbImage>& crops) {
+  if (filter != shown_filter_) return;
+  for (int i = 0; i < top_->count() && i < static_cast<int>(crops.size()); ++i) {
+    top_->item(i)->setIcon(QIcon(scaled_pixmap(crops[static_cast<size_t>(i)], 72, Qt::FastTransformation)));
   }
 }
 

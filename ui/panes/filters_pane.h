@@ -12,6 +12,7 @@
 #include <QWidget>
 
 #include "core/atlas/filter_stats.h"
+#include "core/base/rgb_image.h"
 
 class QLabel;
 class QListWidget;
@@ -44,10 +45,22 @@ class FiltersPane : public QWidget {
   // Selects `filter`'s row (its top images appear).
   void select_filter(int filter);
 
+  // The top images of `filter` cut to the unit's receptive field, best
+  // first (as many as its top list), shown as pictures of the list; ignored
+  // when another filter is shown by now.
+  void show_crops(int filter, const std::vector<RgbImage>& crops);
+  // The filter whose top images are listed, or -1.
+  int shown_filter() const { return shown_filter_; }
+
  Q_SIGNALS:
   void scanRequested();
   void openRequested();
   void cancelRequested();
+  // The top list of a filter is shown: its crops are wanted.
+  void cropsWanted(int filter);
+  // A top image was clicked: open image `unit.image` of the atlas' dataset
+  // with `unit` (of `filter`) selected.
+  void topImageChosen(int filter, const TopUnit& unit);
 
  private:
   void build_layout();
@@ -63,6 +76,7 @@ class FiltersPane : public QWidget {
   QListWidget* top_;
   LayerStats layer_{"", 0, 1, 1, 0, 1};
   std::vector<std::string> labels_;
+  int shown_filter_ = -1;
 };
 
 }  // namespace actscope

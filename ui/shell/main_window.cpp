@@ -69,7 +69,7 @@ MainWindow::MainWindow(QWidget* parent)
   compare_ = new CompareController(*workspace_, *worker_, this);
   dataset_ = new DatasetController(*workspace_, *worker_, this);
   export_ = new ExportController(*workspace_, *worker_, this);
-  atlas_ = new AtlasController(*workspace_, this);
+  atlas_ = new AtlasController(*workspace_, *worker_, this);
   for (Controller* controller :
        std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_, atlas_}) {
     wire(controller);

@@ -72,6 +72,8 @@ const ReceptiveField* Workspace::receptive_field(const QString& name) const {
 
 void Workspace::set_hovered_unit(const HoveredUnit& unit) { Q_EMIT unitHovered(unit); }
 
+void Workspace::request_filter(int filter) { Q_EMIT filterRequested(filter); }
+
 const LayerInfo* Workspace::layer_info(const QString& name) const {
   return model_ ? model_->find_layer(name.toStdString()) : nullptr;
 }

@@ -85,6 +85,10 @@ class Workspace : public QObject {
   // one when the mouse left them). Emits unitHovered.
   void set_hovered_unit(const HoveredUnit& unit);
 
+  // Asks the grid to select `filter` of the browsed layer (now, or once the
+  // current image's layers are drawn). Emits filterRequested.
+  void request_filter(int filter);
+
   // Asks compare mode to compare the current image with image `b`; with b
   // = -1, to show `note` (why there is no B). Emits compareRequested.
   void request_compare(int b, const QString& note = QString());
@@ -100,6 +104,7 @@ class Workspace : public QObject {
   void compareRequested(int b, const QString& note);
   void fieldsChanged();
   void unitHovered(const HoveredUnit& unit);
+  void filterRequested(int filter);
 
  private:
   std::shared_ptr<const Model> model_;

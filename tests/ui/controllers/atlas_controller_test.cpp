@@ -14,7 +14,11 @@
 #include "core/io/atomic_file.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
+#include "ui/controllers/cam_controller.h"
 #include "ui/controllers/session_controller.h"
+#include "ui/panes/activations_pane.h"
+#include "ui/panes/cam_pane.h"
+#include "ui/widgets/grid_view.h"
 #include "ui/panes/filters_pane.h"
 #include "ui/state/workspace.h"
 
@@ -63,6 +67,42 @@ TEST_F(AtlasControllerTest, AScanFillsTheTableOfTheBrowsedLayerAndItsTopImages) 
   const double first = table()->item(0, FiltersPane::kMax)->data(Qt::UserRole).toDouble();
   const double last = table()->item(127, FiltersPane::kMax)->data(Qt::UserRole).toDouble();
   EXPECT_GE(first, last);
+}
+
+TEST_F(AtlasControllerTest, TopImagesShowTheirCropsAndClickingOneOpensItWithTheUnitShown) {
+  ASSERT_EQ(scan(300).first, QString());
+  window_.workspace().set_current_layer(QStringLiteral("relu5"));
+  QSignalSpy cropped(&window_.atlas(), &AtlasController::cropsShown);
+  window_.atlas().pane()->select_filter(7);
+  // Other filters' crops (the first row's, shown on the way) may come first.
+  auto has_seven = [&cropped] {
+    for (const auto& arguments : cropped) {
+      if (arguments.at(0).toInt() == 7) return true;
+    }
+    return false;
+  };
+  while (!has_seven()) ASSERT_TRUE(cropped.wait(60000));
+  auto* top = window_.findChild<QListWidget*>(QStringLiteral("atlasTop"));
+  ASSERT_EQ(top->count(), 9);
+  for (int i = 0; i < top->count(); ++i) EXPECT_FALSE(top->item(i)->icon().isNull()) << i;
+
+  const TopUnit best = window_.atlas().atlas()->layers.back().name == "relu5"
+                           ? window_.atlas().atlas()->layers.back().filters[7].top[2]
+                           : TopUnit{};
+  ASSERT_FALSE(best.name.empty());
+  QSignalSpy opened(&window_.atlas(), &AtlasController::topImageOpened);
+  QSignalSpy captured(&window_.activations(), &ActivationsController::captureShown);
+  top->itemClicked(top->item(2));
+  ASSERT_TRUE(opened.wait(60000));
+  const int index = opened.takeFirst().at(0).toInt();
+  EXPECT_EQ(window_.workspace().current_image(), index);
+  EXPECT_EQ(window_.workspace().images()[index].input.name, best.name);
+  EXPECT_EQ(window_.workspace().images()[index].input.dataset_index, best.image);
+  // The unit's receptive field is boxed on the input; the grid selects the filter once drawn.
+  EXPECT_FALSE(window_.cam().pane()->field_box().isEmpty());
+  ASSERT_TRUE(captured.wait(60000));
+  EXPECT_EQ(window_.workspace().current_layer(), QStringLiteral("relu5"));
+  EXPECT_EQ(window_.activations().pane()->grid()->selected_filter(), 7);
 }
 
 TEST_F(AtlasControllerTest, TheSameScanAgainComesFromTheCache) {
