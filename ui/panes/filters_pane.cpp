@@ -85,7 +85,7 @@ FiltersPane::FiltersPane(QWidget* parent)
                       "the unit where it peaks; click one to open it with that unit shown"));
   top_->setViewMode(QListView::IconMode);
   top_->setIconSize(QSize(72, 72));
-  top_->setGridSize(QSize(110, 124));
+  top_->setGridSize(QSize(104, 128));
   top_->setResizeMode(QListView::Adjust);
   top_->setMovement(QListView::Static);
   top_->setWordWrap(true);
@@ -118,9 +118,10 @@ void FiltersPane::build_layout() {
   auto* split = new QSplitter(Qt::Horizontal);
   split->addWidget(table_);
   split->addWidget(top_box);
-  split->setStretchFactor(0, 3);
+  // The top list wide enough for three crops a row (a 3x3 block).
+  split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 1);
-  split->setSizes({600, 200});
+  split->setSizes({420, 350});
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(buttons);
   layout->addWidget(about_);
