@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <numeric>
 
 namespace actscope {
 namespace {
@@ -226,6 +227,32 @@ std::optional<std::pair<float, float>> bounded_range(const std::string& kind) {
   if (op == "tanh") return std::make_pair(-1.0f, 1.0f);
   if (op == "relu6") return std::make_pair(0.0f, 6.0f);
   return std::nullopt;
+}
+
+std::vector<DatasetMark> dataset_marks(const LayerStats& layer) {
+  std::vector<DatasetMark> marks(layer.filters.size());
+  const LayerFlags flags = flags_of(layer);
+  for (size_t f = 0; f < marks.size(); ++f) {
+    const FilterSummary summary = summarize(layer, static_cast<int>(f));
+    marks[f].dead_fraction = summary.dead_fraction;
+    marks[f].active_fraction = summary.active_fraction;
+  }
+  for (int f : flags.dead) marks[static_cast<size_t>(f)].dead = true;
+  for (int f : flags.rarely_active) marks[static_cast<size_t>(f)].rarely_active = true;
+  return marks;
+}
+
+std::vector<int> idle_first_order(const std::vector<DatasetMark>& marks) {
+  std::vector<int> order(marks.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    const DatasetMark& x = marks[static_cast<size_t>(a)];
+    const DatasetMark& y = marks[static_cast<size_t>(b)];
+    if (x.dead != y.dead) return x.dead;
+    if (x.rarely_active != y.rarely_active) return x.rarely_active;
+    return x.active_fraction < y.active_fraction;
+  });
+  return order;
 }
 
 }  // namespace actscope

@@ -100,6 +100,19 @@ struct LayerFlags {
 };
 LayerFlags flags_of(const LayerStats& layer);
 
+// What a filter does over the dataset, as the activation grid marks it.
+struct DatasetMark {
+  bool dead = false;           // never above 0 on any image
+  bool rarely_active = false;  // above 0 on under 1% of the images (not dead)
+  double dead_fraction = 0.0;  // of the images
+  double active_fraction = 0.0;
+};
+// One per filter of `layer`, by filter index.
+std::vector<DatasetMark> dataset_marks(const LayerStats& layer);
+// The filters ordered for finding the idle ones: dead first, then rarely
+// active, then by ascending active fraction; ties by filter index.
+std::vector<int> idle_first_order(const std::vector<DatasetMark>& marks);
+
 // The output range of a layer of `kind` ("Sigmoid", "relu6", ...) when it is
 // bounded by its definition: sigmoid and hardsigmoid [0, 1], tanh [-1, 1],
 // relu6 [0, 6]. nullopt otherwise.

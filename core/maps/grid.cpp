@@ -93,6 +93,13 @@ cv::Mat to_bytes(const float* map, int height, int width) {
 
 // The filters to draw, in tile order.
 std::vector<int> choose_filters(const NormalizedMaps& maps, const GridOptions& options, std::string& note) {
+  if (!options.order.empty()) {
+    std::vector<int> given;
+    for (int filter : options.order) {
+      if (filter >= 0 && filter < maps.count) given.push_back(filter);
+    }
+    return given;
+  }
   std::vector<int> order(maps.count);
   std::iota(order.begin(), order.end(), 0);
   int limit = options.top_k;

@@ -30,6 +30,9 @@ struct GridOptions {
   // How many filters to show, the most active ones: 0 means all, except for
   // layers over kDefaultFilterLimit filters, which show that many (and say so).
   int top_k = 0;
+  // The tiles' filters in this order (others' indices are skipped) instead
+  // of sort_by_mean and top_k; empty: those decide.
+  std::vector<int> order;
   int min_tile = 48;  // small maps are enlarged (nearest neighbour) to at least this
   int gap = 2;
   std::vector<std::string> caption;  // lines of the caption strip

@@ -81,6 +81,7 @@ Result<LayerView> render_layer(const Model& model, const LayerActivation& activa
   GridOptions grid_options;
   grid_options.colormap = colormap;
   grid_options.sort_by_mean = options.sort_by_mean;
+  grid_options.order = options.order;
   grid_options.top_k = options.top_k;
   grid_options.caption = {model.card().name + "  |  " + std::filesystem::path(image_name).filename().string(),
                           activation.name + " (" + (info ? info->kind : std::string("?")) + ")  " +

@@ -40,6 +40,7 @@ struct ViewOptions {
   std::optional<Colormap> colormap;  // default: viridis, or coolwarm for kSigned
   bool sort_by_mean = false;
   int top_k = 0;  // see GridOptions::top_k
+  std::vector<int> order;  // see GridOptions::order
 };
 
 // The colormap `options` draws with: its own, else viridis, or coolwarm for

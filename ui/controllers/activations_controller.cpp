@@ -128,6 +128,7 @@ void ActivationsController::connect_workspace() {
   connect(&workspace_, &Workspace::layerChanged, this, &ActivationsController::show_layer);
   connect(&workspace_, &Workspace::gridSettingsChanged, this, &ActivationsController::render_layer_views);
   connect(&workspace_, &Workspace::fieldsChanged, this, &ActivationsController::show_fields);
+  connect(&workspace_, &Workspace::datasetMarksChanged, this, &ActivationsController::render_layer_views);
   connect(&workspace_, &Workspace::filterRequested, this, [this](int filter) {
     // Drawn already for the current image: now; else once its capture is drawn.
     if (shown_ && workspace_.capture_image() == workspace_.current_image()) {
@@ -251,7 +252,11 @@ void ActivationsController::render_layer_views() {
     pane_->hide_side();
     return;
   }
-  const ViewOptions options = workspace_.grid_settings().view_options();
+  ViewOptions options = workspace_.grid_settings().view_options();
+  const std::vector<DatasetMark>* marks = workspace_.dataset_marks(name);
+  // Marks before the grid: the grid is drawn with them.
+  pane_->set_dataset_marks(marks ? *marks : std::vector<DatasetMark>{});
+  if (marks && workspace_.grid_settings().sort_by_dataset) options.order = idle_first_order(*marks);
   const std::string image_name = workspace_.images().at(workspace_.capture_image()).input.name;
   auto view = render_layer(*model, *values, 0, image_name, options);
   if (!view) {

@@ -140,6 +140,9 @@ void AtlasController::finish(Result<Atlas> atlas, bool cached, const QString& ab
     return;
   }
   atlas_ = std::make_shared<const Atlas>(std::move(atlas).value());
+  QHash<QString, std::vector<DatasetMark>> marks;
+  for (const LayerStats& layer : atlas_->layers) marks.insert(QString::fromStdString(layer.name), dataset_marks(layer));
+  workspace_.set_dataset_marks(std::move(marks));
   about_ = tr("%1 (%2 images%3)").arg(about).arg(atlas_->dataset_images).arg(cached ? tr(", from the cache") : QString());
   show_layer();
   Q_EMIT statusChanged(tr("Filter atlas of %1 images ready%2").arg(atlas_->dataset_images).arg(cached ? tr(" (cached)") : QString()));

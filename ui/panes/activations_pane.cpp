@@ -77,6 +77,12 @@ QWidget* ActivationsPane::build_controls() {
   sort_by_mean_ = new QCheckBox(tr("Sort by mean"));
   sort_by_mean_->setObjectName(QStringLiteral("sortByMean"));
   sort_by_mean_->setToolTip(tr("Order the tiles by their mean activation, highest first"));
+  sort_by_dataset_ = new QCheckBox(tr("Idle first"));
+  sort_by_dataset_->setObjectName(QStringLiteral("sortByDataset"));
+  sort_by_dataset_->setToolTip(tr("With a filter atlas (Filters tab): the filters dead on every image of the scanned "
+                                  "dataset first (purple corner), then the rarely active ones (orange corner), "
+                                  "then by how often they fire"));
+  sort_by_dataset_->setEnabled(false);
   labels_ = new QCheckBox(tr("Numbers"));
   labels_->setObjectName(QStringLiteral("filterNumbers"));
   labels_->setToolTip(tr("Write each tile's filter number (a logit layer's class name) on it"));
@@ -101,6 +107,7 @@ QWidget* ActivationsPane::build_controls() {
   layout->addStretch(1);
   auto* second = new QHBoxLayout;
   second->addWidget(sort_by_mean_);
+  second->addWidget(sort_by_dataset_);
   second->addWidget(labels_);
   second->addWidget(before_activation_);
   second->addStretch(1);
@@ -111,6 +118,7 @@ QWidget* ActivationsPane::build_controls() {
     connect(combo, &QComboBox::currentTextChanged, this, &ActivationsPane::emit_settings);
   }
   connect(sort_by_mean_, &QCheckBox::toggled, this, &ActivationsPane::emit_settings);
+  connect(sort_by_dataset_, &QCheckBox::toggled, this, &ActivationsPane::emit_settings);
   connect(labels_, &QCheckBox::toggled, this, [this](bool show) {
     grid_->set_show_labels(show);
     side_grid_->set_show_labels(show);
@@ -125,6 +133,7 @@ void ActivationsPane::emit_settings() {
   settings.normalization = normalization_->currentText();
   settings.colormap = colormap_->currentText();
   settings.sort_by_mean = sort_by_mean_->isChecked();
+  settings.sort_by_dataset = sort_by_dataset_->isChecked();
   settings.top_k = top_k_->value();
   settings.before_activation = before_activation_->isChecked();
   Q_EMIT settingsChanged(settings);
@@ -161,6 +170,11 @@ void ActivationsPane::hide_side() {
 }
 
 void ActivationsPane::set_pair_available(bool available) { before_activation_->setEnabled(available); }
+
+void ActivationsPane::set_dataset_marks(const std::vector<DatasetMark>& marks) {
+  sort_by_dataset_->setEnabled(!marks.empty());
+  grid_->set_dataset_marks(marks);
+}
 
 void ActivationsPane::zoom_by(double factor) {
   user_zoom_ = true;

@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+#include "core/atlas/filter_stats.h"
 #include "core/maps/layer_view.h"
 #include "ui/state/grid_settings.h"
 
@@ -35,6 +36,9 @@ class ActivationsPane : public QWidget {
   void hide_side();
   // Whether the current layer is half of a before/after pair.
   void set_pair_available(bool available);
+  // Whether a filter atlas covers the current layer: its marks on the grid
+  // (empty: none) and the idle-first order on offer.
+  void set_dataset_marks(const std::vector<DatasetMark>& marks);
 
   // Sets the normalization and colormap by name (unknown names are ignored);
   // emits settingsChanged.
@@ -70,6 +74,7 @@ class ActivationsPane : public QWidget {
   QComboBox* normalization_;
   QComboBox* colormap_;
   QCheckBox* sort_by_mean_;
+  QCheckBox* sort_by_dataset_;
   QCheckBox* labels_;
   QSpinBox* top_k_;
   QCheckBox* before_activation_;

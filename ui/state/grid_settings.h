@@ -14,6 +14,7 @@ struct GridSettings {
   QString normalization = QStringLiteral("filter");
   QString colormap = QStringLiteral("viridis");
   bool sort_by_mean = false;
+  bool sort_by_dataset = false;    // dataset-dead, then rarely active filters first (with a filter atlas)
   int top_k = 0;                   // 0: every filter
   bool before_activation = false;  // show the values before the activation beside the grid
 

@@ -16,6 +16,7 @@ void Workspace::open(std::shared_ptr<const Model> model, const QString& model_pa
   capture_.reset();
   capture_image_ = -1;
   fields_.clear();  // the next model's are computed again
+  marks_.clear();
   Q_EMIT modelChanged();
 }
 
@@ -73,6 +74,16 @@ const ReceptiveField* Workspace::receptive_field(const QString& name) const {
 void Workspace::set_hovered_unit(const HoveredUnit& unit) { Q_EMIT unitHovered(unit); }
 
 void Workspace::request_filter(int filter) { Q_EMIT filterRequested(filter); }
+
+void Workspace::set_dataset_marks(QHash<QString, std::vector<DatasetMark>> marks) {
+  marks_ = std::move(marks);
+  Q_EMIT datasetMarksChanged();
+}
+
+const std::vector<DatasetMark>* Workspace::dataset_marks(const QString& name) const {
+  const auto it = marks_.find(name);
+  return it == marks_.end() ? nullptr : &it.value();
+}
 
 const LayerInfo* Workspace::layer_info(const QString& name) const {
   return model_ ? model_->find_layer(name.toStdString()) : nullptr;

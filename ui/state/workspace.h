@@ -8,9 +8,11 @@
 #include <memory>
 #include <vector>
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 
+#include "core/atlas/filter_stats.h"
 #include "core/capture/receptive_field.h"
 #include "core/data/loaded_images.h"
 #include "core/model/model.h"
@@ -85,6 +87,12 @@ class Workspace : public QObject {
   // one when the mouse left them). Emits unitHovered.
   void set_hovered_unit(const HoveredUnit& unit);
 
+  // Each scanned layer's filters over the dataset of the filter atlas shown
+  // (by layer name); empty when there is none. Emits datasetMarksChanged.
+  void set_dataset_marks(QHash<QString, std::vector<DatasetMark>> marks);
+  // Layer `name`'s marks, null when it was not scanned.
+  const std::vector<DatasetMark>* dataset_marks(const QString& name) const;
+
   // Asks the grid to select `filter` of the browsed layer (now, or once the
   // current image's layers are drawn). Emits filterRequested.
   void request_filter(int filter);
@@ -105,6 +113,7 @@ class Workspace : public QObject {
   void fieldsChanged();
   void unitHovered(const HoveredUnit& unit);
   void filterRequested(int filter);
+  void datasetMarksChanged();
 
  private:
   std::shared_ptr<const Model> model_;
@@ -116,6 +125,7 @@ class Workspace : public QObject {
   int capture_image_ = -1;
   GridSettings grid_settings_;
   std::vector<ReceptiveField> fields_;
+  QHash<QString, std::vector<DatasetMark>> marks_;
 };
 
 // The activation of layer `name` in `capture` (null when absent or no capture).

@@ -113,6 +113,11 @@ void GridView::set_show_labels(bool show) {
   update();
 }
 
+void GridView::set_dataset_marks(std::vector<DatasetMark> marks) {
+  marks_ = std::move(marks);
+  update();
+}
+
 void GridView::set_filter_names(const QStringList& names) {
   names_ = names;
   update();
@@ -164,6 +169,14 @@ QString GridView::describe(const QPoint& position) const {
                      .arg(stats.mean, 0, 'g', 4);
   if (is_dead_filter(stats)) text += QStringLiteral("   dead: never fires for this image");
   if (stats.near_dead) text += QStringLiteral("   near-dead: its largest magnitude is below 1e-6 of the layer's (drawn dark)");
+  if (filter < static_cast<int>(marks_.size())) {
+    const DatasetMark& mark = marks_[static_cast<size_t>(filter)];
+    if (mark.dead) {
+      text += QStringLiteral("   dataset: dead on every image");
+    } else if (mark.rarely_active) {
+      text += QStringLiteral("   dataset: rarely active (dead on %1% of images)").arg(100.0 * mark.dead_fraction, 0, 'f', 1);
+    }
+  }
   return text;
 }
 
@@ -189,6 +202,19 @@ void GridView::paintEvent(QPaintEvent*) {
     painter.drawLine(r.topLeft(), r.bottomRight());
     painter.drawLine(r.topRight(), r.bottomLeft());
   }
+  // Over the scanned dataset: a corner triangle, purple for dead on every
+  // image, orange for rarely active.
+  for (int tile = 0; tile < tile_count(); ++tile) {
+    const size_t filter = static_cast<size_t>(view().grid.filters[tile]);
+    if (filter >= marks_.size() || (!marks_[filter].dead && !marks_[filter].rarely_active)) continue;
+    const QRect r = tile_rect(tile);
+    const int side = std::max(8, r.width() / 4);
+    const QPolygon corner({r.topRight() + QPoint(1, 0), r.topRight() + QPoint(1 - side, 0), r.topRight() + QPoint(1, side)});
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(marks_[filter].dead ? QColor(170, 60, 220) : QColor(250, 160, 30));
+    painter.drawPolygon(corner);
+  }
+  painter.setBrush(Qt::NoBrush);
   if (show_labels_) {
     painter.setFont(font());
     const QFontMetrics metrics = painter.fontMetrics();

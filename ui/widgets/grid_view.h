@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include "core/atlas/filter_stats.h"
 #include "core/maps/layer_view.h"
 
 namespace actscope {
@@ -41,6 +42,11 @@ class GridView : public QWidget {
   void set_filter_names(const QStringList& names);
   // The label of `filter`: "12", or "12 Dress" with names.
   QString filter_label(int filter) const;
+
+  // Marks for what each filter does over a scanned dataset (by filter;
+  // empty: none): a purple corner for dead on every image, orange for
+  // rarely active.
+  void set_dataset_marks(std::vector<DatasetMark> marks);
 
   // "filter 12  value 0.341  (min -1.2, max 3.4, mean 0.2)" at a widget position, or "".
   QString describe(const QPoint& position) const;
@@ -87,6 +93,7 @@ class GridView : public QWidget {
   double zoom_ = 1.0;
   bool show_labels_ = false;
   QStringList names_;
+  std::vector<DatasetMark> marks_;
 };
 
 // True when a filter never fires: all of its values are 0 (or it is constant at 0).

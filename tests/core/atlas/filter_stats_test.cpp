@@ -104,5 +104,16 @@ TEST(AtlasTest, MalformedFileNamesItsPath) {
   EXPECT_NE(atlas_from_json("{", "y.json").error().find("y.json: malformed atlas"), std::string::npos);
 }
 
+TEST(DatasetMarksTest, IdleFiltersComeFirstDeadThenRareThenByActivity) {
+  std::vector<DatasetMark> marks(5);
+  marks[0].active_fraction = 0.5;
+  marks[1].rarely_active = true;
+  marks[1].active_fraction = 0.004;
+  marks[2].dead = true;
+  marks[3].active_fraction = 0.2;
+  marks[4].active_fraction = 0.2;  // ties keep filter order
+  EXPECT_EQ(idle_first_order(marks), (std::vector<int>{2, 1, 3, 4, 0}));
+}
+
 }  // namespace
 }  // namespace actscope

@@ -27,6 +27,14 @@ TEST(GridTest, TilesFormANearSquareGridOfAtLeast48Pixels) {
   EXPECT_EQ(grid.image.width, std::max(4 * (49 + 2) + 2, 320));
 }
 
+TEST(GridTest, AGivenOrderDecidesTheTilesAndSkipsUnknownFilters) {
+  GridOptions options;
+  options.order = {7, 2, 99, 0, -1};
+  options.sort_by_mean = true;  // the order wins
+  auto grid = compose_grid(ramp_maps(10, 7), options);
+  EXPECT_EQ(grid.filters, (std::vector<int>{7, 2, 0}));
+}
+
 TEST(GridTest, DeadFilterIsABlackTileInGray) {
   const float data[] = {0, 0, 0, 0, /* alive */ 0, 1, 2, 3};
   GridOptions options;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <QAction>
+#include <QCheckBox>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -103,6 +104,26 @@ TEST_F(AtlasControllerTest, TopImagesShowTheirCropsAndClickingOneOpensItWithTheU
   ASSERT_TRUE(captured.wait(60000));
   EXPECT_EQ(window_.workspace().current_layer(), QStringLiteral("relu5"));
   EXPECT_EQ(window_.activations().pane()->grid()->selected_filter(), 7);
+}
+
+TEST_F(AtlasControllerTest, TheGridMarksIdleFiltersAndCanShowThemFirst) {
+  auto* idle_first = window_.findChild<QCheckBox*>(QStringLiteral("sortByDataset"));
+  ASSERT_NE(idle_first, nullptr);
+  EXPECT_FALSE(idle_first->isEnabled());  // no atlas yet
+  ASSERT_EQ(scan(300).first, QString());
+  window_.workspace().set_current_layer(QStringLiteral("relu5"));
+  const std::vector<DatasetMark>* marks = window_.workspace().dataset_marks(QStringLiteral("relu5"));
+  ASSERT_NE(marks, nullptr);
+  ASSERT_EQ(marks->size(), 128u);
+  EXPECT_TRUE(idle_first->isEnabled());
+  idle_first->setChecked(true);
+  GridView* grid = window_.activations().pane()->grid();
+  EXPECT_EQ(grid->view().grid.filters, idle_first_order(*marks));
+  // The least active filter first: no filter fires more rarely than it.
+  const int first = grid->view().grid.filters.front();
+  for (const DatasetMark& mark : *marks) EXPECT_GE(mark.active_fraction, (*marks)[first].active_fraction);
+  idle_first->setChecked(false);
+  EXPECT_EQ(grid->view().grid.filters.front(), 0);
 }
 
 TEST_F(AtlasControllerTest, TheSameScanAgainComesFromTheCache) {
