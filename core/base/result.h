@@ -9,6 +9,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -28,15 +29,30 @@ class Result {
   bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }
 
-  // Requires ok().
-  const T& value() const& { return *value_; }
-  T& value() & { return *value_; }
-  T&& value() && { return std::move(*value_); }
+  // Requires ok(). On an error it throws std::logic_error carrying the
+  // error's message (a programming mistake, never a user's input): a test
+  // that forgot to check reports the error instead of reading garbage.
+  const T& value() const& {
+    require_value();
+    return *value_;
+  }
+  T& value() & {
+    require_value();
+    return *value_;
+  }
+  T&& value() && {
+    require_value();
+    return std::move(*value_);
+  }
 
   // Empty when ok().
   const std::string& error() const { return error_; }
 
  private:
+  void require_value() const {
+    if (!value_) throw std::logic_error("Result::value() of a failed operation: " + error_);
+  }
+
   std::optional<T> value_;
   std::string error_;
 };
