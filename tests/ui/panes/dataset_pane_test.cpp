@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -176,7 +177,8 @@ TEST_F(DatasetPanelTest, FashionMnistTestSetIsPredictedWithProgressAndTheCardsAc
   EXPECT_EQ(progress->maximum(), 10000);
   EXPECT_EQ(progress->value(), 10000);
   const QString summary = window_.findChild<QLabel*>(QStringLiteral("datasetSummary"))->text();
-  EXPECT_TRUE(summary.contains(QStringLiteral("accuracy 92.64%"))) << summary.toStdString();
+  // 92.64% when trained; one or two borderline images may flip on another CPU.
+  EXPECT_TRUE(summary.contains(QRegularExpression(QStringLiteral("accuracy 92\\.6[2-6]%")))) << summary.toStdString();
 }
 
 TEST_F(DatasetPanelTest, CancelStopsThePredictionAndBadPathsAreNamed) {
