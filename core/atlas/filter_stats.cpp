@@ -1,14 +1,11 @@
 #include "core/atlas/filter_stats.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <numeric>
 
 namespace actscope {
 namespace {
-
-constexpr double kBoundTolerance = 1e-6;
 
 std::vector<double> make_edges() {
   std::vector<double> positive;
@@ -26,48 +23,6 @@ void insert_top(std::vector<TopUnit>& top, TopUnit unit, int top_k) {
   if (static_cast<int>(top.size()) > top_k) top.pop_back();
 }
 
-struct MapSummary {
-  float maximum;
-  int64_t positive;
-  double total;
-};
-
-// The maximum, the number of positive values and the sum of a map in one
-// pass, in eight independent lanes the compiler turns into vector code (a
-// single running sum would wait on each addition). Lanes sum in float over
-// at most a few thousand values, then in double.
-MapSummary summarize_map(const float* map, int64_t count) {
-  constexpr int kLanes = 8;
-  float maxima[kLanes], sums[kLanes] = {};
-  int32_t positives[kLanes] = {};
-  for (float& lane : maxima) lane = map[0];
-  int64_t i = 0;
-  for (; i + kLanes <= count; i += kLanes) {
-    for (int k = 0; k < kLanes; ++k) {
-      const float value = map[i + k];
-      maxima[k] = value > maxima[k] ? value : maxima[k];
-      sums[k] += value;
-      positives[k] += value > 0.0f;
-    }
-  }
-  MapSummary summary{maxima[0], 0, 0.0};
-  for (int k = 0; k < kLanes; ++k) {
-    summary.maximum = std::max(summary.maximum, maxima[k]);
-    summary.total += sums[k];
-    summary.positive += positives[k];
-  }
-  for (; i < count; ++i) {
-    summary.maximum = std::max(summary.maximum, map[i]);
-    summary.total += map[i];
-    summary.positive += map[i] > 0.0f;
-  }
-  return summary;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 }  // namespace
 
@@ -111,16 +66,21 @@ void LayerStats::add_image(const float* maps, int64_t image, const std::string& 
 }
 
 void LayerStats::add_batch(const float* maps, const std::vector<int64_t>& batch_images,
-                           const std::vector<const std::string*>& names, const std::vector<int>& classes) {
+                           const std::vector<const std::string*>& names, const std::vector<int>& classes,
+                           const MapSummary* summaries) {
   const int64_t positions = shape[1] * shape[2];
   const int64_t per_image = shape[0] * positions;
   const auto count = static_cast<int64_t>(batch_images.size());
+  const std::pair<float, float>* range = bounds ? &*bounds : nullptr;
   // Filters are independent: spread them over the engine's OpenMP threads,
   // each taking its images in order.
 #pragma omp parallel for schedule(dynamic, 4)
   for (int64_t c = 0; c < shape[0]; ++c) {
     for (int64_t b = 0; b < count; ++b) {
-      add_map(static_cast<size_t>(c), maps + b * per_image + c * positions, batch_images[b], *names[b], classes[b]);
+      const float* map = maps + b * per_image + c * positions;
+      add_map(static_cast<size_t>(c), map,
+              summaries ? summaries[b * shape[0] + c] : summarize_map(map, positions, range), batch_images[b],
+              *names[b], classes[b]);
     }
   }
   for (int64_t b = 0; b < count; ++b) {
@@ -129,26 +89,16 @@ void LayerStats::add_batch(const float* maps, const std::vector<int64_t>& batch_
   images += count;
 }
 
-void LayerStats::add_map(size_t filter, const float* map, int64_t image, const std::string& image_name,
-                         int true_class) {
+void LayerStats::add_map(size_t filter, const float* map, const MapSummary& summary, int64_t image,
+                         const std::string& image_name, int true_class) {
   const int64_t positions = shape[1] * shape[2];
   FilterSums& sums = filters[filter];
-  const MapSummary summary = summarize_map(map, positions);
   const float maximum = summary.maximum;
-  const int64_t positive = summary.positive;
-  const double total = summary.total;
-  if (bounds) {
-    int64_t saturated = 0;
-    for (int64_t i = 0; i < positions; ++i) {
-      saturated += std::fabs(map[i] - bounds->first) <= kBoundTolerance ||
-                   std::fabs(map[i] - bounds->second) <= kBoundTolerance;
-    }
-    sums.saturated_positions += saturated;
-  }
-  const double mean = total / static_cast<double>(positions);
+  sums.saturated_positions += summary.saturated;
+  const double mean = summary.total / static_cast<double>(positions);
   const bool first = sums.top.empty();  // every image gets a top entry until there are top_k
   sums.dead_images += maximum <= 0.0f;
-  sums.active_sum += static_cast<double>(positive) / static_cast<double>(positions);
+  sums.active_sum += static_cast<double>(summary.positive) / static_cast<double>(positions);
   sums.mean_sum += mean;
   sums.max = first ? maximum : std::max(sums.max, maximum);
   ++sums.histogram[static_cast<size_t>(histogram_bin(maximum))];
@@ -156,7 +106,9 @@ void LayerStats::add_map(size_t filter, const float* map, int64_t image, const s
   const TopUnit candidate{image, std::string(), maximum, 0, 0};
   if (static_cast<int>(sums.top.size()) == top_k && !ranks_above(candidate, sums.top.back())) return;
   // Only an image that enters the top list needs its peak's position (the first, row-major).
-  const int64_t peak = std::find(map, map + positions, maximum) - map;
+  // A NaN maximum (a NaN first value) is found nowhere: the peak is then the first position.
+  const int64_t found = std::find(map, map + positions, maximum) - map;
+  const int64_t peak = found < positions ? found : 0;
   insert_top(sums.top,
              TopUnit{image, image_name, maximum, static_cast<int>(peak / shape[2]), static_cast<int>(peak % shape[2])},
              top_k);
@@ -219,14 +171,6 @@ LayerFlags flags_of(const LayerStats& layer) {
     if (layer.bounds && summary.saturated_fraction > 0.5) flags.saturated.push_back(c);
   }
   return flags;
-}
-
-std::optional<std::pair<float, float>> bounded_range(const std::string& kind) {
-  const std::string op = lower(kind);
-  if (op == "sigmoid" || op == "hardsigmoid") return std::make_pair(0.0f, 1.0f);
-  if (op == "tanh") return std::make_pair(-1.0f, 1.0f);
-  if (op == "relu6") return std::make_pair(0.0f, 6.0f);
-  return std::nullopt;
 }
 
 std::vector<DatasetMark> dataset_marks(const LayerStats& layer) {

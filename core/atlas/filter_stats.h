@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/capture/map_summary.h"
+
 namespace actscope {
 
 // One of a filter's top images: where its map peaks.
@@ -66,15 +68,19 @@ struct LayerStats {
   // maps, channels x height x width floats.
   void add_image(const float* maps, int64_t image, const std::string& name, int true_class);
   // Adds a batch: image b's maps start at maps + b * C * H * W; `images`,
-  // `names` and `classes` give each one's index, name and class. Uses the
-  // engine's threads.
+  // `names` and `classes` give each one's index, name and class.
+  // `summaries`, when not null, holds each map's summary (image b, filter c
+  // at b * C + c) computed during the capture; the maps are then read only
+  // where an image enters a top list. Otherwise the maps are summarized
+  // here, on the engine's threads.
   void add_batch(const float* maps, const std::vector<int64_t>& images, const std::vector<const std::string*>& names,
-                 const std::vector<int>& classes);
+                 const std::vector<int>& classes, const MapSummary* summaries = nullptr);
   // Adds another shard's statistics of the same layer (same shape, classes, K).
   void merge(const LayerStats& other);
 
  private:
-  void add_map(size_t filter, const float* map, int64_t image, const std::string& name, int true_class);
+  void add_map(size_t filter, const float* map, const MapSummary& summary, int64_t image, const std::string& name,
+               int true_class);
 };
 
 // What the statistics say of one filter.
@@ -112,10 +118,5 @@ std::vector<DatasetMark> dataset_marks(const LayerStats& layer);
 // The filters ordered for finding the idle ones: dead first, then rarely
 // active, then by ascending active fraction; ties by filter index.
 std::vector<int> idle_first_order(const std::vector<DatasetMark>& marks);
-
-// The output range of a layer of `kind` ("Sigmoid", "relu6", ...) when it is
-// bounded by its definition: sigmoid and hardsigmoid [0, 1], tanh [-1, 1],
-// relu6 [0, 6]. nullopt otherwise.
-std::optional<std::pair<float, float>> bounded_range(const std::string& kind);
 
 }  // namespace actscope

@@ -68,20 +68,30 @@ Status check_options(const ScanOptions& options) {
   return Done{};
 }
 
-// Runs one batch and adds each image's maps to its layer's statistics.
-Status scan_batch(const Model& model, const Dataset& dataset, const std::vector<int64_t>& indices,
-                  const CaptureOptions& capture_options, Atlas& atlas) {
+// Runs one batch through the model, summarizing its maps on the way.
+Result<CaptureResult> capture_batch(const Model& model, const Dataset& dataset, const std::vector<int64_t>& indices,
+                                    const CaptureOptions& capture_options) {
   std::vector<InputImage> inputs;
   for (int64_t index : indices) {
     auto input = dataset.input(static_cast<size_t>(index), model.card());
     if (!input) return Error{input.error()};
     inputs.push_back(std::move(input).value());
   }
-  auto captured = model.capture(inputs, capture_options);
-  if (!captured) return Error{captured.error()};
+  return model.capture(inputs, capture_options);
+}
+
+// Adds each image's maps of a captured batch to its layer's statistics.
+Status add_batch(const Model& model, const Dataset& dataset, const std::vector<int64_t>& indices,
+                 const CaptureResult& captured, Atlas& atlas) {
   std::unordered_map<std::string, LayerStats*> by_name;
   for (LayerStats& layer : atlas.layers) by_name[layer.name] = &layer;
-  for (const LayerActivation& activation : captured.value().activations) {
+  std::vector<const std::string*> names;
+  std::vector<int> classes;
+  for (int64_t index : indices) {
+    names.push_back(&dataset.images[static_cast<size_t>(index)].name);
+    classes.push_back(dataset.images[static_cast<size_t>(index)].true_class);
+  }
+  for (const LayerActivation& activation : captured.activations) {
     auto found = by_name.find(activation.name);
     if (found == by_name.end()) continue;
     LayerStats& layer = *found->second;
@@ -90,13 +100,9 @@ Status scan_batch(const Model& model, const Dataset& dataset, const std::vector<
       return Error{model.path() + ": layer '" + layer.name + "' gave " + shape_string(activation.values.shape()) +
                    " for a batch of " + std::to_string(indices.size())};
     }
-    std::vector<const std::string*> names;
-    std::vector<int> classes;
-    for (int64_t index : indices) {
-      names.push_back(&dataset.images[static_cast<size_t>(index)].name);
-      classes.push_back(dataset.images[static_cast<size_t>(index)].true_class);
-    }
-    layer.add_batch(activation.values.data(), indices, names, classes);
+    const bool summarized = activation.summaries.size() == static_cast<size_t>(layer.shape[0]) * indices.size();
+    layer.add_batch(activation.values.data(), indices, names, classes,
+                    summarized ? activation.summaries.data() : nullptr);
   }
   return Done{};
 }
@@ -119,11 +125,14 @@ Result<Atlas> scan_dataset(const Model& model, const Dataset& dataset, const Sca
     if (in_shard(i, options.shard, options.shards)) mine.push_back(i);
   }
   CaptureOptions capture_options;
+  capture_options.map_summaries = true;
   for (const LayerInfo* layer : layers.value()) capture_options.layers.push_back(layer->name);
   const size_t step = static_cast<size_t>(options.batch_size);
   for (size_t first = 0; first < mine.size(); first += step) {
     const std::vector<int64_t> batch(mine.begin() + first, mine.begin() + std::min(mine.size(), first + step));
-    if (auto done = scan_batch(model, dataset, batch, capture_options, atlas); !done) return Error{done.error()};
+    auto captured = capture_batch(model, dataset, batch, capture_options);
+    if (!captured) return Error{captured.error()};
+    if (auto done = add_batch(model, dataset, batch, captured.value(), atlas); !done) return Error{done.error()};
     if (options.progress && !options.progress(first + batch.size(), mine.size())) return Error{"cancelled"};
   }
   return atlas;

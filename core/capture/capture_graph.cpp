@@ -24,7 +24,7 @@ torch::jit::Module submodule(const torch::jit::Module& root, const std::string& 
   return module;
 }
 
-CaptureGraph::CaptureGraph(const torch::jit::Module& module, const CaptureGraphOptions& options) {
+CaptureGraph::CaptureGraph(const torch::jit::Module& module, const CaptureGraphOptions& options) : options_(options) {
   auto& forward = torch::jit::toGraphFunction(module.get_method("forward").function());
   auto graph = forward.graph()->copy();
   InlinedForward inlined = inline_forward(module, graph);
@@ -79,9 +79,35 @@ CaptureGraph::Output CaptureGraph::run(const torch::jit::Module& module, const t
   }
 }
 
+CaptureGraph::Output CaptureGraph::run_summarized(const torch::jit::Module& module, const torch::Tensor& input,
+                                                  const std::vector<SummaryRequest>& requests) const {
+  std::string key;
+  for (const SummaryRequest& request : requests) {
+    key += std::to_string(request.capture);
+    if (request.bounds) key += "[" + std::to_string(request.bounds->first) + "," + std::to_string(request.bounds->second) + "]";
+    key += ";";
+  }
+  GraphFunction* function = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(summary_functions_mutex_);
+    auto& slot = summary_functions_[key];
+    if (!slot) {
+      std::vector<int> widths;
+      slot = finish_capture_function(base_graph_->copy(), range_sources_, /*fast=*/true, options_, widths, requests);
+      TORCH_INTERNAL_ASSERT(widths == fast_range_widths_);
+    }
+    function = slot.get();
+  }
+  try {
+    return run_function(*function, /*fast=*/true, module, input, requests.size());
+  } catch (const std::exception&) {
+    return run_function(*general_function_, /*fast=*/false, module, input);
+  }
+}
+
 CaptureGraph::Output CaptureGraph::run_function(GraphFunction& function, bool fast,
-                                                const torch::jit::Module& module,
-                                                const torch::Tensor& input) const {
+                                                const torch::jit::Module& module, const torch::Tensor& input,
+                                                size_t summaries) const {
   torch::jit::Stack stack{module._ivalue(), input_written_ || input_viewed_ ? input.clone() : input};
   {
     // Deterministic plans: the profiling executor would rewrite them after warm-up.
@@ -106,6 +132,7 @@ CaptureGraph::Output CaptureGraph::run_function(GraphFunction& function, bool fa
     }
     next_range += widths[i];
   }
+  for (size_t i = 0; i < summaries; ++i) output.summaries.push_back(elements.at(next_range + i).toTensor());
   for (int i = 0; i < capture_count_; ++i) {
     const RangeSource& source = range_sources_[i];
     if (source.from < 0) continue;

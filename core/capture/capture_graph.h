@@ -66,6 +66,13 @@ struct CaptureGraphOptions {
   bool own_max_pool = true;
 };
 
+// A capture whose maps are to be summarized during the run (map_summary.h):
+// its index and, for a bounded layer, its bounds.
+struct SummaryRequest {
+  int capture = 0;
+  std::optional<std::pair<float, float>> bounds;
+};
+
 class CaptureGraph {
  public:
   // Builds the rewrite of `module.forward`. Throws c10::Error on graphs it
@@ -82,10 +89,20 @@ class CaptureGraph {
     c10::IValue model_output;
     std::vector<torch::Tensor> captures;          // by CapturePoint::output_index
     std::vector<std::pair<float, float>> ranges;  // [min, max] of each capture; (0, 0) if empty
+    // With run_summarized: per request, [N, C, 4] doubles (map_summaries in
+    // fused_ranges.h); empty when the run fell back to the general function.
+    std::vector<torch::Tensor> summaries;
   };
   // Runs the rewritten graph once. The caller chooses the autograd mode
   // (inference mode for activations, grad mode for CAMs). Throws c10::Error.
   Output run(const torch::jit::Module& module, const torch::Tensor& input) const;
+  // The same run that also summarizes each requested capture's maps right
+  // after the op that produces them, while they are in cache (captures that
+  // are not [N, C, H, W] get an empty tensor). The function per request list is built once and
+  // reused. Captures that the fast function cannot handle fall back to run()
+  // with no summaries.
+  Output run_summarized(const torch::jit::Module& module, const torch::Tensor& input,
+                        const std::vector<SummaryRequest>& requests) const;
 
   // The gradient path: runs the rewrite with the earliest of `captures`
   // (capture indices) turned into a leaf that requires grad where it is
@@ -112,7 +129,7 @@ class CaptureGraph {
 
  private:
   Output run_function(torch::jit::GraphFunction& function, bool fast, const torch::jit::Module& module,
-                      const torch::Tensor& input) const;
+                      const torch::Tensor& input, size_t summaries = 0) const;
 
   // The same rewrite twice: with plain aminmax ranges (float captures), and
   // with a helper that handles empty, complex and half captures.
@@ -131,6 +148,9 @@ class CaptureGraph {
 
   // The rewrite before ranges: outputs (model output, captures...).
   std::shared_ptr<torch::jit::Graph> base_graph_;
+  CaptureGraphOptions options_;
+  mutable std::mutex summary_functions_mutex_;
+  mutable std::map<std::string, std::unique_ptr<torch::jit::GraphFunction>> summary_functions_;
   mutable std::mutex leaf_functions_mutex_;
   mutable std::map<std::vector<int>, std::unique_ptr<torch::jit::GraphFunction>> leaf_functions_;
 };

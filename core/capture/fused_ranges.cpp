@@ -13,6 +13,8 @@
 #include <ATen/Parallel.h>
 #include <torch/library.h>
 
+#include "core/capture/map_summary.h"
+
 namespace actscope {
 namespace {
 
@@ -449,6 +451,34 @@ std::tuple<at::Tensor, at::Tensor> max_pool2d_with_range(const at::Tensor& input
   return {output, bounds.merged().tensor()};
 }
 
+// Per image and channel of an [N, C, H, W] tensor: maximum, positive
+// count, sum and saturated count (map_summary.h), as doubles [N, C, 4];
+// an empty tensor for other shapes.
+at::Tensor map_summaries(const at::Tensor& input, double low, double high, bool bounded) {
+  if (input.dim() != 4) return at::empty({0}, at::kDouble);  // not maps: nothing to summarize
+  const at::Tensor maps = input.detach().to(at::kFloat).contiguous();
+  const int64_t planes = maps.size(0) * maps.size(1);
+  const int64_t positions = maps.size(2) * maps.size(3);
+  at::Tensor out = at::zeros({maps.size(0), maps.size(1), 4}, at::kDouble);
+  if (positions == 0) return out;
+  const float* in = maps.data_ptr<float>();
+  double* summary = out.data_ptr<double>();
+  const std::pair<float, float> range{static_cast<float>(low), static_cast<float>(high)};
+  const std::pair<float, float>* bounds = bounded ? &range : nullptr;
+  const int64_t grain = std::max<int64_t>(1, at::internal::GRAIN_SIZE / positions);
+  at::parallel_for(0, planes, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t plane = begin; plane < end; ++plane) {
+      const MapSummary one = summarize_map(in + plane * positions, positions, bounds);
+      double* row = summary + plane * 4;
+      row[0] = one.maximum;
+      row[1] = static_cast<double>(one.positive);
+      row[2] = one.total;
+      row[3] = static_cast<double>(one.saturated);
+    }
+  });
+  return out;
+}
+
 #define ACTSCOPE_BATCH_NORM_ARGUMENTS                                                                       \
   "(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, " \
   "float momentum, float eps, bool cudnn_enabled)"
@@ -466,6 +496,7 @@ TORCH_LIBRARY(actscope, library) {
   library.def(
       "add_relu_with_range(Tensor self, Tensor other, bool keep_self_dtype) -> (Tensor, Tensor, Tensor)",
       &add_relu_with_range);
+  library.def("map_summaries(Tensor self, float low, float high, bool bounded) -> Tensor", &map_summaries);
 }
 
 }  // namespace
@@ -487,6 +518,11 @@ c10::Symbol max_pool2d_with_range_symbol() {
 
 c10::Symbol add_relu_with_range_symbol() {
   static const c10::Symbol symbol = c10::Symbol::fromQualString("actscope::add_relu_with_range");
+  return symbol;
+}
+
+c10::Symbol map_summaries_symbol() {
+  static const c10::Symbol symbol = c10::Symbol::fromQualString("actscope::map_summaries");
   return symbol;
 }
 

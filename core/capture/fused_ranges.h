@@ -38,6 +38,13 @@
 // indices, which this pass skips: it is several times faster than the op it
 // replaces (tests/bench/RESULTS.md).
 //
+// actscope::map_summaries(self, low, high, bounded) -> Tensor
+// gives, for each image and channel of an [N, C, H, W] tensor, what the
+// filter atlas keeps of the map (map_summary.h) as doubles [N, C, 4]:
+// maximum, positive count, sum, and the count within 1e-6 of low or high
+// when `bounded`; an empty tensor for tensors of other ranks. Placed right after the op that produces the tensor, it
+// reads the map while it is still in cache.
+//
 // In all of them NaN in a tensor makes both of its bounds NaN, as aminmax
 // does, and an empty tensor has the range [0, 0]. They have no gradient: the
 // capture graph uses them only in inference mode.
@@ -52,5 +59,6 @@ c10::Symbol batch_norm_with_ranges_symbol();
 c10::Symbol batch_norm_relu_with_ranges_symbol();
 c10::Symbol max_pool2d_with_range_symbol();
 c10::Symbol add_relu_with_range_symbol();
+c10::Symbol map_summaries_symbol();
 
 }  // namespace actscope

@@ -248,6 +248,27 @@ std::vector<Value*> insert_value_ranges(Graph& graph, std::vector<Value*>& captu
   return ranges;
 }
 
+// A map_summaries node right after the producer of each requested capture.
+std::vector<Value*> insert_summaries(Graph& graph, const std::vector<Value*>& captured,
+                                     const std::vector<SummaryRequest>& requests) {
+  std::vector<Value*> summaries;
+  for (const SummaryRequest& request : requests) {
+    Value* value = captured.at(static_cast<size_t>(request.capture));
+    Node* producer = value->node();
+    Node* insert_before = producer->kind() == prim::Param ? graph.block()->nodes().front() : producer->next();
+    torch::jit::WithInsertPoint insert(insert_before);
+    const auto [low, high] = request.bounds.value_or(std::pair<float, float>{0.0f, 0.0f});
+    Node* node = graph.insertNode(graph.create(
+        map_summaries_symbol(),
+        {value, graph.insertConstant(static_cast<double>(low)), graph.insertConstant(static_cast<double>(high)),
+         graph.insertConstant(request.bounds.has_value())},
+        1));
+    node->output()->setType(c10::TensorType::get());
+    summaries.push_back(node->output());
+  }
+  return summaries;
+}
+
 }  // namespace
 
 // Ranges that follow from another capture's range: a capture that is a
@@ -288,16 +309,19 @@ std::vector<RangeSource> derive_ranges(const std::vector<Value*>& captured) {
 std::unique_ptr<GraphFunction> finish_capture_function(const std::shared_ptr<Graph>& graph,
                                                        const std::vector<RangeSource>& sources, bool fast,
                                                        const CaptureGraphOptions& options,
-                                                       std::vector<int>& widths) {
+                                                       std::vector<int>& widths,
+                                                       const std::vector<SummaryRequest>& summaries) {
   // The model output and the captures stay graph outputs while the ranges
   // are inserted: the fusions replace values, and a value in use is neither
   // removed nor left behind.
   std::vector<Value*> captured(graph->outputs().begin() + 1, graph->outputs().end());
   const std::vector<Value*> ranges = insert_value_ranges(*graph, captured, sources, fast, options, widths);
+  const std::vector<Value*> summary_values = insert_summaries(*graph, captured, summaries);
   std::vector<Value*> outputs(graph->outputs().begin(), graph->outputs().end());
   TORCH_INTERNAL_ASSERT(std::equal(captured.begin(), captured.end(), outputs.begin() + 1));
   while (!graph->outputs().empty()) graph->eraseOutput(0);
   outputs.insert(outputs.end(), ranges.begin(), ranges.end());
+  outputs.insert(outputs.end(), summary_values.begin(), summary_values.end());
   // GraphFunction wants a single output: (model output, captures..., ranges...).
   graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
   return std::make_unique<GraphFunction>("actscope_capture", graph, nullptr,

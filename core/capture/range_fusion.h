@@ -25,9 +25,12 @@ std::vector<RangeSource> derive_ranges(const std::vector<torch::jit::Value*>& ca
 // output, captures..., ranges...). `fast` fuses and uses aminmax (which
 // throws for empty, complex or half captures); otherwise a helper that
 // handles every case. `widths` receives, per capture, how many outputs hold
-// its range (0: derived from another's).
+// its range (0: derived from another's). With `summaries`, the tuple ends
+// with one map_summaries tensor per request, each computed right after the
+// op that produces its capture.
 std::unique_ptr<torch::jit::GraphFunction> finish_capture_function(
     const std::shared_ptr<torch::jit::Graph>& graph, const std::vector<RangeSource>& sources, bool fast,
-    const CaptureGraphOptions& options, std::vector<int>& widths);
+    const CaptureGraphOptions& options, std::vector<int>& widths,
+    const std::vector<SummaryRequest>& summaries = {});
 
 }  // namespace actscope

@@ -17,6 +17,7 @@
 
 #include "core/base/float_array.h"
 #include "core/base/result.h"
+#include "core/capture/map_summary.h"
 #include "core/model/image_input.h"
 #include "core/model/model_card.h"
 
@@ -51,6 +52,9 @@ struct LayerInfo {
 struct CaptureOptions {
   // Layer names from Model::layers(); empty means every capturable layer.
   std::vector<std::string> layers;
+  // Also summarize every map of the [N, C, H, W] layers during the run, while
+  // it is in cache (LayerActivation::summaries), for the filter atlas.
+  bool map_summaries = false;
 };
 
 struct LayerActivation {
@@ -58,6 +62,11 @@ struct LayerActivation {
   FloatArray values;  // the layer's output for the whole batch, [N, ...]
   float min = 0.0f;   // over the whole batch
   float max = 0.0f;
+  // With CaptureOptions::map_summaries, for a [N, C, H, W] layer: image n,
+  // channel c at n * C + c, with the layer's bounds (bounded_range of its
+  // kind). Empty otherwise, or when the run could not summarize (then
+  // summarize the maps in values).
+  std::vector<MapSummary> summaries = {};
 };
 
 struct CaptureResult {

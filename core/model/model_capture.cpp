@@ -1,6 +1,8 @@
 // Model's layer list and one-pass capture, on top of CaptureGraph.
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <utility>
 
 #include <torch/script.h>
 
@@ -27,6 +29,21 @@ LayerInfo to_layer_info(const CapturePoint& point) {
 }  // namespace
 
 namespace {
+
+// map_summaries' [N, C, 4] doubles as one MapSummary per map.
+std::vector<MapSummary> to_summaries(const torch::Tensor& table) {
+  const torch::Tensor rows = table.contiguous();
+  const double* row = rows.data_ptr<double>();
+  std::vector<MapSummary> summaries(static_cast<size_t>(rows.numel() / 4));
+  for (MapSummary& summary : summaries) {
+    summary.maximum = static_cast<float>(row[0]);
+    summary.positive = static_cast<int64_t>(row[1]);
+    summary.total = row[2];
+    summary.saturated = static_cast<int64_t>(row[3]);
+    row += 4;
+  }
+  return summaries;
+}
 
 std::string join_notices(const std::string& a, const std::string& b) {
   return a.empty() ? b : b.empty() ? a : a + "; " + b;
@@ -131,7 +148,23 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
   try {
     c10::InferenceMode inference;
     // CaptureGraph copies the input when a capture may view it.
-    auto output = impl_->capture_graph->run(impl_->module, view_as_tensor(input));
+    std::vector<SummaryRequest> requests;
+    // One request per capture and bounds: layers that share a capture (a
+    // Sequential and its last module) may differ in bounds.
+    using RequestKey = std::pair<int, std::optional<std::pair<float, float>>>;
+    std::map<RequestKey, size_t> request_of_capture;
+    if (options.map_summaries) {
+      for (size_t i : wanted) {
+        const int index = points[i].output_index;
+        const RequestKey key{index, bounded_range(impl_->layers[i].kind)};
+        if (request_of_capture.count(key)) continue;
+        request_of_capture.emplace(key, requests.size());
+        requests.push_back({index, key.second});
+      }
+    }
+    auto output = requests.empty() ? impl_->capture_graph->run(impl_->module, view_as_tensor(input))
+                                   : impl_->capture_graph->run_summarized(impl_->module, view_as_tensor(input),
+                                                                          requests);
     auto logits = first_tensor(output.model_output);
     if (!logits) return Error{impl_->path + ": forward() returned no tensor"};
     CaptureResult result;
@@ -140,6 +173,13 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
       const int index = points[i].output_index;
       LayerActivation activation{points[i].name, to_float_array(output.captures[index])};
       std::tie(activation.min, activation.max) = output.ranges[index];
+      const auto request = request_of_capture.find(RequestKey{index, bounded_range(impl_->layers[i].kind)});
+      if (request != request_of_capture.end() && request->second < output.summaries.size() &&
+          activation.values.dim() == 4 &&
+          output.summaries[request->second].numel() ==
+              4 * activation.values.shape()[0] * activation.values.shape()[1]) {
+        activation.summaries = to_summaries(output.summaries[request->second]);
+      }
       result.activations.push_back(std::move(activation));
     }
     return result;

@@ -1,5 +1,7 @@
 #include "core/atlas/filter_stats.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "core/atlas/atlas.h"
@@ -71,6 +73,40 @@ Atlas shard_of(int shard, const std::vector<std::vector<float>>& maps) {
     atlas.layers[0].add_image(maps[i].data(), index, "image" + std::to_string(index), static_cast<int>(index % 2));
   }
   return atlas;
+}
+
+// The vectorized one-pass summary against a plain loop: maps whose length is
+// not a multiple of the eight lanes, values at and near the bounds, and a
+// NaN (skipped unless it comes first).
+TEST(MapSummaryTest, OnePassSummaryMatchesAPlainLoop) {
+  const std::pair<float, float> bounds{0.0f, 6.0f};
+  for (int count : {1, 7, 8, 9, 49, 196, 787}) {
+    std::vector<float> map(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) map[i] = static_cast<float>((i * 37) % 23) * 0.5f - 4.0f;
+    map[static_cast<size_t>(count / 2)] = 6.0f + 5e-7f;
+    if (count > 2) map[1] = std::nanf("");
+    float maximum = map[0];
+    int64_t positive = 0, saturated = 0;
+    double total = 0.0;
+    for (float value : map) {
+      if (!std::isnan(value)) maximum = std::max(maximum, value);
+      positive += value > 0.0f;
+      saturated += std::fabs(value) <= 1e-6f || std::fabs(value - 6.0f) <= 1e-6f;
+      if (!std::isnan(value)) total += value;
+    }
+    const MapSummary got = summarize_map(map.data(), count, &bounds);
+    EXPECT_EQ(got.maximum, maximum) << count;
+    EXPECT_EQ(got.positive, positive) << count;
+    EXPECT_EQ(got.saturated, saturated) << count;
+    EXPECT_EQ(summarize_map(map.data(), count, nullptr).saturated, 0) << count;
+    if (count > 2) {
+      EXPECT_TRUE(std::isnan(got.total)) << count;  // a NaN reaches the sum
+    } else {
+      EXPECT_NEAR(got.total, total, 1e-4) << count;
+    }
+  }
+  const float nan_first[] = {std::nanf(""), 1.0f, 2.0f};
+  EXPECT_TRUE(std::isnan(summarize_map(nan_first, 3, nullptr).maximum));
 }
 
 TEST(AtlasTest, ShardsMergeIntoWhatOneRunGivesAfterAJsonRoundTrip) {

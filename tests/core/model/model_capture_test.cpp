@@ -320,6 +320,53 @@ TEST(ActivationCaptureTest, OnlyRequestedLayersAreReturned) {
   EXPECT_NE(unknown.error().find("unknown layer 'layer9'"), std::string::npos);
 }
 
+// The filter atlas's map summaries, computed inside the capture right after
+// each op (fused batch norms, ReLUs, pools and sums included), equal the
+// summaries of the captured maps, for every [N, C, H, W] layer; ReLU6
+// layers count their saturated positions.
+TEST(ActivationCaptureTest, MapSummariesDuringTheRunEqualThoseOfTheCapturedMaps) {
+  for (const std::string name : {"resnet18", "mobilenet_v2"}) {
+    SCOPED_TRACE(name);
+    const auto reference = test::load_reference(name);
+    auto model = load_fixture(name, "scripted");
+    ASSERT_NE(model, nullptr);
+    CaptureOptions options;
+    options.map_summaries = true;
+    auto result = model->capture(test::to_array(reference.input), options);
+    ASSERT_TRUE(result.ok()) << result.error();
+    int summarized = 0, bounded = 0;
+    for (const LayerActivation& activation : result.value().activations) {
+      const auto& shape = activation.values.shape();
+      if (shape.size() != 4) {
+        EXPECT_TRUE(activation.summaries.empty()) << activation.name;
+        continue;
+      }
+      ASSERT_EQ(activation.summaries.size(), static_cast<size_t>(shape[0] * shape[1])) << activation.name;
+      const auto bounds = bounded_range(find_layer(*model, activation.name)->kind);
+      bounded += bounds.has_value();
+      const int64_t positions = shape[2] * shape[3];
+      for (size_t map = 0; map < activation.summaries.size(); ++map) {
+        const MapSummary expected =
+            summarize_map(activation.values.data() + map * positions, positions, bounds ? &*bounds : nullptr);
+        const MapSummary& got = activation.summaries[map];
+        ASSERT_EQ(got.maximum, expected.maximum) << activation.name << " map " << map;
+        ASSERT_EQ(got.positive, expected.positive) << activation.name << " map " << map;
+        ASSERT_EQ(got.total, expected.total) << activation.name << " map " << map;
+        ASSERT_EQ(got.saturated, expected.saturated) << activation.name << " map " << map;
+      }
+      ++summarized;
+    }
+    EXPECT_GT(summarized, 10);
+    if (name == "mobilenet_v2") {
+      EXPECT_GT(bounded, 10);
+    }
+    // Without the option nothing is summarized.
+    auto plain = model->capture(test::to_array(reference.input));
+    ASSERT_TRUE(plain.ok());
+    for (const LayerActivation& activation : plain.value().activations) EXPECT_TRUE(activation.summaries.empty());
+  }
+}
+
 TEST(ActivationCaptureTest, ConvWeightsAreTheModulesWeights) {
   auto model = load_fixture("resnet18", "traced");
   ASSERT_NE(model, nullptr);
