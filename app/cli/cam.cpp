@@ -1,8 +1,11 @@
 // cam: a class activation map (Grad-CAM and family) over the image as a PNG,
 // the map as .npy with --npy, or with --method all a sheet of every method.
+// With many images, they go through the model in batches and each one's
+// files are written into the --out folder, beside a manifest of the run.
 #include "app/cli/commands.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "core/explain/cam.h"
@@ -86,9 +89,152 @@ int write_outputs(const CamCliOptions& options, const RgbImage& picture, const F
   return 0;
 }
 
+// What a batch of a many-image run drew, per image.
+struct BatchPictures {
+  std::vector<CamPictures> images;
+  FloatArray logits;          // [N, classes] of the first method that worked
+  std::vector<int> classes;   // the target class of each image
+  std::string error;          // set when no method worked (the batch is skipped)
+};
+
+// Computes each of `methods` for the whole batch and draws every image's overlays.
+BatchPictures draw_batch(const Model& model, const std::vector<InputImage>& inputs,
+                         const std::vector<CamMethod>& methods, bool all, const CamCliOptions& options,
+                         Colormap colormap) {
+  BatchPictures drawn;
+  drawn.images.resize(inputs.size());
+  for (size_t b = 0; b < inputs.size(); ++b) drawn.images[b].pictures.push_back(inputs[b].display);
+  auto cam_options = cam_options_of(options, model.card());
+  if (!cam_options) {
+    drawn.error = cam_options.error();
+    return drawn;
+  }
+  for (CamMethod method : methods) {
+    cam_options.value().method = method;
+    auto result = compute_cam(model, inputs, cam_options.value());
+    if (!result) {
+      if (!all) {
+        drawn.error = result.error();
+        return drawn;
+      }
+      std::cerr << "note: " << to_string(method) << ": " << result.error() << "\n";
+      continue;
+    }
+    const CamResult& cam = result.value();
+    const auto& shape = cam.map.shape();
+    const int64_t plane = shape[1] * shape[2];
+    for (size_t b = 0; b < inputs.size(); ++b) {
+      CamPictures& image = drawn.images[b];
+      image.pictures.push_back(cam_overlay(inputs[b].display, cam.map.data() + b * plane,
+                                           static_cast<int>(shape[1]), static_cast<int>(shape[2]), colormap,
+                                           options.image_weight));
+      image.captions.push_back(to_string(method));
+      image.map = FloatArray({shape[1], shape[2]},
+                             std::vector<float>(cam.map.data() + b * plane, cam.map.data() + (b + 1) * plane));
+    }
+    if (drawn.classes.empty()) {
+      drawn.logits = cam.logits;
+      drawn.classes = cam.classes;
+    }
+  }
+  if (drawn.classes.empty()) drawn.error = options.model + ": no CAM method could be computed";
+  return drawn;
+}
+
+// Writes one image's picture (and map): both files or neither.
+Status write_image_outputs(const std::string& png, const std::string& npy, const RgbImage& picture,
+                           const FloatArray& map) {
+  if (auto written = write_file_atomically(png, encode_png(picture)); !written) return written;
+  if (!npy.empty()) {
+    const auto& shape = map.shape();
+    if (auto written = write_npy(npy, map.data(), {shape[0], shape[1]}); !written) {
+      std::remove(png.c_str());
+      return written;
+    }
+  }
+  return Done{};
+}
+
+// The many-image run: batches through the model, files per image, the
+// run's manifest; a bad image is reported and skipped (exit code 1 at the end).
+int run_cam_many(const CamCliOptions& options, const Model& model, const std::vector<CamMethod>& methods, bool all,
+                 Colormap colormap) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options.out, ec))
+    return fail(options.out + ": with more than one image, --out must be an existing folder");
+  if (!options.npy.empty())
+    return usage_error("with more than one image, give --npy alone: each map goes to <out>/<name>.npy");
+  auto run = select_images(options.images, model, options.quiet);
+  if (!run) return fail(run.error());
+  const auto& images = run.value().images;
+  std::vector<nlohmann::json> entries(images.size());  // in run order
+  int skipped = 0;
+  ProgressLine progress(options.quiet, "cam: image");
+  const auto batch_size = static_cast<size_t>(options.images.batch);
+  for (size_t first = 0; first < images.size(); first += batch_size) {
+    const size_t end = std::min(images.size(), first + batch_size);
+    std::vector<InputImage> inputs;
+    std::vector<size_t> which;  // run index of each input
+    for (size_t i = first; i < end; ++i) {
+      auto input = read_run_image(run.value(), i, model.card());
+      if (!input) {
+        fail(input.error());
+        entries[i] = skipped_image_entry(images[i], input.error());
+        ++skipped;
+        continue;
+      }
+      inputs.push_back(std::move(input).value());
+      which.push_back(i);
+    }
+    if (inputs.empty()) continue;
+    const BatchPictures drawn = draw_batch(model, inputs, methods, all, options, colormap);
+    const int classes = drawn.logits.dim() == 2 ? static_cast<int>(drawn.logits.shape()[1]) : 0;
+    for (size_t b = 0; b < inputs.size(); ++b) {
+      const SelectedImage& image = images[which[b]];
+      if (!drawn.error.empty()) {
+        fail(image.source + ": " + drawn.error);
+        entries[which[b]] = skipped_image_entry(image, drawn.error);
+        ++skipped;
+        continue;
+      }
+      const CamPictures& pictures = drawn.images[b];
+      const RgbImage picture = all ? compose_sheet(pictures.pictures, pictures.captions) : pictures.pictures.back();
+      const std::string png = image.stem + ".png";
+      const std::string npy = options.npy_given ? image.stem + ".npy" : "";
+      if (auto written = write_image_outputs(options.out + "/" + png, npy.empty() ? "" : options.out + "/" + npy,
+                                             picture, pictures.map);
+          !written) {
+        return fail(written.error());  // an unwritable folder fails every image alike
+      }
+      nlohmann::json entry = run_image_entry(image, model.card(), drawn.logits.data() + b * classes, classes);
+      entry["target_class"] = {{"index", drawn.classes[b]}, {"label", model.card().label(drawn.classes[b])}};
+      entry["png"] = png;
+      if (!npy.empty()) entry["npy"] = npy;
+      entries[which[b]] = std::move(entry);
+    }
+    progress(end, images.size());
+  }
+  progress.finish();
+  const nlohmann::json settings = {{"command", "cam"},
+                                   {"method", options.method},
+                                   {"layers", options.layers},
+                                   {"class", options.target_class},
+                                   {"colormap", options.colormap},
+                                   {"image_weight", options.image_weight},
+                                   {"batch", options.images.batch}};
+  if (auto written = write_run_manifest(options.out, model, settings, nlohmann::json(entries)); !written)
+    return fail(written.error());
+  if (!options.quiet) {
+    std::cerr << "wrote " << images.size() - skipped << " of " << images.size() << " images and "
+              << options.out << "/manifest.json\n";
+  }
+  return skipped > 0 ? kExitFailure : 0;
+}
+
 }  // namespace
 
 int run_cam(const CamCliOptions& options) {
+  if (const std::string problem = options.images.usage_problem(); !problem.empty()) return usage_error(problem);
   auto loaded = load_for_cli(options.model, options.common, /*card_required=*/true);
   if (!loaded) return fail(loaded.error());
   const Model& model = *loaded.value();
@@ -96,7 +242,7 @@ int run_cam(const CamCliOptions& options) {
   const bool all = options.method == "all";
   std::vector<CamMethod> methods;
   if (all) {
-    if (!options.npy.empty()) return usage_error("--npy writes one map: choose one --method, not all");
+    if (options.npy_given) return usage_error("--npy writes one map: choose one --method, not all");
     methods = all_cam_methods();
   } else {
     auto method = parse_cam_method(options.method);
@@ -105,7 +251,9 @@ int run_cam(const CamCliOptions& options) {
   }
   auto colormap = parse_colormap(options.colormap);
   if (!colormap) return fail(colormap.error());
-  auto image = load_image(options.image, model.card());
+  if (options.images.many()) return run_cam_many(options, model, methods, all, colormap.value());
+  if (options.npy_given && options.npy.empty()) return usage_error("--npy needs a file name with one image");
+  auto image = load_image(options.images.images.front(), model.card());
   if (!image) return fail(image.error());
   CamPictures drawn;
   drawn.pictures.push_back(image.value().display);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/cli/common.h"
+#include "app/cli/image_run.h"
 
 namespace actscope::cli {
 
@@ -36,11 +37,12 @@ struct LayersOptions {
 };
 int run_layers(const LayersOptions& options);
 
-// activations: one grid PNG per layer (and .npy) and manifest.json.
+// activations: one grid PNG per layer (and .npy) and manifest.json; with
+// many images, one such folder per image and a manifest of the run.
 struct ActivationsOptions {
   CommonFlags common;
   std::string model;
-  std::string image;
+  ImageFlags images;
   std::vector<std::string> layers;  // empty: all layers
   std::string out;                  // an existing folder
   std::string normalization = "filter";
@@ -65,15 +67,18 @@ struct WeightsOptions {
 int run_weights(const WeightsOptions& options);
 
 // cam: a class activation map over the image (or a sheet of every method).
+// With many images, <name>.png (and <name>.npy) per image in the --out
+// folder and a manifest of the run.
 struct CamCliOptions {
   CommonFlags common;
   std::string model;
-  std::string image;
+  ImageFlags images;
   std::vector<std::string> layers;  // empty: the model's default CAM layer
   std::string method = "gradcam";   // or "all"
   std::string target_class;         // empty: the predicted class
   std::string out;
-  std::string npy;  // empty: no .npy
+  std::string npy;          // empty: no .npy (one image)
+  bool npy_given = false;   // --npy given, with or without a file (many images: <name>.npy)
   float image_weight = 0.5f;
   std::string colormap = "jet";
   int score_batch = 32;

@@ -45,9 +45,10 @@ void add_activations(CLI::App& app, ActivationsOptions& options, int& exit_code)
   auto* command =
       app.add_subcommand("activations", "Write one grid PNG per layer (.npy with --npy) and manifest.json");
   command->add_option("--model", options.model, kModelHelp)->required();
-  command->add_option("--image", options.image, "Image file")->required();
+  options.images.add_to(command);
   command->add_option("--layer", options.layers, "Layer name (repeatable; default: all layers)");
-  command->add_option("--out", options.out, "Existing output folder")->required();
+  command->add_option("--out", options.out,
+                      "Existing output folder (with many images: one folder per image in it)")->required();
   command->add_option("--norm", options.normalization, "filter (default), layer or signed")
       ->check(CLI::IsMember({"filter", "layer", "signed"}));
   command->add_option("--colormap", options.colormap,
@@ -76,7 +77,7 @@ void add_cam(CLI::App& app, CamCliOptions& options, int& exit_code) {
   auto* command =
       app.add_subcommand("cam", "Write a class activation map (Grad-CAM and family) over the image");
   command->add_option("--model", options.model, kModelHelp)->required();
-  command->add_option("--image", options.image, "Image file")->required();
+  options.images.add_to(command);
   command->add_option("--layer", options.layers,
                       "Layer with [N, C, h, w] output (repeatable: the mean of the layers' maps; "
                       "default: the last such layer)");
@@ -85,8 +86,13 @@ void add_cam(CLI::App& app, CamCliOptions& options, int& exit_code) {
                       "or all (a sheet with every method side by side)");
   command->add_option("--class", options.target_class,
                       "Target class: an index or a label of the model card (default: the predicted class)");
-  command->add_option("--out", options.out, "Output PNG: the heatmap over the image")->required();
-  command->add_option("--npy", options.npy, "Also write the final [H, W] float32 map on [0, 1] as .npy");
+  command->add_option("--out", options.out,
+                      "Output PNG: the heatmap over the image (with many images: an existing folder)")->required();
+  command
+      ->add_option("--npy", options.npy,
+                   "Also write the final [H, W] float32 map on [0, 1] as .npy (many images: --npy alone, "
+                   "<name>.npy)")
+      ->expected(0, 1);
   command
       ->add_option("--image-weight", options.image_weight, "Weight of the image in the overlay (default 0.5)")
       ->check(CLI::Range(0.0f, 1.0f));
@@ -96,7 +102,10 @@ void add_cam(CLI::App& app, CamCliOptions& options, int& exit_code) {
       ->check(CLI::PositiveNumber);
   command->add_flag("--quiet", options.quiet, "No progress or summary on stderr");
   options.common.add_to(command);
-  command->callback([&] { exit_code = run_cam(options); });
+  command->callback([&, command] {
+    options.npy_given = command->count("--npy") > 0;
+    exit_code = run_cam(options);
+  });
 }
 
 void add_compare(CLI::App& app, CompareOptions& options, int& exit_code) {

@@ -30,6 +30,7 @@ namespace {
 
 struct LayerJob {
   const LayerActivation* activation;
+  size_t image;  // index in the captured batch
   const LayerInfo* info;
   std::string stem;
 };
@@ -38,7 +39,7 @@ struct LayerJob {
 Result<json> export_layer(const LayerJob& job, const Model& model, const std::string& image_path,
                           const std::string& out_dir, const ExportOptions& options) {
   const LayerActivation& activation = *job.activation;
-  auto view = render_layer(model, activation, 0, image_path, options.view);
+  auto view = render_layer(model, activation, static_cast<int>(job.image), image_path, options.view);
   if (!view) return Error{view.error()};
   const NormalizedMaps& normalized = view.value().maps;
   const Grid& grid = view.value().grid;
@@ -54,7 +55,7 @@ Result<json> export_layer(const LayerJob& job, const Model& model, const std::st
                 {"filters", filter_entries(normalized)}};
   if (options.write_npy) {
     const std::string npy = job.stem + ".npy";
-    const auto maps = layer_maps(activation.values, 0);
+    const auto maps = layer_maps(activation.values, static_cast<int>(job.image));
     if (auto written = write_npy(out_dir + "/" + npy, maps->data, maps->npy_shape); !written) {
       return Error{written.error()};
     }
@@ -64,17 +65,18 @@ Result<json> export_layer(const LayerJob& job, const Model& model, const std::st
 }
 
 // The layers to export, with unique file stems, in capture order.
-std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActivation>& activations) {
+std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActivation>& activations,
+                                size_t image) {
   std::vector<LayerJob> jobs;
   std::set<std::string> used_stems;
   for (const auto& activation : activations) {
-    if (!layer_maps(activation.values, 0)) continue;  // neither maps nor a vector: nothing to draw
+    if (!layer_maps(activation.values, static_cast<int>(image))) continue;  // neither maps nor a vector: nothing to draw
     const LayerInfo* info = model.find_layer(activation.name);
     std::string stem = file_stem_for_layer(activation.name);
     for (int n = 2; used_stems.count(stem); ++n)
       stem = file_stem_for_layer(activation.name) + "_" + std::to_string(n);
     used_stems.insert(stem);
-    jobs.push_back({&activation, info, stem});
+    jobs.push_back({&activation, image, info, stem});
   }
   return jobs;
 }
@@ -122,8 +124,15 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
   capture_options.layers = options.layers;
   auto captured = model.capture({image}, capture_options);
   if (!captured) return Error{captured.error()};
+  return export_captured(model, captured.value(), 0, image, image_path, out_dir, options);
+}
 
-  const std::vector<LayerJob> jobs = plan_jobs(model, captured.value().activations);
+Result<ExportSummary> export_captured(const Model& model, const CaptureResult& captured, size_t index,
+                                      const InputImage& image, const std::string& image_path,
+                                      const std::string& out_dir, const ExportOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(out_dir, ec)) return Error{out_dir + ": no such folder"};
+  const std::vector<LayerJob> jobs = plan_jobs(model, captured.activations, index);
   auto entries = export_in_parallel(jobs, model, image_path, out_dir, options);
   if (!entries) return Error{"export cancelled"};
 

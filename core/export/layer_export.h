@@ -41,6 +41,12 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
                                          const std::string& image_path, const std::string& out_dir,
                                          const ExportOptions& options);
 
+// The same for image `index` of a batch already captured (the layers of
+// `captured` are those written); `image` is that image.
+Result<ExportSummary> export_captured(const Model& model, const CaptureResult& captured, size_t index,
+                                      const InputImage& image, const std::string& image_path,
+                                      const std::string& out_dir, const ExportOptions& options);
+
 // A layer name made safe as a file name ("layer1.0:add" -> "layer1.0_add").
 std::string file_stem_for_layer(const std::string& layer_name);
 
