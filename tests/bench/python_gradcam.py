@@ -20,6 +20,13 @@ cam = relu(sum_k w_k A_k); min-max; bilinear to the input size
 (align_corners=False); min-max.  Plain forward: `with torch.no_grad(): model(x)`
 (the hook stays registered; it does nothing without grad).
 
+With --images PNG... --out DIR (resnet18 only), it is instead the script a
+user writes to explain many images in one process, for timing whole
+processes against `actscope-cli cam` over the same images: each image is
+read (PIL), normalized with ImageNet's mean and std, explained with the
+Grad-CAM above, and written as DIR/<stem>.npy (the map) and DIR/<stem>.png
+(the jet overlay at half weight, as actscope's default).
+
 Both are warmed up 3 times, then run alternately (forward, Grad-CAM) N times.
 Prints one line of JSON to stdout:
   {"forward_ms": median, "gradcam_ms": median,
@@ -116,6 +123,35 @@ class GradCam:
         self.handle.remove()
 
 
+def explain_images(args) -> None:
+    """Grad-CAM of every image of --images, written into --out."""
+    import numpy as np
+    from PIL import Image
+
+    torch.set_num_threads(args.threads)
+    mean = torch.tensor([0.485, 0.456, 0.406])[:, None, None]
+    std = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
+
+    def read(path):
+        pixels = np.asarray(Image.open(path).convert("RGB").resize((224, 224), Image.BILINEAR), dtype=np.float32)
+        return ((torch.from_numpy(pixels).permute(2, 0, 1) / 255.0 - mean) / std)[None], pixels
+
+    model, layer = load_model("resnet18", args.fixtures, read(args.images[0])[0])
+    gradcam = GradCam(model, layer)
+    ramp = torch.linspace(0, 1, 256)[:, None]
+    jet = (1.5 - (4 * ramp - torch.tensor([3.0, 2.0, 1.0])).abs()).clamp(0, 1)  # the usual jet
+    for path in args.images:
+        x, pixels = read(path)
+        cam = gradcam(x)[0]
+        stem = os.path.splitext(os.path.basename(path))[0]
+        np.save(os.path.join(args.out, stem + ".npy"), cam.numpy())
+        heat = jet[(cam * 255).round().long()] * 255
+        overlay = 0.5 * heat + 0.5 * torch.from_numpy(pixels)
+        overlay = overlay / overlay.max() * 255
+        Image.fromarray(overlay.round().byte().numpy()).save(os.path.join(args.out, stem + ".png"))
+    gradcam.remove()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", choices=["resnet18", "fashion_cnn"], required=True)
@@ -123,7 +159,12 @@ def main() -> None:
                         help="make_fixtures.py output directory (for resnet18_scripted.pt)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=60)
+    parser.add_argument("--images", nargs="*", default=[], help="explain these PNGs (see above)")
+    parser.add_argument("--out", help="with --images: the folder for the maps and overlays")
     args = parser.parse_args()
+    if args.images:
+        explain_images(args)
+        return
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
