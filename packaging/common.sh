@@ -9,6 +9,9 @@ BUILD_PACKAGES=(cmake make g++ pkg-config ccache zlib1g-dev libpng-dev libtorch-
 TEST_PACKAGES=(libgtest-dev libbenchmark-dev python3-torch python3-torchvision python3-numpy
   dataset-fashion-mnist xvfb xauth universal-ctags
   help2man dpkg-dev desktop-file-utils appstream man-db lintian)
+# What the fuzz harnesses need on top (packaging/fuzz.sh): clang and its
+# libFuzzer and sanitizer runtimes.
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 # What making the .deb needs on top of building (help2man writes the man
 # pages; dpkg-shlibdeps, from dpkg-dev, the dependencies; lintian checks it).
 PACKAGE_PACKAGES=(help2man dpkg-dev lintian)

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <istream>
+#include <sstream>
 #include <vector>
 
 namespace actscope {
@@ -62,7 +64,7 @@ std::optional<ImageSize> webp_size(const std::vector<uint8_t>& h) {
   return std::nullopt;
 }
 
-std::optional<ImageSize> tiff_size(std::ifstream& file, const std::vector<uint8_t>& h) {
+std::optional<ImageSize> tiff_size(std::istream& file, const std::vector<uint8_t>& h) {
   if (h.size() < 8) return std::nullopt;
   const bool little = h[0] == 'I' && h[1] == 'I' && h[2] == 42 && h[3] == 0;
   const bool big = h[0] == 'M' && h[1] == 'M' && h[2] == 0 && h[3] == 42;
@@ -87,7 +89,7 @@ std::optional<ImageSize> tiff_size(std::ifstream& file, const std::vector<uint8_
 }
 
 // Walks the JPEG segments up to the first start-of-frame marker.
-std::optional<ImageSize> jpeg_size(std::ifstream& file, const std::vector<uint8_t>& h) {
+std::optional<ImageSize> jpeg_size(std::istream& file, const std::vector<uint8_t>& h) {
   if (h.size() < 4 || h[0] != 0xff || h[1] != 0xd8) return std::nullopt;
   file.clear();
   file.seekg(2);
@@ -115,8 +117,9 @@ bool exceeds_pixels(const ImageSize& size, long long limit) {
   return size.width > limit / size.height;  // width * height > limit, without forming the product
 }
 
-std::optional<ImageSize> read_image_size(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
+namespace {
+
+std::optional<ImageSize> size_from_stream(std::istream& file) {
   std::vector<uint8_t> header(kHeaderBytes);
   file.read(reinterpret_cast<char*>(header.data()), kHeaderBytes);
   header.resize(static_cast<size_t>(file.gcount()));
@@ -125,6 +128,18 @@ std::optional<ImageSize> read_image_size(const std::string& path) {
   if (auto size = webp_size(header)) return size;
   if (auto size = tiff_size(file, header)) return size;
   return jpeg_size(file, header);
+}
+
+}  // namespace
+
+std::optional<ImageSize> read_image_size(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  return size_from_stream(file);
+}
+
+std::optional<ImageSize> read_image_size_of_bytes(const std::string& bytes) {
+  std::istringstream stream(bytes, std::ios::binary);
+  return size_from_stream(stream);
 }
 
 }  // namespace actscope

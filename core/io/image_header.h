@@ -19,6 +19,8 @@ struct ImageSize {
 // The size the header of `path` declares, or nullopt when the format is not
 // one of the above or the header is unreadable (the decoder then decides).
 std::optional<ImageSize> read_image_size(const std::string& path);
+// The same for a file's bytes already in memory (the fuzz harness feeds it).
+std::optional<ImageSize> read_image_size_of_bytes(const std::string& bytes);
 
 // True when a `size` (valid: both sides at least 1) covers more than `limit`
 // pixels. No overflow for any values.
