@@ -173,19 +173,9 @@ int run_cam_many(const CamCliOptions& options, const Model& model, const std::ve
   const auto batch_size = static_cast<size_t>(options.images.batch);
   for (size_t first = 0; first < images.size(); first += batch_size) {
     const size_t end = std::min(images.size(), first + batch_size);
-    std::vector<InputImage> inputs;
-    std::vector<size_t> which;  // run index of each input
-    for (size_t i = first; i < end; ++i) {
-      auto input = read_run_image(run.value(), i, model.card());
-      if (!input) {
-        fail(input.error());
-        entries[i] = skipped_image_entry(images[i], input.error());
-        ++skipped;
-        continue;
-      }
-      inputs.push_back(std::move(input).value());
-      which.push_back(i);
-    }
+    RunBatch batch = read_run_batch(run.value(), first, end, model.card(), entries, skipped);
+    const std::vector<InputImage>& inputs = batch.inputs;
+    const std::vector<size_t>& which = batch.which;
     if (inputs.empty()) continue;
     const BatchPictures drawn = draw_batch(model, inputs, methods, all, options, colormap);
     const int classes = drawn.logits.dim() == 2 ? static_cast<int>(drawn.logits.shape()[1]) : 0;

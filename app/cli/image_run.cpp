@@ -93,6 +93,23 @@ Result<InputImage> read_run_image(const ImageRun& run, size_t index, const Model
   return load_image(image.source, card);
 }
 
+RunBatch read_run_batch(const ImageRun& run, size_t first, size_t end, const ModelCard& card,
+                        std::vector<json>& entries, int& skipped) {
+  RunBatch batch;
+  for (size_t i = first; i < end; ++i) {
+    auto input = read_run_image(run, i, card);
+    if (!input) {
+      fail(input.error());
+      entries[i] = skipped_image_entry(run.images[i], input.error());
+      ++skipped;
+      continue;
+    }
+    batch.inputs.push_back(std::move(input).value());
+    batch.which.push_back(i);
+  }
+  return batch;
+}
+
 json run_image_entry(const SelectedImage& image, const ModelCard& card, const float* logits, int classes) {
   json entry = {{"source", image.source}, {"name", image.stem}};
   if (image.dataset_index >= 0) entry["dataset_index"] = image.dataset_index;

@@ -54,6 +54,16 @@ Result<ImageRun> select_images(const ImageFlags& flags, const Model& model, bool
 // Image `index` of the run, made for the model's card.
 Result<InputImage> read_run_image(const ImageRun& run, size_t index, const ModelCard& card);
 
+// Images [first, end) of the run read for the card: those that could be
+// read, with their run indices. Each one that could not is named on stderr,
+// gets its skipped entry in `entries` (by run index) and counts in `skipped`.
+struct RunBatch {
+  std::vector<InputImage> inputs;
+  std::vector<size_t> which;  // run index of each input
+};
+RunBatch read_run_batch(const ImageRun& run, size_t first, size_t end, const ModelCard& card,
+                        std::vector<nlohmann::json>& entries, int& skipped);
+
 // A manifest entry for one image of the run: where it came from, its output
 // stem, its true class when known and the model's prediction (softmax of
 // `logits`, one row of the batch's logits) or the error that skipped it.

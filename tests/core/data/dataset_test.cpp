@@ -118,6 +118,20 @@ TEST_F(DatasetTest, APlainFolderOfImagesOpensWithoutLabels) {
   EXPECT_EQ(std::filesystem::path(first.value().name).filename(), "00021_sandal.png");
 }
 
+// An IDX pair whose labels file holds another number of entries than the
+// images file is refused, naming both files and both counts.
+TEST_F(DatasetTest, ImageAndLabelCountsMustAgree) {
+  test::TempDir dir;
+  test::write_file(dir / "t10k-images-idx3-ubyte",
+                   std::string{0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 1, 2, 3, 4});
+  test::write_file(dir / "t10k-labels-idx1-ubyte", std::string{0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3});
+  auto opened = open_dataset(dir.path().string(), model_->card());
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().find("3 labels for 2 images"), std::string::npos) << opened.error();
+  EXPECT_NE(opened.error().find("t10k-labels-idx1-ubyte"), std::string::npos) << opened.error();
+  EXPECT_NE(opened.error().find("t10k-images-idx3-ubyte"), std::string::npos) << opened.error();
+}
+
 TEST_F(DatasetTest, BadPathsSayWhatIsWrong) {
   test::TempDir dir;
   auto missing = open_dataset((dir / "nothing").string(), model_->card());

@@ -53,5 +53,25 @@ TEST(IdxDatasetTest, RefusesTruncatedAndForeignFiles) {
   EXPECT_NE(read_idx_labels((dir / "missing.idx").string()).error().find("cannot open"), std::string::npos);
 }
 
+// A gzip file cut in half (a truncated download) and one whose compressed
+// bytes are damaged are refused with the file's name, never read as data.
+TEST(IdxDatasetTest, RefusesTruncatedAndCorruptGzip) {
+  test::TempDir dir;
+  const std::string whole = test::read_file(test::fashion_mnist_dir() / "t10k-labels-idx1-ubyte.gz");
+  ASSERT_GT(whole.size(), 1000u);
+  test::write_file(dir / "cut-labels-idx1-ubyte.gz", whole.substr(0, whole.size() / 2));
+  auto cut = read_idx_labels((dir / "cut-labels-idx1-ubyte.gz").string());
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.error().find("cut-labels-idx1-ubyte.gz"), std::string::npos) << cut.error();
+  EXPECT_NE(cut.error().find("truncated"), std::string::npos) << cut.error();
+
+  std::string damaged = whole;
+  for (size_t i = 20; i < 200; ++i) damaged[i] = static_cast<char>(damaged[i] ^ 0x5a);
+  test::write_file(dir / "bad-labels-idx1-ubyte.gz", damaged);
+  auto bad = read_idx_labels((dir / "bad-labels-idx1-ubyte.gz").string());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("bad-labels-idx1-ubyte.gz"), std::string::npos) << bad.error();
+}
+
 }  // namespace
 }  // namespace actscope
