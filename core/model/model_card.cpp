@@ -33,7 +33,10 @@ std::optional<std::vector<float>> float_list(const json& object, const char* key
   std::vector<float> values;
   for (const auto& item : *it) {
     if (!item.is_number()) return std::nullopt;
-    values.push_back(item.get<float>());
+    // A number beyond float's range (2.86e43) would become infinity.
+    const auto value = item.get<float>();
+    if (!std::isfinite(value)) return std::nullopt;
+    values.push_back(value);
   }
   return values;
 }
@@ -66,7 +69,7 @@ Result<ModelCard> parse_input(const json& root, const std::string& source, Model
 Result<ModelCard> parse_normalization(const json& root, const std::string& source, ModelCard card) {
   auto mean = float_list(root, "mean");
   auto std = float_list(root, "std");
-  if (!mean || !std) return card_error(source, "\"mean\" and \"std\" must be lists of numbers");
+  if (!mean || !std) return card_error(source, "\"mean\" and \"std\" must be lists of finite numbers");
   const auto channels = static_cast<size_t>(card.channels);
   if (mean->size() != channels || std->size() != channels) {
     return card_error(

@@ -42,6 +42,18 @@ TEST(ModelCardTest, RoundTripsThroughJson) {
   EXPECT_EQ(again.value().test_accuracy, card.test_accuracy);
 }
 
+// Found by fuzz_model_card: a mean beyond float's range (written 286e041)
+// became infinity, was accepted, and the card written back held null.
+TEST(ModelCardTest, NumbersBeyondFloatRangeAreRefused) {
+  for (const char* key : {"mean", "std"}) {
+    auto card = valid_card();
+    card[key] = {0.5, 2.86e43, 0.3};
+    const std::string error = parse_error(card);
+    EXPECT_NE(error.find("net.json"), std::string::npos) << error;
+    EXPECT_NE(error.find("finite numbers"), std::string::npos) << error;
+  }
+}
+
 TEST(ModelCardTest, OptionalFieldsMayBeAbsent) {
   auto card = parse_model_card(R"({"input": {"channels": 1, "height": 8, "width": 8},
                                    "mean": [0], "std": [1]})",
