@@ -75,20 +75,6 @@ Status draw_methods(const Model& model, const InputImage& image, const std::vect
   return Done{};
 }
 
-// Writes the picture (and the map as .npy): both files or neither.
-int write_outputs(const CamCliOptions& options, const RgbImage& picture, const FloatArray& map) {
-  if (auto written = write_file_atomically(options.out, encode_png(picture)); !written)
-    return fail(written.error());
-  if (!options.npy.empty()) {
-    const auto& shape = map.shape();
-    if (auto written = write_npy(options.npy, map.data(), {shape[1], shape[2]}); !written) {
-      std::remove(options.out.c_str());
-      return fail(written.error());
-    }
-  }
-  return 0;
-}
-
 // What a batch of a many-image run drew, per image.
 struct BatchPictures {
   std::vector<CamPictures> images;
@@ -141,13 +127,14 @@ BatchPictures draw_batch(const Model& model, const std::vector<InputImage>& inpu
   return drawn;
 }
 
-// Writes one image's picture (and map): both files or neither.
+// Writes one image's picture and, unless `npy` is empty, its map (whose
+// last two dimensions are [H, W]) as .npy: both files or neither.
 Status write_image_outputs(const std::string& png, const std::string& npy, const RgbImage& picture,
                            const FloatArray& map) {
   if (auto written = write_file_atomically(png, encode_png(picture)); !written) return written;
   if (!npy.empty()) {
     const auto& shape = map.shape();
-    if (auto written = write_npy(npy, map.data(), {shape[0], shape[1]}); !written) {
+    if (auto written = write_npy(npy, map.data(), {shape[shape.size() - 2], shape.back()}); !written) {
       std::remove(png.c_str());
       return written;
     }
@@ -251,7 +238,9 @@ int run_cam(const CamCliOptions& options) {
     return fail(done.error());
   if (all && drawn.pictures.size() == 1) return fail(options.model + ": no CAM method could be computed");
   const RgbImage picture = all ? compose_sheet(drawn.pictures, drawn.captions) : drawn.pictures.back();
-  return write_outputs(options, picture, drawn.map);
+  if (auto written = write_image_outputs(options.out, options.npy, picture, drawn.map); !written)
+    return fail(written.error());
+  return 0;
 }
 
 }  // namespace actscope::cli
