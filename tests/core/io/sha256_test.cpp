@@ -21,5 +21,25 @@ TEST(Sha256Test, KnownDigests) {
   EXPECT_FALSE(sha256_of_file((dir / "none.bin").string()).ok());
 }
 
+// The SHA extensions path equals the portable loop on every length around
+// block boundaries and on bytes of every value (on CPUs without them both
+// are the portable loop and the test says so).
+TEST(Sha256Test, FastEngineEqualsThePortableLoop) {
+  if (!sha256_has_fast_engine()) GTEST_SKIP() << "this CPU has no SHA extensions";
+  std::string bytes(5000, '\0');
+  uint32_t state = 12345;
+  for (char& byte : bytes) {
+    state = state * 1664525u + 1013904223u;
+    byte = static_cast<char>(state >> 24);
+  }
+  for (size_t length : {size_t{0}, size_t{1}, size_t{55}, size_t{56}, size_t{63}, size_t{64}, size_t{65},
+                        size_t{119}, size_t{128}, size_t{1000}, size_t{4097}, size_t{5000}}) {
+    const std::string part = bytes.substr(0, length);
+    EXPECT_EQ(sha256_hex(part, Sha256Engine::kFastest), sha256_hex(part, Sha256Engine::kPortable))
+        << length << " bytes";
+  }
+  EXPECT_EQ(sha256_hex("abc", Sha256Engine::kPortable), sha256_hex("abc", Sha256Engine::kFastest));
+}
+
 }  // namespace
 }  // namespace actscope
