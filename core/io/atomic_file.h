@@ -1,7 +1,7 @@
 // The io room: files in and out, knowing nothing of models: atomic writes
-// (here), .npy (npy_writer.h), sha256 (sha256.h), image headers read before
-// decoding (image_header.h) and IDX files (idx_file.h). Only the base room
-// is below it.
+// (here), .npy (npy_writer.h), PNG (png_writer.h), sha256 (sha256.h), image
+// headers read before decoding (image_header.h) and IDX files (idx_file.h).
+// Only the base room is below it.
 //
 // Writing output files so that a reader never sees half a file: the bytes go
 // to a temporary name in the same folder, which is then renamed over the

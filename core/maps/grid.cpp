@@ -6,10 +6,10 @@
 #include <cstring>
 #include <numeric>
 
-#include <png.h>
-
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "core/io/png_writer.h"
 
 namespace actscope {
 namespace {
@@ -282,47 +282,9 @@ std::array<uint8_t, 3> colormap_rgb(Colormap colormap, uint8_t level) {
   return {bgr[2], bgr[1], bgr[0]};
 }
 
-namespace {
-
-void append_png_bytes(png_structp png, png_bytep data, png_size_t size) {
-  static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<const char*>(data), size);
-}
-
-// Writes `image` into `out` through libpng; false when libpng fails.
-bool write_png(const RgbImage& image, std::string& out) {
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  if (!png) return false;
-  png_infop info = png_create_info_struct(png);
-  if (!info || setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, info ? &info : nullptr);
-    return false;
-  }
-  png_set_write_fn(png, &out, append_png_bytes, nullptr);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(image.width), static_cast<png_uint_32>(image.height), 8,
-               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-  png_set_compression_level(png, 1);
-  png_write_info(png, info);
-  for (int y = 0; y < image.height; ++y) {
-    png_write_row(png, const_cast<png_bytep>(image.pixels.data() + static_cast<size_t>(y) * image.width * 3));
-  }
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
-  return true;
-}
-
-}  // namespace
 
 std::string encode_png(const RgbImage& image) {
-  // Speed: no row filter (libpng otherwise tries all five on every row)
-  // and zlib level 1. Grids repeat themselves exactly (tiles enlarged by
-  // nearest neighbour, flat borders), which deflate finds best unfiltered:
-  // on resnet18's 84 grids this wrote 23.2 MB instead of 33.5 MB (OpenCV,
-  // level 1, adaptive filters), and `activations` went from 1.18 s to 0.51 s
-  // over `predict` (tests/bench/RESULTS.md).
-  std::string out;
-  if (!write_png(image, out)) return {};
-  return out;
+  return encode_rgb_png(image.pixels.data(), image.width, image.height);
 }
 
 }  // namespace actscope

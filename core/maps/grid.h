@@ -66,7 +66,8 @@ RgbImage colorize(const float* map, int height, int width, Colormap colormap);
 // Pictures one below the other, left-aligned on the dark background.
 RgbImage stack_vertically(const std::vector<RgbImage>& pictures, int gap = 6);
 
-// PNG bytes of an image (for write_file_atomically).
+// PNG bytes of an image (for write_file_atomically), through
+// encode_rgb_png (core/io/png_writer.h); "" for an empty image.
 std::string encode_png(const RgbImage& image);
 
 }  // namespace actscope

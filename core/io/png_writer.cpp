@@ -1,0 +1,448 @@
+#include "core/io/png_writer.h"
+
+#include <algorithm>
+#include <array>
+#include <csetjmp>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include <png.h>
+#include <zlib.h>
+
+namespace actscope {
+namespace {
+
+// ---- The general path: libpng, no row filter, zlib level 1 ----
+
+void append_png_bytes(png_structp png, png_bytep data, png_size_t size) {
+  static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<const char*>(data), size);
+}
+
+bool write_with_libpng(const uint8_t* rgb, int width, int height, std::string& out) {
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  if (!png) return false;
+  png_infop info = png_create_info_struct(png);
+  if (!info || setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, info ? &info : nullptr);
+    return false;
+  }
+  png_set_write_fn(png, &out, append_png_bytes, nullptr);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
+               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  // No row filter: libpng otherwise tries all five on every row, and
+  // repeated rows compress best unfiltered.
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+  png_set_compression_level(png, 1);
+  png_write_info(png, info);
+  for (int y = 0; y < height; ++y) {
+    png_write_row(png, const_cast<png_bytep>(rgb + static_cast<size_t>(y) * width * 3));
+  }
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return true;
+}
+
+// ---- The repeats path: deflate (RFC 1951) of the repeats it knows ----
+
+// Deflate's bits go out least significant first.
+class BitWriter {
+ public:
+  explicit BitWriter(std::string& out) : out_(out) {}
+
+  // Appends the low `count` (at most 32) bits of `bits`.
+  void put(uint32_t bits, int count) {
+    buffer_ |= uint64_t{bits} << filled_;
+    filled_ += count;
+    if (filled_ >= 32) {
+      const char bytes[4] = {static_cast<char>(buffer_), static_cast<char>(buffer_ >> 8),
+                             static_cast<char>(buffer_ >> 16), static_cast<char>(buffer_ >> 24)};
+      out_.append(bytes, 4);
+      buffer_ >>= 32;
+      filled_ -= 32;
+    }
+  }
+
+  // Pads the last byte with zeros.
+  void flush() {
+    for (; filled_ > 0; filled_ -= 8, buffer_ >>= 8) out_.push_back(static_cast<char>(buffer_));
+    filled_ = 0;
+    buffer_ = 0;
+  }
+
+ private:
+  std::string& out_;
+  uint64_t buffer_ = 0;
+  int filled_ = 0;
+};
+
+constexpr int kLengthBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                                 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+constexpr int kLengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+constexpr int kDistanceBase[30] = {1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
+                                   33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
+                                   1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+
+// The length code (0..28, symbol 257 + code) of a match length 3..258.
+int length_code(int length) {
+  static const std::array<uint8_t, 259> codes = [] {
+    std::array<uint8_t, 259> table{};
+    for (int n = 3, code = 0; n <= 258; ++n) {
+      while (code < 28 && kLengthBase[code + 1] <= n) ++code;
+      table[n] = static_cast<uint8_t>(code);
+    }
+    return table;
+  }();
+  return codes[length];
+}
+
+int distance_code(int distance) {
+  int code = 29;
+  while (kDistanceBase[code] > distance) --code;
+  return code;
+}
+
+int distance_extra_bits(int code) { return code < 4 ? 0 : code / 2 - 1; }
+
+// Huffman code lengths for `frequencies`, none longer than `limit`; unused
+// symbols get 0. At least two symbols get a code, so every code is complete
+// (a lone symbol is paired with symbol 0 or 1).
+std::vector<uint8_t> code_lengths(std::vector<uint32_t> frequencies, int limit) {
+  const int n = static_cast<int>(frequencies.size());
+  int used = 0;
+  for (uint32_t f : frequencies) used += f > 0;
+  for (int s = 0; used < 2 && s < n; ++s) {
+    if (frequencies[s] == 0) {
+      frequencies[s] = 1;
+      ++used;
+    }
+  }
+  std::vector<uint8_t> lengths(n, 0);
+  for (;;) {
+    // Build the tree: leaves 0..n-1, inner nodes after; parent links.
+    std::vector<uint64_t> weight(frequencies.begin(), frequencies.end());
+    std::vector<int> parent(n, -1);
+    std::vector<std::pair<uint64_t, int>> heap;
+    for (int s = 0; s < n; ++s) {
+      if (frequencies[s] > 0) heap.emplace_back(frequencies[s], s);
+    }
+    auto greater = [](const std::pair<uint64_t, int>& a, const std::pair<uint64_t, int>& b) { return a > b; };
+    std::make_heap(heap.begin(), heap.end(), greater);
+    while (heap.size() > 1) {
+      std::pop_heap(heap.begin(), heap.end(), greater);
+      const auto a = heap.back();
+      heap.pop_back();
+      std::pop_heap(heap.begin(), heap.end(), greater);
+      const auto b = heap.back();
+      heap.pop_back();
+      const int node = static_cast<int>(weight.size());
+      weight.push_back(a.first + b.first);
+      parent.push_back(-1);
+      parent[a.second] = node;
+      parent[b.second] = node;
+      heap.emplace_back(a.first + b.first, node);
+      std::push_heap(heap.begin(), heap.end(), greater);
+    }
+    int longest = 0;
+    for (int s = 0; s < n; ++s) {
+      if (frequencies[s] == 0) continue;
+      int depth = 0;
+      for (int node = s; parent[node] >= 0; node = parent[node]) ++depth;
+      lengths[s] = static_cast<uint8_t>(depth);
+      longest = std::max(longest, depth);
+    }
+    if (longest <= limit) return lengths;
+    for (uint32_t& f : frequencies) f = f > 0 ? (f + 1) / 2 : 0;  // flatter, so shallower
+  }
+}
+
+// Canonical codes (RFC 1951, 3.2.2) of `lengths`, reversed for put().
+std::vector<uint32_t> canonical_codes(const std::vector<uint8_t>& lengths) {
+  int count[16] = {};
+  for (uint8_t length : lengths) ++count[length];
+  count[0] = 0;
+  uint32_t next[16] = {};
+  uint32_t code = 0;
+  for (int bits = 1; bits < 16; ++bits) {
+    code = (code + count[bits - 1]) << 1;
+    next[bits] = code;
+  }
+  std::vector<uint32_t> codes(lengths.size(), 0);
+  for (size_t s = 0; s < lengths.size(); ++s) {
+    const int length = lengths[s];
+    if (length == 0) continue;
+    uint32_t value = next[length]++, flipped = 0;
+    for (int i = 0; i < length; ++i, value >>= 1) flipped = (flipped << 1) | (value & 1);
+    codes[s] = flipped;
+  }
+  return codes;
+}
+
+// Tokens of one deflate block at a time, each block with its own Huffman
+// codes (captions, tiles and noise get codes fitted to them). A token is a
+// literal byte (< 256) or kMatch | length << 8 | the distance's index.
+class BlockDeflater {
+ public:
+  static constexpr uint32_t kMatch = 1u << 31;
+
+  BlockDeflater(BitWriter& bits, std::vector<int> distances) : bits_(bits), distances_(std::move(distances)) {
+    for (int distance : distances_) distance_codes_.push_back(distance_code(distance));
+    tokens_.reserve(kBlockTokens);
+  }
+
+  void literal(uint8_t byte) {
+    tokens_.push_back(byte);
+    ++literal_frequency_[byte];
+    if (tokens_.size() == kBlockTokens) write_block(false);
+  }
+
+  // A match of `length` (3..258) at distance distances[which].
+  void match(int length, int which) {
+    tokens_.push_back(kMatch | static_cast<uint32_t>(length) << 8 | static_cast<uint32_t>(which));
+    ++literal_frequency_[257 + length_code(length)];
+    ++distance_frequency_[distance_codes_[which]];
+    if (tokens_.size() == kBlockTokens) write_block(false);
+  }
+
+  // Writes what is left as the final block.
+  void finish() { write_block(true); }
+
+ private:
+  static constexpr size_t kBlockTokens = 1 << 16;
+
+  // Sends the code lengths of both alphabets with the code-length code
+  // (symbols 16: repeat the previous 3-6 times, 17/18: 3-10/11-138 zeros).
+  void write_code_lengths(const std::vector<uint8_t>& literal, const std::vector<uint8_t>& distance) {
+    std::vector<uint8_t> all(literal);
+    all.insert(all.end(), distance.begin(), distance.end());
+    std::vector<std::pair<int, int>> symbols;  // (symbol, extra value)
+    for (size_t i = 0; i < all.size();) {
+      size_t run = 1;
+      while (i + run < all.size() && all[i + run] == all[i]) ++run;
+      if (all[i] == 0 && run >= 3) {
+        const size_t take = std::min<size_t>(run, 138);
+        symbols.emplace_back(take >= 11 ? 18 : 17, static_cast<int>(take >= 11 ? take - 11 : take - 3));
+        i += take;
+      } else if (all[i] != 0 && run >= 4) {
+        symbols.emplace_back(all[i], 0);
+        const size_t take = std::min<size_t>(run - 1, 6);
+        symbols.emplace_back(16, static_cast<int>(take - 3));
+        i += 1 + take;
+      } else {
+        symbols.emplace_back(all[i], 0);
+        ++i;
+      }
+    }
+    std::vector<uint32_t> frequency(19, 0);
+    for (const auto& symbol : symbols) ++frequency[symbol.first];
+    const std::vector<uint8_t> lengths = code_lengths(frequency, 7);
+    const std::vector<uint32_t> codes = canonical_codes(lengths);
+    static constexpr int kOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    int sent = 19;
+    while (sent > 4 && lengths[kOrder[sent - 1]] == 0) --sent;
+    bits_.put(static_cast<uint32_t>(literal.size() - 257), 5);
+    bits_.put(static_cast<uint32_t>(distance.size() - 1), 5);
+    bits_.put(static_cast<uint32_t>(sent - 4), 4);
+    for (int i = 0; i < sent; ++i) bits_.put(lengths[kOrder[i]], 3);
+    static constexpr int kExtraBits[19] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7};
+    for (const auto& [symbol, extra] : symbols) {
+      bits_.put(codes[symbol], lengths[symbol]);
+      if (kExtraBits[symbol] > 0) bits_.put(static_cast<uint32_t>(extra), kExtraBits[symbol]);
+    }
+  }
+
+  void write_block(bool final) {
+    ++literal_frequency_[256];  // end of block
+    std::vector<uint8_t> literal_lengths = code_lengths(literal_frequency_, 15);
+    std::vector<uint8_t> distance_lengths = code_lengths(distance_frequency_, 15);
+    const std::vector<uint32_t> literal_codes = canonical_codes(literal_lengths);
+    const std::vector<uint32_t> distance_codes = canonical_codes(distance_lengths);
+    while (literal_lengths.size() > 257 && literal_lengths.back() == 0) literal_lengths.pop_back();
+    while (distance_lengths.size() > 1 && distance_lengths.back() == 0) distance_lengths.pop_back();
+    bits_.put(final ? 1 : 0, 1);
+    bits_.put(2, 2);  // BTYPE 10: dynamic Huffman codes
+    write_code_lengths(literal_lengths, distance_lengths);
+    // Each distance in use, ready to send: its code then its extra bits.
+    std::vector<std::pair<uint32_t, int>> distance_bits;
+    for (int distance : distances_) {
+      const int code = distance_code(distance);
+      const int extra = distance_extra_bits(code);
+      distance_bits.emplace_back(distance_codes[code] | static_cast<uint32_t>(distance - kDistanceBase[code])
+                                                            << distance_lengths_at(distance_lengths, code),
+                                 distance_lengths_at(distance_lengths, code) + extra);
+    }
+    for (uint32_t token : tokens_) {
+      if (!(token & kMatch)) {
+        bits_.put(literal_codes[token], literal_lengths[token]);
+        continue;
+      }
+      const int length = static_cast<int>((token >> 8) & 0x1ff);
+      const int code = length_code(length);
+      const int symbol = 257 + code;
+      bits_.put(literal_codes[symbol] | static_cast<uint32_t>(length - kLengthBase[code]) << literal_lengths[symbol],
+                literal_lengths[symbol] + kLengthExtra[code]);
+      const auto& distance = distance_bits[token & 0xff];
+      bits_.put(distance.first, distance.second);
+    }
+    bits_.put(literal_codes[256], literal_lengths[256]);
+    tokens_.clear();
+    literal_frequency_.assign(286, 0);
+    distance_frequency_.assign(30, 0);
+  }
+
+  static int distance_lengths_at(const std::vector<uint8_t>& lengths, int code) {
+    return code < static_cast<int>(lengths.size()) ? lengths[code] : 0;
+  }
+
+  BitWriter& bits_;
+  std::vector<int> distances_;
+  std::vector<int> distance_codes_;  // of each of distances_
+  std::vector<uint32_t> tokens_;
+  std::vector<uint32_t> literal_frequency_ = std::vector<uint32_t>(286, 0);
+  std::vector<uint32_t> distance_frequency_ = std::vector<uint32_t>(30, 0);
+};
+
+// How many bytes from the start `a` and `b` share, at most `limit`.
+size_t common_length(const uint8_t* a, const uint8_t* b, size_t limit) {
+  size_t n = 0;
+  for (; n + 8 <= limit; n += 8) {
+    uint64_t x = 0, y = 0;
+    std::memcpy(&x, a + n, 8);
+    std::memcpy(&y, b + n, 8);
+    if (x != y) return n + static_cast<size_t>(__builtin_ctzll(x ^ y) / 8);
+  }
+  while (n < limit && a[n] == b[n]) ++n;
+  return n;
+}
+
+void append_big_endian(std::string& out, uint32_t value) {
+  const char bytes[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16), static_cast<char>(value >> 8),
+                         static_cast<char>(value)};
+  out.append(bytes, 4);
+}
+
+// Deflates the PNG scanlines (filter byte 0, then the row's bytes) of the
+// picture into `bits`, using two kinds of repeat only: the byte `stride`
+// back (the row above) and 3 back (the pixel to the left). Also returns
+// their Adler-32. With `decline`, false as soon as literals pass a quarter
+// of the picture's bytes (it is not made of repeats: the general path
+// compresses it better).
+bool deflate_repeats(const uint8_t* rgb, int width, int height, bool decline, BitWriter& bits, uint32_t& adler) {
+  const size_t row_bytes = static_cast<size_t>(width) * 3;
+  const size_t stride = row_bytes + 1;  // a scanline: the filter byte, then the row
+  enum : int { kUp = 0, kLeft = 1 };
+  BlockDeflater deflater(bits, {static_cast<int>(stride), 3});
+  const size_t literal_budget = stride * static_cast<size_t>(height) / 4;
+  adler = 1;
+  uint32_t row_adler = 1;
+  size_t literals = 0;
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* row = rgb + static_cast<size_t>(y) * row_bytes;
+    const uint8_t* above = y > 0 ? row - row_bytes : nullptr;
+    if (y > 0 && std::memcmp(row, above, row_bytes) == 0) {
+      // The whole scanline again: matches of 258, none shorter than 3.
+      for (size_t remaining = stride; remaining > 0;) {
+        size_t take = std::min<size_t>(remaining, 258);
+        if (remaining - take > 0 && remaining - take < 3) take = remaining - 3;
+        deflater.match(static_cast<int>(take), kUp);
+        remaining -= take;
+      }
+      adler = static_cast<uint32_t>(adler32_combine(adler, row_adler, static_cast<z_off_t>(stride)));
+      continue;
+    }
+    // The filter byte, alone or with the row above's first bytes.
+    size_t x = y > 0 ? common_length(row, above, std::min<size_t>(row_bytes, 257)) : 0;
+    if (x >= 2) {
+      deflater.match(static_cast<int>(x + 1), kUp);
+    } else {
+      deflater.literal(0);
+      x = 0;
+      ++literals;
+    }
+    while (x < row_bytes) {
+      const size_t limit = std::min<size_t>(258, row_bytes - x);
+      size_t best = y > 0 ? common_length(row + x, above + x, limit) : 0;
+      int which = kUp;
+      if (best < limit && x >= 3) {
+        const size_t run = common_length(row + x, row + x - 3, limit);
+        if (run > best) {
+          best = run;
+          which = kLeft;
+        }
+      }
+      if (best >= 3) {
+        deflater.match(static_cast<int>(best), which);
+        x += best;
+      } else {
+        deflater.literal(row[x]);
+        ++x;
+        ++literals;
+      }
+    }
+    if (decline && literals > literal_budget) return false;
+    row_adler = static_cast<uint32_t>(adler32(adler32(1, reinterpret_cast<const Bytef*>("\0"), 1), row,
+                                              static_cast<uInt>(row_bytes)));
+    adler = static_cast<uint32_t>(adler32_combine(adler, row_adler, static_cast<z_off_t>(stride)));
+  }
+  deflater.finish();
+  bits.flush();
+  return true;
+}
+
+void append_chunk_crc(std::string& out, size_t type_at) {
+  const auto* start = reinterpret_cast<const Bytef*>(out.data() + type_at);
+  append_big_endian(out, static_cast<uint32_t>(crc32(crc32(0, nullptr, 0), start,
+                                                     static_cast<uInt>(out.size() - type_at))));
+}
+
+// The whole PNG through deflate_repeats; false when that declines.
+bool write_with_repeats(const uint8_t* rgb, int width, int height, bool decline, std::string& out) {
+  const size_t stride = static_cast<size_t>(width) * 3 + 1;
+  if (stride > 32768) return false;  // the row above is out of deflate's reach
+  out.assign("\x89PNG\r\n\x1a\n", 8);
+  append_big_endian(out, 13);
+  size_t type_at = out.size();
+  out += "IHDR";
+  append_big_endian(out, static_cast<uint32_t>(width));
+  append_big_endian(out, static_cast<uint32_t>(height));
+  out.append("\x08\x02\x00\x00\x00", 5);  // 8 bits, RGB, deflate, no filter method, no interlace
+  append_chunk_crc(out, type_at);
+
+  const size_t length_at = out.size();
+  append_big_endian(out, 0);  // the IDAT length, known at the end
+  type_at = out.size();
+  out += "IDAT";
+  out.append("\x78\x01", 2);  // zlib: deflate, 32 KB window, fastest (0x7801 % 31 == 0)
+  BitWriter bits(out);
+  uint32_t adler = 1;
+  if (!deflate_repeats(rgb, width, height, decline, bits, adler)) return false;
+  append_big_endian(out, adler);
+  const size_t data_length = out.size() - type_at - 4;
+  if (data_length > 0x7fffffffu) return false;  // beyond one chunk
+  for (int i = 0; i < 4; ++i) out[length_at + i] = static_cast<char>(data_length >> (24 - 8 * i));
+  append_chunk_crc(out, type_at);
+
+  append_big_endian(out, 0);
+  type_at = out.size();
+  out += "IEND";
+  append_chunk_crc(out, type_at);
+  return true;
+}
+
+}  // namespace
+
+std::string encode_rgb_png(const uint8_t* rgb, int width, int height, PngCompression compression) {
+  if (width <= 0 || height <= 0) return {};
+  std::string out;
+  if (compression != PngCompression::kGeneral) {
+    out.reserve(static_cast<size_t>(width) * height / 4);
+    const bool decline = compression == PngCompression::kAuto;
+    if (write_with_repeats(rgb, width, height, decline, out)) return out;
+    if (compression == PngCompression::kRepeats) return {};
+    out.clear();
+  }
+  if (!write_with_libpng(rgb, width, height, out)) return {};
+  return out;
+}
+
+}  // namespace actscope
