@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <iostream>
 
 #include "core/explain/cam.h"
@@ -157,6 +158,10 @@ int run_cam_many(const CamCliOptions& options, const Model& model, const std::ve
   std::vector<nlohmann::json> entries(images.size());  // in run order
   int skipped = 0;
   ProgressLine progress(options.quiet, "cam: image");
+  // A batch's files are encoded and written on a thread of their own while
+  // the next batch runs through the model.
+  std::future<Status> writing;
+  auto wait_for_writing = [&writing]() -> Status { return writing.valid() ? writing.get() : Status{Done{}}; };
   const auto batch_size = static_cast<size_t>(options.images.batch);
   for (size_t first = 0; first < images.size(); first += batch_size) {
     const size_t end = std::min(images.size(), first + batch_size);
@@ -164,8 +169,9 @@ int run_cam_many(const CamCliOptions& options, const Model& model, const std::ve
     const std::vector<InputImage>& inputs = batch.inputs;
     const std::vector<size_t>& which = batch.which;
     if (inputs.empty()) continue;
-    const BatchPictures drawn = draw_batch(model, inputs, methods, all, options, colormap);
+    BatchPictures drawn = draw_batch(model, inputs, methods, all, options, colormap);
     const int classes = drawn.logits.dim() == 2 ? static_cast<int>(drawn.logits.shape()[1]) : 0;
+    std::vector<std::pair<std::string, std::string>> files(inputs.size());  // (png, npy) paths
     for (size_t b = 0; b < inputs.size(); ++b) {
       const SelectedImage& image = images[which[b]];
       if (!drawn.error.empty()) {
@@ -174,23 +180,31 @@ int run_cam_many(const CamCliOptions& options, const Model& model, const std::ve
         ++skipped;
         continue;
       }
-      const CamPictures& pictures = drawn.images[b];
-      const RgbImage picture = all ? compose_sheet(pictures.pictures, pictures.captions) : pictures.pictures.back();
       const std::string png = image.stem + ".png";
       const std::string npy = options.npy_given ? image.stem + ".npy" : "";
-      if (auto written = write_image_outputs(options.out + "/" + png, npy.empty() ? "" : options.out + "/" + npy,
-                                             picture, pictures.map);
-          !written) {
-        return fail(written.error());  // an unwritable folder fails every image alike
-      }
+      files[b] = {options.out + "/" + png, npy.empty() ? "" : options.out + "/" + npy};
       nlohmann::json entry = run_image_entry(image, model.card(), drawn.logits.data() + b * classes, classes);
       entry["target_class"] = {{"index", drawn.classes[b]}, {"label", model.card().label(drawn.classes[b])}};
       entry["png"] = png;
       if (!npy.empty()) entry["npy"] = npy;
       entries[which[b]] = std::move(entry);
     }
+    if (auto written = wait_for_writing(); !written) return fail(written.error());  // fails every image alike
+    if (drawn.error.empty()) {
+      writing = std::async(std::launch::async, [all, files = std::move(files), drawn = std::move(drawn)]() -> Status {
+        for (size_t b = 0; b < files.size(); ++b) {
+          const CamPictures& pictures = drawn.images[b];
+          const RgbImage picture =
+              all ? compose_sheet(pictures.pictures, pictures.captions) : pictures.pictures.back();
+          if (auto written = write_image_outputs(files[b].first, files[b].second, picture, pictures.map); !written)
+            return written;
+        }
+        return Done{};
+      });
+    }
     progress(end, images.size());
   }
+  if (auto written = wait_for_writing(); !written) return fail(written.error());
   progress.finish();
   const nlohmann::json settings = {{"command", "cam"},
                                    {"method", options.method},

@@ -45,33 +45,43 @@ bool write_with_libpng(const uint8_t* rgb, int width, int height, std::string& o
 
 // ---- The repeats path: deflate (RFC 1951) of the repeats it knows ----
 
-// Deflate's bits go out least significant first.
+// Deflate's bits go out least significant first. Bytes go into `out` past
+// its end; reserve() before writing, flush() when done.
 class BitWriter {
  public:
-  explicit BitWriter(std::string& out) : out_(out) {}
+  explicit BitWriter(std::string& out) : out_(out), at_(out.size()) {}
 
-  // Appends the low `count` (at most 32) bits of `bits`.
+  // Makes room for at least `bytes` more bytes.
+  void reserve(size_t bytes) {
+    if (out_.size() < at_ + bytes) out_.resize(std::max(at_ + bytes, out_.size() * 2));
+  }
+
+  // Appends the low `count` (at most 32) bits of `bits`; needs 4 reserved bytes.
   void put(uint32_t bits, int count) {
     buffer_ |= uint64_t{bits} << filled_;
     filled_ += count;
     if (filled_ >= 32) {
-      const char bytes[4] = {static_cast<char>(buffer_), static_cast<char>(buffer_ >> 8),
-                             static_cast<char>(buffer_ >> 16), static_cast<char>(buffer_ >> 24)};
-      out_.append(bytes, 4);
+      const uint8_t bytes[4] = {static_cast<uint8_t>(buffer_), static_cast<uint8_t>(buffer_ >> 8),
+                                static_cast<uint8_t>(buffer_ >> 16), static_cast<uint8_t>(buffer_ >> 24)};
+      std::memcpy(&out_[at_], bytes, 4);
+      at_ += 4;
       buffer_ >>= 32;
       filled_ -= 32;
     }
   }
 
-  // Pads the last byte with zeros.
+  // Pads the last byte with zeros and ends `out` there.
   void flush() {
-    for (; filled_ > 0; filled_ -= 8, buffer_ >>= 8) out_.push_back(static_cast<char>(buffer_));
+    reserve(8);
+    for (; filled_ > 0; filled_ -= 8, buffer_ >>= 8) out_[at_++] = static_cast<char>(buffer_);
     filled_ = 0;
     buffer_ = 0;
+    out_.resize(at_);
   }
 
  private:
   std::string& out_;
+  size_t at_;  // where the next byte goes
   uint64_t buffer_ = 0;
   int filled_ = 0;
 };
@@ -259,6 +269,8 @@ class BlockDeflater {
     const std::vector<uint32_t> distance_codes = canonical_codes(distance_lengths);
     while (literal_lengths.size() > 257 && literal_lengths.back() == 0) literal_lengths.pop_back();
     while (distance_lengths.size() > 1 && distance_lengths.back() == 0) distance_lengths.pop_back();
+    // At most 15 + 5 + 15 + 13 bits a token, and the block's header.
+    bits_.reserve(tokens_.size() * 6 + 1024);
     bits_.put(final ? 1 : 0, 1);
     bits_.put(2, 2);  // BTYPE 10: dynamic Huffman codes
     write_code_lengths(literal_lengths, distance_lengths);
@@ -315,6 +327,9 @@ size_t common_length(const uint8_t* a, const uint8_t* b, size_t limit) {
   return n;
 }
 
+// Whether the 3 bytes at `a` and `b` are equal (a match could start here).
+bool starts_alike(const uint8_t* a, const uint8_t* b) { return a[0] == b[0] && a[1] == b[1] && a[2] == b[2]; }
+
 void append_big_endian(std::string& out, uint32_t value) {
   const char bytes[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16), static_cast<char>(value >> 8),
                          static_cast<char>(value)};
@@ -361,6 +376,12 @@ bool deflate_repeats(const uint8_t* rgb, int width, int height, bool decline, Bi
     }
     while (x < row_bytes) {
       const size_t limit = std::min<size_t>(258, row_bytes - x);
+      if (limit >= 3 && !(y > 0 && starts_alike(row + x, above + x)) && !(x >= 3 && starts_alike(row + x, row + x - 3))) {
+        deflater.literal(row[x]);  // no match of 3 bytes: most literals end here
+        ++x;
+        ++literals;
+        continue;
+      }
       size_t best = y > 0 ? common_length(row + x, above + x, limit) : 0;
       int which = kUp;
       if (best < limit && x >= 3) {

@@ -6,9 +6,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <map>
 #include <mutex>
-#include <tuple>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -190,22 +191,9 @@ std::string sha256_hex(const std::string& bytes, Sha256Engine engine) {
   return hash.hex_digest();
 }
 
-Result<std::string> sha256_of_file(const std::string& path) {
-  // Exporting again and again from one model hashes the same file: remember
-  // digests by path, size and modification time.
-  static std::mutex mutex;
-  static std::map<std::string, std::tuple<uintmax_t, std::filesystem::file_time_type, std::string>> known;
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  const auto modified = std::filesystem::last_write_time(path, ec);
-  if (ec) return Error{path + ": cannot read the file (" + ec.message() + ")"};
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = known.find(path);
-    if (it != known.end() && std::get<0>(it->second) == size && std::get<1>(it->second) == modified) {
-      return std::get<2>(it->second);
-    }
-  }
+namespace {
+
+Result<std::string> hash_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return Error{path + ": cannot read the file"};
   Sha256 hash;
@@ -213,10 +201,64 @@ Result<std::string> sha256_of_file(const std::string& path) {
   while (file.read(chunk.data(), chunk.size()) || file.gcount() > 0) {
     hash.update(reinterpret_cast<const uint8_t*>(chunk.data()), static_cast<size_t>(file.gcount()));
   }
-  std::string digest = hash.hex_digest();
-  std::lock_guard<std::mutex> lock(mutex);
+  return hash.hex_digest();
+}
+
+// Digests by path, remembered with the file's size and modification time:
+// exporting again and again from one model hashes the file once. A digest
+// may still be on its way (prefetch_sha256_of_file).
+struct KnownDigest {
+  uintmax_t size = 0;
+  std::filesystem::file_time_type modified;
+  std::shared_future<Result<std::string>> digest;
+};
+
+std::mutex known_mutex;
+std::map<std::string, KnownDigest>& known_digests() {
+  static std::map<std::string, KnownDigest> known;
+  return known;
+}
+
+// The remembered digest of `path` as it is now, or a new one made by `make`.
+std::shared_future<Result<std::string>> digest_of(
+    const std::string& path, const std::function<std::shared_future<Result<std::string>>()>& make, bool& made) {
+  made = false;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  const auto modified = ec ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(path, ec);
+  if (ec) {
+    std::promise<Result<std::string>> failed;
+    failed.set_value(Error{path + ": cannot read the file (" + ec.message() + ")"});
+    return failed.get_future().share();
+  }
+  std::lock_guard<std::mutex> lock(known_mutex);
+  auto& known = known_digests();
+  auto it = known.find(path);
+  if (it != known.end() && it->second.size == size && it->second.modified == modified) return it->second.digest;
+  made = true;
+  auto digest = make();
   known[path] = {size, modified, digest};
   return digest;
+}
+
+}  // namespace
+
+Result<std::string> sha256_of_file(const std::string& path) {
+  std::promise<Result<std::string>> here;
+  bool made = false;
+  auto digest = digest_of(path, [&] { return here.get_future().share(); }, made);
+  if (made) here.set_value(hash_file(path));  // hashed on this thread, outside the lock
+  Result<std::string> result = digest.get();
+  if (!result) {  // not remembered: the file may be readable next time
+    std::lock_guard<std::mutex> lock(known_mutex);
+    known_digests().erase(path);
+  }
+  return result;
+}
+
+void prefetch_sha256_of_file(const std::string& path) {
+  bool made = false;
+  digest_of(path, [&] { return std::async(std::launch::async, hash_file, path).share(); }, made);
 }
 
 }  // namespace actscope

@@ -19,6 +19,12 @@ bool sha256_has_fast_engine();
 std::string sha256_hex(const std::string& bytes, Sha256Engine engine = Sha256Engine::kFastest);
 
 // Lowercase hex digest of the file at `path`; errors name the file.
+// Remembered by path, size and modification time. Any thread.
 Result<std::string> sha256_of_file(const std::string& path);
+
+// Starts hashing the file at `path` on a thread of its own, so that a later
+// sha256_of_file (a manifest, written after a long run) finds the digest
+// ready. Does nothing when it is known already. Any thread.
+void prefetch_sha256_of_file(const std::string& path);
 
 }  // namespace actscope

@@ -20,6 +20,7 @@
 #include <torch/script.h>
 #include <opencv2/core.hpp>
 
+#include "core/io/sha256.h"
 #include "core/model/model_impl.h"
 #include "core/model/torch_bridge.h"
 
@@ -179,6 +180,8 @@ Model::~Model() = default;
 Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
   if (requested_threads == 0) set_thread_count(0);
   configure_process_for_engine();
+  // Manifests name the model by its sha256: hash it while LibTorch loads it.
+  prefetch_sha256_of_file(path);
   torch::jit::ExtraFilesMap extra{{"actscope.json", ""}};
   auto module = load_archive(path, extra);
   if (!module) return Error{module.error()};

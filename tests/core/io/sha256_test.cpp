@@ -21,6 +21,25 @@ TEST(Sha256Test, KnownDigests) {
   EXPECT_FALSE(sha256_of_file((dir / "none.bin").string()).ok());
 }
 
+// A digest prefetched on its own thread is the file's; a file that changes
+// is hashed again; a file that could not be read is not remembered as such.
+TEST(Sha256Test, PrefetchedDigestsFollowTheFile) {
+  test::TempDir dir;
+  const std::string path = (dir / "model.pt").string();
+  test::write_file(dir / "model.pt", std::string(100000, 'a'));
+  prefetch_sha256_of_file(path);
+  prefetch_sha256_of_file(path);  // already on its way: nothing more
+  EXPECT_EQ(sha256_of_file(path).value(), sha256_hex(std::string(100000, 'a')));
+  test::write_file(dir / "model.pt", std::string(100001, 'b'));
+  prefetch_sha256_of_file(path);
+  EXPECT_EQ(sha256_of_file(path).value(), sha256_hex(std::string(100001, 'b')));
+  const std::string later = (dir / "later.pt").string();
+  prefetch_sha256_of_file(later);
+  EXPECT_FALSE(sha256_of_file(later).ok());
+  test::write_file(dir / "later.pt", "abc");
+  EXPECT_EQ(sha256_of_file(later).value(), sha256_hex("abc"));
+}
+
 // The SHA extensions path equals the portable loop on every length around
 // block boundaries and on bytes of every value (on CPUs without them both
 // are the portable loop and the test says so).
