@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <istream>
+#include <iterator>
 #include <sstream>
 #include <vector>
 
@@ -38,7 +39,7 @@ std::optional<ImageSize> png_size(const std::vector<uint8_t>& h) {
   if (h.size() < 24 || std::memcmp(h.data(), kSignature, 8) != 0 || std::memcmp(&h[12], "IHDR", 4) != 0) {
     return std::nullopt;
   }
-  return checked(ImageSize{be32(&h[16]), be32(&h[20]), {}}, kPngMost, "PNG");
+  return checked(ImageSize{be32(&h[16]), be32(&h[20]), {}, {}}, kPngMost, "PNG");
 }
 
 std::optional<ImageSize> bmp_size(const std::vector<uint8_t>& h) {
@@ -46,7 +47,7 @@ std::optional<ImageSize> bmp_size(const std::vector<uint8_t>& h) {
   // Signed fields; a negative height means top-down rows, a negative width is invalid.
   const long long width = static_cast<int32_t>(le32(&h[18]));
   const long long height = static_cast<int32_t>(le32(&h[22]));
-  return checked(ImageSize{width, height < 0 ? -height : height, {}}, kPngMost, "BMP");
+  return checked(ImageSize{width, height < 0 ? -height : height, {}, {}}, kPngMost, "BMP");
 }
 
 std::optional<ImageSize> webp_size(const std::vector<uint8_t>& h) {
@@ -54,13 +55,13 @@ std::optional<ImageSize> webp_size(const std::vector<uint8_t>& h) {
     return std::nullopt;
   }
   if (std::memcmp(&h[12], "VP8 ", 4) == 0) {
-    return checked(ImageSize{le16(&h[26]) & 0x3fff, le16(&h[28]) & 0x3fff, {}}, 0x3fff, "WebP");
+    return checked(ImageSize{le16(&h[26]) & 0x3fff, le16(&h[28]) & 0x3fff, {}, {}}, 0x3fff, "WebP");
   }
   if (std::memcmp(&h[12], "VP8L", 4) == 0) {
     const uint32_t bits = le32(&h[21]);
-    return ImageSize{(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1, {}};
+    return ImageSize{(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1, {}, {}};
   }
-  if (std::memcmp(&h[12], "VP8X", 4) == 0) return ImageSize{le24(&h[24]) + 1, le24(&h[27]) + 1, {}};
+  if (std::memcmp(&h[12], "VP8X", 4) == 0) return ImageSize{le24(&h[24]) + 1, le24(&h[27]) + 1, {}, {}};
   return std::nullopt;
 }
 
@@ -88,13 +89,56 @@ std::optional<ImageSize> tiff_size(std::istream& file, const std::vector<uint8_t
   return checked(size, 0xffffffffLL, "TIFF");
 }
 
-// Walks the JPEG segments up to the first start-of-frame marker.
+// Whether the JPEG `bytes` reach their end-of-image marker: segments are
+// walked by their lengths, entropy-coded data up to the next marker that is
+// neither a stuffed 0xFF00 nor a restart. libjpeg decodes a truncated file
+// without an error (the missing rows come out gray), so this is the check.
+bool jpeg_reaches_its_end(const std::string& bytes) {
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  const size_t size = bytes.size();
+  size_t at = 2;  // after the start-of-image marker
+  while (at + 2 <= size) {
+    if (data[at] != 0xff) return false;
+    uint8_t type = data[at + 1];
+    at += 2;
+    while (type == 0xff && at < size) type = data[at++];  // fill bytes
+    if (type == 0xd9) return true;                       // end of image
+    if ((type >= 0xd0 && type <= 0xd7) || type == 0x01) continue;  // no length
+    if (at + 2 > size) return false;
+    const size_t length = be16(data + at);
+    if (length < 2 || at + length > size) return false;
+    at += length;
+    if (type != 0xda) continue;
+    // The scan's data: up to the next real marker.
+    for (;;) {
+      const void* found = std::memchr(data + at, 0xff, size - at);
+      if (!found) return false;
+      at = static_cast<size_t>(static_cast<const uint8_t*>(found) - data);
+      if (at + 1 >= size) return false;
+      const uint8_t next = data[at + 1];
+      if (next == 0x00 || (next >= 0xd0 && next <= 0xd7)) {
+        at += 2;
+        continue;
+      }
+      if (next == 0xff) {
+        ++at;
+        continue;
+      }
+      break;  // data[at] starts a marker
+    }
+  }
+  return false;
+}
+
+// Walks the JPEG segments up to the first start-of-frame marker; marks the
+// size damaged when the data stops before the end-of-image marker.
 std::optional<ImageSize> jpeg_size(std::istream& file, const std::vector<uint8_t>& h) {
   if (h.size() < 4 || h[0] != 0xff || h[1] != 0xd8) return std::nullopt;
   file.clear();
   file.seekg(2);
   uint8_t marker[4];
-  while (file.read(reinterpret_cast<char*>(marker), 4)) {
+  std::optional<ImageSize> size;
+  while (!size && file.read(reinterpret_cast<char*>(marker), 4)) {
     if (marker[0] != 0xff) return std::nullopt;
     const uint8_t type = marker[1];
     const uint32_t length = be16(marker + 2);
@@ -102,12 +146,18 @@ std::optional<ImageSize> jpeg_size(std::istream& file, const std::vector<uint8_t
     if (start_of_frame) {
       uint8_t frame[5];
       if (!file.read(reinterpret_cast<char*>(frame), 5)) return std::nullopt;
-      return checked(ImageSize{be16(frame + 3), be16(frame + 1), {}}, 0xffff, "JPEG");
+      size = checked(ImageSize{be16(frame + 3), be16(frame + 1), {}, {}}, 0xffff, "JPEG");
+      break;
     }
     if (length < 2) return std::nullopt;
     file.seekg(length - 2, std::ios::cur);
   }
-  return std::nullopt;
+  if (!size) return std::nullopt;
+  file.clear();
+  file.seekg(0);
+  const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (!jpeg_reaches_its_end(bytes)) size->damaged = "JPEG data ends before its end-of-image marker (truncated)";
+  return size;
 }
 
 }  // namespace

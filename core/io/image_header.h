@@ -14,6 +14,9 @@ struct ImageSize {
   // Set when the header's size fields are outside its format's specification
   // (a zero or negative width, a PNG dimension over 2^31-1, ...): why.
   std::string invalid;
+  // Set when the file visibly stops short (a JPEG without its end-of-image
+  // marker, which the decoder would fill with gray): why.
+  std::string damaged;
 };
 
 // The size the header of `path` declares, or nullopt when the format is not

@@ -119,6 +119,7 @@ Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
   if (auto declared = read_image_size(path)) {  // refused before the decoder sees the pixels
     if (!declared->invalid.empty()) return Error{path + ": invalid image header: " + declared->invalid};
     if (exceeds_pixels(*declared, kMaxImagePixels)) return too_large(path, declared->width, declared->height);
+    if (!declared->damaged.empty()) return Error{path + ": damaged image: " + declared->damaged};
   }
   cv::Mat image;
   try {

@@ -1,5 +1,7 @@
 #include "core/model/image_input.h"
 
+#include <utility>
+
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
@@ -94,6 +96,41 @@ TEST_F(ImageInputTest, BadFilesAreRefusedWithTheirName) {
   EXPECT_NE(fake.error().find("fake.png: not a readable image"), std::string::npos);
 }
 
+// A PNG or JPEG cut in half keeps a valid header. The PNG decoder fails; the
+// JPEG decoder would fill the missing rows with gray and succeed, so the
+// JPEG's structure is checked up to its end-of-image marker. Whole JPEGs
+// (baseline, progressive, with restart markers) still load.
+TEST_F(ImageInputTest, TruncatedPngAndJpegAreRefusedWithTheirName) {
+  cv::Mat noise(64, 64, CV_8UC3);
+  cv::randu(noise, 0, 255);
+  const std::vector<std::pair<std::string, std::vector<int>>> jpegs = {
+      {"baseline.jpg", {}},
+      {"progressive.jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1}},
+      {"restarts.jpg", {cv::IMWRITE_JPEG_RST_INTERVAL, 2}},
+  };
+  for (const auto& [name, params] : jpegs) {
+    const std::string path = (dir_ / name).string();
+    ASSERT_TRUE(cv::imwrite(path, noise, params));
+    EXPECT_TRUE(load_image(path, card(3, 8)).ok()) << name;
+    const std::string bytes = test::read_file(path);
+    test::write_file(dir_ / ("cut_" + name), bytes.substr(0, bytes.size() / 2));
+    auto cut = load_image((dir_ / ("cut_" + name)).string(), card(3, 8));
+    ASSERT_FALSE(cut.ok()) << name;
+    EXPECT_NE(cut.error().find("cut_" + name + ": damaged image: JPEG data ends before its end-of-image marker"),
+              std::string::npos)
+        << cut.error();
+    // Cut just before the final marker: the last rows are missing too.
+    test::write_file(dir_ / ("short_" + name), bytes.substr(0, bytes.size() - 2));
+    EXPECT_FALSE(load_image((dir_ / ("short_" + name)).string(), card(3, 8)).ok()) << name;
+  }
+  const std::string png = write("whole.png", noise);
+  const std::string bytes = test::read_file(png);
+  test::write_file(dir_ / "cut.png", bytes.substr(0, bytes.size() / 2));
+  auto cut = load_image((dir_ / "cut.png").string(), card(3, 8));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.error().find("cut.png: not a readable image"), std::string::npos) << cut.error();
+}
+
 TEST_F(ImageInputTest, HeaderSizeAgreesWithTheDecoderForEveryFormat) {
   cv::Mat color(23, 37, CV_8UC3, cv::Scalar(10, 20, 30));
   for (const char* name : {"a.png", "a.jpg", "a.bmp", "a.webp", "a.tiff"}) {
@@ -149,10 +186,65 @@ std::string jpeg_header(uint16_t width, uint16_t height) {
   return bytes + std::string(10, '\0');
 }
 
+void append_le(std::string& bytes, uint32_t value, int count) {
+  for (int i = 0; i < count; ++i) bytes += static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
+// A little-endian TIFF whose first IFD declares ImageWidth and ImageLength
+// as LONG values.
+std::string tiff_header(uint32_t width, uint32_t height) {
+  std::string bytes("II*\0", 4);
+  append_le(bytes, 8, 4);  // the first IFD's offset
+  append_le(bytes, 2, 2);  // two entries
+  for (const auto& [tag, value] : {std::pair<uint32_t, uint32_t>{256, width}, {257, height}}) {
+    append_le(bytes, tag, 2);
+    append_le(bytes, 4, 2);  // LONG
+    append_le(bytes, 1, 4);  // one value
+    append_le(bytes, value, 4);
+  }
+  append_le(bytes, 0, 4);  // no next IFD
+  return bytes;
+}
+
+// A WebP of the given chunk ("VP8 ", "VP8L" or "VP8X") with `size_bytes`
+// where that chunk keeps its canvas size.
+std::string webp_header(const char* chunk, const std::string& size_bytes) {
+  std::string bytes("RIFF", 4);
+  append_le(bytes, 1000, 4);
+  bytes += "WEBP";
+  bytes += chunk;
+  append_le(bytes, 100, 4);
+  if (std::string(chunk) == "VP8 ") bytes += std::string("\0\0\0\x9d\x01\x2a", 6);  // frame tag, start code
+  if (std::string(chunk) == "VP8L") bytes += '\x2f';                                // signature
+  if (std::string(chunk) == "VP8X") bytes += std::string(4, '\0');                  // flags, reserved
+  return bytes + size_bytes + std::string(8, '\0');
+}
+
+std::string vp8_header(uint16_t width, uint16_t height) {
+  std::string sides;
+  append_le(sides, width, 2);
+  append_le(sides, height, 2);
+  return webp_header("VP8 ", sides);
+}
+
+std::string vp8l_header(uint32_t width, uint32_t height) {  // each 1..16384
+  std::string sides;
+  append_le(sides, (width - 1) | (height - 1) << 14, 4);
+  return webp_header("VP8L", sides);
+}
+
+std::string vp8x_header(uint32_t width, uint32_t height) {  // each 1..2^24
+  std::string sides;
+  append_le(sides, width - 1, 3);
+  append_le(sides, height - 1, 3);
+  return webp_header("VP8X", sides);
+}
+
 // Every size a header can declare is refused before decoding when it is out
 // of the format's range or over the limit, by arithmetic that cannot overflow
 // (4294967295 x 4294967295 overflowed the 64-bit product before).
 TEST_F(ImageInputTest, HeaderSizesOutOfRangeOrOverTheLimitAreRefusedInEveryFormat) {
+  // PNG, BMP, JPEG, TIFF and WebP (its three kinds of chunk).
   const struct {
     const char* file;
     std::string bytes;
@@ -167,6 +259,13 @@ TEST_F(ImageInputTest, HeaderSizesOutOfRangeOrOverTheLimitAreRefusedInEveryForma
       {"huge.bmp", bmp_header(20000, -20000), "image is 20000x20000 pixels"},
       {"huge.jpg", jpeg_header(65535, 65535), "image is 65535x65535 pixels"},
       {"zero.jpg", jpeg_header(0, 10), "invalid image header: JPEG header declares 0x10"},
+      {"huge.tiff", tiff_header(70000, 70000), "image is 70000x70000 pixels"},
+      {"max.tiff", tiff_header(0xffffffffu, 0xffffffffu), "image is 4294967295x4294967295 pixels"},
+      {"zero.tiff", tiff_header(0, 9), "invalid image header: TIFF header declares 0x9"},
+      {"lossy.webp", vp8_header(16383, 16383), "image is 16383x16383 pixels"},
+      {"lossless.webp", vp8l_header(16384, 16384), "image is 16384x16384 pixels"},
+      {"extended.webp", vp8x_header(1u << 24, 1u << 24), "image is 16777216x16777216 pixels"},
+      {"zero.webp", vp8_header(0, 7), "invalid image header: WebP header declares 0x7"},
   };
   for (const auto& bad : cases) {
     test::write_file(dir_ / bad.file, bad.bytes);
@@ -175,9 +274,9 @@ TEST_F(ImageInputTest, HeaderSizesOutOfRangeOrOverTheLimitAreRefusedInEveryForma
     EXPECT_NE(input.error().find(std::string(bad.file) + ": " + bad.message), std::string::npos)
         << bad.file << ": " << input.error();
   }
-  EXPECT_FALSE(exceeds_pixels({10000, 10000, {}}, kMaxImagePixels));
-  EXPECT_TRUE(exceeds_pixels({10000, 10001, {}}, kMaxImagePixels));
-  EXPECT_TRUE(exceeds_pixels({0x7fffffffffffffffLL, 0x7fffffffffffffffLL, {}}, kMaxImagePixels));
+  EXPECT_FALSE(exceeds_pixels({10000, 10000, {}, {}}, kMaxImagePixels));
+  EXPECT_TRUE(exceeds_pixels({10000, 10001, {}, {}}, kMaxImagePixels));
+  EXPECT_TRUE(exceeds_pixels({0x7fffffffffffffffLL, 0x7fffffffffffffffLL, {}, {}}, kMaxImagePixels));
 }
 
 TEST_F(ImageInputTest, ImageFilesInListsImagesSortedByName) {
