@@ -73,8 +73,8 @@ Result<ImageRun> select_images(const ImageFlags& flags, const Model& model, bool
     if (!predictions) return Error{predictions.error()};
     std::vector<int64_t> wrong;
     for (int64_t i : chosen) {
-      const DatasetPrediction& p = predictions.value()[static_cast<size_t>(i)];
-      if (p.true_class >= 0 && p.predicted_class != p.true_class) wrong.push_back(i);
+      // An unreadable image is not among them: it is reported when its turn comes.
+      if (misclassified(predictions.value()[static_cast<size_t>(i)])) wrong.push_back(i);
     }
     if (wrong.empty()) return Error{flags.dataset + ": the model gets none of the chosen images wrong"};
     chosen = std::move(wrong);

@@ -57,7 +57,9 @@ int print_image_predictions(const PredictOptions& options, const Model& model) {
   return 0;
 }
 
-// Every image of a dataset: one CSV row each, the accuracy on stderr.
+// Every image of a dataset: one CSV row each, the accuracy on stderr. An
+// image that cannot be read is named, skipped and counted: the others are
+// written, and the exit code is 1.
 int write_dataset_predictions(const PredictOptions& options, const Model& model) {
   const ModelCard& card = model.card();
   auto dataset = open_dataset(options.dataset, card);
@@ -72,9 +74,19 @@ int write_dataset_predictions(const PredictOptions& options, const Model& model)
   const auto& images = dataset.value().images;
   if (auto written = write_predictions_csv(options.out, images, predictions.value(), card); !written)
     return fail(written.error());
+  const size_t unreadable = count_unreadable(predictions.value());
+  for (const DatasetPrediction& p : predictions.value()) {
+    if (p.unreadable()) std::cerr << "skipped: " << p.error << "\n";
+  }
   std::cerr << "accuracy " << std::fixed << std::setprecision(4) << accuracy(predictions.value()) << " ("
-            << count_correct(predictions.value()) << "/" << images.size() << ") on " << dataset.value().source
-            << "\n";
+            << count_correct(predictions.value()) << "/" << images.size() - unreadable << ") on "
+            << dataset.value().source << "\n";
+  if (unreadable > 0) {
+    std::cerr << "error: " << unreadable << " of " << images.size()
+              << " images could not be read and were skipped (their rows in " << options.out
+              << " say why)\n";
+    return kExitFailure;
+  }
   return 0;
 }
 

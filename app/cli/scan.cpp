@@ -98,13 +98,20 @@ int run_scan(const ScanCliOptions& options) {
   progress.finish();
   if (!atlas) return fail(atlas.error());
   if (const int written = write_atlas(atlas.value(), options.out); written != 0) return written;
-  if (!options.crops) return 0;
+  // Unreadable images were skipped: the scan went on; say which, and exit 1.
+  for (const SkippedImage& image : atlas.value().skipped) std::cerr << "skipped: " << image.error << "\n";
+  const int status = atlas.value().skipped.empty() ? 0 : kExitFailure;
+  if (status != 0) {
+    std::cerr << "error: " << atlas.value().skipped.size()
+              << " images could not be read and were skipped (listed in atlas.json, \"dataset\": \"skipped\")\n";
+  }
+  if (!options.crops) return status;
   ProgressLine crops_progress(options.quiet, "writing crops of layer");
   auto tiles = write_atlas_crops(*model.value(), dataset.value(), atlas.value(), options.out, crops_progress.callback());
   crops_progress.finish();
   if (!tiles) return fail(tiles.error());
   std::cerr << "wrote " << tiles.value() << " crop tiles in " << (fs::path(options.out) / "crops").string() << "\n";
-  return 0;
+  return status;
 }
 
 int run_merge(const MergeOptions& options) {

@@ -1,5 +1,6 @@
 #include "core/atlas/atlas.h"
 
+#include <algorithm>
 #include <set>
 
 namespace actscope {
@@ -49,7 +50,10 @@ Result<Atlas> merge_atlases(const std::vector<Atlas>& shards) {
   merged.shards = 1;
   for (size_t p = 1; p < shards.size(); ++p) {
     for (size_t i = 0; i < merged.layers.size(); ++i) merged.layers[i].merge(shards[p].layers[i]);
+    merged.skipped.insert(merged.skipped.end(), shards[p].skipped.begin(), shards[p].skipped.end());
   }
+  std::sort(merged.skipped.begin(), merged.skipped.end(),
+            [](const SkippedImage& a, const SkippedImage& b) { return a.index < b.index; });
   return merged;
 }
 

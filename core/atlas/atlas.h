@@ -12,6 +12,14 @@
 
 namespace actscope {
 
+// An image of the scan's range that could not be read: skipped, the scan
+// went on without it.
+struct SkippedImage {
+  int64_t index = 0;  // in the dataset
+  std::string name;
+  std::string error;  // names the file and what is wrong
+};
+
 struct Atlas {
   std::string model_name;
   std::string model_path;
@@ -24,6 +32,7 @@ struct Atlas {
   int top_k = 9;
   std::vector<std::string> labels;  // class names; empty for a dataset without labels
   std::vector<LayerStats> layers;
+  std::vector<SkippedImage> skipped;  // by index; not in any statistic
 };
 
 // The images shard `shard` of `shards` scans among the first `count`: those

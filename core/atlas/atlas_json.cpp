@@ -101,12 +101,19 @@ LayerStats layer_from_json(const json& entry, int top_k) {
 std::string atlas_to_json(const Atlas& atlas) {
   json layers = json::array();
   for (const LayerStats& layer : atlas.layers) layers.push_back(layer_json(layer));
+  json skipped = json::array();
+  for (const SkippedImage& image : atlas.skipped)
+    skipped.push_back({{"index", image.index}, {"name", image.name}, {"error", image.error}});
   const json document = {
       {"format", "actscope-atlas"},
       {"version", kFormatVersion},
       {"model", {{"name", atlas.model_name}, {"path", atlas.model_path}, {"sha256", atlas.model_sha256}}},
       {"dataset",
-       {{"path", atlas.dataset_path}, {"images", atlas.dataset_images}, {"limit", atlas.limit}, {"labels", atlas.labels}}},
+       {{"path", atlas.dataset_path},
+        {"images", atlas.dataset_images},
+        {"limit", atlas.limit},
+        {"labels", atlas.labels},
+        {"skipped", skipped}}},
       {"shard", {{"index", atlas.shard}, {"count", atlas.shards}}},
       {"top_k", atlas.top_k},
       {"histogram_edges", histogram_edges()},
@@ -129,6 +136,10 @@ Result<Atlas> atlas_from_json(const std::string& text, const std::string& path) 
     atlas.dataset_images = document["dataset"].at("images").get<int64_t>();
     atlas.limit = document["dataset"].at("limit").get<int64_t>();
     atlas.labels = document["dataset"].at("labels").get<std::vector<std::string>>();
+    for (const json& image : document["dataset"].value("skipped", json::array())) {
+      atlas.skipped.push_back({image.at("index").get<int64_t>(), image.at("name").get<std::string>(),
+                               image.at("error").get<std::string>()});
+    }
     atlas.shard = document.at("shard").at("index").get<int>();
     atlas.shards = document["shard"].at("count").get<int>();
     atlas.top_k = document.at("top_k").get<int>();

@@ -68,15 +68,24 @@ Status check_options(const ScanOptions& options) {
   return Done{};
 }
 
-// Runs one batch through the model, summarizing its maps on the way.
-Result<CaptureResult> capture_batch(const Model& model, const Dataset& dataset, const std::vector<int64_t>& indices,
-                                    const CaptureOptions& capture_options) {
+// Runs the images of `indices` that can be read through the model,
+// summarizing their maps on the way; `indices` keeps those, the others go
+// to `skipped`. An empty result when none could be read.
+Result<CaptureResult> capture_batch(const Model& model, const Dataset& dataset, std::vector<int64_t>& indices,
+                                    const CaptureOptions& capture_options, std::vector<SkippedImage>& skipped) {
   std::vector<InputImage> inputs;
+  std::vector<int64_t> readable;
   for (int64_t index : indices) {
     auto input = dataset.input(static_cast<size_t>(index), model.card());
-    if (!input) return Error{input.error()};
+    if (!input) {
+      skipped.push_back({index, dataset.images[static_cast<size_t>(index)].name, input.error()});
+      continue;
+    }
     inputs.push_back(std::move(input).value());
+    readable.push_back(index);
   }
+  indices = std::move(readable);
+  if (inputs.empty()) return CaptureResult{};
   return model.capture(inputs, capture_options);
 }
 
@@ -129,11 +138,14 @@ Result<Atlas> scan_dataset(const Model& model, const Dataset& dataset, const Sca
   for (const LayerInfo* layer : layers.value()) capture_options.layers.push_back(layer->name);
   const size_t step = static_cast<size_t>(options.batch_size);
   for (size_t first = 0; first < mine.size(); first += step) {
-    const std::vector<int64_t> batch(mine.begin() + first, mine.begin() + std::min(mine.size(), first + step));
-    auto captured = capture_batch(model, dataset, batch, capture_options);
+    const size_t end = std::min(mine.size(), first + step);
+    std::vector<int64_t> batch(mine.begin() + first, mine.begin() + end);
+    auto captured = capture_batch(model, dataset, batch, capture_options, atlas.skipped);
     if (!captured) return Error{captured.error()};
-    if (auto done = add_batch(model, dataset, batch, captured.value(), atlas); !done) return Error{done.error()};
-    if (options.progress && !options.progress(first + batch.size(), mine.size())) return Error{"cancelled"};
+    if (!batch.empty()) {
+      if (auto done = add_batch(model, dataset, batch, captured.value(), atlas); !done) return Error{done.error()};
+    }
+    if (options.progress && !options.progress(end, mine.size())) return Error{"cancelled"};
   }
   return atlas;
 }

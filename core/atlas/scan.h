@@ -26,8 +26,9 @@ struct ScanOptions {
   std::function<bool(size_t done, size_t total)> progress;
 };
 
-// Scans `dataset` (opened for `model`'s card) with `model`. Errors name the
-// image that could not be read or the layer that is unknown or has no maps.
+// Scans `dataset` (opened for `model`'s card) with `model`. An image that
+// cannot be read is skipped and listed in Atlas::skipped; the scan goes on.
+// Errors name the layer that is unknown or has no maps, or the model's failure.
 // One call at a time per Model; any thread.
 Result<Atlas> scan_dataset(const Model& model, const Dataset& dataset, const ScanOptions& options);
 

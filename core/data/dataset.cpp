@@ -139,27 +139,37 @@ Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const
   const size_t total = dataset.images.size();
   const size_t step = static_cast<size_t>(std::max(1, options.batch_size));
   const int64_t plane = int64_t{card.channels} * card.height * card.width;
-  std::vector<DatasetPrediction> predictions;
-  predictions.reserve(total);
+  std::vector<DatasetPrediction> predictions(total);
   std::vector<float> batch;
+  std::vector<size_t> readable;  // the batch's images that could be read
   for (size_t first = 0; first < total; first += step) {
     const size_t count = std::min(step, total - first);
     batch.resize(count * plane);
-    for (size_t i = 0; i < count; ++i) {
-      auto input = dataset.input(first + i, card);
-      if (!input) return Error{input.error()};
-      std::copy(input.value().tensor.begin(), input.value().tensor.end(), batch.begin() + i * plane);
+    readable.clear();
+    for (size_t i = first; i < first + count; ++i) {
+      predictions[i].true_class = dataset.images[i].true_class;
+      auto input = dataset.input(i, card);
+      if (!input) {
+        predictions[i].error = input.error();
+        continue;
+      }
+      std::copy(input.value().tensor.begin(), input.value().tensor.end(), batch.begin() + readable.size() * plane);
+      readable.push_back(i);
     }
-    auto logits = model.logits(FloatArray(
-        {static_cast<int64_t>(count), card.channels, card.height, card.width}, batch.data(), nullptr));
-    if (!logits) return Error{logits.error()};
-    const int64_t classes = logits.value().shape()[1];
-    for (size_t i = 0; i < count; ++i) {
-      const float* row = logits.value().data() + i * classes;
-      const int best = static_cast<int>(std::max_element(row, row + classes) - row);
-      double sum = 0.0;
-      for (int64_t k = 0; k < classes; ++k) sum += std::exp(static_cast<double>(row[k] - row[best]));
-      predictions.push_back({dataset.images[first + i].true_class, best, static_cast<float>(1.0 / sum)});
+    if (!readable.empty()) {
+      auto logits = model.logits(FloatArray({static_cast<int64_t>(readable.size()), card.channels, card.height,
+                                             card.width},
+                                            batch.data(), nullptr));
+      if (!logits) return Error{logits.error()};
+      const int64_t classes = logits.value().shape()[1];
+      for (size_t k = 0; k < readable.size(); ++k) {
+        const float* row = logits.value().data() + k * classes;
+        const int best = static_cast<int>(std::max_element(row, row + classes) - row);
+        double sum = 0.0;
+        for (int64_t c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(row[c] - row[best]));
+        predictions[readable[k]].predicted_class = best;
+        predictions[readable[k]].confidence = static_cast<float>(1.0 / sum);
+      }
     }
     if (options.progress && !options.progress(first + count, total)) return Error{"cancelled"};
   }
@@ -168,13 +178,25 @@ Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const
 
 size_t count_correct(const std::vector<DatasetPrediction>& predictions) {
   size_t correct = 0;
-  for (const auto& prediction : predictions) correct += prediction.predicted_class == prediction.true_class;
+  for (const auto& prediction : predictions)
+    correct += !prediction.unreadable() && prediction.predicted_class == prediction.true_class;
   return correct;
 }
 
+size_t count_unreadable(const std::vector<DatasetPrediction>& predictions) {
+  size_t unreadable = 0;
+  for (const auto& prediction : predictions) unreadable += prediction.unreadable();
+  return unreadable;
+}
+
+bool misclassified(const DatasetPrediction& p) {
+  return !p.unreadable() && p.true_class >= 0 && p.predicted_class != p.true_class;
+}
+
 double accuracy(const std::vector<DatasetPrediction>& predictions) {
-  if (predictions.empty()) return 0.0;
-  return static_cast<double>(count_correct(predictions)) / predictions.size();
+  const size_t readable = predictions.size() - count_unreadable(predictions);
+  if (readable == 0) return 0.0;
+  return static_cast<double>(count_correct(predictions)) / readable;
 }
 
 }  // namespace actscope

@@ -57,6 +57,11 @@ struct DatasetPrediction {
   int true_class = -1;
   int predicted_class = -1;
   float confidence = 0.0f;  // softmax probability of the predicted class
+  // Set when the image could not be read (a damaged file among many): the
+  // image was skipped, predicted_class stays -1. The message names the file.
+  std::string error;
+
+  bool unreadable() const { return !error.empty(); }
 };
 
 struct DatasetPredictOptions {
@@ -65,14 +70,22 @@ struct DatasetPredictOptions {
   std::function<bool(size_t done, size_t total)> progress;
 };
 
-// Predicts every image of `dataset` in batches, in inference mode. One call at
-// a time per Model; any thread.
+// Predicts every image of `dataset` in batches, in inference mode: one
+// prediction per image, in order. An image that cannot be read is skipped
+// and its prediction says why (DatasetPrediction::error); the others go on.
+// Errors are the model's. One call at a time per Model; any thread.
 Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const Dataset& dataset,
                                                        const DatasetPredictOptions& options = {});
 
-// The fraction of predictions whose class is the true class (0 for none).
+// The fraction of the readable images whose prediction is the true class
+// (0 for none).
 double accuracy(const std::vector<DatasetPrediction>& predictions);
 // How many predictions are of the true class.
 size_t count_correct(const std::vector<DatasetPrediction>& predictions);
+// How many images could not be read (skipped).
+size_t count_unreadable(const std::vector<DatasetPrediction>& predictions);
+// Whether `p` is a readable image the model gets wrong (an image without a
+// label is never wrong).
+bool misclassified(const DatasetPrediction& p);
 
 }  // namespace actscope

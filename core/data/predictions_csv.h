@@ -1,6 +1,8 @@
 // A dataset's predictions as a CSV file, one row per image, for spreadsheets
 // and scripts: index, image, true_class, true_label, predicted_class,
-// predicted_label, confidence (six decimals), correct (1 or 0). Fields with a
+// predicted_label, confidence (six decimals), correct (1 or 0), error (why
+// an image that could not be read was skipped: its predicted_class is -1,
+// its predicted_label, confidence and correct are empty). Fields with a
 // comma, quote or line break are quoted, quotes doubled (RFC 4180).
 #pragma once
 

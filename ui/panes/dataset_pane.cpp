@@ -245,7 +245,8 @@ void DatasetPane::show_predictions(std::shared_ptr<const Dataset> dataset,
   progress_->setVisible(false);
   cancel_->setVisible(false);
   const double correct = accuracy(predictions);
-  const int wrong = static_cast<int>(predictions.size() - count_correct(predictions));
+  const int unreadable = static_cast<int>(count_unreadable(predictions));
+  const int wrong = static_cast<int>(predictions.size() - count_correct(predictions)) - unreadable;
   const QString source = QString::fromStdString(dataset->source);
   const int count = static_cast<int>(predictions.size());
   model_->set_predictions(std::move(dataset), std::move(predictions), labels_);
@@ -253,11 +254,13 @@ void DatasetPane::show_predictions(std::shared_ptr<const Dataset> dataset,
   set_filter(false, -1, -1);
   table_->resizeColumnsToContents();
   compare_->setEnabled(count > 0);
-  summary_->setText(tr("%1: %2 images, accuracy %3% (%4 misclassified)")
-                        .arg(source)
-                        .arg(count)
-                        .arg(correct * 100.0, 0, 'f', 2)
-                        .arg(wrong));
+  QString text = tr("%1: %2 images, accuracy %3% (%4 misclassified)")
+                     .arg(source)
+                     .arg(count)
+                     .arg(correct * 100.0, 0, 'f', 2)
+                     .arg(wrong);
+  if (unreadable > 0) text += tr("; %n unreadable, skipped (shown gray)", nullptr, unreadable);
+  summary_->setText(text);
 }
 
 void DatasetPane::show_error(const QString& message) {

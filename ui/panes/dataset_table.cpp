@@ -34,7 +34,13 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const {
   const DatasetPrediction& prediction = predictions_[row];
   const bool wrong = prediction.predicted_class != prediction.true_class;
   if (role == kImageIndexRole) return row;
-  if (role == Qt::ForegroundRole) return wrong ? QBrush(QColor(200, 40, 40)) : QVariant();
+  if (role == Qt::ForegroundRole) {
+    if (prediction.unreadable()) return QBrush(QColor(128, 128, 128));
+    return wrong ? QBrush(QColor(200, 40, 40)) : QVariant();
+  }
+  if (role == Qt::ToolTipRole && prediction.unreadable()) {
+    return tr("skipped: %1").arg(QString::fromStdString(prediction.error));
+  }
   if (role == Qt::ToolTipRole && dataset_) {
     return tr("%1\nimage %2 of %3").arg(QString::fromStdString(dataset_->images[row].name)).arg(row).arg(
         QString::fromStdString(dataset_->source));
@@ -51,8 +57,10 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const {
     case kTrue:
       return sorting ? QVariant(prediction.true_class) : QVariant(label(prediction.true_class));
     case kPredicted:
+      if (prediction.unreadable() && !sorting) return tr("unreadable (skipped)");
       return sorting ? QVariant(prediction.predicted_class) : QVariant(label(prediction.predicted_class));
     case kConfidence:
+      if (prediction.unreadable() && !sorting) return QString();
       return sorting ? QVariant(prediction.confidence)
                      : QVariant(QStringLiteral("%1%").arg(prediction.confidence * 100.0, 0, 'f', 1));
   }
@@ -90,7 +98,7 @@ void DatasetFilter::set_filter(bool misclassified_only, int true_class, int pred
 bool DatasetFilter::filterAcceptsRow(int source_row, const QModelIndex& /*source_parent*/) const {
   const auto* table = static_cast<const DatasetTableModel*>(sourceModel());
   const DatasetPrediction& prediction = table->predictions()[source_row];
-  if (misclassified_only_ && prediction.predicted_class == prediction.true_class) return false;
+  if (misclassified_only_ && !misclassified(prediction)) return false;
   if (true_class_ >= 0 && prediction.true_class != true_class_) return false;
   if (predicted_class_ >= 0 && prediction.predicted_class != predicted_class_) return false;
   return true;

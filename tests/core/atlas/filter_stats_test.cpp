@@ -126,6 +126,27 @@ TEST(AtlasTest, ShardsMergeIntoWhatOneRunGivesAfterAJsonRoundTrip) {
   EXPECT_EQ(atlas_to_json(merged.value()), atlas_to_json(whole));
 }
 
+// Images a shard could not read travel through atlas.json and the merge,
+// in dataset order.
+TEST(AtlasTest, SkippedImagesSurviveTheJsonAndTheMerge) {
+  Atlas even = shard_of(0, {{1, 2, 3, 4}});
+  Atlas odd = shard_of(1, {{5, 0, 0, 0}});
+  even.skipped = {{4, "e4.png", "e4.png: not a readable image"}};
+  odd.skipped = {{1, "o1.png", "o1.png: damaged image"}, {7, "o7.png", "o7.png: x"}};
+  auto even_back = atlas_from_json(atlas_to_json(even), "even");
+  auto odd_back = atlas_from_json(atlas_to_json(odd), "odd");
+  ASSERT_TRUE(even_back) << even_back.error();
+  ASSERT_TRUE(odd_back) << odd_back.error();
+  ASSERT_EQ(odd_back.value().skipped.size(), 2u);
+  EXPECT_EQ(odd_back.value().skipped[0].error, "o1.png: damaged image");
+  auto merged = merge_atlases({even_back.value(), odd_back.value()});
+  ASSERT_TRUE(merged) << merged.error();
+  std::vector<int64_t> order;
+  for (const SkippedImage& image : merged.value().skipped) order.push_back(image.index);
+  EXPECT_EQ(order, (std::vector<int64_t>{1, 4, 7}));
+  EXPECT_EQ(merged.value().skipped[1].name, "e4.png");
+}
+
 TEST(AtlasTest, MergeRefusesMissingRepeatedAndForeignShards) {
   const Atlas first = shard_of(0, {{1, 2, 3, 4}});
   Atlas second = shard_of(1, {{4, 3, 2, 1}});

@@ -2,6 +2,7 @@
 // bundled model's accuracy on Debian's Fashion-MNIST test set.
 #include "core/data/dataset.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -116,6 +117,53 @@ TEST_F(DatasetTest, APlainFolderOfImagesOpensWithoutLabels) {
   auto first = dataset.value().input(0, model_->card());
   ASSERT_TRUE(first.ok()) << first.error();
   EXPECT_EQ(std::filesystem::path(first.value().name).filename(), "00021_sandal.png");
+}
+
+// A class folder with a damaged file among good ones: the prediction of
+// every other image is what it is alone, the damaged one is skipped with a
+// message naming it, and it counts neither as right nor as wrong.
+TEST_F(DatasetTest, AnUnreadableImageIsSkippedAndCountedAndTheOthersArePredicted) {
+  test::TempDir dir;
+  const auto samples = test::resource_dir() / "samples";
+  std::filesystem::create_directories(dir / "sandal");
+  std::filesystem::create_directories(dir / "bag");
+  for (const char* file : {"00021_sandal.png", "07208_sandal.png"})
+    std::filesystem::copy_file(samples / file, dir / "sandal" / file);
+  std::filesystem::copy_file(samples / "04309_bag.png", dir / "bag" / "04309_bag.png");
+  test::write_file(dir / "bag" / "broken.png", "not an image");
+  auto dataset = open_dataset(dir.path().string(), model_->card());
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  ASSERT_EQ(dataset.value().images.size(), 4u);
+  for (int batch : {1, 2, 256}) {
+    DatasetPredictOptions options;
+    options.batch_size = batch;
+    auto predictions = predict_dataset(*model_, dataset.value(), options);
+    ASSERT_TRUE(predictions.ok()) << predictions.error();
+    ASSERT_EQ(predictions.value().size(), 4u);
+    size_t unreadable = 0;
+    for (size_t i = 0; i < 4; ++i) {
+      const DatasetPrediction& p = predictions.value()[i];
+      const std::string& name = dataset.value().images[i].name;
+      EXPECT_EQ(p.true_class, dataset.value().images[i].true_class) << name;
+      if (std::filesystem::path(name).filename() == "broken.png") {
+        ++unreadable;
+        EXPECT_TRUE(p.unreadable());
+        EXPECT_NE(p.error.find("broken.png: not a readable image"), std::string::npos) << p.error;
+        EXPECT_EQ(p.predicted_class, -1);
+        EXPECT_FALSE(misclassified(p));
+        continue;
+      }
+      auto alone = model_->logits({load_image(name, model_->card()).value()});
+      ASSERT_TRUE(alone.ok()) << alone.error();
+      const auto& row = alone.value().front();
+      EXPECT_EQ(p.predicted_class, std::max_element(row.begin(), row.end()) - row.begin()) << name << " batch " << batch;
+      EXPECT_FALSE(p.unreadable()) << name;
+    }
+    EXPECT_EQ(unreadable, 1u);
+    EXPECT_EQ(count_unreadable(predictions.value()), 1u);
+    EXPECT_DOUBLE_EQ(accuracy(predictions.value()),
+                     static_cast<double>(count_correct(predictions.value())) / 3.0);  // of the three read
+  }
 }
 
 // An IDX pair whose labels file holds another number of entries than the

@@ -48,25 +48,31 @@ class PredictionsCsvTest : public ::testing::Test {
 
 TEST_F(PredictionsCsvTest, RowsReadBackWithTheirNamesLabelsAndConfidence) {
   const std::vector<DatasetImage> images = {
-      {"a.png", 0}, {"b,c.png", 1}, {"say \"x\".png", 2}, {"line\r\nbreak.png", 1}};
-  const std::vector<DatasetPrediction> predictions = {
-      {0, 0, 0.5f}, {1, 2, 0.25f}, {2, 2, 1.0f}, {1, 0, 0.1234567f}};
+      {"a.png", 0}, {"b,c.png", 1}, {"say \"x\".png", 2}, {"line\r\nbreak.png", 1}, {"bad.png", 2}};
+  const std::vector<DatasetPrediction> predictions = {{0, 0, 0.5f, ""},
+                                                      {1, 2, 0.25f, ""},
+                                                      {2, 2, 1.0f, ""},
+                                                      {1, 0, 0.1234567f, ""},
+                                                      {2, -1, 0.0f, "bad.png: not a readable image, \"damaged\""}};
   const auto path = dir_ / "predictions.csv";
   auto written = write_predictions_csv(path.string(), images, predictions, card_);
   ASSERT_TRUE(written.ok()) << written.error();
 
   const Rows rows = parse_csv(test::read_file(path));
-  ASSERT_EQ(rows.size(), 5u);
+  ASSERT_EQ(rows.size(), 6u);
   EXPECT_EQ(rows[0],
             (std::vector<std::string>{"index", "image", "true_class", "true_label", "predicted_class",
-                                      "predicted_label", "confidence", "correct"}));
-  EXPECT_EQ(rows[1], (std::vector<std::string>{"0", "a.png", "0", "plain", "0", "plain", "0.500000", "1"}));
+                                      "predicted_label", "confidence", "correct", "error"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"0", "a.png", "0", "plain", "0", "plain", "0.500000", "1", ""}));
   EXPECT_EQ(rows[2], (std::vector<std::string>{"1", "b,c.png", "1", "with, comma", "2", "say \"hi\"",
-                                               "0.250000", "0"}));
+                                               "0.250000", "0", ""}));
   EXPECT_EQ(rows[3], (std::vector<std::string>{"2", "say \"x\".png", "2", "say \"hi\"", "2", "say \"hi\"",
-                                               "1.000000", "1"}));
+                                               "1.000000", "1", ""}));
   EXPECT_EQ(rows[4], (std::vector<std::string>{"3", "line\r\nbreak.png", "1", "with, comma", "0", "plain",
-                                               "0.123457", "0"}));
+                                               "0.123457", "0", ""}));
+  // A skipped image: no prediction, not counted wrong, and why.
+  EXPECT_EQ(rows[5], (std::vector<std::string>{"4", "bad.png", "2", "say \"hi\"", "-1", "", "", "",
+                                               "bad.png: not a readable image, \"damaged\""}));
 }
 
 TEST_F(PredictionsCsvTest, OnlyFieldsWithCommasQuotesOrLineBreaksAreQuoted) {
@@ -81,11 +87,11 @@ TEST_F(PredictionsCsvTest, OnlyFieldsWithCommasQuotesOrLineBreaksAreQuoted) {
 
 TEST_F(PredictionsCsvTest, ClassesWithoutLabelsAreNamedByIndex) {
   const std::vector<DatasetImage> images = {{"a.png", 3}};
-  const std::vector<DatasetPrediction> predictions = {{3, 4, 0.75f}};
+  const std::vector<DatasetPrediction> predictions = {{3, 4, 0.75f, ""}};
   const Rows rows = parse_csv(predictions_csv(images, predictions, ModelCard{}));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1],
-            (std::vector<std::string>{"0", "a.png", "3", "class 3", "4", "class 4", "0.750000", "0"}));
+            (std::vector<std::string>{"0", "a.png", "3", "class 3", "4", "class 4", "0.750000", "0", ""}));
 }
 
 TEST_F(PredictionsCsvTest, AMissingFolderIsAnErrorNamingIt) {

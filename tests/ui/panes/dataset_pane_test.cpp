@@ -270,7 +270,7 @@ TEST(DatasetPaneTest, ConfusionFilterShowsInTheControlsWithoutLabels) {
   const int pairs[][2] = {{0, 0}, {1, 0}, {1, 1}, {2, 1}, {2, 2}, {2, 0}};
   for (const auto& [truth, predicted] : pairs) {
     dataset->images.push_back({"image" + std::to_string(dataset->images.size()), truth});
-    predictions.push_back({truth, predicted, 0.5f});
+    predictions.push_back({truth, predicted, 0.5f, ""});
   }
   pane.show_predictions(dataset, predictions);
   QTableWidget* confusion = pane.confusion();
@@ -286,6 +286,37 @@ TEST(DatasetPaneTest, ConfusionFilterShowsInTheControlsWithoutLabels) {
   EXPECT_EQ(pane.visible_count(), 1);  // still true 2, predicted 1
   EXPECT_EQ(pane.image_at(0), 3);
   EXPECT_EQ(pane.image_at(5), -1);
+}
+
+// An image the run could not read: gray in the list, "unreadable (skipped)"
+// with the reason as its tooltip, counted in the summary apart from the
+// misclassified, and not listed as misclassified.
+TEST(DatasetPaneTest, UnreadableImagesAreShownAndCountedApart) {
+  DatasetPane pane;
+  pane.set_labels({"a", "b"});
+  auto dataset = std::make_shared<Dataset>();
+  dataset->source = "folder";
+  dataset->images = {{"ok.png", 0}, {"wrong.png", 1}, {"broken.png", 1}};
+  const std::vector<DatasetPrediction> predictions = {
+      {0, 0, 0.9f, ""}, {1, 0, 0.8f, ""}, {1, -1, 0.0f, "broken.png: not a readable image"}};
+  pane.show_predictions(dataset, predictions);
+  const QString summary = pane.findChild<QLabel*>(QStringLiteral("datasetSummary"))->text();
+  EXPECT_TRUE(summary.contains(QStringLiteral("3 images, accuracy 50.00% (1 misclassified)"))) << summary.toStdString();
+  EXPECT_TRUE(summary.contains(QStringLiteral("1 unreadable, skipped"))) << summary.toStdString();
+  auto* table = pane.findChild<QTableView*>(QStringLiteral("datasetTable"));
+  ASSERT_NE(table, nullptr);
+  const QAbstractItemModel* model = table->model();
+  int broken_row = -1;
+  for (int row = 0; row < model->rowCount(); ++row) {
+    if (model->index(row, 1).data().toString() == QStringLiteral("broken.png")) broken_row = row;
+  }
+  ASSERT_GE(broken_row, 0);
+  EXPECT_EQ(model->index(broken_row, 3).data().toString(), QStringLiteral("unreadable (skipped)"));
+  EXPECT_TRUE(model->index(broken_row, 3).data(Qt::ToolTipRole).toString().contains(QStringLiteral("not a readable")));
+  pane.show();
+  QTest::mouseClick(pane.findChild<QCheckBox*>(QStringLiteral("datasetMisclassified")), Qt::LeftButton);
+  EXPECT_EQ(pane.visible_count(), 1);
+  EXPECT_EQ(pane.image_at(0), 1);
 }
 
 }  // namespace
