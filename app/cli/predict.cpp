@@ -58,8 +58,8 @@ int print_image_predictions(const PredictOptions& options, const Model& model) {
 }
 
 // Every image of a dataset: one CSV row each, the accuracy on stderr. An
-// image that cannot be read is named, skipped and counted: the others are
-// written, and the exit code is 1.
+// image that cannot be read (or gets NaN/Inf logits) is named, skipped and
+// counted: the others are written, and the exit code is 1.
 int write_dataset_predictions(const PredictOptions& options, const Model& model) {
   const ModelCard& card = model.card();
   auto dataset = open_dataset(options.dataset, card);
@@ -83,7 +83,7 @@ int write_dataset_predictions(const PredictOptions& options, const Model& model)
             << dataset.value().source << "\n";
   if (unreadable > 0) {
     std::cerr << "error: " << unreadable << " of " << images.size()
-              << " images could not be read and were skipped (their rows in " << options.out
+              << " images were skipped: unreadable, or NaN/Inf logits (their rows in " << options.out
               << " say why)\n";
     return kExitFailure;
   }

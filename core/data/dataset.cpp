@@ -164,6 +164,10 @@ Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const
       const int64_t classes = logits.value().shape()[1];
       for (size_t k = 0; k < readable.size(); ++k) {
         const float* row = logits.value().data() + k * classes;
+        if (!all_finite(row, classes)) {  // no class to report: skipped as the unreadable are
+          predictions[readable[k]].error = non_finite_logits(model.path(), dataset.images[readable[k]].name);
+          continue;
+        }
         const int best = static_cast<int>(std::max_element(row, row + classes) - row);
         double sum = 0.0;
         for (int64_t c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(row[c] - row[best]));

@@ -57,8 +57,9 @@ struct DatasetPrediction {
   int true_class = -1;
   int predicted_class = -1;
   float confidence = 0.0f;  // softmax probability of the predicted class
-  // Set when the image could not be read (a damaged file among many): the
-  // image was skipped, predicted_class stays -1. The message names the file.
+  // Set when the image was skipped: it could not be read (a damaged file
+  // among many) or the model's logits for it hold NaN or Inf. Then
+  // predicted_class stays -1. The message names the file.
   std::string error;
 
   bool unreadable() const { return !error.empty(); }

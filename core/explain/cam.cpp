@@ -61,6 +61,10 @@ Result<torch::Tensor> choose_classes(const torch::Tensor& scores, int64_t images
                                      const std::string& path) {
   if (scores.dim() != 2 || scores.size(0) != images)
     return Error{path + ": forward() did not return [N, classes] logits for a CAM"};
+  if (!torch::isfinite(scores.detach()).all().item<bool>()) {
+    return Error{path + ": forward() returned NaN or Inf logits (the model has diverged or overflows): "
+                        "there is no class to explain"};
+  }
   const int64_t count = scores.size(1);
   if (options.target_class && (*options.target_class < 0 || *options.target_class >= count)) {
     return Error{"class " + std::to_string(*options.target_class) + " is out of range: the model has " +

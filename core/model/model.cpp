@@ -242,10 +242,23 @@ Result<std::vector<std::vector<float>>> Model::logits(const std::vector<InputIma
     const int64_t classes = scores.value().shape()[1];
     for (int64_t i = 0; i < scores.value().shape()[0]; ++i) {
       const float* row = scores.value().data() + i * classes;
+      if (!all_finite(row, classes)) return Error{non_finite_logits(impl_->path, images[first + i].name)};
       result.emplace_back(row, row + classes);
     }
   }
   return result;
+}
+
+bool all_finite(const float* values, int64_t count) {
+  for (int64_t i = 0; i < count; ++i) {
+    if (!std::isfinite(values[i])) return false;
+  }
+  return true;
+}
+
+std::string non_finite_logits(const std::string& model_path, const std::string& image) {
+  return model_path + ": forward() returned NaN or Inf logits for " + image +
+         " (the model has diverged or overflows): there is no class to report";
 }
 
 std::vector<ClassScore> top_classes(const std::vector<float>& logits, int k) {

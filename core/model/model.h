@@ -101,7 +101,8 @@ class Model {
   void set_card(ModelCard card);
 
   // Runs the images through the model, `batch_size` at a time, and returns
-  // the logits of each image. Requires a card and images made for it.
+  // the logits of each image. Requires a card and images made for it. NaN or
+  // Inf logits are an error naming the image (non_finite_logits).
   // One call at a time per Model; any thread.
   Result<std::vector<std::vector<float>>> logits(const std::vector<InputImage>& images,
                                                  int batch_size = 64) const;
@@ -153,5 +154,10 @@ int thread_count();
 
 // The `k` most probable classes of `logits`, most probable first.
 std::vector<ClassScore> top_classes(const std::vector<float>& logits, int k);
+
+// Whether none of the `count` values is NaN or Inf.
+bool all_finite(const float* values, int64_t count);
+// The message for logits of `image` that hold NaN or Inf (a diverged model).
+std::string non_finite_logits(const std::string& model_path, const std::string& image);
 
 }  // namespace actscope

@@ -146,8 +146,12 @@ TEST(FusedBatchNormRangeTest, OtherCasesFallBackToAten) {
   const auto [double_output, double_in, double_out] =
       call(doubles, double_ones, double_zeros, double_zeros, double_ones);
   EXPECT_EQ(double_output.scalar_type(), torch::kDouble);
+  const at::Tensor double_expected =
+      at::batch_norm(doubles, double_ones, double_zeros, double_zeros, double_ones, false, 0.1, 1e-5, false);
+  EXPECT_TRUE(torch::equal(double_output, double_expected));  // ATen's values, in double
   EXPECT_EQ(double_in.scalar_type(), torch::kFloat);
   expect_range(double_in, doubles.to(torch::kFloat));
+  expect_range(double_out, double_expected.to(torch::kFloat));
   const at::Tensor batch = torch::randn({4, 6, 3, 3});
   const auto [trained, trained_in, trained_out] = call(batch, ones, zeros, zeros.clone(), ones.clone(), true);
   const at::Tensor expected =
