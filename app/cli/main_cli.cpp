@@ -1,6 +1,7 @@
 // actscope-cli: the command-line front end, for scripts and servers. This
 // file builds the command line and dispatches to the subcommands (one file
 // each, declared in commands.h).
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -175,6 +176,10 @@ void add_merge(CLI::App& app, MergeOptions& options, int& exit_code) {
 
 int main(int argc, char** argv) {
   using namespace actscope::cli;
+  // Under a file-size limit (ulimit -f) a write then fails (EFBIG) and is
+  // reported, its temporary file removed, instead of the kernel killing the
+  // program mid-file.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"actscope-cli: activation maps, filter weights and class activation maps of TorchScript CNNs"};
   app.set_version_flag("--version", "actscope-cli " + actscope::version() +
                                          "\nbundled model and samples: " + actscope::resource_dir());

@@ -1,6 +1,7 @@
 // actscope: the desktop program. Parses its command line (startup_options.h),
 // shows the main window and opens the model and images, then the dataset and
 // the comparison asked for, each once what it needs is shown.
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -71,6 +72,9 @@ QIcon program_icon() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under a file-size limit (ulimit -f) an export then fails (EFBIG) and is
+  // reported, instead of the kernel killing the program mid-file.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (asks_for_version(argc, argv)) {
     std::cout << "actscope " << actscope::version() << "\n";
     return 0;
