@@ -1,9 +1,11 @@
 // The activations controller with a worker and a workspace, without a window.
 #include "ui/controllers/activations_controller.h"
 
-#include <memory>
-
 #include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <iterator>
+#include <memory>
 
 #include <gtest/gtest.h>
 #include <QCheckBox>
@@ -16,6 +18,7 @@
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/cam_controller.h"
+#include "ui/controllers/export_controller.h"
 #include "ui/panes/activations_pane.h"
 #include "ui/panes/cam_pane.h"
 #include "ui/panes/layer_tree.h"
@@ -142,7 +145,47 @@ TEST_F(ActivationsControllerTest, ExportedGridIsTheGridOnScreen) {
   EXPECT_FALSE(controller_.export_grid(path).ok());  // nothing captured yet
   capture(0);
   ASSERT_TRUE(controller_.export_grid(path).ok());
-  EXPECT_EQ(QImage(path).size(), QSize(grid_->view().grid.image.width, grid_->view().grid.image.height));
+  const RgbImage& shown = grid_->view().grid.image;
+  const QImage written = QImage(path).convertToFormat(QImage::Format_RGB888);
+  ASSERT_EQ(written.size(), QSize(shown.width, shown.height));
+  for (int y = 0; y < shown.height; ++y) {
+    ASSERT_EQ(std::memcmp(written.constScanLine(y), shown.pixels.data() + static_cast<size_t>(y) * shown.width * 3,
+                          static_cast<size_t>(shown.width) * 3),
+              0)
+        << "row " << y;
+  }
+}
+
+// The window's exports into a folder that cannot exist (under a regular
+// file, which holds for root too) or onto a full disk (/dev/full) fail with
+// a message naming the path and the cause, and create nothing.
+TEST_F(ActivationsControllerTest, ExportsThatCannotBeWrittenSayWhereAndWhy) {
+  CamController cam(workspace_, worker_, nullptr);
+  std::unique_ptr<CamPane> pane(cam.pane());
+  QSignalSpy shown(&cam, &CamController::camShown);
+  capture(0);
+  ASSERT_TRUE(shown.wait(60000));
+  test::TempDir dir;
+  test::write_file(dir / "a_file", "x");
+  const QString inside = QString::fromStdString((dir / "a_file" / "out").string());
+  for (const Status& done : {controller_.export_grid(inside + "/grid.png"), cam.export_cam(inside + "/cam.png")}) {
+    ASSERT_FALSE(done.ok());
+    EXPECT_NE(done.error().find(inside.toStdString()), std::string::npos) << done.error();
+  }
+  for (const Status& done : {controller_.export_grid(QStringLiteral("/dev/full")),
+                             cam.export_cam(QStringLiteral("/dev/full"))}) {
+    ASSERT_FALSE(done.ok());
+    EXPECT_NE(done.error().find("/dev/full: cannot write (No space left on device)"), std::string::npos)
+        << done.error();
+  }
+  ExportController exporter(workspace_, worker_, nullptr);
+  QSignalSpy finished(&exporter, &ExportController::exportFinished);
+  exporter.export_all_layers(inside);
+  ASSERT_TRUE(finished.wait(60000));
+  const std::string error = finished.front().front().toString().toStdString();
+  EXPECT_NE(error.find(inside.toStdString() + ": no such folder"), std::string::npos) << error;
+  EXPECT_EQ(std::filesystem::directory_iterator(dir.path())->path().filename(), "a_file");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()), 1);
 }
 
 TEST_F(ActivationsControllerTest, CamControllerComputesTheCamOfEachCapture) {
