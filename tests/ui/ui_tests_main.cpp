@@ -1,5 +1,7 @@
 // The GUI tests' main: an offscreen QApplication on a laptop-sized screen,
-// with settings of its own.
+// with settings and a cache of its own, emptied before each test.
+#include <utility>
+
 #include <gtest/gtest.h>
 #include <QApplication>
 #include <QFile>
@@ -21,6 +23,25 @@ bool use_laptop_screen(const QTemporaryDir& dir) {
   return true;
 }
 
+// Each test starts from nothing remembered: no settings (last tab, folders,
+// layouts) and an empty filter-atlas cache, also when one process runs many
+// tests in any order (--gtest_shuffle, or the binary run on its own).
+class FreshStateForEachTest : public ::testing::EmptyTestEventListener {
+ public:
+  explicit FreshStateForEachTest(QString root) : root_(std::move(root)) {}
+
+  void OnTestStart(const ::testing::TestInfo& /*test*/) override {
+    QSettings().clear();
+    QSettings().sync();
+    const QString cache = QStringLiteral("%1/cache/%2").arg(root_).arg(++count_);
+    qputenv("XDG_CACHE_HOME", cache.toUtf8());
+  }
+
+ private:
+  QString root_;
+  int count_ = 0;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,5 +60,6 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("actscope-tests"));
   QApplication::setApplicationName(QStringLiteral("ui_tests"));
   ::testing::InitGoogleTest(&argc, argv);
+  ::testing::UnitTest::GetInstance()->listeners().Append(new FreshStateForEachTest(dir.path()));
   return RUN_ALL_TESTS();
 }
