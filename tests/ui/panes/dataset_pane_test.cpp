@@ -23,6 +23,7 @@
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/compare_controller.h"
+#include "ui/panes/compare_pane.h"
 #include "ui/panes/dataset_pane.h"
 #include "ui/panes/dataset_table.h"
 #include "ui/state/workspace.h"
@@ -236,7 +237,9 @@ TEST_F(DatasetPanelTest, OpeningAModelCancelsTheDatasetStillPredicting) {
 }
 
 // After comparing, the user browses to another image off the Compare tab:
-// the exported sheet is that of the current pair, not of what the tab drew.
+// the exported sheet is that of the current pair, not of what the tab drew:
+// it differs from the sheet exported before browsing, and equals, pixel for
+// pixel, the sheet exported once the Compare tab has drawn the current pair.
 TEST_F(DatasetPanelTest, ExportedSheetIsOfTheCurrentPairAfterBrowsingAway) {
   test::TempDir dir;
   test::lay_out_samples_by_class(dir.path());
@@ -245,18 +248,31 @@ TEST_F(DatasetPanelTest, ExportedSheetIsOfTheCurrentPairAfterBrowsingAway) {
   QSignalSpy explained(&window_.compare(), &CompareController::explanationsShown);
   window_.compare_dataset_image(pane_->image_at(0));
   ASSERT_TRUE(explained.wait(60000));
-  window_.findChild<QTabWidget*>(QStringLiteral("centerTabs"))->setCurrentIndex(0);
+  test::TempDir out;
+  auto export_sheet = [this, &out](const char* name) {
+    const QString path = QString::fromStdString((out / name).string());
+    // The pair's predictions and Grad-CAMs may still be on their way.
+    for (int wait = 0; wait < 600 && !window_.compare().export_comparison(path).ok(); ++wait) QTest::qWait(100);
+    return QImage(path).convertToFormat(QImage::Format_RGB888);
+  };
+  const QImage before = export_sheet("before.png");
+  ASSERT_FALSE(before.isNull());
+  auto* tabs = window_.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
+  ASSERT_EQ(tabs->currentWidget(), static_cast<QWidget*>(window_.compare().pane()));
+  const int compare_tab = tabs->currentIndex();
+  tabs->setCurrentIndex(0);
   QSignalSpy captured(&window_.activations(), &ActivationsController::captureShown);
   window_.workspace().set_current_image(
       window_.compare().image_b());  // A becomes B's image: a comparison with itself
   ASSERT_TRUE(captured.wait(60000));
-  test::TempDir out;
-  const QString sheet = QString::fromStdString((out / "sheet.png").string());
-  for (int wait = 0; wait < 600 && !window_.compare().export_comparison(sheet).ok(); ++wait)
-    QTest::qWait(100);
-  ASSERT_TRUE(QFileInfo::exists(sheet));
+  const QImage away = export_sheet("away.png");
+  ASSERT_FALSE(away.isNull());
+  EXPECT_NE(away, before) << "the sheet of the pair the tab last drew";
   const auto* difference = window_.findChild<GridView*>(QStringLiteral("compareDifference"));
   for (float value : difference->view().maps.values) ASSERT_EQ(value, 0.5f);
+  tabs->setCurrentIndex(compare_tab);  // the tab draws the current pair
+  const QImage drawn = export_sheet("drawn.png");
+  EXPECT_EQ(away, drawn);
 }
 
 // A card without labels: classes are named by number, in the matrix and the
