@@ -57,7 +57,7 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const {
     case kTrue:
       return sorting ? QVariant(prediction.true_class) : QVariant(label(prediction.true_class));
     case kPredicted:
-      if (prediction.unreadable() && !sorting) return tr("unreadable (skipped)");
+      if (prediction.unreadable() && !sorting) return tr("unreadable");  // the tooltip says why
       return sorting ? QVariant(prediction.predicted_class) : QVariant(label(prediction.predicted_class));
     case kConfidence:
       if (prediction.unreadable() && !sorting) return QString();

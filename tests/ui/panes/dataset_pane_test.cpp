@@ -304,7 +304,7 @@ TEST(DatasetPaneTest, ConfusionFilterShowsInTheControlsWithoutLabels) {
   EXPECT_EQ(pane.image_at(5), -1);
 }
 
-// An image the run could not read: gray in the list, "unreadable (skipped)"
+// An image the run could not read: gray in the list, "unreadable"
 // with the reason as its tooltip, counted in the summary apart from the
 // misclassified, and not listed as misclassified.
 TEST(DatasetPaneTest, UnreadableImagesAreShownAndCountedApart) {
@@ -327,7 +327,7 @@ TEST(DatasetPaneTest, UnreadableImagesAreShownAndCountedApart) {
     if (model->index(row, 1).data().toString() == QStringLiteral("broken.png")) broken_row = row;
   }
   ASSERT_GE(broken_row, 0);
-  EXPECT_EQ(model->index(broken_row, 3).data().toString(), QStringLiteral("unreadable (skipped)"));
+  EXPECT_EQ(model->index(broken_row, 3).data().toString(), QStringLiteral("unreadable"));
   EXPECT_TRUE(model->index(broken_row, 3).data(Qt::ToolTipRole).toString().contains(QStringLiteral("not a readable")));
   pane.show();
   QTest::mouseClick(pane.findChild<QCheckBox*>(QStringLiteral("datasetMisclassified")), Qt::LeftButton);
