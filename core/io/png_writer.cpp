@@ -222,7 +222,11 @@ class BlockDeflater {
 
   // Sends the code lengths of both alphabets with the code-length code
   // (symbols 16: repeat the previous 3-6 times, 17/18: 3-10/11-138 zeros).
-  void write_code_lengths(const std::vector<uint8_t>& literal, const std::vector<uint8_t>& distance) {
+  // Trailing unused codes are not sent (at least 257 literal/length codes
+  // and one distance code are).
+  void write_code_lengths(std::vector<uint8_t> literal, std::vector<uint8_t> distance) {
+    while (literal.size() > 257 && literal.back() == 0) literal.pop_back();
+    while (distance.size() > 1 && distance.back() == 0) distance.pop_back();
     std::vector<uint8_t> all(literal);
     all.insert(all.end(), distance.begin(), distance.end());
     std::vector<std::pair<int, int>> symbols;  // (symbol, extra value)
@@ -263,12 +267,10 @@ class BlockDeflater {
 
   void write_block(bool final) {
     ++literal_frequency_[256];  // end of block
-    std::vector<uint8_t> literal_lengths = code_lengths(literal_frequency_, 15);
-    std::vector<uint8_t> distance_lengths = code_lengths(distance_frequency_, 15);
+    const std::vector<uint8_t> literal_lengths = code_lengths(literal_frequency_, 15);
+    const std::vector<uint8_t> distance_lengths = code_lengths(distance_frequency_, 15);
     const std::vector<uint32_t> literal_codes = canonical_codes(literal_lengths);
     const std::vector<uint32_t> distance_codes = canonical_codes(distance_lengths);
-    while (literal_lengths.size() > 257 && literal_lengths.back() == 0) literal_lengths.pop_back();
-    while (distance_lengths.size() > 1 && distance_lengths.back() == 0) distance_lengths.pop_back();
     // At most 15 + 5 + 15 + 13 bits a token, and the block's header.
     bits_.reserve(tokens_.size() * 6 + 1024);
     bits_.put(final ? 1 : 0, 1);
@@ -276,12 +278,11 @@ class BlockDeflater {
     write_code_lengths(literal_lengths, distance_lengths);
     // Each distance in use, ready to send: its code then its extra bits.
     std::vector<std::pair<uint32_t, int>> distance_bits;
-    for (int distance : distances_) {
-      const int code = distance_code(distance);
-      const int extra = distance_extra_bits(code);
-      distance_bits.emplace_back(distance_codes[code] | static_cast<uint32_t>(distance - kDistanceBase[code])
-                                                            << distance_lengths_at(distance_lengths, code),
-                                 distance_lengths_at(distance_lengths, code) + extra);
+    for (size_t which = 0; which < distances_.size(); ++which) {
+      const int code = distance_codes_[which];
+      distance_bits.emplace_back(distance_codes[code] | static_cast<uint32_t>(distances_[which] - kDistanceBase[code])
+                                                            << distance_lengths[code],
+                                 distance_lengths[code] + distance_extra_bits(code));
     }
     for (uint32_t token : tokens_) {
       if (!(token & kMatch)) {
@@ -300,10 +301,6 @@ class BlockDeflater {
     tokens_.clear();
     literal_frequency_.assign(286, 0);
     distance_frequency_.assign(30, 0);
-  }
-
-  static int distance_lengths_at(const std::vector<uint8_t>& lengths, int code) {
-    return code < static_cast<int>(lengths.size()) ? lengths[code] : 0;
   }
 
   BitWriter& bits_;
