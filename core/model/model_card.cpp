@@ -27,6 +27,15 @@ std::optional<int> positive_int(const json& object, const char* key) {
   return static_cast<int>(it->get<long long>());
 }
 
+// `object[key]` as a string: `fallback` when absent or null, nullopt when it
+// holds anything else (json's value() would throw on a number).
+std::optional<std::string> optional_string(const json& object, const char* key, std::string fallback) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return fallback;
+  if (!it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 std::optional<std::vector<float>> float_list(const json& object, const char* key) {
   auto it = object.find(key);
   if (it == object.end() || !it->is_array()) return std::nullopt;
@@ -58,11 +67,12 @@ Result<ModelCard> parse_input(const json& root, const std::string& source, Model
   card.channels = *channels;
   card.height = *height;
   card.width = *width;
-  std::string order = input->value("channel_order", std::string("RGB"));
-  if (order != "RGB" && order != "BGR") {
-    return card_error(source, "\"input.channel_order\" must be \"RGB\" or \"BGR\", not \"" + order + "\"");
+  const auto order = optional_string(*input, "channel_order", "RGB");
+  if (!order || (*order != "RGB" && *order != "BGR")) {
+    return card_error(source, "\"input.channel_order\" must be \"RGB\" or \"BGR\", not " +
+                                  input->at("channel_order").dump(-1, ' ', false, json::error_handler_t::replace));
   }
-  card.channel_order = order == "BGR" ? ChannelOrder::kBgr : ChannelOrder::kRgb;
+  card.channel_order = *order == "BGR" ? ChannelOrder::kBgr : ChannelOrder::kRgb;
   return card;
 }
 
@@ -97,7 +107,9 @@ Result<ModelCard> parse_labels_and_metrics(const json& root, const std::string& 
     }
     card.test_accuracy = accuracy->get<double>();
   }
-  card.test_set = root.value("test_set", std::string());
+  auto test_set = optional_string(root, "test_set", "");
+  if (!test_set) return card_error(source, "\"test_set\" must be a string");
+  card.test_set = std::move(*test_set);
   return card;
 }
 
@@ -132,13 +144,12 @@ Result<ModelCard> parse_model_card(const std::string& json_text, const std::stri
   if (root.is_discarded()) return card_error(source, "not valid JSON");
   if (!root.is_object()) return card_error(source, "the top level must be a JSON object");
   ModelCard card;
-  if (!root.value("name", json()).is_null() && !root["name"].is_string()) {
-    return card_error(source, "\"name\" must be a string");
-  }
-  card.name = root.value("name", std::string());
-  if (auto description = root.find("description"); description != root.end() && description->is_string()) {
-    card.description = description->get<std::string>();
-  }
+  auto name = optional_string(root, "name", "");
+  if (!name) return card_error(source, "\"name\" must be a string");
+  auto description = optional_string(root, "description", "");
+  if (!description) return card_error(source, "\"description\" must be a string");
+  card.name = std::move(*name);
+  card.description = std::move(*description);
   auto with_input = parse_input(root, source, std::move(card));
   if (!with_input) return with_input;
   auto with_normalization = parse_normalization(root, source, std::move(with_input).value());

@@ -89,6 +89,32 @@ TEST(ModelCardTest, ErrorsNameTheSourceAndTheField) {
   EXPECT_NE(parse_error(numeric_labels).find("labels"), std::string::npos);
 }
 
+// Found by fuzz_model_card in CI: "test_set": 0 made json's value() throw
+// out of parse_model_card, which ended the program. Every optional string
+// field of another type is now an error naming the field.
+TEST(ModelCardTest, OptionalStringsOfAnotherTypeAreRefused) {
+  for (const char* key : {"name", "description", "test_set"}) {
+    for (const auto& wrong : {nlohmann::json(0), nlohmann::json::array(), nlohmann::json::object(), nlohmann::json(true)}) {
+      auto card = valid_card();
+      card[key] = wrong;
+      const std::string error = parse_error(card);
+      EXPECT_EQ(error.rfind("net.json: ", 0), 0u) << error;
+      EXPECT_NE(error.find(std::string("\"") + key + "\" must be a string"), std::string::npos) << error;
+    }
+  }
+  auto numeric_order = valid_card();
+  numeric_order["input"]["channel_order"] = 3;
+  EXPECT_NE(parse_error(numeric_order).find("channel_order"), std::string::npos);
+  auto null_fields = valid_card();
+  null_fields["test_set"] = nullptr;
+  null_fields["description"] = nullptr;
+  null_fields["input"]["channel_order"] = nullptr;
+  auto card = parse_model_card(null_fields.dump(), "net.json");
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().test_set, "");
+  EXPECT_EQ(card.value().channel_order, ChannelOrder::kRgb);
+}
+
 TEST(ModelCardTest, OverridesCompleteABlankCard) {
   CardOverrides typed;
   typed.input_size = "224x200";
