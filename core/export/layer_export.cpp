@@ -35,8 +35,14 @@ struct LayerJob {
   std::string stem;
 };
 
+// One layer's manifest entry, as JSON text, and its non-finite values.
+struct LayerEntry {
+  std::string text;
+  int64_t non_finite = 0;
+};
+
 // Normalizes, composes and writes one layer; returns its manifest entry.
-Result<json> export_layer(const LayerJob& job, const Model& model, const std::string& image_path,
+Result<LayerEntry> export_layer(const LayerJob& job, const Model& model, const std::string& image_path,
                           const std::string& out_dir, const ExportOptions& options) {
   const LayerActivation& activation = *job.activation;
   auto view = render_layer(model, activation, static_cast<int>(job.image), image_path, options.view);
@@ -51,8 +57,7 @@ Result<json> export_layer(const LayerJob& job, const Model& model, const std::st
                 {"kind", job.info->kind},
                 {"shape", activation.values.shape()},
                 {"png", png},
-                {"shown_filters", grid.filters},
-                {"filters", filter_entries(normalized)}};
+                {"shown_filters", grid.filters}};
   if (options.write_npy) {
     const std::string npy = job.stem + ".npy";
     const auto maps = layer_maps(activation.values, static_cast<int>(job.image));
@@ -61,7 +66,10 @@ Result<json> export_layer(const LayerJob& job, const Model& model, const std::st
     }
     entry["npy"] = npy;
   }
-  return entry;
+  LayerEntry written{entry.dump(), 0};
+  written.text.insert(written.text.size() - 1, ",\"filters\":" + filter_entries_text(normalized));
+  for (const auto& stats : normalized.stats) written.non_finite += stats.non_finite;
+  return written;
 }
 
 // The layers to export, with unique file stems, in capture order.
@@ -85,11 +93,11 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
 // nullopt when options.progress cancelled. Layers are independent: they are
 // spread over the engine's threads (PNG encoding dominates and is
 // single-threaded per image).
-std::optional<std::vector<Result<json>>> export_in_parallel(const std::vector<LayerJob>& jobs,
+std::optional<std::vector<Result<LayerEntry>>> export_in_parallel(const std::vector<LayerJob>& jobs,
                                                             const Model& model, const std::string& image_path,
                                                             const std::string& out_dir,
                                                             const ExportOptions& options) {
-  std::vector<std::optional<Result<json>>> entries(jobs.size());
+  std::vector<std::optional<Result<LayerEntry>>> entries(jobs.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> cancelled{false};
   std::mutex progress_mutex;
@@ -108,7 +116,7 @@ std::optional<std::vector<Result<json>>> export_in_parallel(const std::vector<La
   work();
   for (auto& helper : helpers) helper.join();
   if (cancelled) return std::nullopt;
-  std::vector<Result<json>> results;
+  std::vector<Result<LayerEntry>> results;
   for (auto& entry : entries) results.push_back(std::move(*entry));
   return results;
 }
@@ -136,12 +144,12 @@ Result<ExportSummary> export_captured(const Model& model, const CaptureResult& c
   auto entries = export_in_parallel(jobs, model, image_path, out_dir, options);
   if (!entries) return Error{"export cancelled"};
 
-  json layers = json::array();
+  std::string layers;
   int64_t non_finite = 0;
   for (auto& entry : *entries) {
     if (!entry.ok()) return Error{entry.error()};
-    for (const auto& filter : entry.value()["filters"]) non_finite += filter.value("non_finite", int64_t{0});
-    layers.push_back(std::move(entry).value());
+    non_finite += entry.value().non_finite;
+    layers += (layers.empty() ? "\n    " : ",\n    ") + entry.value().text;
   }
   json manifest = {{"tool", tool_entry()},
                    {"model", file_entry(model.path())},
@@ -149,13 +157,13 @@ Result<ExportSummary> export_captured(const Model& model, const CaptureResult& c
                    {"normalization", to_string(options.view.normalization)},
                    {"colormap", to_string(colormap_of(options.view))},
                    {"sort_by_mean", options.view.sort_by_mean},
-                   {"top_k", options.view.top_k},
-                   {"layers", layers}};
+                   {"top_k", options.view.top_k}};
+  // The layers go in as text, one line each (see LayerEntry).
+  std::string text = manifest.dump(2);  // ends in "\n}"
+  text.replace(text.size() - 2, 2, ",\n  \"layers\": [" + layers + (layers.empty() ? "]\n}\n" : "\n  ]\n}\n"));
   const std::string manifest_path = out_dir + "/manifest.json";
-  if (auto written = write_file_atomically(manifest_path, manifest.dump(2) + "\n"); !written) {
-    return Error{written.error()};
-  }
-  return ExportSummary{manifest_path, layers.size(), non_finite};
+  if (auto written = write_file_atomically(manifest_path, text); !written) return Error{written.error()};
+  return ExportSummary{manifest_path, entries->size(), non_finite};
 }
 
 }  // namespace actscope

@@ -4,44 +4,15 @@
 #include <array>
 #include <csetjmp>
 #include <cstring>
+#include <memory>
 #include <utility>
 #include <vector>
 
-#include <png.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 namespace actscope {
 namespace {
-
-// ---- The general path: libpng, no row filter, zlib level 1 ----
-
-void append_png_bytes(png_structp png, png_bytep data, png_size_t size) {
-  static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<const char*>(data), size);
-}
-
-bool write_with_libpng(const uint8_t* rgb, int width, int height, std::string& out) {
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  if (!png) return false;
-  png_infop info = png_create_info_struct(png);
-  if (!info || setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, info ? &info : nullptr);
-    return false;
-  }
-  png_set_write_fn(png, &out, append_png_bytes, nullptr);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
-               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  // No row filter: libpng otherwise tries all five on every row, and
-  // repeated rows compress best unfiltered.
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-  png_set_compression_level(png, 1);
-  png_write_info(png, info);
-  for (int y = 0; y < height; ++y) {
-    png_write_row(png, const_cast<png_bytep>(rgb + static_cast<size_t>(y) * width * 3));
-  }
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
-  return true;
-}
 
 // ---- The repeats path: deflate (RFC 1951) of the repeats it knows ----
 
@@ -56,24 +27,21 @@ class BitWriter {
     if (out_.size() < at_ + bytes) out_.resize(std::max(at_ + bytes, out_.size() * 2));
   }
 
-  // Appends the low `count` (at most 32) bits of `bits`; needs 4 reserved bytes.
-  void put(uint32_t bits, int count) {
-    buffer_ |= uint64_t{bits} << filled_;
+  // Appends the low `count` (at most 56) bits of `bits`; needs 8 reserved
+  // bytes. Whole bytes go out at once, without a branch.
+  void put(uint64_t bits, int count) {
+    buffer_ |= bits << filled_;
     filled_ += count;
-    if (filled_ >= 32) {
-      const uint8_t bytes[4] = {static_cast<uint8_t>(buffer_), static_cast<uint8_t>(buffer_ >> 8),
-                                static_cast<uint8_t>(buffer_ >> 16), static_cast<uint8_t>(buffer_ >> 24)};
-      std::memcpy(&out_[at_], bytes, 4);
-      at_ += 4;
-      buffer_ >>= 32;
-      filled_ -= 32;
-    }
+    std::memcpy(&out_[at_], &buffer_, 8);  // little-endian: the first bits first
+    at_ += static_cast<size_t>(filled_ >> 3);
+    buffer_ >>= filled_ & ~7;
+    filled_ &= 7;
   }
 
   // Pads the last byte with zeros and ends `out` there.
   void flush() {
     reserve(8);
-    for (; filled_ > 0; filled_ -= 8, buffer_ >>= 8) out_[at_++] = static_cast<char>(buffer_);
+    if (filled_ > 0) out_[at_++] = static_cast<char>(buffer_);
     filled_ = 0;
     buffer_ = 0;
     out_.resize(at_);
@@ -218,7 +186,7 @@ class BlockDeflater {
   void finish() { write_block(true); }
 
  private:
-  static constexpr size_t kBlockTokens = 1 << 16;
+  static constexpr size_t kBlockTokens = 1 << 18;
 
   // Sends the code lengths of both alphabets with the code-length code
   // (symbols 16: repeat the previous 3-6 times, 17/18: 3-10/11-138 zeros).
@@ -271,31 +239,37 @@ class BlockDeflater {
     const std::vector<uint8_t> distance_lengths = code_lengths(distance_frequency_, 15);
     const std::vector<uint32_t> literal_codes = canonical_codes(literal_lengths);
     const std::vector<uint32_t> distance_codes = canonical_codes(distance_lengths);
-    // At most 15 + 5 + 15 + 13 bits a token, and the block's header.
+    // At most 15 + 5 + 15 + 13 bits a token, the block's header, and the
+    // 8 bytes put() may store past the end.
     bits_.reserve(tokens_.size() * 6 + 1024);
     bits_.put(final ? 1 : 0, 1);
     bits_.put(2, 2);  // BTYPE 10: dynamic Huffman codes
     write_code_lengths(literal_lengths, distance_lengths);
-    // Each distance in use, ready to send: its code then its extra bits.
-    std::vector<std::pair<uint32_t, int>> distance_bits;
+    // Every match this block can hold, ready to send as one put: the
+    // length's code and extra bits, then the distance's code and extra bits
+    // (at most 15 + 5 + 15 + 13 bits).
+    std::vector<std::pair<uint64_t, int>> matches(distances_.size() * 259);
     for (size_t which = 0; which < distances_.size(); ++which) {
       const int code = distance_codes_[which];
-      distance_bits.emplace_back(distance_codes[code] | static_cast<uint32_t>(distances_[which] - kDistanceBase[code])
-                                                            << distance_lengths[code],
-                                 distance_lengths[code] + distance_extra_bits(code));
+      const uint64_t distance = distance_codes[code] | static_cast<uint64_t>(distances_[which] - kDistanceBase[code])
+                                                           << distance_lengths[code];
+      const int distance_bits = distance_lengths[code] + distance_extra_bits(code);
+      for (int length = 3; length <= 258; ++length) {
+        const int length_symbol = length_code(length);
+        const int symbol = 257 + length_symbol;
+        const int length_bits = literal_lengths[symbol] + kLengthExtra[length_symbol];
+        const uint64_t sent =
+            literal_codes[symbol] | static_cast<uint64_t>(length - kLengthBase[length_symbol]) << literal_lengths[symbol];
+        matches[which * 259 + length] = {sent | distance << length_bits, length_bits + distance_bits};
+      }
     }
     for (uint32_t token : tokens_) {
       if (!(token & kMatch)) {
         bits_.put(literal_codes[token], literal_lengths[token]);
         continue;
       }
-      const int length = static_cast<int>((token >> 8) & 0x1ff);
-      const int code = length_code(length);
-      const int symbol = 257 + code;
-      bits_.put(literal_codes[symbol] | static_cast<uint32_t>(length - kLengthBase[code]) << literal_lengths[symbol],
-                literal_lengths[symbol] + kLengthExtra[code]);
-      const auto& distance = distance_bits[token & 0xff];
-      bits_.put(distance.first, distance.second);
+      const auto& match = matches[(token & 0xff) * 259 + ((token >> 8) & 0x1ff)];
+      bits_.put(match.first, match.second);
     }
     bits_.put(literal_codes[256], literal_lengths[256]);
     tokens_.clear();
@@ -336,15 +310,14 @@ void append_big_endian(std::string& out, uint32_t value) {
 // Deflates the PNG scanlines (filter byte 0, then the row's bytes) of the
 // picture into `bits`, using two kinds of repeat only: the byte `stride`
 // back (the row above) and 3 back (the pixel to the left). Also returns
-// their Adler-32. With `decline`, false as soon as literals pass a quarter
-// of the picture's bytes (it is not made of repeats: the general path
-// compresses it better).
+// their Adler-32. With `decline`, false as soon as the picture shows it is
+// not made of repeats (the general path compresses it better).
 bool deflate_repeats(const uint8_t* rgb, int width, int height, bool decline, BitWriter& bits, uint32_t& adler) {
   const size_t row_bytes = static_cast<size_t>(width) * 3;
   const size_t stride = row_bytes + 1;  // a scanline: the filter byte, then the row
   enum : int { kUp = 0, kLeft = 1 };
   BlockDeflater deflater(bits, {static_cast<int>(stride), 3});
-  const size_t literal_budget = stride * static_cast<size_t>(height) / 4;
+  const size_t literal_budget = stride * static_cast<size_t>(height) / 2;
   adler = 1;
   uint32_t row_adler = 1;
   size_t literals = 0;
@@ -397,9 +370,18 @@ bool deflate_repeats(const uint8_t* rgb, int width, int height, bool decline, Bi
         ++literals;
       }
     }
-    if (decline && literals > literal_budget) return false;
-    row_adler = static_cast<uint32_t>(adler32(adler32(1, reinterpret_cast<const Bytef*>("\0"), 1), row,
-                                              static_cast<uInt>(row_bytes)));
+    // Declines once literals pass half of the picture, or early, from the
+    // first eighth of the rows on, while they are more than three quarters
+    // of the bytes so far (a photograph: the repeats pass would be wasted
+    // work). Grids of maps shown at their own size (a third literals) stay:
+    // the general path would make them about a fifth smaller but take
+    // twice as long.
+    const size_t rows = static_cast<size_t>(y) + 1;
+    if (decline && (literals > literal_budget || (rows >= 8 && rows * 8 >= static_cast<size_t>(height) &&
+                                                  literals * 4 > stride * rows * 3))) {
+      return false;
+    }
+    row_adler = libdeflate_adler32(libdeflate_adler32(1, "\0", 1), row, row_bytes);
     adler = static_cast<uint32_t>(adler32_combine(adler, row_adler, static_cast<z_off_t>(stride)));
   }
   deflater.finish();
@@ -407,28 +389,76 @@ bool deflate_repeats(const uint8_t* rgb, int width, int height, bool decline, Bi
   return true;
 }
 
+// The CRC of the chunk whose type starts at `type_at` and runs to the end.
 void append_chunk_crc(std::string& out, size_t type_at) {
-  const auto* start = reinterpret_cast<const Bytef*>(out.data() + type_at);
-  append_big_endian(out, static_cast<uint32_t>(crc32(crc32(0, nullptr, 0), start,
-                                                     static_cast<uInt>(out.size() - type_at))));
+  append_big_endian(out, libdeflate_crc32(0, out.data() + type_at, out.size() - type_at));
+}
+
+// The signature and the IHDR chunk: 8 bits, RGB, no interlace.
+void append_png_header(std::string& out, int width, int height) {
+  out.assign("\x89PNG\r\n\x1a\n", 8);
+  append_big_endian(out, 13);
+  const size_t type_at = out.size();
+  out += "IHDR";
+  append_big_endian(out, static_cast<uint32_t>(width));
+  append_big_endian(out, static_cast<uint32_t>(height));
+  out.append("\x08\x02\x00\x00\x00", 5);  // 8 bits, RGB, deflate, no filter method, no interlace
+  append_chunk_crc(out, type_at);
+}
+
+void append_png_end(std::string& out) {
+  append_big_endian(out, 0);
+  const size_t type_at = out.size();
+  out += "IEND";
+  append_chunk_crc(out, type_at);
+}
+
+// ---- The general path: libdeflate at level 1, no row filter ----
+
+struct CompressorDeleter {
+  void operator()(libdeflate_compressor* compressor) const { libdeflate_free_compressor(compressor); }
+};
+
+// The whole PNG, its scanlines deflated by libdeflate at its fastest level
+// (faster than zlib's level 1, and smaller). One compressor per thread.
+bool write_general(const uint8_t* rgb, int width, int height, std::string& out) {
+  thread_local std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(libdeflate_alloc_compressor(1));
+  if (!compressor) return false;
+  const size_t row_bytes = static_cast<size_t>(width) * 3;
+  const size_t stride = row_bytes + 1;
+  std::vector<uint8_t> scanlines(stride * static_cast<size_t>(height));
+  for (size_t y = 0; y < static_cast<size_t>(height); ++y) {
+    scanlines[y * stride] = 0;  // filter: none
+    std::memcpy(&scanlines[y * stride + 1], rgb + y * row_bytes, row_bytes);
+  }
+  std::string stream(libdeflate_zlib_compress_bound(compressor.get(), scanlines.size()), '\0');
+  const size_t written =
+      libdeflate_zlib_compress(compressor.get(), scanlines.data(), scanlines.size(), stream.data(), stream.size());
+  if (written == 0) return false;
+  append_png_header(out, width, height);
+  // A chunk holds less than 2^31 bytes; the zlib stream may span several IDATs.
+  constexpr size_t kChunk = size_t{1} << 30;
+  for (size_t at = 0; at < written; at += kChunk) {
+    const size_t length = std::min(kChunk, written - at);
+    append_big_endian(out, static_cast<uint32_t>(length));
+    const size_t type_at = out.size();
+    out += "IDAT";
+    out.append(stream, at, length);
+    append_chunk_crc(out, type_at);
+  }
+  append_png_end(out);
+  return true;
 }
 
 // The whole PNG through deflate_repeats; false when that declines.
 bool write_with_repeats(const uint8_t* rgb, int width, int height, bool decline, std::string& out) {
   const size_t stride = static_cast<size_t>(width) * 3 + 1;
   if (stride > 32768) return false;  // the row above is out of deflate's reach
-  out.assign("\x89PNG\r\n\x1a\n", 8);
-  append_big_endian(out, 13);
-  size_t type_at = out.size();
-  out += "IHDR";
-  append_big_endian(out, static_cast<uint32_t>(width));
-  append_big_endian(out, static_cast<uint32_t>(height));
-  out.append("\x08\x02\x00\x00\x00", 5);  // 8 bits, RGB, deflate, no filter method, no interlace
-  append_chunk_crc(out, type_at);
+  append_png_header(out, width, height);
 
   const size_t length_at = out.size();
   append_big_endian(out, 0);  // the IDAT length, known at the end
-  type_at = out.size();
+  const size_t type_at = out.size();
   out += "IDAT";
   out.append("\x78\x01", 2);  // zlib: deflate, 32 KB window, fastest (0x7801 % 31 == 0)
   BitWriter bits(out);
@@ -439,11 +469,7 @@ bool write_with_repeats(const uint8_t* rgb, int width, int height, bool decline,
   if (data_length > 0x7fffffffu) return false;  // beyond one chunk
   for (int i = 0; i < 4; ++i) out[length_at + i] = static_cast<char>(data_length >> (24 - 8 * i));
   append_chunk_crc(out, type_at);
-
-  append_big_endian(out, 0);
-  type_at = out.size();
-  out += "IEND";
-  append_chunk_crc(out, type_at);
+  append_png_end(out);
   return true;
 }
 
@@ -459,7 +485,7 @@ std::string encode_rgb_png(const uint8_t* rgb, int width, int height, PngCompres
     if (compression == PngCompression::kRepeats) return {};
     out.clear();
   }
-  if (!write_with_libpng(rgb, width, height, out)) return {};
+  if (!write_general(rgb, width, height, out)) return {};
   return out;
 }
 

@@ -4,7 +4,7 @@
 // for those repeats; this writer knows where they are (the row above, the
 // pixel to the left) and emits them directly, so a grid costs about one pass
 // over its pixels. Pictures with few such repeats (photographs, CAM
-// overlays) go through libpng with zlib level 1 instead.
+// overlays) go through libdeflate at its fastest level instead.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,7 @@ namespace actscope {
 enum class PngCompression {
   kAuto,     // repeats when the picture is mostly repeats, else general
   kRepeats,  // deflate of the row-above and pixel-to-the-left repeats only
-  kGeneral,  // libpng, no row filter, zlib level 1
+  kGeneral,  // libdeflate level 1, no row filter
 };
 
 // The bytes of an 8-bit RGB PNG (no interlace, no row filter) of the
