@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -15,7 +16,7 @@ constexpr int kTitleLine = 16;   // the title's baseline
 constexpr int kBarTop = 22;
 constexpr int kBarHeight = 12;
 constexpr int kNumberLine = 50;  // the numbers' baseline
-constexpr int kBarImageHeight = 56;
+constexpr int kBarImageHeight = kColorbarHeight;
 constexpr double kFontScale = 0.42;
 
 const cv::Scalar kText(225, 225, 225);
@@ -107,9 +108,14 @@ RgbImage render_colorbar(const ColorScale& scale, int width) {
   return bar;
 }
 
-RgbImage with_colorbar(const RgbImage& picture, const ColorScale& scale) {
+RgbImage with_colorbar(RgbImage picture, const ColorScale& scale) {
   const int width = std::max(picture.width, 240);
   const RgbImage bar = render_colorbar(scale, width);
+  if (picture.width == width) {
+    picture.pixels.insert(picture.pixels.end(), bar.pixels.begin(), bar.pixels.end());
+    picture.height += bar.height;
+    return picture;
+  }
   RgbImage joined{width, picture.height + bar.height,
                   std::vector<uint8_t>(static_cast<size_t>(width) * (picture.height + bar.height) * 3, 40)};
   const int left = (width - picture.width) / 2;
@@ -141,7 +147,7 @@ RgbImage make_figure(const RgbImage& picture, const std::vector<std::string>& ca
   enlarged.copyTo(canvas(cv::Rect((width - enlarged.cols) / 2, caption_height, enlarged.cols, enlarged.rows)));
   RgbImage framed{canvas.cols, canvas.rows, {}};
   framed.pixels.assign(canvas.data, canvas.data + canvas.total() * 3);
-  return with_colorbar(framed, scale);
+  return with_colorbar(std::move(framed), scale);
 }
 
 }  // namespace actscope

@@ -33,9 +33,14 @@ std::vector<double> scale_ticks(double low, double high, int inner = 3);
 // marks, the numbers under it and the title at its left above it.
 RgbImage render_colorbar(const ColorScale& scale, int width);
 
+// The rows render_colorbar's bar takes.
+constexpr int kColorbarHeight = 56;
+
 // `picture` with its colour bar underneath, as wide as the picture (at least
-// 240 pixels; a narrower picture is centred on the dark background).
-RgbImage with_colorbar(const RgbImage& picture, const ColorScale& scale);
+// 240 pixels; a narrower picture is centred on the dark background). A
+// picture 240 or more wide gets the bar appended to its own pixels: nothing
+// is copied when they have room (capacity) for kColorbarHeight more rows.
+RgbImage with_colorbar(RgbImage picture, const ColorScale& scale);
 
 // A picture as a figure to save: enlarged by a whole factor (nearest
 // neighbour: every pixel stays a visible square) until its shorter side is at

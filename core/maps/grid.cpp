@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/io/png_writer.h"
+#include "core/maps/colorbar.h"
 
 namespace actscope {
 namespace {
@@ -180,6 +181,9 @@ cv::Mat lay_out(Grid& grid, int count, int map_height, int map_width, const Grid
   }
   grid.image.width = std::max({width, 320, caption_width});
   grid.image.height = height;
+  // Room for the colour bar render_layer puts under the tiles: appending it
+  // then copies nothing.
+  grid.image.pixels.reserve(static_cast<size_t>(grid.image.width) * (height + kColorbarHeight) * 3);
   grid.image.pixels.assign(static_cast<size_t>(grid.image.width) * height * 3, 40);
   cv::Mat canvas(height, grid.image.width, CV_8UC3, grid.image.pixels.data());
   for (size_t line = 0; line < options.caption.size(); ++line) {

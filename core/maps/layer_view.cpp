@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <utility>
 
 namespace actscope {
 
@@ -90,7 +91,7 @@ Result<LayerView> render_layer(const Model& model, const LayerActivation& activa
   view.grid = compose_grid(view.maps, grid_options);
   view.scale = layer_scale(view.maps, options);
   // The bar goes under the tiles: their positions do not move.
-  view.grid.image = with_colorbar(view.grid.image, view.scale);
+  view.grid.image = with_colorbar(std::move(view.grid.image), view.scale);
   return view;
 }
 
