@@ -5,7 +5,10 @@
 #include "app/cli/commands.h"
 
 #include <filesystem>
+#include <future>
 #include <iostream>
+#include <memory>
+#include <thread>
 
 #include "core/export/layer_export.h"
 #include "core/model/image_input.h"
@@ -51,32 +54,59 @@ int run_activations_many(const ActivationsOptions& options, const Model& model, 
   std::vector<nlohmann::json> entries(images.size());  // in run order
   int skipped = 0;
   ProgressLine progress(options.quiet, "activations: image");
+  // With cores to spare (twice the engine's threads or more), a batch's
+  // files are written on threads of their own while the next batch goes
+  // through the model (export_captured reads only the model's layers, card
+  // and path); at most one batch waits to be written. Without spare cores
+  // both would share them, and that was slower (1.3x the time on 2 cores at
+  // 2 threads; 0.93x at 1 thread).
+  const bool overlap = 2 * static_cast<unsigned>(thread_count()) <= std::thread::hardware_concurrency();
+  std::future<Status> writing;
+  size_t written_end = 0;  // images up to here are written
+  const auto wait_for_writing = [&]() -> Status {
+    if (!writing.valid()) return Done{};
+    Status status = writing.get();
+    if (status) progress(written_end, images.size());
+    return status;
+  };
   const auto batch_size = static_cast<size_t>(options.images.batch);
   for (size_t first = 0; first < images.size(); first += batch_size) {
     const size_t end = std::min(images.size(), first + batch_size);
     RunBatch batch = read_run_batch(run.value(), first, end, model.card(), entries, skipped);
-    const std::vector<InputImage>& inputs = batch.inputs;
-    const std::vector<size_t>& which = batch.which;
-    if (inputs.empty()) continue;
-    auto captured = model.capture(inputs, capture_options);
+    if (batch.inputs.empty()) continue;
+    auto captured = model.capture(batch.inputs, capture_options);
+    if (auto written = wait_for_writing(); !written) return fail(written.error());
     if (!captured) return fail(captured.error());
-    const FloatArray& logits = captured.value().logits;
-    const int classes = logits.dim() == 2 ? static_cast<int>(logits.shape()[1]) : 0;
-    for (size_t b = 0; b < inputs.size(); ++b) {
-      const SelectedImage& image = images[which[b]];
-      const std::string folder = options.out + "/" + image.stem;
-      std::filesystem::create_directory(folder, ec);
-      if (ec) return fail(folder + ": cannot be made (" + ec.message() + ")");
-      auto summary = export_captured(model, captured.value(), b, inputs[b], image.source, folder, export_options);
-      if (!summary) return fail(summary.error());  // an unwritable folder fails every image alike
-      warn_non_finite(summary.value());
-      nlohmann::json entry = run_image_entry(image, model.card(), logits.data() + b * classes, classes);
-      entry["folder"] = image.stem;
-      entry["layers"] = summary.value().layers_written;
-      entries[which[b]] = std::move(entry);
+    auto result = std::make_shared<CaptureResult>(std::move(captured).value());
+    auto write_batch = [&, result, batch = std::move(batch)]() -> Status {
+      const FloatArray& logits = result->logits;
+      const int classes = logits.dim() == 2 ? static_cast<int>(logits.shape()[1]) : 0;
+      for (size_t b = 0; b < batch.inputs.size(); ++b) {
+        const SelectedImage& image = images[batch.which[b]];
+        const std::string folder = options.out + "/" + image.stem;
+        std::error_code made;
+        std::filesystem::create_directory(folder, made);
+        if (made) return Error{folder + ": cannot be made (" + made.message() + ")"};
+        auto summary = export_captured(model, *result, b, batch.inputs[b], image.source, folder, export_options);
+        if (!summary) return Error{summary.error()};  // an unwritable folder fails every image alike
+        warn_non_finite(summary.value());
+        nlohmann::json entry = run_image_entry(image, model.card(), logits.data() + b * classes, classes);
+        entry["folder"] = image.stem;
+        entry["layers"] = summary.value().layers_written;
+        entries[batch.which[b]] = std::move(entry);  // its own element: the reader fills only skipped ones
+      }
+      return Done{};
+    };
+    written_end = end;
+    if (overlap) {
+      writing = std::async(std::launch::async, std::move(write_batch));
+    } else {
+      std::promise<Status> now;
+      now.set_value(write_batch());
+      writing = now.get_future();
     }
-    progress(end, images.size());
   }
+  if (auto written = wait_for_writing(); !written) return fail(written.error());
   progress.finish();
   const nlohmann::json settings = {{"command", "activations"},
                                    {"layers", options.layers},

@@ -269,13 +269,23 @@ class BlockDeflater {
         matches[which * 259 + length] = {sent | distance << length_bits, length_bits + distance_bits};
       }
     }
-    for (uint32_t token : tokens_) {
-      if (!(token & kMatch)) {
-        bits_.put(literal_codes[token], literal_lengths[token]);
+    const size_t count = tokens_.size();
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t token = tokens_[i];
+      if (token & kMatch) {
+        const auto& match = matches[(token & 0xff) * 259 + ((token >> 8) & 0x1ff)];
+        bits_.put(match.first, match.second);
         continue;
       }
-      const auto& match = matches[(token & 0xff) * 259 + ((token >> 8) & 0x1ff)];
-      bits_.put(match.first, match.second);
+      // Up to three literals in one put (at most 45 bits).
+      uint64_t sent = literal_codes[token];
+      int length = literal_lengths[token];
+      for (int more = 0; more < 2 && i + 1 < count && !(tokens_[i + 1] & kMatch); ++more) {
+        const uint32_t next = tokens_[++i];
+        sent |= static_cast<uint64_t>(literal_codes[next]) << length;
+        length += literal_lengths[next];
+      }
+      bits_.put(sent, length);
     }
     bits_.put(literal_codes[256], literal_lengths[256]);
     tokens_.clear();

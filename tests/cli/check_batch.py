@@ -12,7 +12,9 @@
    holding the grids and maps a one-image run writes (same pixels, maps
    within 1e-6), and a run manifest. With --batch 2 LibTorch's convolutions
    round differently: maps within 1e-5 of the layer's largest value, under 0.5% of the grid
-   pixels differ.
+   pixels differ. At --threads 1 (on two or more cores a batch's files are
+   then written while the next batch runs) the folders equal one-image runs
+   at --threads 1.
 3. `--dataset` with `--indices` names outputs t10k_<index>; `--misclassified`
    keeps only images the model gets wrong (their predictions say so).
 4. Usage mistakes exit 2; a missing --out folder exits 1.
@@ -128,6 +130,27 @@ def main():
             layers = json.load(open(os.path.join(folder, "manifest.json")))["layers"]
             single_layers = json.load(open(os.path.join(single, "manifest.json")))["layers"]
             assert [l["name"] for l in layers] == [l["name"] for l in single_layers]
+
+        # At --threads 1 on a machine of two or more cores, a batch's files are
+        # written while the next batch runs: the same files as one-image runs.
+        out = os.path.join(work, "activations_one_thread")
+        os.makedirs(out)
+        run("activations", "--model", MODEL, "--image", first, "--image", second, "--out", out, "--npy",
+            "--threads", "1")
+        for stem, image in (("x", first), ("x_2", second)):
+            single = os.path.join(work, "single_one_thread_" + stem)
+            os.makedirs(single)
+            run("activations", "--model", MODEL, "--image", image, "--out", single, "--npy", "--threads", "1")
+            names = sorted(os.listdir(single))
+            assert sorted(os.listdir(os.path.join(out, stem))) == names, stem
+            assert len([n for n in names if n.endswith(".png")]) > 10, names
+            for name in names:
+                if name.endswith(".png"):
+                    same_pixels(os.path.join(out, stem, name), os.path.join(single, name))
+                elif name.endswith(".npy"):
+                    same_map(os.path.join(out, stem, name), os.path.join(single, name))
+        entries = json.load(open(os.path.join(out, "manifest.json")))["images"]
+        assert [e["folder"] for e in entries] == ["x", "x_2"] and all(e["layers"] > 10 for e in entries), entries
 
         # 3. datasets
         out = os.path.join(work, "dataset")
