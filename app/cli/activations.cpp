@@ -41,6 +41,31 @@ void warn_non_finite(const ExportSummary& summary) {
   }
 }
 
+// Writes each image of a captured batch into <out>/<stem>/ and fills its
+// entry of the run manifest (`entries`, in run order: each batch fills its
+// own elements).
+Status write_batch_folders(const CaptureResult& captured, const RunBatch& batch,
+                           const std::vector<SelectedImage>& images, const Model& model, const std::string& out,
+                           const ExportOptions& export_options, std::vector<nlohmann::json>& entries) {
+  const FloatArray& logits = captured.logits;
+  const int classes = logits.dim() == 2 ? static_cast<int>(logits.shape()[1]) : 0;
+  for (size_t b = 0; b < batch.inputs.size(); ++b) {
+    const SelectedImage& image = images[batch.which[b]];
+    const std::string folder = out + "/" + image.stem;
+    std::error_code made;
+    std::filesystem::create_directory(folder, made);
+    if (made) return Error{folder + ": cannot be made (" + made.message() + ")"};
+    auto summary = export_captured(model, captured, b, batch.inputs[b], image.source, folder, export_options);
+    if (!summary) return Error{summary.error()};  // an unwritable folder fails every image alike
+    warn_non_finite(summary.value());
+    nlohmann::json entry = run_image_entry(image, model.card(), logits.data() + b * classes, classes);
+    entry["folder"] = image.stem;
+    entry["layers"] = summary.value().layers_written;
+    entries[batch.which[b]] = std::move(entry);
+  }
+  return Done{};
+}
+
 // The many-image run; a bad image is reported and skipped (exit code 1 at the end).
 int run_activations_many(const ActivationsOptions& options, const Model& model, const ExportOptions& export_options) {
   std::error_code ec;
@@ -79,23 +104,7 @@ int run_activations_many(const ActivationsOptions& options, const Model& model, 
     if (!captured) return fail(captured.error());
     auto result = std::make_shared<CaptureResult>(std::move(captured).value());
     auto write_batch = [&, result, batch = std::move(batch)]() -> Status {
-      const FloatArray& logits = result->logits;
-      const int classes = logits.dim() == 2 ? static_cast<int>(logits.shape()[1]) : 0;
-      for (size_t b = 0; b < batch.inputs.size(); ++b) {
-        const SelectedImage& image = images[batch.which[b]];
-        const std::string folder = options.out + "/" + image.stem;
-        std::error_code made;
-        std::filesystem::create_directory(folder, made);
-        if (made) return Error{folder + ": cannot be made (" + made.message() + ")"};
-        auto summary = export_captured(model, *result, b, batch.inputs[b], image.source, folder, export_options);
-        if (!summary) return Error{summary.error()};  // an unwritable folder fails every image alike
-        warn_non_finite(summary.value());
-        nlohmann::json entry = run_image_entry(image, model.card(), logits.data() + b * classes, classes);
-        entry["folder"] = image.stem;
-        entry["layers"] = summary.value().layers_written;
-        entries[batch.which[b]] = std::move(entry);  // its own element: the reader fills only skipped ones
-      }
-      return Done{};
+      return write_batch_folders(*result, batch, images, model, options.out, export_options, entries);
     };
     written_end = end;
     if (overlap) {

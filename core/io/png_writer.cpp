@@ -336,6 +336,71 @@ void append_big_endian(std::string& out, uint32_t value) {
   out.append(bytes, 4);
 }
 
+// The two distances deflate_repeats uses, as BlockDeflater indexes them.
+enum : int { kUp = 0, kLeft = 1 };
+
+// A scanline equal to the one above: matches of 258, none shorter than 3.
+void deflate_repeated_scanline(size_t stride, BlockDeflater& deflater) {
+  for (size_t remaining = stride; remaining > 0;) {
+    size_t take = std::min<size_t>(remaining, 258);
+    if (remaining - take > 0 && remaining - take < 3) take = remaining - 3;
+    deflater.match(static_cast<int>(take), kUp);
+    remaining -= take;
+  }
+}
+
+// Any other scanline (`above` is null for the first); returns how many
+// literals it took.
+size_t deflate_scanline(const uint8_t* row, const uint8_t* above, size_t row_bytes, BlockDeflater& deflater) {
+  size_t literals = 0;
+  // The filter byte, alone or with the row above's first bytes.
+  size_t x = above ? common_length(row, above, std::min<size_t>(row_bytes, 257)) : 0;
+  if (x >= 2) {
+    deflater.match(static_cast<int>(x + 1), kUp);
+  } else {
+    deflater.literal(0);
+    x = 0;
+    ++literals;
+  }
+  while (x < row_bytes) {
+    if (above && x >= 3 && x + 8 <= row_bytes) {
+      // Six positions at a time: literals up to the first that could
+      // start a match, then the match search below from there.
+      const uint64_t starts = match_starts(row + x, above + x) | match_starts(row + x, row + x - 3);
+      const size_t plain = starts == 0 ? 6 : static_cast<size_t>(__builtin_ctzll(starts) / 8);
+      deflater.literals(row + x, plain);
+      x += plain;
+      literals += plain;
+      if (starts == 0) continue;
+    }
+    const size_t limit = std::min<size_t>(258, row_bytes - x);
+    if (limit >= 3 && !(above && starts_alike(row + x, above + x)) && !(x >= 3 && starts_alike(row + x, row + x - 3))) {
+      deflater.literal(row[x]);  // no match of 3 bytes: most literals end here
+      ++x;
+      ++literals;
+      continue;
+    }
+    size_t best = above ? common_length(row + x, above + x, limit) : 0;
+    int which = kUp;
+    if (best < limit && x >= 3) {
+      const size_t run = common_length(row + x, row + x - 3, limit);
+      if (run > best) {
+        best = run;
+        which = kLeft;
+      }
+    }
+    if (best >= 3) {
+      deflater.match(static_cast<int>(best), which);
+      x += best;
+    } else {
+      deflater.literal(row[x]);
+      ++x;
+      ++literals;
+    }
+  }
+  return literals;
+}
+
 // Deflates the PNG scanlines (filter byte 0, then the row's bytes) of the
 // picture into `bits`, using two kinds of repeat only: the byte `stride`
 // back (the row above) and 3 back (the pixel to the left). Also returns
@@ -344,7 +409,6 @@ void append_big_endian(std::string& out, uint32_t value) {
 bool deflate_repeats(const uint8_t* rgb, int width, int height, bool decline, BitWriter& bits, uint32_t& adler) {
   const size_t row_bytes = static_cast<size_t>(width) * 3;
   const size_t stride = row_bytes + 1;  // a scanline: the filter byte, then the row
-  enum : int { kUp = 0, kLeft = 1 };
   BlockDeflater deflater(bits, {static_cast<int>(stride), 3});
   const size_t literal_budget = stride * static_cast<size_t>(height) / 2;
   adler = 1;
@@ -353,62 +417,12 @@ bool deflate_repeats(const uint8_t* rgb, int width, int height, bool decline, Bi
   for (int y = 0; y < height; ++y) {
     const uint8_t* row = rgb + static_cast<size_t>(y) * row_bytes;
     const uint8_t* above = y > 0 ? row - row_bytes : nullptr;
-    if (y > 0 && std::memcmp(row, above, row_bytes) == 0) {
-      // The whole scanline again: matches of 258, none shorter than 3.
-      for (size_t remaining = stride; remaining > 0;) {
-        size_t take = std::min<size_t>(remaining, 258);
-        if (remaining - take > 0 && remaining - take < 3) take = remaining - 3;
-        deflater.match(static_cast<int>(take), kUp);
-        remaining -= take;
-      }
+    if (above && std::memcmp(row, above, row_bytes) == 0) {
+      deflate_repeated_scanline(stride, deflater);
       adler = static_cast<uint32_t>(adler32_combine(adler, row_adler, static_cast<z_off_t>(stride)));
       continue;
     }
-    // The filter byte, alone or with the row above's first bytes.
-    size_t x = y > 0 ? common_length(row, above, std::min<size_t>(row_bytes, 257)) : 0;
-    if (x >= 2) {
-      deflater.match(static_cast<int>(x + 1), kUp);
-    } else {
-      deflater.literal(0);
-      x = 0;
-      ++literals;
-    }
-    while (x < row_bytes) {
-      if (y > 0 && x >= 3 && x + 8 <= row_bytes) {
-        // Six positions at a time: literals up to the first that could
-        // start a match, then the match search below from there.
-        const uint64_t starts = match_starts(row + x, above + x) | match_starts(row + x, row + x - 3);
-        const size_t plain = starts == 0 ? 6 : static_cast<size_t>(__builtin_ctzll(starts) / 8);
-        deflater.literals(row + x, plain);
-        x += plain;
-        literals += plain;
-        if (starts == 0) continue;
-      }
-      const size_t limit = std::min<size_t>(258, row_bytes - x);
-      if (limit >= 3 && !(y > 0 && starts_alike(row + x, above + x)) && !(x >= 3 && starts_alike(row + x, row + x - 3))) {
-        deflater.literal(row[x]);  // no match of 3 bytes: most literals end here
-        ++x;
-        ++literals;
-        continue;
-      }
-      size_t best = y > 0 ? common_length(row + x, above + x, limit) : 0;
-      int which = kUp;
-      if (best < limit && x >= 3) {
-        const size_t run = common_length(row + x, row + x - 3, limit);
-        if (run > best) {
-          best = run;
-          which = kLeft;
-        }
-      }
-      if (best >= 3) {
-        deflater.match(static_cast<int>(best), which);
-        x += best;
-      } else {
-        deflater.literal(row[x]);
-        ++x;
-        ++literals;
-      }
-    }
+    literals += deflate_scanline(row, above, row_bytes, deflater);
     // Declines once literals pass half of the picture, or early, from the
     // first eighth of the rows on, while they are more than three quarters
     // of the bytes so far (a photograph: the repeats pass would be wasted
