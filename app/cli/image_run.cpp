@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli/common.h"
+#include "core/base/json_text.h"
 #include "core/export/manifest.h"
 #include "core/io/atomic_file.h"
 #include "core/model/image_input.h"
@@ -131,7 +132,7 @@ Status write_run_manifest(const std::string& out_dir, const Model& model, const 
                           const json& images) {
   const json manifest = {{"tool", tool_entry()}, {"model", file_entry(model.path())}, {"settings", settings},
                          {"images", images}};
-  return write_file_atomically(out_dir + "/manifest.json", manifest.dump(2) + "\n");
+  return write_file_atomically(out_dir + "/manifest.json", json_text(manifest, 2) + "\n");
 }
 
 }  // namespace actscope::cli

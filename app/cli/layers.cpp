@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/float_array.h"
+#include "core/base/json_text.h"
 #include "core/model/receptive_fields.h"
 
 namespace actscope::cli {
@@ -70,7 +71,7 @@ void print_layers_json(const std::vector<LayerInfo>& layers, const std::vector<R
     entry["receptive_field"] = field_json(fields.at(i));
     all.push_back(entry);
   }
-  std::cout << all.dump(2) << "\n";
+  std::cout << json_text(all, 2) << "\n";
 }
 
 // One line per layer: name, kind, output shape, receptive field (size and

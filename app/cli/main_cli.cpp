@@ -174,7 +174,7 @@ void add_merge(CLI::App& app, MergeOptions& options, int& exit_code) {
 }
 
 // Ends the process with `code` without running static destructors: those of
-// LibTorch deregister its thousands of operators one by one, about 30 ms of
+// LibTorch deregister its thousands of operators one by one, about 40 ms of
 // every run. By now every file is written and closed; the streams are
 // flushed here. Sanitizer builds exit normally, so that LeakSanitizer still
 // checks for leaks at exit.

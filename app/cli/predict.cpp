@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/json_text.h"
 #include "core/data/dataset.h"
 #include "core/data/predictions_csv.h"
 #include "core/model/image_input.h"
@@ -53,7 +54,7 @@ int print_image_predictions(const PredictOptions& options, const Model& model) {
       print_predictions(card, inputs[i], top);
     }
   }
-  if (options.json) std::cout << all.dump(2) << "\n";
+  if (options.json) std::cout << json_text(all, 2) << "\n";
   return 0;
 }
 

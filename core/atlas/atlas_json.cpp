@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/json_text.h"
+
 namespace actscope {
 namespace {
 
@@ -118,7 +120,7 @@ std::string atlas_to_json(const Atlas& atlas) {
       {"top_k", atlas.top_k},
       {"histogram_edges", histogram_edges()},
       {"layers", layers}};
-  return document.dump(1) + "\n";
+  return json_text(document, 1) + "\n";
 }
 
 Result<Atlas> atlas_from_json(const std::string& text, const std::string& path) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/json_text.h"
 #include "core/base/version.h"
 #include "core/export/manifest.h"
 #include "core/io/atomic_file.h"
@@ -72,7 +73,7 @@ Result<std::string> write_comparison(const std::string& out_dir, const ModelCard
       {"b.png", encode_png(figures.b.image)},
       {"difference.png", encode_png(figures.difference.image)},
       {"sheet.png", encode_png(figures.sheet)},
-      {"ranking.json", ranking_json(record).dump(2) + "\n"}};
+      {"ranking.json", json_text(ranking_json(record), 2) + "\n"}};
   json files_sha256 = json::object();
   for (const auto& [name, bytes] : files) {
     const std::string path = (std::filesystem::path(out_dir) / name).string();
@@ -81,7 +82,7 @@ Result<std::string> write_comparison(const std::string& out_dir, const ModelCard
   }
   const std::string manifest_path = (std::filesystem::path(out_dir) / "manifest.json").string();
   if (auto written =
-          write_file_atomically(manifest_path, manifest_json(card, record, files_sha256).dump(2) + "\n");
+          write_file_atomically(manifest_path, json_text(manifest_json(card, record, files_sha256), 2) + "\n");
       !written) {
     return Error{written.error()};
   }

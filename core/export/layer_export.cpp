@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/json_text.h"
 #include "core/export/manifest.h"
 #include "core/io/atomic_file.h"
 #include "core/io/npy_writer.h"
@@ -43,7 +44,7 @@ struct LayerEntry {
 
 // Normalizes, composes and writes one layer; returns its manifest entry.
 Result<LayerEntry> export_layer(const LayerJob& job, const Model& model, const std::string& image_path,
-                          const std::string& out_dir, const ExportOptions& options) {
+                                const std::string& out_dir, const ExportOptions& options) {
   const LayerActivation& activation = *job.activation;
   auto view = render_layer(model, activation, static_cast<int>(job.image), image_path, options.view);
   if (!view) return Error{view.error()};
@@ -66,7 +67,7 @@ Result<LayerEntry> export_layer(const LayerJob& job, const Model& model, const s
     }
     entry["npy"] = npy;
   }
-  LayerEntry written{entry.dump(), 0};
+  LayerEntry written{json_text(entry), 0};
   written.text.insert(written.text.size() - 1, ",\"filters\":" + filter_entries_text(normalized));
   for (const auto& stats : normalized.stats) written.non_finite += stats.non_finite;
   return written;
@@ -94,9 +95,9 @@ std::vector<LayerJob> plan_jobs(const Model& model, const std::vector<LayerActiv
 // spread over the engine's threads (PNG encoding dominates and is
 // single-threaded per image).
 std::optional<std::vector<Result<LayerEntry>>> export_in_parallel(const std::vector<LayerJob>& jobs,
-                                                            const Model& model, const std::string& image_path,
-                                                            const std::string& out_dir,
-                                                            const ExportOptions& options) {
+                                                                  const Model& model, const std::string& image_path,
+                                                                  const std::string& out_dir,
+                                                                  const ExportOptions& options) {
   std::vector<std::optional<Result<LayerEntry>>> entries(jobs.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> cancelled{false};
@@ -159,7 +160,7 @@ Result<ExportSummary> export_captured(const Model& model, const CaptureResult& c
                    {"sort_by_mean", options.view.sort_by_mean},
                    {"top_k", options.view.top_k}};
   // The layers go in as text, one line each (see LayerEntry).
-  std::string text = manifest.dump(2);  // ends in "\n}"
+  std::string text = json_text(manifest, 2);  // ends in "\n}"
   text.replace(text.size() - 2, 2, ",\n  \"layers\": [" + layers + (layers.empty() ? "]\n}\n" : "\n  ]\n}\n"));
   const std::string manifest_path = out_dir + "/manifest.json";
   if (auto written = write_file_atomically(manifest_path, text); !written) return Error{written.error()};

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/json_text.h"
+
 namespace actscope {
 namespace {
 
@@ -170,7 +172,7 @@ std::string model_card_to_json(const ModelCard& card) {
   root["labels"] = card.labels;
   if (card.test_accuracy) root["test_accuracy"] = *card.test_accuracy;
   if (!card.test_set.empty()) root["test_set"] = card.test_set;
-  return root.dump(2);
+  return json_text(root, 2);
 }
 
 namespace {

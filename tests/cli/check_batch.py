@@ -18,6 +18,8 @@
 3. `--dataset` with `--indices` names outputs t10k_<index>; `--misclassified`
    keeps only images the model gets wrong (their predictions say so).
 4. Usage mistakes exit 2; a missing --out folder exits 1.
+5. An image whose file name is not UTF-8 is written like any other (as
+   caf_.png); the manifests name its source with U+FFFD for the bad byte.
 """
 
 import json
@@ -177,6 +179,21 @@ def main():
         run("cam", "--model", MODEL, "--dataset", FASHION, "--indices", "99999", "--out", out, expect=1)
         run("cam", "--model", MODEL, "--image", first, "--image", second, "--out", os.path.join(work, "none"),
             expect=1)
+
+        # 5. A file name that is not UTF-8 (Linux names are bytes): written, and
+        # the manifest names it with U+FFFD in place of the bad byte.
+        odd = os.path.join(os.fsencode(work), b"caf\xe9.png")
+        shutil.copy(first, odd)
+        out = os.path.join(work, "odd_name")
+        os.makedirs(out)
+        run("cam", "--model", MODEL, "--image", odd, "--image", second, "--out", out)
+        assert sorted(os.listdir(out)) == ["caf_.png", "manifest.json", "x.png"], os.listdir(out)  # stems made safe
+        entries = json.load(open(os.path.join(out, "manifest.json")))["images"]
+        assert entries[0]["source"].endswith("caf\ufffd.png"), entries[0]
+        single = os.path.join(work, "odd_single")
+        os.makedirs(single)
+        run("activations", "--model", MODEL, "--image", odd, "--out", single)
+        assert json.load(open(os.path.join(single, "manifest.json")))["image"]["path"].endswith("caf\ufffd.png")
         print("batch runs: cam and activations equal their one-image runs; bad images skipped and named")
     finally:
         shutil.rmtree(work)

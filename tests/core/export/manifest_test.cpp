@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/base/json_text.h"
 #include "core/base/version.h"
 #include "core/io/sha256.h"
 #include "tests/support/test_support.h"
@@ -86,6 +87,20 @@ TEST(ManifestTest, FilterEntriesTextReadsBackToExactlyTheValues) {
   EXPECT_TRUE(read[3]["mean"].is_null());
   EXPECT_TRUE(read[4]["max"].is_null());
   EXPECT_EQ(filter_entries_text(NormalizedMaps{}), "[]");
+}
+
+// A file name that is not UTF-8 (Linux names are bytes) made nlohmann's
+// dump() throw, so no manifest naming it was written; json_text replaces
+// the bad bytes and keeps everything else.
+TEST(ManifestTest, JsonTextWritesNamesThatAreNotUtf8) {
+  const nlohmann::json entry = {{"path", std::string("/data/caf\xe9.png")}, {"index", 3}};
+  EXPECT_THROW(entry.dump(), nlohmann::json::type_error);
+  const std::string text = json_text(entry, 2);
+  const auto read = nlohmann::json::parse(text);
+  EXPECT_EQ(read["path"], "/data/caf\xef\xbf\xbd.png");  // U+FFFD
+  EXPECT_EQ(read["index"], 3);
+  const nlohmann::json plain = {{"a", "b"}};
+  EXPECT_EQ(json_text(plain), plain.dump());
 }
 
 }  // namespace
