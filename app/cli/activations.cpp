@@ -81,10 +81,10 @@ int run_activations_many(const ActivationsOptions& options, const Model& model, 
   ProgressLine progress(options.quiet, "activations: image");
   // With cores to spare (twice the engine's threads or more), a batch's
   // files are written on threads of their own while the next batch goes
-  // through the model (export_captured reads only the model's layers, card
-  // and path); at most one batch waits to be written. Without spare cores
-  // both would share them, and that was slower (1.3x the time on 2 cores at
-  // 2 threads; 0.93x at 1 thread).
+  // through the model; at most one batch waits to be written (on 2 cores at
+  // --threads 1: 0.95x the time). Without spare cores both would share
+  // them, and that was slower (on 2 cores at 2 threads: 1.3x), so the
+  // batches take turns.
   const bool overlap = 2 * static_cast<unsigned>(thread_count()) <= std::thread::hardware_concurrency();
   std::future<Status> writing;
   size_t written_end = 0;  // images up to here are written

@@ -42,7 +42,9 @@ Result<ExportSummary> export_activations(const Model& model, const InputImage& i
                                          const ExportOptions& options);
 
 // The same for image `index` of a batch already captured (the layers of
-// `captured` are those written); `image` is that image.
+// `captured` are those written); `image` is that image. It does not run the
+// model (it reads its layers, card and path), so it may run while the same
+// model captures the next batch.
 Result<ExportSummary> export_captured(const Model& model, const CaptureResult& captured, size_t index,
                                       const InputImage& image, const std::string& image_path,
                                       const std::string& out_dir, const ExportOptions& options);

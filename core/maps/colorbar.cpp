@@ -16,7 +16,6 @@ constexpr int kTitleLine = 16;   // the title's baseline
 constexpr int kBarTop = 22;
 constexpr int kBarHeight = 12;
 constexpr int kNumberLine = 50;  // the numbers' baseline
-constexpr int kBarImageHeight = kColorbarHeight;
 constexpr double kFontScale = 0.42;
 
 const cv::Scalar kText(225, 225, 225);
@@ -69,7 +68,7 @@ std::vector<double> scale_ticks(double low, double high, int inner) {
 
 RgbImage render_colorbar(const ColorScale& scale, int width) {
   width = std::max(width, 160);
-  cv::Mat canvas(kBarImageHeight, width, CV_8UC3, cv::Scalar(40, 40, 40));
+  cv::Mat canvas(kColorbarHeight, width, CV_8UC3, cv::Scalar(40, 40, 40));
   const int bar_width = width - 2 * kMargin;
   for (int x = 0; x < bar_width; ++x) {
     const auto level = static_cast<uint8_t>(std::lround(255.0 * x / std::max(bar_width - 1, 1)));
@@ -103,7 +102,7 @@ RgbImage render_colorbar(const ColorScale& scale, int width) {
     cv::putText(canvas, tick.text, {tick.left, kNumberLine}, cv::FONT_HERSHEY_SIMPLEX, kFontScale, kText, 1,
                 cv::LINE_AA);
   }
-  RgbImage bar{width, kBarImageHeight, {}};
+  RgbImage bar{width, kColorbarHeight, {}};
   bar.pixels.assign(canvas.data, canvas.data + canvas.total() * 3);
   return bar;
 }

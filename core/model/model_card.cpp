@@ -72,7 +72,7 @@ Result<ModelCard> parse_input(const json& root, const std::string& source, Model
   const auto order = optional_string(*input, "channel_order", "RGB");
   if (!order || (*order != "RGB" && *order != "BGR")) {
     return card_error(source, "\"input.channel_order\" must be \"RGB\" or \"BGR\", not " +
-                                  input->at("channel_order").dump(-1, ' ', false, json::error_handler_t::replace));
+                                  json_text(input->at("channel_order")));
   }
   card.channel_order = *order == "BGR" ? ChannelOrder::kBgr : ChannelOrder::kRgb;
   return card;
