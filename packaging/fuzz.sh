@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of the parsers of untrusted bytes
-# (tests/fuzz: image header, image decode, model card, IDX, samples.json)
+# (tests/fuzz: image header, image decode, model card, IDX, samples.json,
+# the .pt archive's zip directory)
 # with clang and AddressSanitizer + UndefinedBehaviorSanitizer, and runs each
 # for SECONDS (default 30) from its committed seed corpus, printing
 # libFuzzer's summary. Exits non-zero when a harness finds a crash, a leak,
@@ -12,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
 DURATION="${1:-30}"
-HARNESSES=(fuzz_image_header fuzz_image_decode fuzz_model_card fuzz_idx fuzz_samples_json)
+HARNESSES=(fuzz_image_header fuzz_image_decode fuzz_model_card fuzz_idx fuzz_samples_json fuzz_model_archive)
 
 install_missing "${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
 BUILD="$ROOT/build-fuzz"

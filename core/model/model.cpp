@@ -16,13 +16,13 @@
 #endif
 
 #include <ATen/Parallel.h>
-#include <caffe2/serialize/inline_container.h>
 #include <torch/script.h>
 #include <opencv2/core.hpp>
 
 #include "core/io/sha256.h"
 #include "core/model/model_impl.h"
 #include "core/model/torch_bridge.h"
+#include "core/model/torchscript_archive.h"
 
 namespace actscope {
 namespace {
@@ -50,32 +50,11 @@ void configure_process_for_engine() {
   });
 }
 
-bool has_zip_magic(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  char magic[4] = {};
-  file.read(magic, sizeof magic);
-  return file.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
-}
-
 Result<torch::jit::Module> load_archive(const std::string& path, torch::jit::ExtraFilesMap& extra) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Error{path + ": no such file"};
   if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": not a regular file"};
-  if (!has_zip_magic(path)) {
-    return Error{path +
-                 ": not a TorchScript archive (expected a file written by torch.jit.save; "
-                 "files from torch.save hold weights, not a runnable model)"};
-  }
-  try {
-    caffe2::serialize::PyTorchStreamReader archive(path);
-    if (!archive.hasRecord("constants.pkl") && archive.hasRecord("data.pkl")) {
-      return Error{path +
-                   ": holds no TorchScript program: it is a torch.save file (weights or a pickled "
-                   "model); export the model with torch.jit.script or torch.jit.trace and torch.jit.save"};
-    }
-  } catch (const std::exception& e) {
-    return Error{path + ": damaged or truncated TorchScript archive (" + first_line(e.what()) + ")"};
-  }
+  if (auto archive = check_torchscript_archive(path); !archive) return Error{archive.error()};
   try {
     return torch::jit::load(path, torch::kCPU, extra);
   } catch (const c10::Error& e) {

@@ -39,7 +39,29 @@ def images():
     yield "huge.png", b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\0\0\0\0"
 
 
+def model_archives():
+    """A TorchScript archive as torch.jit.save writes it, a torch.save file
+    (refused by name), and the first rewritten by zipfile with deflate."""
+    import torch
+
+    torch.manual_seed(0)
+    scripted = io.BytesIO()
+    torch.jit.save(torch.jit.script(torch.nn.Linear(2, 2)), scripted)
+    yield "scripted.pt", scripted.getvalue()
+    weights = io.BytesIO()
+    torch.save(torch.nn.Linear(2, 2).state_dict(), weights)
+    yield "state_dict.pt", weights.getvalue()
+    deflated = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(scripted.getvalue())) as source, \
+            zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+    yield "deflated.pt", deflated.getvalue()
+
+
 def main():
+    for name, data in model_archives():
+        write("fuzz_model_archive", name, data)
     for ext, data in images():
         write("fuzz_image_header", ext, data)
         write("fuzz_image_decode", ext, data)
@@ -52,9 +74,9 @@ def main():
     idx_images = struct.pack(">IIII", 0x803, 2, 3, 4) + pixels
     idx_labels = struct.pack(">II", 0x801, 2) + bytes([1, 7])
     write("fuzz_idx", "images", b"\0" + idx_images)
-    write("fuzz_idx", "images.gz", b"\0" + gzip.compress(idx_images))
+    write("fuzz_idx", "images.gz", b"\0" + gzip.compress(idx_images, mtime=0))
     write("fuzz_idx", "labels", b"\1" + idx_labels)
-    write("fuzz_idx", "labels.gz", b"\1" + gzip.compress(idx_labels))
+    write("fuzz_idx", "labels.gz", b"\1" + gzip.compress(idx_labels, mtime=0))
     with open(os.path.join(ROOT, "resources", "samples", "samples.json"), "rb") as f:
         write("fuzz_samples_json", "bundled.json", f.read())
     write("fuzz_samples_json", "small.json", b'{"samples": [{"file": "a.png", "true_class": 3}]}')

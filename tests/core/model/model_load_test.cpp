@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/test_support.h"
+#include "tests/support/zip_builder.h"
 
 namespace actscope {
 namespace {
@@ -48,6 +49,50 @@ TEST(ModelLoadTest, TruncatedArchiveIsReportedAsDamaged) {
   const auto error = load_error(dir / "half.pt");
   EXPECT_NE(error.find("half.pt: damaged or truncated"), std::string::npos) << error;
   EXPECT_EQ(error.find('\n'), std::string::npos) << "backtraces must not reach users: " << error;
+}
+
+// The directory is checked before LibTorch reads the file: a cut anywhere in
+// the last kilobytes (the directory) is named as a cut, not as whatever the
+// reader makes of it.
+TEST(ModelLoadTest, AnArchiveCutInItsDirectoryIsNamedAsCut) {
+  test::TempDir dir;
+  const std::string bytes = test::read_file(test::bundled_model());
+  for (size_t missing : {1, 21, 23, 500, 3000}) {
+    test::write_file(dir / "cut.pt", bytes.substr(0, bytes.size() - missing));
+    const auto error = load_error(dir / "cut.pt");
+    EXPECT_NE(error.find("cut.pt: damaged or truncated TorchScript archive (no zip directory at its end: the "
+                         "file was cut short"),
+              std::string::npos)
+        << missing << ": " << error;
+  }
+}
+
+// Archives past 4 GiB are written with zip64 records: the same model so
+// written loads and runs alike.
+TEST(ModelLoadTest, AZip64ArchiveLoads) {
+  test::TempDir dir;
+  test::write_file(dir / "wide.pt", test::build_zip(test::copy_zip_entries(test::read_file(test::bundled_model())),
+                                                    /*zip64=*/true));
+  auto wide = Model::load((dir / "wide.pt").string());
+  ASSERT_TRUE(wide.ok()) << wide.error();
+  auto plain = Model::load(test::bundled_model().string());
+  EXPECT_EQ(wide.value()->card().labels, plain.value()->card().labels);
+  EXPECT_EQ(wide.value()->layers().size(), plain.value()->layers().size());
+}
+
+TEST(ModelLoadTest, ZipArchivesNotLaidOutByTorchJitSaveAreRefused) {
+  test::TempDir dir;
+  const std::pair<std::vector<test::ZipBuildEntry>, std::string> cases[] = {
+      {{{"data.pkl", "x"}, {"constants.pkl", "x"}}, "its files are not in one folder"},
+      {{{"a/data.pkl", "x"}, {"b/constants.pkl", "x"}}, "b/constants.pkl lies outside the archive's folder a/"},
+      {{{"a/constants.pkl", "x"}, {"a/version", "3"}}, "it has no a/data.pkl"},
+  };
+  for (const auto& [entries, why] : cases) {
+    test::write_file(dir / "odd.pt", test::build_zip(entries));
+    const auto error = load_error(dir / "odd.pt");
+    EXPECT_NE(error.find("odd.pt: damaged or truncated TorchScript archive (" + why + ")"), std::string::npos)
+        << error;
+  }
 }
 
 TEST(ModelLoadTest, WeightsFromTorchSaveAreRefused) {
