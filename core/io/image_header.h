@@ -1,6 +1,9 @@
 // Reads an image's width and height from its file header without decoding
 // the pixels, so that decompression bombs can be refused before they cost
-// memory. Knows PNG, JPEG, BMP, WebP and TIFF.
+// memory. Knows PNG, JPEG, BMP (Windows and OS/2 headers), WebP (VP8, VP8L,
+// VP8X) and TIFF (classic and BigTIFF): the formats images are read in. A
+// file of another format is not handed to the decoder at all, since its size
+// could not be checked first.
 #pragma once
 
 #include <optional>
@@ -19,8 +22,9 @@ struct ImageSize {
   std::string damaged;
 };
 
-// The size the header of `path` declares, or nullopt when the format is not
-// one of the above or the header is unreadable (the decoder then decides).
+// The size the header of `path` declares; for a file of one of the above
+// formats whose header cannot be read (cut short, a missing chunk), a size
+// with `invalid` set. nullopt when the file is of none of these formats.
 std::optional<ImageSize> read_image_size(const std::string& path);
 // The same for a file's bytes already in memory (the fuzz harness feeds it).
 std::optional<ImageSize> read_image_size_of_bytes(const std::string& bytes);

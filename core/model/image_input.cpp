@@ -116,11 +116,14 @@ Error too_large(const std::string& path, long long width, long long height) {
 Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": no such image file"};
-  if (auto declared = read_image_size(path)) {  // refused before the decoder sees the pixels
-    if (!declared->invalid.empty()) return Error{path + ": invalid image header: " + declared->invalid};
-    if (exceeds_pixels(*declared, kMaxImagePixels)) return too_large(path, declared->width, declared->height);
-    if (!declared->damaged.empty()) return Error{path + ": damaged image: " + declared->damaged};
-  }
+  // Refused before the decoder sees the pixels. OpenCV would decode more
+  // formats (PNM, PFM, Sun raster, Radiance HDR, JPEG 2000) whose size is
+  // not checked here, so those are not read at all.
+  const auto declared = read_image_size(path);
+  if (!declared) return Error{path + ": not a readable image: not a PNG, JPEG, BMP, TIFF or WebP file"};
+  if (!declared->invalid.empty()) return Error{path + ": invalid image header: " + declared->invalid};
+  if (exceeds_pixels(*declared, kMaxImagePixels)) return too_large(path, declared->width, declared->height);
+  if (!declared->damaged.empty()) return Error{path + ": damaged image: " + declared->damaged};
   cv::Mat image;
   try {
     image = cv::imread(path, cv::IMREAD_UNCHANGED);
@@ -129,7 +132,7 @@ Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
   }
   if (image.empty()) {
     return Error{path +
-                 ": not a readable image (supported: PNG, JPEG, BMP, TIFF, WebP; file may be damaged)"};
+                 ": not a readable image (the decoder refused it; the file may be damaged)"};
   }
   if (static_cast<long long>(image.cols) * image.rows > kMaxImagePixels) {
     return too_large(path, image.cols, image.rows);

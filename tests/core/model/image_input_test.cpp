@@ -180,29 +180,61 @@ std::string bmp_header(int32_t width, int32_t height) {
   return bytes + std::string(40, '\0');
 }
 
-std::string jpeg_header(uint16_t width, uint16_t height) {
+// An OS/2 1.x bitmap: a 12-byte core header with 16-bit sides.
+std::string os2_bmp_header(uint16_t width, uint16_t height) {
+  std::string bytes("BM", 2);
+  bytes += std::string(12, '\0');
+  bytes += std::string("\x0c\0\0\0", 4);
+  for (uint16_t side : {width, height}) bytes += {static_cast<char>(side & 0xff), static_cast<char>(side >> 8)};
+  return bytes + std::string(40, '\0');
+}
+
+// `frame` is the start-of-frame marker (0xc0 baseline, 0xc2 progressive, ...).
+std::string jpeg_header(uint16_t width, uint16_t height, uint8_t frame = 0xc0) {
   std::string bytes("\xff\xd8\xff\xc0\x00\x11\x08", 7);
+  bytes[3] = static_cast<char>(frame);
   for (uint16_t side : {height, width}) bytes += {static_cast<char>(side >> 8), static_cast<char>(side & 0xff)};
   return bytes + std::string(10, '\0');
 }
 
-void append_le(std::string& bytes, uint32_t value, int count) {
+void append_le(std::string& bytes, uint64_t value, int count) {
   for (int i = 0; i < count; ++i) bytes += static_cast<char>((value >> (8 * i)) & 0xff);
 }
 
-// A little-endian TIFF whose first IFD declares ImageWidth and ImageLength
-// as LONG values.
-std::string tiff_header(uint32_t width, uint32_t height) {
-  std::string bytes("II*\0", 4);
-  append_le(bytes, 8, 4);  // the first IFD's offset
-  append_le(bytes, 2, 2);  // two entries
-  for (const auto& [tag, value] : {std::pair<uint32_t, uint32_t>{256, width}, {257, height}}) {
-    append_le(bytes, tag, 2);
-    append_le(bytes, 4, 2);  // LONG
-    append_le(bytes, 1, 4);  // one value
-    append_le(bytes, value, 4);
+void append_int(std::string& bytes, uint64_t value, int count, bool big_endian) {
+  for (int i = 0; i < count; ++i) {
+    const int byte = big_endian ? count - 1 - i : i;
+    bytes += static_cast<char>((value >> (8 * byte)) & 0xff);
   }
-  append_le(bytes, 0, 4);  // no next IFD
+}
+
+struct TiffKind {
+  int type = 4;  // of the two sides: 3 SHORT, 4 LONG, 16 LONG8
+  bool big_endian = false;
+  bool big_tiff = false;  // version 43: 64-bit offsets and counts, 20-byte entries
+};
+
+// A TIFF whose first directory declares ImageWidth and ImageLength.
+std::string tiff_header(uint64_t width, uint64_t height, TiffKind kind = {}) {
+  const bool be = kind.big_endian;
+  std::string bytes(be ? "MM" : "II");
+  append_int(bytes, kind.big_tiff ? 43 : 42, 2, be);
+  if (kind.big_tiff) {
+    append_int(bytes, 8, 2, be);  // offset size
+    append_int(bytes, 0, 2, be);
+  }
+  const int offset = kind.big_tiff ? 8 : 4;
+  append_int(bytes, bytes.size() + offset, offset, be);  // the first directory follows
+  append_int(bytes, 2, kind.big_tiff ? 8 : 2, be);       // two entries
+  const int value_bytes = kind.type == 3 ? 2 : kind.type == 4 ? 4 : 8;
+  for (const auto& [tag, value] : {std::pair<uint32_t, uint64_t>{256, width}, {257, height}}) {
+    append_int(bytes, tag, 2, be);
+    append_int(bytes, kind.type, 2, be);
+    append_int(bytes, 1, offset, be);  // one value
+    append_int(bytes, value, value_bytes, be);
+    bytes += std::string(offset - value_bytes > 0 ? offset - value_bytes : 0, '\0');
+  }
+  append_int(bytes, 0, offset, be);  // no next directory
   return bytes;
 }
 
@@ -266,6 +298,21 @@ TEST_F(ImageInputTest, HeaderSizesOutOfRangeOrOverTheLimitAreRefusedInEveryForma
       {"lossless.webp", vp8l_header(16384, 16384), "image is 16384x16384 pixels"},
       {"extended.webp", vp8x_header(1u << 24, 1u << 24), "image is 16777216x16777216 pixels"},
       {"zero.webp", vp8_header(0, 7), "invalid image header: WebP header declares 0x7"},
+      {"os2.bmp", os2_bmp_header(65535, 65535), "image is 65535x65535 pixels"},
+      {"progressive.jpg", jpeg_header(65535, 65535, 0xc2), "image is 65535x65535 pixels"},
+      {"filled.jpg", "\xff\xd8\xff\xff\xff" + jpeg_header(20000, 20000).substr(3), "image is 20000x20000 pixels"},
+      {"short_be.tiff", tiff_header(20000, 20000, {3, true}), "image is 20000x20000 pixels"},
+      {"big.tiff", tiff_header(70000, 70000, {16, false, true}), "image is 70000x70000 pixels"},
+      {"big_be.tiff", tiff_header(uint64_t{1} << 40, 1, {16, true, true}),
+       "invalid image header: TIFF header declares 1099511627776x1"},
+      {"far.tiff", tiff_header(1, 1).substr(0, 4) + std::string("\xff\xff\xff\x7f", 4),
+       "invalid image header: TIFF header is cut short"},
+      {"cut.png", png_header(9, 9).substr(0, 15), "invalid image header: PNG header is cut short"},
+      {"cut.bmp", bmp_header(9, 9).substr(0, 20), "invalid image header: BMP header is cut short"},
+      {"cut.webp", vp8_header(9, 9).substr(0, 20), "invalid image header: WebP header is cut short"},
+      {"cut.tiff", tiff_header(9, 9).substr(0, 14), "invalid image header: TIFF header is cut short"},
+      {"cut.jpg", jpeg_header(9, 9).substr(0, 6), "invalid image header: JPEG header is cut short"},
+      {"scan.jpg", std::string("\xff\xd8\xff\xda\0\x02", 6), "invalid image header: JPEG header has no frame header"},
   };
   for (const auto& bad : cases) {
     test::write_file(dir_ / bad.file, bad.bytes);
@@ -277,6 +324,36 @@ TEST_F(ImageInputTest, HeaderSizesOutOfRangeOrOverTheLimitAreRefusedInEveryForma
   EXPECT_FALSE(exceeds_pixels({10000, 10000, {}, {}}, kMaxImagePixels));
   EXPECT_TRUE(exceeds_pixels({10000, 10001, {}, {}}, kMaxImagePixels));
   EXPECT_TRUE(exceeds_pixels({0x7fffffffffffffffLL, 0x7fffffffffffffffLL, {}, {}}, kMaxImagePixels));
+}
+
+// OpenCV decodes more formats than the header check reads (PNM, PFM, Sun
+// raster, Radiance HDR, JPEG 2000); their size could not be checked before
+// decoding, so they are not read at all. A PPM declaring 100000 x 100000
+// pixels is refused before any decoder allocates for it.
+TEST_F(ImageInputTest, FormatsWhoseSizeIsNotCheckedAreNotDecoded) {
+  cv::Mat color(64, 48, CV_8UC3, cv::Scalar(10, 20, 30));
+  cv::Mat gray(64, 48, CV_8UC1, cv::Scalar(40));
+  cv::Mat real;
+  color.convertTo(real, CV_32FC3, 1.0 / 255);
+  int written = 0;
+  for (const char* name : {"a.ppm", "a.pgm", "a.pfm", "a.ras", "a.hdr", "a.jp2"}) {
+    const std::string path = (dir_ / name).string();
+    const std::string kind(name);
+    const cv::Mat& image = kind == "a.pgm" ? gray : (kind == "a.pfm" || kind == "a.hdr") ? real : color;
+    if (!cv::imwrite(path, image)) continue;
+    ASSERT_FALSE(cv::imread(path, cv::IMREAD_UNCHANGED).empty()) << name << ": OpenCV itself reads it";
+    ++written;
+    auto input = load_image(path, card(3, 4));
+    ASSERT_FALSE(input.ok()) << name;
+    EXPECT_NE(input.error().find(std::string(name) + ": not a readable image: not a PNG, JPEG, BMP, TIFF or WebP file"),
+              std::string::npos)
+        << input.error();
+  }
+  EXPECT_GE(written, 6);
+  test::write_file(dir_ / "bomb.ppm", "P6\n100000 100000\n255\n");
+  auto bomb = load_image((dir_ / "bomb.ppm").string(), card(3, 4));
+  ASSERT_FALSE(bomb.ok());
+  EXPECT_NE(bomb.error().find("bomb.ppm: not a readable image: not a PNG"), std::string::npos) << bomb.error();
 }
 
 TEST_F(ImageInputTest, ImageFilesInListsImagesSortedByName) {
