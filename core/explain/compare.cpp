@@ -18,13 +18,16 @@ Result<LayerMaps> maps_of(const FloatArray& values, int64_t image) {
   return *maps;
 }
 
-// `maps` rescaled with a range per filter taken from `low`/`high`.
+// `maps` rescaled with a range per filter taken from `low`/`high`. A filter
+// near-dead in both images stays all 0, as in the single-image grid:
+// stretched to the shared range, its noise would look like a live filter.
 void rescale(NormalizedMaps& maps, const float* raw, const std::vector<float>& low,
-             const std::vector<float>& high) {
+             const std::vector<float>& high, const std::vector<bool>& dead_in_both) {
   const size_t plane = static_cast<size_t>(maps.height) * maps.width;
   for (int f = 0; f < maps.count; ++f) {
     const float range = high[f] - low[f];
-    const bool constant = !(range > 1e-12f * std::max(std::fabs(high[f]), std::fabs(low[f])));
+    const bool constant =
+        dead_in_both[f] || !(range > 1e-12f * std::max(std::fabs(high[f]), std::fabs(low[f])));
     for (size_t i = 0; i < plane; ++i) {
       const float value = raw[f * plane + i];
       maps.values[f * plane + i] = constant || !std::isfinite(value) ? 0.0f : (value - low[f]) / range;
@@ -50,12 +53,14 @@ Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, 
   comparison.a = normalize_maps(ma.data, ma.count, ma.height, ma.width, Normalization::kFilter);
   comparison.b = normalize_maps(mb.data, mb.count, mb.height, mb.width, Normalization::kFilter);
   std::vector<float> low(ma.count), high(ma.count);
+  std::vector<bool> dead_in_both(ma.count);
   for (int f = 0; f < ma.count; ++f) {
     low[f] = std::min(comparison.a.stats[f].min, comparison.b.stats[f].min);
     high[f] = std::max(comparison.a.stats[f].max, comparison.b.stats[f].max);
+    dead_in_both[f] = comparison.a.stats[f].near_dead && comparison.b.stats[f].near_dead;
   }
-  rescale(comparison.a, ma.data, low, high);
-  rescale(comparison.b, mb.data, low, high);
+  rescale(comparison.a, ma.data, low, high, dead_in_both);
+  rescale(comparison.b, mb.data, low, high, dead_in_both);
 
   const size_t total = static_cast<size_t>(ma.count) * ma.height * ma.width;
   std::vector<float> difference(total);

@@ -222,12 +222,16 @@ void CompareController::propose() {
 
 void CompareController::show_proposal(int image, Result<size_t> partner) {
   // Dropped when the user has since chosen B or moved to another image.
-  if (image != workspace_.current_image() || proposal_choice_ != choice_) return;
+  if (image != workspace_.current_image() || proposal_choice_ != choice_) {
+    Q_EMIT proposalSettled(false);
+    return;
+  }
   if (partner) {
     set_image_b(static_cast<int>(partner.value()));
   } else {
     clear(tr("No image B to propose: %1").arg(QString::fromStdString(partner.error())));
   }
+  Q_EMIT proposalSettled(true);
 }
 
 Status CompareController::export_comparison(const QString& path) {

@@ -53,6 +53,10 @@ class CompareController : public Controller {
   void compareShown();
   // Both compared images' predictions and Grad-CAMs are shown.
   void explanationsShown();
+  // A proposal of propose() came back from the worker: `applied` when it
+  // became B (or its failure is shown); false when it was dropped because the
+  // user chose B or moved to another image meanwhile.
+  void proposalSettled(bool applied);
 
  private:
   // What the pane shows: the comparison of `layer` for images `a` and `b`.

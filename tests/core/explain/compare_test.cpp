@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/data/dataset.h"
+#include "core/maps/normalization.h"
 #include "core/model/layer_query.h"
 #include "tests/support/bundled_model_fixture.h"
 
@@ -26,7 +27,18 @@ TEST_F(CompareTest, AnImageComparedWithItselfHasNoDifference) {
     EXPECT_EQ(stats.max, 0.0f);
   }
   for (const auto& filter : comparison.value().ranking) EXPECT_EQ(filter.difference, 0.0f);
-  EXPECT_EQ(comparison.value().a.values, comparison.value().b.values);
+  // Compared with itself, each filter's shared range is its own range: both
+  // sides are A normalized alone, filter by filter.
+  const auto& shape = a.values.shape();
+  const NormalizedMaps alone = normalize_maps(a.values.data(), static_cast<int>(shape[1]),
+                                              static_cast<int>(shape[2]), static_cast<int>(shape[3]),
+                                              Normalization::kFilter);
+  // (The two divide differently: within a float's rounding.)
+  ASSERT_EQ(comparison.value().a.values.size(), alone.values.size());
+  for (size_t i = 0; i < alone.values.size(); ++i) {
+    ASSERT_NEAR(comparison.value().a.values[i], alone.values[i], 1e-6f) << i;
+    ASSERT_NEAR(comparison.value().b.values[i], alone.values[i], 1e-6f) << i;
+  }
 }
 
 TEST_F(CompareTest, RankingOrdersFiltersByMeanDifferenceComputedFromTheMaps) {
@@ -63,6 +75,24 @@ TEST(CompareScaleTest, BothImagesShareOneRangePerFilter) {
   EXPECT_FLOAT_EQ(comparison.value().difference.values[0], 0.5f);
   const FloatArray other({1, 2, 1, 1}, std::vector<float>{0.0f, 1.0f});
   EXPECT_FALSE(compare_layer(a, other).ok());
+}
+
+// A filter near-dead in both images (its largest value a millionth of the
+// layer's) stays dark, as in the single-image grid: stretched to its shared
+// range it would look like a live filter. Near-dead in A only, it is drawn
+// on the range it shares with B, where it is dim.
+TEST(CompareScaleTest, AFilterNearDeadInBothImagesStaysDark) {
+  const FloatArray a({1, 3, 1, 2}, std::vector<float>{0.0f, 100.0f, 0.0f, 1e-6f, 0.0f, 1e-6f});
+  const FloatArray b({1, 3, 1, 2}, std::vector<float>{0.0f, 50.0f, 0.0f, 2e-6f, 0.0f, 80.0f});
+  auto comparison = compare_layer(a, b);
+  ASSERT_TRUE(comparison.ok()) << comparison.error();
+  const auto& shown = comparison.value();
+  EXPECT_EQ(shown.a.values[3], 0.0f);  // filter 1: near-dead in both
+  EXPECT_EQ(shown.b.values[3], 0.0f);
+  EXPECT_FLOAT_EQ(shown.a.values[1], 1.0f);  // filter 0: live
+  EXPECT_FLOAT_EQ(shown.b.values[1], 0.5f);
+  EXPECT_FLOAT_EQ(shown.a.values[5], 1e-6f / 80.0f);  // filter 2: near-dead in A only
+  EXPECT_FLOAT_EQ(shown.b.values[5], 1.0f);
 }
 
 TEST_F(CompareTest, PartnerOfAMisclassifiedImageIsACorrectOneOfTheSameTrueClass) {

@@ -68,11 +68,14 @@ TEST_F(CompareControllerTest, AnImageComparedWithItselfDiffersNowhereAndItsSheet
 
 TEST_F(CompareControllerTest, AProposalThatArrivesAfterTheUserChoseBIsDropped) {
   workspace_.set_current_image(row_of(QStringLiteral("01557_bag.png")));  // a Bag taken for a Trouser
-  compare_.propose();                                                     // would propose 04309_bag.png
-  const int chosen = row_of(QStringLiteral("08828_trouser.png"));
+  QSignalSpy settled(&compare_, &CompareController::proposalSettled);
   QSignalSpy compared(&compare_, &CompareController::compareShown);
+  compare_.propose();  // would propose 04309_bag.png
+  const int chosen = row_of(QStringLiteral("08828_trouser.png"));
   compare_.set_image_b(chosen);
   ASSERT_TRUE(compared.wait(60000));  // B is captured after the proposal was made
+  ASSERT_TRUE(!settled.isEmpty() || settled.wait(60000));
+  EXPECT_FALSE(settled.takeFirst().at(0).toBool()) << "the late proposal was applied";
   EXPECT_EQ(compare_.image_b(), chosen);
 }
 

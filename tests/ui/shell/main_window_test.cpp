@@ -126,6 +126,9 @@ class BrowsingTest : public ::testing::Test {
   void SetUp() override {
     window_.show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&window_));
+    // Made before opening: the CAM of the first image may be shown before
+    // the capture's wait returns.
+    cam_shown_ = std::make_unique<QSignalSpy>(&window_.cam(), &CamController::camShown);
     open_and_wait_for_capture(window_, bundled(), sample_paths().mid(0, 3));
     tree_ = window_.findChild<QTreeWidget*>(QStringLiteral("layerTree"));
     grid_ = window_.findChild<GridView*>(QStringLiteral("activationGrid"));
@@ -134,6 +137,7 @@ class BrowsingTest : public ::testing::Test {
   }
 
   MainWindow window_;
+  std::unique_ptr<QSignalSpy> cam_shown_;
   QTreeWidget* tree_ = nullptr;
   GridView* grid_ = nullptr;
 };
@@ -303,18 +307,17 @@ TEST_F(BrowsingTest, BeforeActivationShowsTheSignedInputOfTheRelu) {
 }
 
 TEST_F(BrowsingTest, ClickingAPredictedClassRecomputesTheCamForIt) {
-  QSignalSpy cam_shown(&window_.cam(), &CamController::camShown);
-  if (cam_shown.isEmpty()) {
-    ASSERT_TRUE(cam_shown.wait(60000));
+  if (cam_shown_->isEmpty()) {
+    ASSERT_TRUE(cam_shown_->wait(60000));
   }
   auto* predictions = window_.findChild<QListWidget*>(QStringLiteral("predictions"));
   ASSERT_GE(predictions->count(), 2);
   QListWidgetItem* second = predictions->item(1);
   const int target = second->data(Qt::UserRole).toInt();
-  cam_shown.clear();
+  cam_shown_->clear();
   QTest::mouseClick(predictions->viewport(), Qt::LeftButton, {},
                     predictions->visualItemRect(second).center());
-  ASSERT_TRUE(cam_shown.wait(60000));
+  ASSERT_TRUE(cam_shown_->wait(60000));
   EXPECT_EQ(window_.cam().target_class(), target);
   const QString caption = window_.findChild<QLabel*>(QStringLiteral("camCaption"))->text();
   EXPECT_TRUE(caption.contains(QStringLiteral("class %1").arg(target))) << caption.toStdString();
@@ -468,11 +471,13 @@ TEST(MainWindowTest, OpeningCompareOnAMisclassifiedImageProposesTheNearestCorrec
   window.workspace().set_current_image(row_of(QStringLiteral("01557_bag.png")));  // a Bag taken for a Trouser
   window.compare().set_image_b(-1);
   auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
+  QSignalSpy settled(&window.compare(), &CompareController::proposalSettled);
   tabs->setCurrentIndex(0);
   tabs->setCurrentIndex(3);  // proposes 04309_bag.png on the worker
   const int chosen = row_of(QStringLiteral("08828_trouser.png"));
   window.compare().set_image_b(chosen);
-  QTest::qWait(1000);
+  ASSERT_TRUE(settled.wait(60000));
+  EXPECT_FALSE(settled.takeFirst().at(0).toBool()) << "the late proposal was applied";
   EXPECT_EQ(window.compare().image_b(), chosen);
 }
 
