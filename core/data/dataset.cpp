@@ -99,9 +99,13 @@ Result<Dataset> open_class_folders(const fs::path& folder, const ModelCard& card
 Result<InputImage> Dataset::input(size_t index, const ModelCard& card) const {
   if (index >= images.size()) return Error{source + ": no image " + std::to_string(index)};
   if (index < loaded.size()) return loaded[index];
-  if (from_idx())
-    return input_from_gray(idx.image(static_cast<int>(index)), idx.height, idx.width, card,
-                           images[index].name);
+  if (from_idx()) {
+    InputImage input =
+        input_from_gray(idx.image(static_cast<int>(index)), idx.height, idx.width, card, images[index].name);
+    input.dataset = source;  // no file of its own: manifests name the set and the index
+    input.dataset_index = static_cast<int64_t>(index);
+    return input;
+  }
   return load_image(images[index].name, card);
 }
 

@@ -35,7 +35,8 @@ struct Dataset {
 
   bool from_idx() const { return idx.count > 0; }
   // Image `index` made for `card` (reads the file for a folder set; a loaded
-  // image is returned as it is).
+  // image is returned as it is). An image of an IDX set carries the set's
+  // path and its index (InputImage::dataset, dataset_index).
   Result<InputImage> input(size_t index, const ModelCard& card) const;
 };
 

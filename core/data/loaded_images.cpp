@@ -8,10 +8,6 @@ Result<std::vector<LoadedImage>> load_dataset_images(const Model& model, const D
   for (size_t i : indices) {
     auto input = dataset.input(i, model.card());
     if (!input) return Error{input.error()};
-    if (dataset.from_idx()) {
-      input.value().dataset = dataset.source;
-      input.value().dataset_index = static_cast<int64_t>(i);
-    }
     inputs.push_back(std::move(input).value());
   }
   auto logits = model.logits(inputs);

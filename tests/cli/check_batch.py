@@ -16,12 +16,18 @@
    then written while the next batch runs) the folders equal one-image runs
    at --threads 1.
 3. `--dataset` with `--indices` names outputs t10k_<index>; `--misclassified`
-   keeps only images the model gets wrong (their predictions say so).
+   keeps only images the model gets wrong (their predictions say so). The
+   folders of IDX images name the set, the index and the pixels' sha256.
 4. Usage mistakes exit 2; a missing --out folder exits 1.
 5. An image whose file name is not UTF-8 is written like any other (as
    caf_.png); the manifests name its source with U+FFFD for the bad byte.
+Every run manifest names the model with its sha256, and each folder's
+manifest the model and the image with theirs: the files' own, computed here
+by hashlib.
 """
 
+import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -48,6 +54,17 @@ def pixels(path):
 def same_pixels(a, b):
     pa, pb = pixels(a), pixels(b)
     assert pa.shape == pb.shape and (pa == pb).all(), (a, b, int((pa != pb).sum()))
+
+
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def names_file(entry, path):
+    """A manifest's {"path", "sha256"} entry names `path` with hashlib's digest of it."""
+    assert entry["path"] == os.path.abspath(path), (entry, path)
+    assert entry["sha256"] == sha256_of(path), (entry, path, sha256_of(path))
 
 
 def same_map(a, b):
@@ -79,6 +96,7 @@ def main():
         assert "corrupt.png" in result.stderr, result.stderr
         assert sorted(os.listdir(out)) == ["manifest.json", "x.npy", "x.png", "x_2.npy", "x_2.png"], os.listdir(out)
         manifest = json.load(open(os.path.join(out, "manifest.json")))
+        names_file(manifest["model"], MODEL)
         entries = manifest["images"]
         assert [e["source"] for e in entries] == images, entries
         assert "error" in entries[1] and "png" not in entries[1], entries[1]
@@ -102,7 +120,9 @@ def main():
         result = run(*args, expect=1)
         assert "corrupt.png" in result.stderr, result.stderr
         assert sorted(os.listdir(out)) == ["manifest.json", "x", "x_2"], os.listdir(out)
-        entries = json.load(open(os.path.join(out, "manifest.json")))["images"]
+        manifest = json.load(open(os.path.join(out, "manifest.json")))
+        names_file(manifest["model"], MODEL)
+        entries = manifest["images"]
         assert [e.get("folder") for e in entries] == ["x", None, "x_2"], entries
         for stem, image in (("x", first), ("x_2", second)):
             single = os.path.join(work, "single_activations_" + stem)
@@ -129,7 +149,10 @@ def main():
                 elif name.endswith(".npy"):
                     ma, mb = np.load(a), np.load(b)
                     assert np.abs(ma - mb).max() <= 1e-5 * max(np.abs(mb).max(), 1e-12), name
-            layers = json.load(open(os.path.join(folder, "manifest.json")))["layers"]
+            folder_manifest = json.load(open(os.path.join(folder, "manifest.json")))
+            names_file(folder_manifest["model"], MODEL)
+            names_file(folder_manifest["image"], image)
+            layers = folder_manifest["layers"]
             single_layers = json.load(open(os.path.join(single, "manifest.json")))["layers"]
             assert [l["name"] for l in layers] == [l["name"] for l in single_layers]
 
@@ -151,7 +174,9 @@ def main():
                     same_pixels(os.path.join(out, stem, name), os.path.join(single, name))
                 elif name.endswith(".npy"):
                     same_map(os.path.join(out, stem, name), os.path.join(single, name))
-        entries = json.load(open(os.path.join(out, "manifest.json")))["images"]
+        manifest = json.load(open(os.path.join(out, "manifest.json")))
+        names_file(manifest["model"], MODEL)
+        entries = manifest["images"]
         assert [e["folder"] for e in entries] == ["x", "x_2"] and all(e["layers"] > 10 for e in entries), entries
 
         # 3. datasets
@@ -160,9 +185,24 @@ def main():
         run("cam", "--model", MODEL, "--dataset", FASHION, "--indices", "0,5-7", "--out", out, "--batch", "3")
         assert sorted(os.listdir(out)) == ["manifest.json", "t10k_0.png", "t10k_5.png", "t10k_6.png",
                                            "t10k_7.png"], os.listdir(out)
-        entries = json.load(open(os.path.join(out, "manifest.json")))["images"]
+        manifest = json.load(open(os.path.join(out, "manifest.json")))
+        names_file(manifest["model"], MODEL)
+        entries = manifest["images"]
         assert [e["dataset_index"] for e in entries] == [0, 5, 6, 7], entries
         assert all("true_class" in e and "predicted" in e for e in entries), entries
+        # IDX images have no file: each folder's manifest names the set, the
+        # index and the sha256 of the pixels as shown (gray as RGB, row by row).
+        out = os.path.join(work, "dataset_layers")
+        os.makedirs(out)
+        run("activations", "--model", MODEL, "--dataset", FASHION, "--indices", "0,5", "--out", out)
+        with gzip.open(os.path.join(FASHION, "t10k-images-idx3-ubyte.gz")) as f:
+            idx = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)
+        for k in (0, 5):
+            image = json.load(open(os.path.join(out, f"t10k_{k}", "manifest.json")))["image"]
+            rgb = np.repeat(idx[k][:, :, None], 3, axis=2)
+            want = {"dataset": os.path.join(os.path.abspath(FASHION), "t10k-images-idx3-ubyte.gz"), "index": k,
+                    "pixels_sha256": hashlib.sha256(rgb.tobytes()).hexdigest()}
+            assert {key: image.get(key) for key in want} == want, (image, want)
         out = os.path.join(work, "wrong")
         os.makedirs(out)
         run("cam", "--model", MODEL, "--dataset", FASHION, "--indices", "0-299", "--misclassified", "--out", out)

@@ -11,9 +11,11 @@
 3. Bad usage and failures: one image only (exit 2), a missing folder or an
    unknown --true class (exit 1, nothing written).
 The manifest records each image's prediction, its true class from --true and
-the layer of the sheet's Grad-CAMs.
+the layer of the sheet's Grad-CAMs, and the sha256 of each file beside it: the
+files' own, computed here by hashlib.
 """
 
+import hashlib
 import json
 import os
 import subprocess
@@ -35,6 +37,20 @@ def run(*args, expect=0):
     return result
 
 
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def check_files_sha256(out):
+    """manifest.json gives each file of `out` (but itself) with hashlib's digest of it."""
+    files = json.load(open(os.path.join(out, "manifest.json")))["files_sha256"]
+    assert set(files) == {"a.png", "b.png", "difference.png", "sheet.png", "ranking.json"}, files
+    for name, digest in files.items():
+        actual = sha256_of(os.path.join(out, name))
+        assert digest == actual, (out, name, digest, actual)
+
+
 def raw_maps(work, image):
     out = os.path.join(work, "raw-" + os.path.basename(image))
     os.mkdir(out)
@@ -50,8 +66,8 @@ def main():
             "--true", "Coat", "--true", "T-shirt/top")
         for name in ("a.png", "b.png", "difference.png", "sheet.png", "ranking.json", "manifest.json"):
             assert os.path.exists(os.path.join(out, name)), name
+        check_files_sha256(out)
         manifest = json.load(open(os.path.join(out, "manifest.json")))
-        assert set(manifest["files_sha256"]) == {"a.png", "b.png", "difference.png", "sheet.png", "ranking.json"}
         assert manifest["layer"] == LAYER and len(manifest["images"]) == 2
         # Each image's prediction, and the true class the sheet's Grad-CAMs were made for.
         a, b = manifest["images"]
@@ -77,6 +93,7 @@ def main():
         same = os.path.join(work, "aa")
         os.mkdir(same)
         run("compare", "--model", MODEL, "--image", A, "--image", A, "--layer", LAYER, "--out", same)
+        check_files_sha256(same)
         ranking = json.load(open(os.path.join(same, "ranking.json")))["filters"]
         assert all(f["difference"] == 0 for f in ranking)
 

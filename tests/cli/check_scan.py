@@ -16,9 +16,12 @@
    `layers --json` reports.
 4. merge refuses a missing shard, a repeated shard and a shard of another
    model, with exit code 1 and a message naming the shard, and writes nothing.
+Every atlas.json (scans, shards, merges) names the model with its sha256: the
+file's own, computed here by hashlib.
 """
 
 import gzip
+import hashlib
 import json
 import os
 import subprocess
@@ -38,6 +41,18 @@ def run(*args, expect=0, env=None):
     done = subprocess.run([CLI, *args], capture_output=True, text=True, env=env)
     assert done.returncode == expect, (args, done.returncode, done.stderr)
     return done
+
+
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def names_model(atlas, path):
+    """The atlas names the model file `path` with hashlib's digest of it."""
+    model = atlas["model"]
+    assert os.path.abspath(model["path"]) == os.path.abspath(path), (model, path)
+    assert model["sha256"] == sha256_of(path), (model, path, sha256_of(path))
 
 
 def images_and_labels():
@@ -180,6 +195,7 @@ def check_against_hooks(path, folder, labels, images):
     run("scan", "--model", path, "--dataset", DATA, "--limit", str(LIMIT), "--batch", str(BATCH), "--out", out,
         "--quiet")
     atlas = json.load(open(os.path.join(out, "atlas.json")))
+    names_model(atlas, path)
     maps = hooked_maps(path, images)
     problems, compared = [], 0
     for layer in atlas["layers"]:
@@ -223,6 +239,8 @@ def check_shards(folder, whole_dir):
     merged = os.path.join(folder, "merged")
     run("merge", "--out", merged, *parts)
     whole = without_sums(json.load(open(os.path.join(whole_dir, "atlas.json"))))
+    for part in (*parts, merged):
+        names_model(json.load(open(os.path.join(part, "atlas.json"))), MODEL)
     joined = without_sums(json.load(open(os.path.join(merged, "atlas.json"))))
     assert joined == whole, "the merge of 3 shards differs from one run"
     shard = json.load(open(os.path.join(parts[1], "atlas.json")))
@@ -249,6 +267,7 @@ def check_refusals(folder, parts, probe_dir):
     other = os.path.join(folder, "other_model")
     run("scan", "--model", probe_dir, "--dataset", DATA, "--limit", str(LIMIT), "--shard", "1/3", "--out", other,
         "--quiet")
+    names_model(json.load(open(os.path.join(other, "atlas.json"))), probe_dir)
     foreign = run("merge", "--out", target, parts[0], other, parts[2], expect=1)
     assert "shard 1 cannot be merged: it was scanned with another model" in foreign.stderr, foreign.stderr
     assert not os.path.exists(target), "a refused merge wrote its folder"
@@ -263,6 +282,7 @@ def check_crops(folder, images):
     run("scan", "--model", MODEL, "--dataset", DATA, "--limit", str(LIMIT), "--layer", "relu3", "--layer", "relu5",
         "--crops", "--out", out, "--quiet")
     atlas = json.load(open(os.path.join(out, "atlas.json")))
+    names_model(atlas, MODEL)
     fields = {layer["name"]: layer["receptive_field"]
               for layer in json.loads(run("layers", "--model", MODEL, "--json").stdout)}
     checked = 0

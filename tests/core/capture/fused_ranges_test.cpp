@@ -68,10 +68,17 @@ std::tuple<at::Tensor, at::Tensor> max_pool(const at::Tensor& input, const Pool&
 }
 
 // Bounds as aminmax gives them.
+// The range is ATen's aminmax of `values`; NaN when they hold a NaN.
 void expect_range(const at::Tensor& range, const at::Tensor& values) {
   auto [low, high] = at::aminmax(values);
-  EXPECT_EQ(range[0].item<float>(), low.item<float>());
-  EXPECT_EQ(range[1].item<float>(), high.item<float>());
+  const float expected[2] = {low.item<float>(), high.item<float>()};
+  for (int i = 0; i < 2; ++i) {
+    if (std::isnan(expected[i])) {
+      EXPECT_TRUE(std::isnan(range[i].item<float>())) << i;
+    } else {
+      EXPECT_EQ(range[i].item<float>(), expected[i]) << i;
+    }
+  }
 }
 
 // Equal values and, for zeros, equal signs (torch::equal takes -0.0 for 0.0).
@@ -245,8 +252,15 @@ TEST(FusedAddReluTest, OtherOperandsFallBackToAten) {
   expect_identical(broadcast_relu, at::relu(a + row));
   expect_range(broadcast_range, a + row);
   const at::Tensor doubles = torch::randn({2, 4, 3, 3}, torch::kDouble);
-  EXPECT_EQ(std::get<0>(add_relu(a, doubles, /*keep_self_dtype=*/true)).scalar_type(), torch::kFloat);
-  EXPECT_EQ(std::get<0>(add_relu(a, doubles, /*keep_self_dtype=*/false)).scalar_type(), torch::kDouble);
+  const at::Tensor in_place = a.clone().add_(doubles);  // computed in double, kept in float
+  const auto [kept, kept_relu, kept_range] = add_relu(a, doubles, /*keep_self_dtype=*/true);
+  expect_identical(kept, in_place);
+  expect_identical(kept_relu, at::relu(in_place));
+  expect_range(kept_range, in_place);
+  const auto [promoted, promoted_relu, promoted_range] = add_relu(a, doubles, /*keep_self_dtype=*/false);
+  expect_identical(promoted, a + doubles);
+  expect_identical(promoted_relu, at::relu(a + doubles));
+  expect_range(promoted_range, a + doubles);
   const at::Tensor strided = torch::randn({2, 3, 4, 3}).transpose(1, 2);
   expect_identical(std::get<1>(add_relu(a, strided)), at::relu(a + strided));
 }
@@ -294,9 +308,15 @@ TEST(FusedMaxPoolRuleTest, NanInfinityAndSignedZerosFollowAtensScan) {
                                      std::make_pair(zeros, Pool{{2, 2}, {2, 2}, {0, 0}}),
                                      std::make_pair(zeros, Pool{{3, 3}, {1, 1}, {1, 1}})}) {
     const auto [output, range] = max_pool(values, pool);
-    expect_identical(output, at::max_pool2d(values, pool.kernel, pool.stride, pool.padding));
+    const at::Tensor expected = at::max_pool2d(values, pool.kernel, pool.stride, pool.padding);
+    expect_identical(output, expected);
+    expect_range(range, expected);
   }
   EXPECT_TRUE(std::isnan(std::get<1>(max_pool(input, Pool{{3, 3}, {2, 2}, {1, 1}}))[0].item<float>()));
+  // A channel of -inf only: the range reaches down to -inf.
+  EXPECT_EQ(std::get<1>(max_pool(input[0][1].unsqueeze(0).unsqueeze(0).contiguous(), Pool{{3, 3}, {2, 2}, {1, 1}}))[0]
+                .item<float>(),
+            -std::numeric_limits<float>::infinity());
 }
 
 // Arguments ATen refuses are refused with ATen's message, not pooled.
@@ -315,11 +335,14 @@ TEST(FusedMaxPoolRuleTest, ChannelsLastAndDoubleInputsFallBackToAten) {
   const Pool pool{{3, 3}, {2, 2}, {1, 1}};
   const at::Tensor channels_last = torch::randn({1, 8, 12, 12}).contiguous(at::MemoryFormat::ChannelsLast);
   const auto [output, range] = max_pool(channels_last, pool);
-  EXPECT_TRUE(torch::equal(output, at::max_pool2d(channels_last, pool.kernel, pool.stride, pool.padding)));
+  const at::Tensor expected = at::max_pool2d(channels_last, pool.kernel, pool.stride, pool.padding);
+  expect_identical(output, expected);
+  expect_range(range, expected);
   const at::Tensor doubles = torch::randn({1, 2, 9, 9}, torch::kDouble);
   const auto [double_output, double_range] = max_pool(doubles, pool);
-  EXPECT_EQ(double_output.scalar_type(), torch::kDouble);
-  expect_range(double_range, double_output.to(torch::kFloat));
+  const at::Tensor double_expected = at::max_pool2d(doubles, pool.kernel, pool.stride, pool.padding);
+  expect_identical(double_output, double_expected);
+  expect_range(double_range, double_expected);
 }
 
 }  // namespace
