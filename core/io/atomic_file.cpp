@@ -26,7 +26,9 @@ Status write_file_atomically(const std::string& path, const std::string& bytes) 
   const fs::path target(path);
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
-  if (!fs::is_directory(folder, ec)) return Error{folder.string() + ": no such folder"};
+  if (!fs::is_directory(folder, ec)) {
+    return Error{folder.string() + (fs::exists(folder, ec) ? ": not a folder" : ": no such folder")};
+  }
   const fs::file_status status = fs::status(target, ec);
   if (fs::is_directory(status)) return Error{path + ": is a folder, not a file"};
   if (fs::exists(status) && !fs::is_regular_file(status)) {

@@ -80,6 +80,8 @@ Status check_forward(const torch::jit::Module& module, const std::string& path) 
 Result<ModelCard> read_sidecar(const std::string& path, bool& found) {
   found = false;
   for (const auto& candidate : sidecar_card_paths(path)) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(candidate, ec)) continue;  // a folder of that name is no card
     std::ifstream file(candidate);
     if (!file) continue;
     found = true;

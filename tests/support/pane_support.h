@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <QImage>
 #include <QListWidget>
 #include <QString>
 #include <QTest>
@@ -31,6 +33,18 @@ inline ModelCard labelled_card(std::vector<std::string> labels, const std::strin
 // A `width` x `height` picture of one gray `level`.
 inline RgbImage gray_image(int width, int height, uint8_t level) {
   return RgbImage{width, height, std::vector<uint8_t>(static_cast<size_t>(width) * height * 3, level)};
+}
+
+// The picture written at `path`, read back as 8-bit RGB (empty when unreadable).
+inline RgbImage read_rgb(const QString& path) {
+  const QImage image = QImage(path).convertToFormat(QImage::Format_RGB888);
+  RgbImage rgb{image.width(), image.height(), {}};
+  rgb.pixels.resize(static_cast<size_t>(image.width()) * image.height() * 3);
+  for (int y = 0; y < image.height(); ++y) {
+    std::memcpy(rgb.pixels.data() + static_cast<size_t>(y) * image.width() * 3, image.constScanLine(y),
+                static_cast<size_t>(image.width()) * 3);
+  }
+  return rgb;
 }
 
 // The child of `parent` named `name`, failing the test when there is none.

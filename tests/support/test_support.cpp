@@ -1,11 +1,16 @@
 #include "tests/support/test_support.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <random>
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "core/model/model.h"
 
@@ -67,6 +72,39 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+FileSizeLimit::FileSizeLimit(unsigned long long bytes) {
+  handler_ = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit limit{};
+  getrlimit(RLIMIT_FSIZE, &limit);
+  soft_ = limit.rlim_cur;
+  limit.rlim_cur = bytes;
+  EXPECT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
+}
+
+FileSizeLimit::~FileSizeLimit() {
+  rlimit limit{};
+  getrlimit(RLIMIT_FSIZE, &limit);
+  limit.rlim_cur = soft_;
+  setrlimit(RLIMIT_FSIZE, &limit);
+  std::signal(SIGXFSZ, handler_);
+}
+
+std::vector<std::string> partial_files_in(const std::filesystem::path& dir) {
+  std::vector<std::string> partial;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string name = entry.path().filename().string();
+    const std::string extension = entry.path().extension().string();
+    const std::string bytes = read_file(entry.path());
+    bool whole = name.find(".tmp") == std::string::npos;
+    if (whole && extension == ".png") whole = !cv::imdecode(std::vector<uchar>(bytes.begin(), bytes.end()),
+                                                          cv::IMREAD_UNCHANGED).empty();
+    if (whole && extension == ".json") whole = nlohmann::json::accept(bytes);
+    if (!whole) partial.push_back(entry.path().string());
+  }
+  return partial;
 }
 
 std::string read_file(const std::filesystem::path& path) {

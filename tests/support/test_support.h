@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -55,5 +56,26 @@ class TempDir {
 
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+// While it lives, no file of this process can grow past `bytes` (as `ulimit
+// -f`): a write past it fails with EFBIG, as on a full disk, instead of the
+// kernel's SIGXFSZ ending the process (ignored meanwhile, as both programs'
+// mains do). Restores the limit and the signal's handler when it dies.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(unsigned long long bytes);
+  ~FileSizeLimit();
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  unsigned long long soft_ = 0;
+  void (*handler_)(int) = nullptr;
+};
+
+// The files left in `dir` that are not whole: a temporary file of an atomic
+// write, a PNG that does not decode or a JSON file that does not parse. Empty
+// when every file there is whole.
+std::vector<std::string> partial_files_in(const std::filesystem::path& dir);
 
 }  // namespace actscope::test

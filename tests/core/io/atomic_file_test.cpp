@@ -23,6 +23,15 @@ TEST(AtomicFileTest, MissingFolderFailsWithItsName) {
   EXPECT_NE(status.error().find("/no/such/folder: no such folder"), std::string::npos) << status.error();
 }
 
+TEST(AtomicFileTest, AFolderThatIsAFileIsNamedAsNotAFolder) {
+  test::TempDir dir;
+  test::write_file(dir / "a_file", "x");
+  auto status = write_file_atomically((dir / "a_file" / "x.png").string(), "data");
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().find((dir / "a_file").string() + ": not a folder"), std::string::npos) << status.error();
+  EXPECT_EQ(test::read_file(dir / "a_file"), "x");
+}
+
 // The write in a folder nobody may write into, as a user the permissions
 // apply to: the caller itself, or (as root, who writes anywhere, as CI runs)
 // a child process that became `nobody`. 0: refused with the message; 1:

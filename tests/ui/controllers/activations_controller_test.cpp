@@ -8,6 +8,7 @@
 #include <memory>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <QCheckBox>
 #include <QFileInfo>
 #include <QImage>
@@ -186,6 +187,29 @@ TEST_F(ActivationsControllerTest, ExportsThatCannotBeWrittenSayWhereAndWhy) {
   EXPECT_NE(error.find(inside.toStdString() + ": no such folder"), std::string::npos) << error;
   EXPECT_EQ(std::filesystem::directory_iterator(dir.path())->path().filename(), "a_file");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()), 1);
+}
+
+// Every layer exported onto a disk that fills up (a 4 KB file-size limit, as
+// `ulimit -f 4`): the export says which file and why, leaves no temporary
+// or half-written file, and writes no manifest listing a missing file.
+TEST_F(ActivationsControllerTest, ExportAllLayersOntoAFullDiskLeavesNoPartialFile) {
+  capture(0);
+  test::TempDir dir;
+  ExportController exporter(workspace_, worker_, nullptr);
+  QSignalSpy finished(&exporter, &ExportController::exportFinished);
+  {
+    test::FileSizeLimit limit(4096);
+    exporter.export_all_layers(QString::fromStdString(dir.path().string()));
+    ASSERT_TRUE(finished.wait(60000));
+  }
+  const std::string error = finished.front().front().toString().toStdString();
+  EXPECT_NE(error.find(dir.path().string() + "/"), std::string::npos) << error;
+  EXPECT_NE(error.find("File too large"), std::string::npos) << error;
+  EXPECT_EQ(test::partial_files_in(dir.path()), std::vector<std::string>{});
+  if (std::filesystem::exists(dir / "manifest.json")) {
+    const auto manifest = nlohmann::json::parse(test::read_file(dir / "manifest.json"));
+    for (const auto& layer : manifest["layers"]) EXPECT_TRUE(std::filesystem::exists(dir / layer["png"].get<std::string>()));
+  }
 }
 
 TEST_F(ActivationsControllerTest, CamControllerComputesTheCamOfEachCapture) {

@@ -2,11 +2,15 @@
 // image A), a worker and a workspace, without a window.
 #include "ui/controllers/compare_controller.h"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 #include <QFileInfo>
 #include <QSignalSpy>
 
 #include "core/session/session.h"
+#include "tests/support/image_checks.h"
+#include "tests/support/pane_support.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/activations_controller.h"
@@ -63,7 +67,42 @@ TEST_F(CompareControllerTest, AnImageComparedWithItselfDiffersNowhereAndItsSheet
   test::TempDir dir;
   const QString sheet = QString::fromStdString((dir / "sheet.png").string());
   ASSERT_TRUE(compare_.export_comparison(sheet).ok());
-  EXPECT_TRUE(QFileInfo::exists(sheet));
+  // The sheet holds the three grids on screen, pixel for pixel (below their captions).
+  const RgbImage written = test::read_rgb(sheet);
+  for (const char* name : {"compareA", "compareB", "compareDifference"}) {
+    const Grid& grid = test::named<GridView>(*compare_.pane(), name)->view().grid;
+    EXPECT_TRUE(test::contains_image(written, grid.image, grid.caption_height)) << name;
+    RgbImage changed = grid.image;  // one pixel off: not found
+    changed.pixels[changed.pixels.size() / 2] ^= 0x40;
+    EXPECT_FALSE(test::contains_image(written, changed, grid.caption_height)) << name;
+  }
+}
+
+// The sheet exported into a folder that cannot exist (under a regular file,
+// which holds for root too) or onto a full disk fails with a message naming
+// the path and the cause, and creates nothing.
+TEST_F(CompareControllerTest, ASheetThatCannotBeWrittenSaysWhereAndWhy) {
+  QSignalSpy explained(&compare_, &CompareController::explanationsShown);
+  workspace_.set_current_image(row_of(QStringLiteral("01236_shirt.png")));
+  compare_.set_image_b(row_of(QStringLiteral("07654_shirt.png")));
+  ASSERT_TRUE(explained.wait(60000));
+  test::TempDir dir;
+  test::write_file(dir / "a_file", "x");
+  auto written = compare_.export_comparison(QString::fromStdString((dir / "a_file" / "sheet.png").string()));
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.error().find((dir / "a_file").string() + ": not a folder"), std::string::npos) << written.error();
+  written = compare_.export_comparison(QStringLiteral("/dev/full"));
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.error().find("/dev/full: cannot write (No space left on device)"), std::string::npos)
+      << written.error();
+  {
+    test::FileSizeLimit limit(4096);
+    written = compare_.export_comparison(QString::fromStdString((dir / "sheet.png").string()));
+  }
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.error().find("sheet.png: cannot write (File too large)"), std::string::npos) << written.error();
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()), 1)
+      << "only a_file";
 }
 
 TEST_F(CompareControllerTest, AProposalThatArrivesAfterTheUserChoseBIsDropped) {

@@ -202,6 +202,43 @@ TEST_F(SessionControllerTest, TheTypedInputCanBeSavedAsASidecarCardTheEngineRead
   EXPECT_EQ(reloaded.value()->card_source(), CardSource::kSidecar);
 }
 
+// A card that cannot be saved (its path is a folder; the disk fills up) is
+// reported with the path and the cause; the typed input is still used, and
+// no file, whole or half, is left beside the model.
+TEST_F(SessionControllerTest, ACardThatCannotBeSavedSaysWhyAndTheInputIsStillUsed) {
+  test::TempDir dir;
+  const auto model = dir / "net.pt";
+  std::filesystem::copy_file(test::fixture_dir() / "twice_scripted.pt", model);
+  QSignalSpy asked(&controller_, &SessionController::cardRequested);
+  QSignalSpy shown(&controller_, &SessionController::sessionShown);
+  QSignalSpy error(&controller_, &SessionController::errorRaised);
+  std::filesystem::create_directory(dir / "net.pt.json");  // where the card would go
+  controller_.open(QString::fromStdString(model.string()), {});
+  ASSERT_TRUE(asked.wait(60000));
+  answer_card_dialog(/*save=*/true);
+  ASSERT_TRUE(shown.wait(60000));
+  ASSERT_EQ(error.size(), 1);
+  EXPECT_EQ(error.front().at(0).toString(), QStringLiteral("The card was not saved"));
+  const std::string why = error.front().at(1).toString().toStdString();
+  EXPECT_NE(why.find((dir / "net.pt.json").string()), std::string::npos) << why;
+  EXPECT_TRUE(workspace_.model() != nullptr) << "the typed input is still used";
+
+  std::filesystem::remove(dir / "net.pt.json");
+  std::filesystem::rename(model, dir / "other.pt");  // a model whose input was never typed
+  error.clear();
+  controller_.open(QString::fromStdString((dir / "other.pt").string()), {});
+  ASSERT_TRUE(asked.wait(60000));
+  {
+    test::FileSizeLimit limit(16);
+    answer_card_dialog(/*save=*/true);
+    ASSERT_TRUE(shown.wait(60000));
+  }
+  ASSERT_EQ(error.size(), 1);
+  EXPECT_NE(error.front().at(1).toString().toStdString().find("File too large"), std::string::npos);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()), 1)
+      << "only the model";
+}
+
 TEST_F(SessionControllerTest, DroppedImagesWithoutAnyModelAreRefused) {
   QSignalSpy error(&controller_, &SessionController::errorRaised);
   EXPECT_FALSE(controller_.open_files(sample_paths().mid(0, 1)));

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -24,7 +26,10 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include "core/io/sha256.h"
 #include "core/model/image_input.h"
+#include "core/model/model.h"
+#include "tests/support/pane_support.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/cam_controller.h"
@@ -347,8 +352,18 @@ TEST_F(BrowsingTest, ExportsWriteTheGridTheCamAndEveryLayer) {
   window_.exports().export_all_layers(QString::fromStdString(dir.path().string()));
   ASSERT_TRUE(finished.wait(60000));
   EXPECT_TRUE(finished.takeFirst().at(0).toString().isEmpty());
-  EXPECT_TRUE(QFile::exists(QString::fromStdString((dir / "manifest.json").string())));
-  EXPECT_TRUE(QFile::exists(QString::fromStdString((dir / "relu5.png").string())));
+  // The manifest names the model by its digest and lists every layer's grid,
+  // each whole; relu5's is the grid the window shows for it, pixel for pixel.
+  const auto manifest = nlohmann::json::parse(test::read_file(dir / "manifest.json"));
+  EXPECT_EQ(manifest["model"]["sha256"], sha256_of_file(bundled().toStdString()).value());
+  ASSERT_EQ(manifest["layers"].size(), window_.workspace().model()->layers().size());
+  EXPECT_EQ(test::partial_files_in(dir.path()), std::vector<std::string>{});
+  for (const auto& layer : manifest["layers"]) EXPECT_TRUE(std::filesystem::exists(dir / layer["png"].get<std::string>()));
+  ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("relu5")));
+  const RgbImage& shown = grid_->view().grid.image;
+  const RgbImage relu5 = test::read_rgb(QString::fromStdString((dir / "relu5.png").string()));
+  EXPECT_EQ(relu5.width, shown.width);
+  EXPECT_TRUE(relu5.pixels == shown.pixels) << "relu5.png is not the grid on screen";
 }
 
 TEST_F(BrowsingTest, CorruptModelShowsAnErrorAndTheWindowKeepsWorking) {
