@@ -10,7 +10,11 @@
 #include <QPushButton>
 #include <QSignalSpy>
 
+#include "core/explain/cam.h"
+#include "core/maps/cam_render.h"
 #include "core/maps/colorbar.h"
+#include "core/model/model.h"
+#include "tests/support/image_checks.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/session_controller.h"
@@ -108,22 +112,42 @@ TEST_F(CamControllerTest, ExportedOverlayIsEnlargedCaptionedAndHasItsColourBar) 
   const QImage figure(path);
   ASSERT_FALSE(figure.isNull());
   const int bar = render_colorbar({}, figure.width()).height;
-  const int caption = figure.height() - 224 - bar;
+  const int caption_rows = figure.height() - 224 - bar;
   EXPECT_GE(figure.width(), 224);
-  EXPECT_GE(caption, 2 * 18) << "two caption lines above the picture";
+  EXPECT_GE(caption_rows, 2 * 18) << "two caption lines above the picture";
   auto non_background = [&figure](int top, int bottom) {
     int count = 0;
     for (int y = top; y < bottom; ++y)
       for (int x = 0; x < figure.width(); ++x) count += figure.pixelColor(x, y) != QColor(40, 40, 40);
     return count;
   };
-  EXPECT_GT(non_background(0, caption), 200) << "the caption has text";
+  EXPECT_GT(non_background(0, caption_rows), 200) << "the caption has text";
   // The picture: 8x8 blocks of one colour each (nearest-neighbour enlargement).
   const int left = (figure.width() - 224) / 2;
-  EXPECT_EQ(figure.pixelColor(left + 8 * 10, caption + 8 * 14), figure.pixelColor(left + 8 * 10 + 7, caption + 8 * 14 + 7));
+  EXPECT_EQ(figure.pixelColor(left + 8 * 10, caption_rows + 8 * 14), figure.pixelColor(left + 8 * 10 + 7, caption_rows + 8 * 14 + 7));
   // The bar: the jet colormap from its first colour.
   const auto first = colormap_rgb(Colormap::kJet, 0);
-  EXPECT_EQ(figure.pixelColor(8, caption + 224 + 26), QColor(first[0], first[1], first[2]));
+  EXPECT_EQ(figure.pixelColor(8, caption_rows + 224 + 26), QColor(first[0], first[1], first[2]));
+  // The picture is this image's Grad-CAM (of the browsed layer, which the
+  // CAM follows) over it, each pixel an 8x8 block: the map computed again
+  // here, by a model of its own.
+  auto model = Model::load(test::bundled_model().string());
+  ASSERT_TRUE(model.ok()) << model.error();
+  const InputImage& input = window_.workspace().images()[window_.workspace().current_image()].input;
+  CamOptions options;
+  options.layers = {window_.workspace().current_layer().toStdString()};
+  ASSERT_TRUE(caption().contains(QStringLiteral("gradcam on ") + window_.workspace().current_layer())) << caption().toStdString();
+  auto cam = compute_cam(*model.value(), std::vector<InputImage>{input}, options);
+  ASSERT_TRUE(cam.ok()) << cam.error();
+  const RgbImage overlay = cam_overlay(input.display, cam.value().map.data(), 28, 28);
+  int differing = 0;
+  for (int y = 0; y < 28; ++y) {
+    for (int x = 0; x < 28; ++x) {
+      const auto expected = test::pixel(overlay, x, y);
+      differing += figure.pixelColor(left + 8 * x + 4, caption_rows + 8 * y + 4) != QColor(expected[0], expected[1], expected[2]);
+    }
+  }
+  EXPECT_EQ(differing, 0) << "of 784 pixels";
 }
 
 }  // namespace
