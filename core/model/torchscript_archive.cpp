@@ -24,20 +24,21 @@ Status check_layout(const std::vector<ZipEntry>& entries, const std::string& pat
   const auto slash = entries.front().name.find('/');
   if (slash == std::string::npos || slash == 0) return Error{damaged + "its files are not in one folder)"};
   const std::string folder = entries.front().name.substr(0, slash + 1);
-  bool data = false, constants = false;
+  bool data = false, constants = false, legacy = false;
   for (const auto& entry : entries) {
     if (entry.name.compare(0, folder.size(), folder) != 0)
       return Error{damaged + entry.name + " lies outside the archive's folder " + folder + ")"};
     const std::string_view inner = std::string_view(entry.name).substr(folder.size());
     data = data || inner == "data.pkl";
     constants = constants || inner == "constants.pkl";
+    legacy = legacy || inner == "model.json";  // before PyTorch 1.4: LibTorch decides
   }
   if (data && !constants) {
     return Error{path +
                  ": holds no TorchScript program: it is a torch.save file (weights or a pickled "
                  "model); export the model with torch.jit.script or torch.jit.trace and torch.jit.save"};
   }
-  if (!data) return Error{damaged + "it has no " + folder + "data.pkl)"};
+  if (!data && !legacy) return Error{damaged + "it has no " + folder + "data.pkl)"};
   return Done{};
 }
 

@@ -1,4 +1,5 @@
 #include "core/model/model.h"
+#include "core/model/torchscript_archive.h"
 
 #include <filesystem>
 
@@ -93,6 +94,8 @@ TEST(ModelLoadTest, ZipArchivesNotLaidOutByTorchJitSaveAreRefused) {
     EXPECT_NE(error.find("odd.pt: damaged or truncated TorchScript archive (" + why + ")"), std::string::npos)
         << error;
   }
+  // The format before PyTorch 1.4 (model.json, no data.pkl) is left to LibTorch's reader.
+  EXPECT_TRUE(check_torchscript_archive_bytes(test::build_zip({{"a/model.json", "{}"}, {"a/version", "1"}}), "old.pt").ok());
 }
 
 TEST(ModelLoadTest, WeightsFromTorchSaveAreRefused) {
