@@ -144,7 +144,7 @@ int run_activations(const ActivationsOptions& options) {
   auto export_options = export_options_of(options);
   if (!export_options) return fail(export_options.error());
   if (options.images.many()) return run_activations_many(options, *model.value(), export_options.value());
-  auto image = load_image(options.images.images.front(), model.value()->card());
+  auto image = read_image(options.images.images.front(), model.value()->card());
   if (!image) return fail(image.error());
   ProgressLine progress(options.quiet);
   export_options.value().progress = progress.callback();

@@ -244,7 +244,7 @@ int run_cam(const CamCliOptions& options) {
   if (!colormap) return fail(colormap.error());
   if (options.images.many()) return run_cam_many(options, model, methods, all, colormap.value());
   if (options.npy_given && options.npy.empty()) return usage_error("--npy needs a file name with one image");
-  auto image = load_image(options.images.images.front(), model.card());
+  auto image = read_image(options.images.images.front(), model.card());
   if (!image) return fail(image.error());
   CamPictures drawn;
   drawn.pictures.push_back(image.value().display);

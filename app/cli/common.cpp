@@ -38,6 +38,12 @@ Result<std::unique_ptr<Model>> load_for_cli(const std::string& path, const Commo
   return model;
 }
 
+Result<InputImage> read_image(const std::string& path, const ModelCard& card) {
+  auto image = load_image(path, card);
+  if (image && !image.value().warning.empty()) std::cerr << "warning: " << image.value().warning << "\n";
+  return image;
+}
+
 int fail(const std::string& message) {
   std::cerr << "error: " << message << "\n";
   return kExitFailure;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/base/result.h"
+#include "core/model/image_input.h"
 #include "core/model/model.h"
 #include "core/model/model_card.h"
 
@@ -39,6 +40,11 @@ struct CommonFlags {
 // Returns the model or an error naming `path`.
 Result<std::unique_ptr<Model>> load_for_cli(const std::string& path, const CommonFlags& flags,
                                             bool card_required);
+
+// load_image for the command line: a file the decoder reads but that is not
+// whole or well-formed (a JPEG cut short, stray bytes) loads, with
+// "warning: <file>: <what>" on stderr.
+Result<InputImage> read_image(const std::string& path, const ModelCard& card);
 
 // Prints "error: <message>" on stderr; returns kExitFailure.
 int fail(const std::string& message);

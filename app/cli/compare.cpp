@@ -15,7 +15,7 @@ namespace {
 Result<std::vector<InputImage>> load_images(const std::vector<std::string>& paths, const ModelCard& card) {
   std::vector<InputImage> inputs;
   for (const auto& path : paths) {
-    auto image = load_image(path, card);
+    auto image = read_image(path, card);
     if (!image) return Error{image.error()};
     inputs.push_back(std::move(image).value());
   }

@@ -91,7 +91,7 @@ Result<ImageRun> select_images(const ImageFlags& flags, const Model& model, bool
 Result<InputImage> read_run_image(const ImageRun& run, size_t index, const ModelCard& card) {
   const SelectedImage& image = run.images.at(index);
   if (image.dataset_index >= 0) return run.dataset.input(static_cast<size_t>(image.dataset_index), card);
-  return load_image(image.source, card);
+  return read_image(image.source, card);
 }
 
 RunBatch read_run_batch(const ImageRun& run, size_t first, size_t end, const ModelCard& card,

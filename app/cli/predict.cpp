@@ -39,7 +39,7 @@ int print_image_predictions(const PredictOptions& options, const Model& model) {
   const ModelCard& card = model.card();
   std::vector<InputImage> inputs;
   for (const auto& path : options.images) {
-    auto image = load_image(path, card);
+    auto image = read_image(path, card);
     if (!image) return fail(image.error());
     inputs.push_back(std::move(image).value());
   }

@@ -43,7 +43,7 @@ int run_rf(const RfOptions& options) {
   if (!loaded) return fail(loaded.error());
   const Model& model = *loaded.value();
   if (auto names = check_layer_names(model, {options.layer}); !names) return fail(names.error());
-  auto image = load_image(options.image, model.card());
+  auto image = read_image(options.image, model.card());
   if (!image) return fail(image.error());
   const UnitRequest unit{options.layer, position.value().first, position.value().second, options.filter};
   auto field = effective_field(model, image.value(), unit);

@@ -3,19 +3,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <istream>
 #include <limits>
-#include <iterator>
-#include <sstream>
-#include <vector>
 
 namespace actscope {
 namespace {
-
-// Headers of every supported format fit in this many bytes, except JPEG,
-// whose size sits in a frame marker after any metadata segments.
-constexpr size_t kHeaderBytes = 64;
 
 uint32_t be16(const uint8_t* p) { return (uint32_t{p[0]} << 8) | p[1]; }
 uint32_t be32(const uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
@@ -24,6 +15,14 @@ uint32_t le16(const uint8_t* p) { return (uint32_t{p[1]} << 8) | p[0]; }
 uint32_t le32(const uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
 uint64_t le64(const uint8_t* p) { return (uint64_t{le32(p + 4)} << 32) | le32(p); }
 uint32_t le24(const uint8_t* p) { return (uint32_t{p[2]} << 16) | le16(p); }
+
+// The bytes of one file, read as unsigned.
+struct Bytes {
+  const uint8_t* data;
+  size_t size;
+  // True when [at, at + length) lies inside the bytes.
+  bool has(uint64_t at, uint64_t length) const { return at <= size && length <= size - at; }
+};
 
 // A file of a known format whose header cannot be read: refused as invalid,
 // never left to the decoder.
@@ -45,50 +44,66 @@ ImageSize checked(ImageSize size, long long most, const char* format) {
 }
 
 constexpr long long kPngMost = 0x7fffffff;  // PNG: at most 2^31-1 (its specification)
+constexpr long long kJpegMost = 65500;      // libjpeg's JPEG_MAX_DIMENSION
 
-std::optional<ImageSize> png_size(const std::vector<uint8_t>& h) {
+// libpng reads chunks until IHDR; image data or a palette before it is an error.
+std::optional<ImageSize> png_size(Bytes b) {
   static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (h.size() < 8 || std::memcmp(h.data(), kSignature, 8) != 0) return std::nullopt;
-  if (h.size() < 24 || std::memcmp(&h[12], "IHDR", 4) != 0)
-    return invalid_header("PNG", "is cut short or does not start with its IHDR chunk");
-  return checked(ImageSize{be32(&h[16]), be32(&h[20]), {}, {}}, kPngMost, "PNG");
+  if (b.size < 8 || std::memcmp(b.data, kSignature, 8) != 0) return std::nullopt;
+  for (uint64_t at = 8;;) {
+    if (!b.has(at, 8)) return invalid_header("PNG", "is cut short before its IHDR chunk");
+    const uint64_t length = be32(b.data + at);
+    const uint8_t* type = b.data + at + 4;
+    if (std::memcmp(type, "IHDR", 4) == 0) {
+      if (length != 13) return invalid_header("PNG", "has an IHDR chunk that is not 13 bytes long");
+      if (!b.has(at + 8, 8)) return invalid_header("PNG", "is cut short in its IHDR chunk");
+      return checked(ImageSize{be32(b.data + at + 8), be32(b.data + at + 12), {}, {}}, kPngMost, "PNG");
+    }
+    if (std::memcmp(type, "IDAT", 4) == 0 || std::memcmp(type, "PLTE", 4) == 0 || std::memcmp(type, "IEND", 4) == 0)
+      return invalid_header("PNG", "has no IHDR chunk before its image data");
+    if (length > 0x7fffffff) return invalid_header("PNG", "has a chunk longer than 2^31-1 bytes");
+    at += 12 + length;  // length, type, data, CRC
+  }
 }
 
-std::optional<ImageSize> bmp_size(const std::vector<uint8_t>& h) {
-  if (h.size() < 2 || h[0] != 'B' || h[1] != 'M') return std::nullopt;
-  if (h.size() < 26) return invalid_header("BMP", "is cut short");
-  if (le32(&h[14]) == 12) {  // OS/2 1.x core header: unsigned 16-bit sides
-    return checked(ImageSize{le16(&h[18]), le16(&h[20]), {}, {}}, kPngMost, "BMP");
+std::optional<ImageSize> bmp_size(Bytes b) {
+  if (b.size < 2 || b.data[0] != 'B' || b.data[1] != 'M') return std::nullopt;
+  if (b.size < 26) return invalid_header("BMP", "is cut short");
+  if (le32(b.data + 14) == 12) {  // OS/2 1.x core header: unsigned 16-bit sides
+    return checked(ImageSize{le16(b.data + 18), le16(b.data + 20), {}, {}}, kPngMost, "BMP");
   }
   // Signed fields; a negative height means top-down rows, a negative width is invalid.
-  const long long width = static_cast<int32_t>(le32(&h[18]));
-  const long long height = static_cast<int32_t>(le32(&h[22]));
+  const long long width = static_cast<int32_t>(le32(b.data + 18));
+  const long long height = static_cast<int32_t>(le32(b.data + 22));
   return checked(ImageSize{width, height < 0 ? -height : height, {}, {}}, kPngMost, "BMP");
 }
 
-std::optional<ImageSize> webp_size(const std::vector<uint8_t>& h) {
-  if (h.size() < 12 || std::memcmp(h.data(), "RIFF", 4) != 0 || std::memcmp(&h[8], "WEBP", 4) != 0) {
+std::optional<ImageSize> webp_size(Bytes b) {
+  if (b.size < 12 || std::memcmp(b.data, "RIFF", 4) != 0 || std::memcmp(b.data + 8, "WEBP", 4) != 0) {
     return std::nullopt;
   }
-  if (h.size() < 30) return invalid_header("WebP", "is cut short");
-  if (std::memcmp(&h[12], "VP8 ", 4) == 0) {
-    return checked(ImageSize{le16(&h[26]) & 0x3fff, le16(&h[28]) & 0x3fff, {}, {}}, 0x3fff, "WebP");
+  if (b.size < 30) return invalid_header("WebP", "is cut short");
+  const uint8_t* h = b.data;
+  if (std::memcmp(h + 12, "VP8 ", 4) == 0) {
+    return checked(ImageSize{le16(h + 26) & 0x3fff, le16(h + 28) & 0x3fff, {}, {}}, 0x3fff, "WebP");
   }
-  if (std::memcmp(&h[12], "VP8L", 4) == 0) {
-    const uint32_t bits = le32(&h[21]);
+  if (std::memcmp(h + 12, "VP8L", 4) == 0) {
+    const uint32_t bits = le32(h + 21);
     return ImageSize{(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1, {}, {}};
   }
-  if (std::memcmp(&h[12], "VP8X", 4) == 0) return ImageSize{le24(&h[24]) + 1, le24(&h[27]) + 1, {}, {}};
+  if (std::memcmp(h + 12, "VP8X", 4) == 0) return ImageSize{le24(h + 24) + 1, le24(h + 27) + 1, {}, {}};
   return invalid_header("WebP", "has no VP8, VP8L or VP8X chunk first");
 }
 
 // Classic TIFF (version 42: 12-byte entries, 32-bit offsets) and BigTIFF
 // (version 43: 20-byte entries, 64-bit offsets). The sides are the first
-// image directory's ImageWidth and ImageLength, as SHORT, LONG or LONG8.
+// image directory's ImageWidth and ImageLength.
 struct TiffLayout {
+  Bytes b;
   bool little = true;
   bool big_tiff = false;
   uint64_t u(const uint8_t* p, int bytes) const {
+    if (bytes == 1) return *p;
     if (bytes == 2) return little ? le16(p) : be16(p);
     if (bytes == 4) return little ? le32(p) : be32(p);
     return little ? le64(p) : be64(p);
@@ -98,115 +113,181 @@ struct TiffLayout {
   int entry_bytes() const { return big_tiff ? 20 : 12; }
 };
 
-std::optional<ImageSize> tiff_sides(std::istream& file, const TiffLayout& tiff, uint64_t directory) {
-  if (directory > static_cast<uint64_t>(std::numeric_limits<std::streamoff>::max()))
-    return invalid_header("TIFF", "points past any file");
-  file.clear();
-  file.seekg(static_cast<std::streamoff>(directory));
-  uint8_t count[8];
-  if (!file.read(reinterpret_cast<char*>(count), tiff.count_bytes())) return invalid_header("TIFF", "is cut short");
+// One side, as libtiff's TIFFReadDirEntryLong reads it: a count of one, any
+// integer type whose value is not negative; a value that does not fit the
+// entry's value field (LONG8 in a classic TIFF) is read at the offset there.
+// -1 when libtiff would refuse the entry.
+long long tiff_side(const TiffLayout& tiff, const uint8_t* entry) {
+  const uint64_t type = tiff.u(entry + 2, 2);
+  if (tiff.u(entry + 4, tiff.offset_bytes()) != 1) return -1;  // count
+  const uint8_t* field = entry + 4 + tiff.offset_bytes();
+  int bytes = 0;
+  bool is_signed = false;
+  switch (type) {
+    case 1: bytes = 1; break;                    // BYTE
+    case 6: bytes = 1; is_signed = true; break;  // SBYTE
+    case 3: bytes = 2; break;                    // SHORT
+    case 8: bytes = 2; is_signed = true; break;  // SSHORT
+    case 4: case 13: bytes = 4; break;           // LONG, IFD
+    case 9: bytes = 4; is_signed = true; break;  // SLONG
+    case 16: case 18: bytes = 8; break;          // LONG8, IFD8
+    case 17: bytes = 8; is_signed = true; break; // SLONG8
+    default: return -1;
+  }
+  uint64_t value = 0;
+  if (bytes <= tiff.offset_bytes()) {
+    value = tiff.u(field, bytes);
+  } else {  // classic TIFF: the 8 bytes lie at the offset in the field
+    const uint64_t at = tiff.u(field, 4);
+    if (!tiff.b.has(at, 8)) return -1;
+    value = tiff.u(tiff.b.data + at, 8);
+  }
+  if (is_signed && (value >> (8 * bytes - 1)) & 1) return -1;  // negative
+  if (value > 0xffffffffu) return -1;                           // out of a uint32's range
+  return static_cast<long long>(value);
+}
+
+std::optional<ImageSize> tiff_sides(const TiffLayout& tiff, uint64_t directory) {
+  if (!tiff.b.has(directory, tiff.count_bytes())) return invalid_header("TIFF", "is cut short");
+  const uint64_t entries = tiff.u(tiff.b.data + directory, tiff.count_bytes());
+  if (entries > 4096) return invalid_header("TIFF", "declares more than 4096 entries in its first directory");
   ImageSize size;
-  for (uint64_t i = 0, entries = tiff.u(count, tiff.count_bytes()); i < entries && i < 4096; ++i) {
-    uint8_t entry[20];
-    if (!file.read(reinterpret_cast<char*>(entry), tiff.entry_bytes())) return invalid_header("TIFF", "is cut short");
-    const uint64_t tag = tiff.u(entry, 2), type = tiff.u(entry + 2, 2);
-    const uint8_t* value = entry + 4 + tiff.offset_bytes();
-    const uint64_t side = type == 3 ? tiff.u(value, 2) : type == 4 ? tiff.u(value, 4) : type == 16 ? tiff.u(value, 8) : 0;
-    const long long clamped = static_cast<long long>(std::min<uint64_t>(side, std::numeric_limits<long long>::max()));
-    if (tag == 256) size.width = clamped;
-    if (tag == 257) size.height = clamped;
+  bool width_seen = false, height_seen = false;
+  for (uint64_t i = 0; i < entries; ++i) {
+    const uint64_t at = directory + tiff.count_bytes() + i * tiff.entry_bytes();
+    if (!tiff.b.has(at, tiff.entry_bytes())) return invalid_header("TIFF", "is cut short");
+    const uint8_t* entry = tiff.b.data + at;
+    const uint64_t tag = tiff.u(entry, 2);
+    bool& seen = tag == 256 ? width_seen : height_seen;
+    if ((tag != 256 && tag != 257) || seen) continue;  // libtiff ignores later duplicates
+    seen = true;
+    const long long side = tiff_side(tiff, entry);
+    if (side < 0) return invalid_header("TIFF", tag == 256 ? "has an unreadable ImageWidth" : "has an unreadable ImageLength");
+    (tag == 256 ? size.width : size.height) = side;
   }
   return checked(size, 0xffffffffLL, "TIFF");
 }
 
-std::optional<ImageSize> tiff_size(std::istream& file, const std::vector<uint8_t>& h) {
-  if (h.size() < 4) return std::nullopt;
-  TiffLayout tiff;
-  tiff.little = h[0] == 'I' && h[1] == 'I';
-  if (!tiff.little && !(h[0] == 'M' && h[1] == 'M')) return std::nullopt;
-  const uint64_t version = tiff.u(&h[2], 2);
+std::optional<ImageSize> tiff_size(Bytes b) {
+  if (b.size < 4) return std::nullopt;
+  TiffLayout tiff{b};
+  tiff.little = b.data[0] == 'I' && b.data[1] == 'I';
+  if (!tiff.little && !(b.data[0] == 'M' && b.data[1] == 'M')) return std::nullopt;
+  const uint64_t version = tiff.u(b.data + 2, 2);
   if (version != 42 && version != 43) return std::nullopt;
   tiff.big_tiff = version == 43;
-  if (h.size() < (tiff.big_tiff ? 16u : 8u)) return invalid_header("TIFF", "is cut short");
-  if (tiff.big_tiff && (tiff.u(&h[4], 2) != 8 || tiff.u(&h[6], 2) != 0))
+  if (b.size < (tiff.big_tiff ? 16u : 8u)) return invalid_header("TIFF", "is cut short");
+  if (tiff.big_tiff && (tiff.u(b.data + 4, 2) != 8 || tiff.u(b.data + 6, 2) != 0))
     return invalid_header("TIFF", "declares BigTIFF offsets that are not 8 bytes");
-  return tiff_sides(file, tiff, tiff.big_tiff ? tiff.u(&h[8], 8) : tiff.u(&h[4], 4));
+  return tiff_sides(tiff, tiff.big_tiff ? tiff.u(b.data + 8, 8) : tiff.u(b.data + 4, 4));
 }
 
-// Whether the JPEG `bytes` reach their end-of-image marker: segments are
-// walked by their lengths, entropy-coded data up to the next marker that is
-// neither a stuffed 0xFF00 nor a restart. libjpeg decodes a truncated file
-// without an error (the missing rows come out gray), so this is the check.
-bool jpeg_reaches_its_end(const std::string& bytes) {
-  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
-  const size_t size = bytes.size();
+// Walks JPEG markers as libjpeg's next_marker does: bytes that are not 0xFF
+// before a marker are skipped (and counted), runs of 0xFF are fill, and 0xFF
+// 0x00 outside a scan is skipped as well.
+struct JpegWalk {
+  Bytes b;
   size_t at = 2;  // after the start-of-image marker
-  while (at + 2 <= size) {
-    if (data[at] != 0xff) return false;
-    uint8_t type = data[at + 1];
-    at += 2;
-    while (type == 0xff && at < size) type = data[at++];  // fill bytes
-    if (type == 0xd9) return true;                       // end of image
-    if ((type >= 0xd0 && type <= 0xd7) || type == 0x01) continue;  // no length
-    if (at + 2 > size) return false;
-    const size_t length = be16(data + at);
-    if (length < 2 || at + length > size) return false;
-    at += length;
-    if (type != 0xda) continue;
-    // The scan's data: up to the next real marker.
+  uint64_t stray = 0;
+
+  // The next marker's type, or -1 at the end of the bytes.
+  int next_marker() {
     for (;;) {
-      const void* found = std::memchr(data + at, 0xff, size - at);
-      if (!found) return false;
-      at = static_cast<size_t>(static_cast<const uint8_t*>(found) - data);
-      if (at + 1 >= size) return false;
-      const uint8_t next = data[at + 1];
-      if (next == 0x00 || (next >= 0xd0 && next <= 0xd7)) {
-        at += 2;
-        continue;
+      while (at < b.size && b.data[at] != 0xff) {
+        ++at;
+        ++stray;
       }
+      while (at < b.size && b.data[at] == 0xff) ++at;
+      if (at >= b.size) return -1;
+      const uint8_t type = b.data[at++];
+      if (type != 0) return type;
+      stray += 2;
+    }
+  }
+  // Skips a segment by its length field; false when it runs past the end.
+  // A length below 2 skips just the field, as libjpeg does.
+  bool skip_segment() {
+    if (!b.has(at, 2)) return false;
+    const size_t length = be16(b.data + at);
+    if (!b.has(at, std::max<size_t>(length, 2))) return false;
+    at += std::max<size_t>(length, 2);
+    return true;
+  }
+  // A scan's entropy-coded data, up to the next marker that is neither a
+  // stuffed 0xFF00 nor a restart; false when the bytes end first.
+  bool skip_scan_data() {
+    for (;;) {
+      const void* found = std::memchr(b.data + at, 0xff, b.size - at);
+      if (!found) return false;
+      at = static_cast<size_t>(static_cast<const uint8_t*>(found) - b.data);
+      if (at + 1 >= b.size) return false;
+      const uint8_t next = b.data[at + 1];
       if (next == 0xff) {
         ++at;
-        continue;
+      } else if (next == 0x00 || (next >= 0xd0 && next <= 0xd7)) {
+        at += 2;
+      } else {
+        return true;  // b.data[at] starts a marker
       }
-      break;  // data[at] starts a marker
     }
   }
-  return false;
+};
+
+bool is_restart_or_tem(int type) { return (type >= 0xd0 && type <= 0xd7) || type == 0x01; }
+
+// The frame header libjpeg's read_markers stops at, found as it finds it.
+ImageSize jpeg_frame(JpegWalk& walk) {
+  for (;;) {
+    const int type = walk.next_marker();
+    if (type < 0) return invalid_header("JPEG", "is cut short before its frame header");
+    if (type == 0xd8) return invalid_header("JPEG", "has a second start-of-image marker");
+    if (type == 0xda) return invalid_header("JPEG", "has a scan before its frame header");
+    if (type == 0xd9) return invalid_header("JPEG", "has no frame header");
+    if (is_restart_or_tem(type)) continue;
+    if (type == 0xc0 || type == 0xc1 || type == 0xc2 || type == 0xc9 || type == 0xca) {
+      if (!walk.b.has(walk.at, 7)) return invalid_header("JPEG", "is cut short");
+      const uint8_t* frame = walk.b.data + walk.at;
+      const ImageSize size = checked(ImageSize{be16(frame + 5), be16(frame + 3), {}, {}}, kJpegMost, "JPEG");
+      if (!walk.skip_segment()) walk.at = walk.b.size;  // cut short in the frame header
+      return size;
+    }
+    if (type >= 0xc0 && type <= 0xcf && type != 0xc4 && type != 0xcc)
+      return invalid_header("JPEG", "uses a coding process the decoder does not read (lossless or hierarchical)");
+    const bool known = type == 0xc4 || type == 0xcc || type == 0xdb || type == 0xdc || type == 0xdd ||
+                       (type >= 0xe0 && type <= 0xef) || type == 0xfe;
+    if (!known) return invalid_header("JPEG", "has an unknown marker before its frame header");
+    if (!walk.skip_segment()) return invalid_header("JPEG", "is cut short");
+  }
 }
 
-// Walks the JPEG segments up to the first start-of-frame marker (markers may
-// be preceded by fill bytes); marks the size damaged when the data stops
-// before the end-of-image marker.
-std::optional<ImageSize> jpeg_size(std::istream& file, const std::vector<uint8_t>& h) {
-  if (h.size() < 3 || h[0] != 0xff || h[1] != 0xd8 || h[2] != 0xff) return std::nullopt;
-  file.clear();
-  file.seekg(2);
-  std::optional<ImageSize> size;
-  while (!size) {
-    const int marker = file.get();
-    if (marker == EOF) return invalid_header("JPEG", "is cut short before its frame header");
-    if (marker != 0xff) return invalid_header("JPEG", "has damaged segments before its frame header");
-    int type = file.get();
-    while (type == 0xff) type = file.get();
-    if (type == EOF || type == 0xd9 || type == 0xda) return invalid_header("JPEG", "has no frame header");
-    if ((type >= 0xd0 && type <= 0xd8) || type == 0x01) continue;  // markers without a length
-    uint8_t length_bytes[2];
-    if (!file.read(reinterpret_cast<char*>(length_bytes), 2)) return invalid_header("JPEG", "is cut short");
-    const uint32_t length = be16(length_bytes);
-    if (length < 2) return invalid_header("JPEG", "has a segment shorter than its length field");
-    const bool start_of_frame = type >= 0xc0 && type <= 0xcf && type != 0xc4 && type != 0xc8 && type != 0xcc;
-    if (start_of_frame) {
-      uint8_t frame[5];
-      if (!file.read(reinterpret_cast<char*>(frame), 5)) return invalid_header("JPEG", "is cut short");
-      size = checked(ImageSize{be16(frame + 3), be16(frame + 1), {}, {}}, 0xffff, "JPEG");
-    } else {
-      file.seekg(length - 2, std::ios::cur);
+// What the decoder copes with but the user should know: stray bytes between
+// segments and data that stops before the end-of-image marker.
+std::string jpeg_warning(JpegWalk& walk) {
+  bool ended = false;
+  for (;;) {
+    const int type = walk.next_marker();
+    if (type < 0) break;
+    if (type == 0xd9) {
+      ended = true;
+      break;
     }
+    if (is_restart_or_tem(type)) continue;
+    if (!walk.skip_segment() || (type == 0xda && !walk.skip_scan_data())) break;
   }
-  file.clear();
-  file.seekg(0);
-  const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (!jpeg_reaches_its_end(bytes)) size->damaged = "JPEG data ends before its end-of-image marker (truncated)";
+  std::string warning;
+  if (walk.stray > 0) warning = std::to_string(walk.stray) + " stray bytes between JPEG segments (skipped)";
+  if (!ended) {
+    if (!warning.empty()) warning += "; ";
+    warning += "JPEG data ends before its end-of-image marker (cut short: missing rows are gray)";
+  }
+  return warning;
+}
+
+std::optional<ImageSize> jpeg_size(Bytes b) {
+  if (b.size < 3 || b.data[0] != 0xff || b.data[1] != 0xd8 || b.data[2] != 0xff) return std::nullopt;
+  JpegWalk walk{b};
+  ImageSize size = jpeg_frame(walk);
+  if (size.invalid.empty()) size.warning = jpeg_warning(walk);
   return size;
 }
 
@@ -217,29 +298,13 @@ bool exceeds_pixels(const ImageSize& size, long long limit) {
   return size.width > limit / size.height;  // width * height > limit, without forming the product
 }
 
-namespace {
-
-std::optional<ImageSize> size_from_stream(std::istream& file) {
-  std::vector<uint8_t> header(kHeaderBytes);
-  file.read(reinterpret_cast<char*>(header.data()), kHeaderBytes);
-  header.resize(static_cast<size_t>(file.gcount()));
-  if (auto size = png_size(header)) return size;
-  if (auto size = bmp_size(header)) return size;
-  if (auto size = webp_size(header)) return size;
-  if (auto size = tiff_size(file, header)) return size;
-  return jpeg_size(file, header);
-}
-
-}  // namespace
-
-std::optional<ImageSize> read_image_size(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  return size_from_stream(file);
-}
-
-std::optional<ImageSize> read_image_size_of_bytes(const std::string& bytes) {
-  std::istringstream stream(bytes, std::ios::binary);
-  return size_from_stream(stream);
+std::optional<ImageSize> read_image_size(std::string_view bytes) {
+  const Bytes b{reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()};
+  if (auto size = png_size(b)) return size;
+  if (auto size = bmp_size(b)) return size;
+  if (auto size = webp_size(b)) return size;
+  if (auto size = tiff_size(b)) return size;
+  return jpeg_size(b);
 }
 
 }  // namespace actscope

@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/io/file_bytes.h"
 #include "core/io/image_header.h"
 
 namespace actscope {
@@ -106,6 +107,9 @@ InputImage make_input(const cv::Mat& unit_rgb_or_gray, const ModelCard& card, st
   return input;
 }
 
+// cv::imdecode takes its buffer as a Mat of at most INT_MAX bytes.
+constexpr uint64_t kMaxImageFileBytes = 0x7fffffff;
+
 Error too_large(const std::string& path, long long width, long long height) {
   return Error{path + ": image is " + std::to_string(width) + "x" + std::to_string(height) +
                " pixels, more than the 100 megapixel limit"};
@@ -114,30 +118,35 @@ Error too_large(const std::string& path, long long width, long long height) {
 }  // namespace
 
 Result<InputImage> load_image(const std::string& path, const ModelCard& card) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": no such image file"};
+  auto bytes = read_file_bytes(path, kMaxImageFileBytes);
+  if (!bytes) return Error{bytes.error()};
+  return decode_image(bytes.value(), card, path);
+}
+
+Result<InputImage> decode_image(std::string_view bytes, const ModelCard& card, const std::string& name) {
   // Refused before the decoder sees the pixels. OpenCV would decode more
   // formats (PNM, PFM, Sun raster, Radiance HDR, JPEG 2000) whose size is
   // not checked here, so those are not read at all.
-  const auto declared = read_image_size(path);
-  if (!declared) return Error{path + ": not a readable image: not a PNG, JPEG, BMP, TIFF or WebP file"};
-  if (!declared->invalid.empty()) return Error{path + ": invalid image header: " + declared->invalid};
-  if (exceeds_pixels(*declared, kMaxImagePixels)) return too_large(path, declared->width, declared->height);
-  if (!declared->damaged.empty()) return Error{path + ": damaged image: " + declared->damaged};
+  const auto declared = read_image_size(bytes);
+  if (!declared) return Error{name + ": not a readable image: not a PNG, JPEG, BMP, TIFF or WebP file"};
+  if (!declared->invalid.empty()) return Error{name + ": invalid image header: " + declared->invalid};
+  if (exceeds_pixels(*declared, kMaxImagePixels)) return too_large(name, declared->width, declared->height);
   cv::Mat image;
   try {
-    image = cv::imread(path, cv::IMREAD_UNCHANGED);
+    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
+    image = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
-    return Error{path + ": cannot decode the image (" + e.msg + ")"};
+    return Error{name + ": cannot decode the image (" + e.msg + ")"};
   }
   if (image.empty()) {
-    return Error{path +
-                 ": not a readable image (the decoder refused it; the file may be damaged)"};
+    return Error{name + ": not a readable image (the decoder refused it; the file may be damaged)"};
   }
   if (static_cast<long long>(image.cols) * image.rows > kMaxImagePixels) {
-    return too_large(path, image.cols, image.rows);
+    return too_large(name, image.cols, image.rows);
   }
-  return make_input(to_rgb_or_gray(to_unit_float(image)), card, path);
+  InputImage input = make_input(to_rgb_or_gray(to_unit_float(image)), card, name);
+  if (!declared->warning.empty()) input.warning = name + ": " + declared->warning;
+  return input;
 }
 
 InputImage input_from_gray(const uint8_t* pixels, int height, int width, const ModelCard& card,

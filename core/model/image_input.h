@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/base/result.h"
@@ -18,6 +19,10 @@ struct InputImage {
   std::string name;           // the file path, or a name such as "t10k[42]"
   RgbImage display;           // what the model sees, for showing and overlays
   std::vector<float> tensor;  // [channels, height, width] of the card, normalized
+  // What the decoder coped with but the user should know (stray bytes
+  // between JPEG segments, a JPEG cut short): starts with the file's name;
+  // empty for a whole, well-formed file.
+  std::string warning;
   // For an image of a dataset without a file of its own (an IDX set): the
   // dataset's path and the image's index in it; empty and -1 otherwise.
   std::string dataset;
@@ -29,9 +34,14 @@ constexpr long long kMaxImagePixels = 100'000'000;
 
 // Reads PNG/JPEG/BMP/TIFF/WebP (8 or 16 bit; gray, color or with alpha, whose
 // alpha is dropped), converts to the card's channels and order, resizes with
-// bilinear interpolation when the size differs, and normalizes.
+// bilinear interpolation when the size differs, and normalizes. The file is
+// read once: its header is checked (core/io/image_header.h) and those same
+// bytes are decoded by cv::imdecode with IMREAD_UNCHANGED.
 // Errors name the file. Any thread may call it.
 Result<InputImage> load_image(const std::string& path, const ModelCard& card);
+// The same for a file's bytes already in memory; `name` names them in
+// errors and becomes the image's name.
+Result<InputImage> decode_image(std::string_view bytes, const ModelCard& card, const std::string& name);
 
 // The same for `height` x `width` gray pixels already in memory (IDX datasets).
 InputImage input_from_gray(const uint8_t* pixels, int height, int width, const ModelCard& card,

@@ -33,6 +33,16 @@ std::vector<std::string> to_std(const QStringList& list) {
 
 QString file_name(const QString& path) { return QFileInfo(path).fileName(); }
 
+// What the decoder coped with in `images` (a JPEG cut short, stray bytes),
+// for the status bar: empty when every file was whole.
+QString image_warnings(const std::vector<LoadedImage>& images) {
+  QStringList warnings;
+  for (const LoadedImage& image : images) {
+    if (!image.input.warning.empty()) warnings << QString::fromStdString(image.input.warning);
+  }
+  return warnings.isEmpty() ? QString() : QStringLiteral("; warning: ") + warnings.join(QStringLiteral("; "));
+}
+
 }  // namespace
 
 SessionController::SessionController(Workspace& workspace, EngineWorker& worker, QWidget* window)
@@ -210,7 +220,8 @@ void SessionController::show_session(const Session& session) {
   workspace_.open(session.model, model_path_, session.images);
   if (!session.images.empty()) workspace_.set_current_image(0);  // captures it
   if (errors.isEmpty()) {
-    Q_EMIT statusChanged(tr("%1: %2 images").arg(file_name(model_path_)).arg(session.images.size()));
+    Q_EMIT statusChanged(tr("%1: %2 images").arg(file_name(model_path_)).arg(session.images.size()) +
+                         image_warnings(session.images));
   } else {
     Q_EMIT errorRaised(tr("Some files could not be opened"), errors.join('\n'));
   }
@@ -269,6 +280,7 @@ void SessionController::add_images(const QStringList& paths, bool replace) {
 
 void SessionController::show_added_images(std::vector<LoadedImage> images, const QStringList& errors,
                                           bool replace) {
+  const QString warnings = image_warnings(images);
   int first = -1;
   if (replace) {
     if (!images.empty()) {
@@ -285,7 +297,7 @@ void SessionController::show_added_images(std::vector<LoadedImage> images, const
   image_paths_.clear();
   for (const LoadedImage& image : workspace_.images()) image_paths_ << QString::fromStdString(image.input.name);
   if (errors.isEmpty()) {
-    Q_EMIT statusChanged(tr("%1 images open").arg(workspace_.images().size()));
+    Q_EMIT statusChanged(tr("%1 images open").arg(workspace_.images().size()) + warnings);
   } else {
     Q_EMIT errorRaised(tr("Some images could not be opened"),
                        tr("%1 of the files could not be opened; the others are in the strip:\n%2")
