@@ -2,7 +2,7 @@
 # Sourced, not run; expects ROOT to be the repository root.
 
 # What building the programs needs.
-BUILD_PACKAGES=(cmake make g++ pkg-config ccache zlib1g-dev libdeflate-dev libtorch-dev qt6-base-dev
+BUILD_PACKAGES=(cmake make g++ pkg-config ccache zlib1g-dev libdeflate-dev libssl-dev libtorch-dev qt6-base-dev
   libopencv-dev nlohmann-json3-dev libcli11-dev help2man)
 # What the tests and benchmarks need on top: reference numbers come from
 # Debian's python3-torch, the accuracy check reads the Fashion-MNIST package.

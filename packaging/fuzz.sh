@@ -23,14 +23,19 @@ cmake --build "$BUILD" -j"$(nproc)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export TMPDIR="$WORK"  # the harnesses' scratch files
+# OpenCV reads its decoders' limits once, when it loads: 1 megapixel here, so
+# that fuzz_image_decode's own cv::imdecode calls cannot allocate much.
+export OPENCV_IO_MAX_IMAGE_PIXELS=1048576
 mkdir -p "$BUILD/findings"
 failed=0
 for harness in "${HARNESSES[@]}"; do
   mkdir -p "$WORK/$harness"
   echo "== $harness, ${DURATION} s"
   # New inputs go to the first folder (a scratch copy); the committed seeds are only read.
+  seeds=("$ROOT/tests/fuzz/corpus/$harness")
+  case "$harness" in fuzz_image_*) seeds+=("$ROOT/tests/data/image_quirks") ;; esac
   if "$BUILD/$harness" -max_total_time="$DURATION" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$BUILD/findings/$harness-" "$WORK/$harness" "$ROOT/tests/fuzz/corpus/$harness" \
+      -artifact_prefix="$BUILD/findings/$harness-" "$WORK/$harness" "${seeds[@]}" \
       >"$WORK/$harness.log" 2>&1; then
     grep -E "^(#[0-9]+.*DONE|Done|stat::number_of_executed_units|stat::peak_rss_mb)" "$WORK/$harness.log" || true
   else

@@ -130,7 +130,7 @@ json skipped_image_entry(const SelectedImage& image, const std::string& error) {
 
 Status write_run_manifest(const std::string& out_dir, const Model& model, const json& settings,
                           const json& images) {
-  const json manifest = {{"tool", tool_entry()}, {"model", file_entry(model.path())}, {"settings", settings},
+  const json manifest = {{"tool", tool_entry()}, {"model", model_entry(model)}, {"settings", settings},
                          {"images", images}};
   return write_file_atomically(out_dir + "/manifest.json", json_text(manifest, 2) + "\n");
 }

@@ -125,9 +125,7 @@ Result<Atlas> scan_dataset(const Model& model, const Dataset& dataset, const Sca
   const auto available = static_cast<int64_t>(dataset.images.size());
   const int64_t total = options.limit > 0 ? std::min(options.limit, available) : available;
   Atlas atlas = empty_atlas(model, dataset, options, layers.value(), total);
-  auto sha256 = sha256_of_file(model.path());
-  if (!sha256) return Error{sha256.error()};
-  atlas.model_sha256 = sha256.value();
+  atlas.model_sha256 = model.sha256();
 
   std::vector<int64_t> mine;
   for (int64_t i = 0; i < total; ++i) {

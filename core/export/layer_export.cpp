@@ -153,7 +153,7 @@ Result<ExportSummary> export_captured(const Model& model, const CaptureResult& c
     layers += (layers.empty() ? "\n    " : ",\n    ") + entry.value().text;
   }
   json manifest = {{"tool", tool_entry()},
-                   {"model", file_entry(model.path())},
+                   {"model", model_entry(model)},
                    {"image", image_entry(image, image_path)},
                    {"normalization", to_string(options.view.normalization)},
                    {"colormap", to_string(colormap_of(options.view))},

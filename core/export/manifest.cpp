@@ -24,6 +24,10 @@ json file_entry(const std::string& path) {
   return {{"path", absolute_path(path)}, {"sha256", file_sha256(path)}};
 }
 
+json model_entry(const Model& model) {
+  return {{"path", absolute_path(model.path())}, {"sha256", model.sha256()}};
+}
+
 json image_entry(const InputImage& image, const std::string& path) {
   if (image.dataset.empty()) return file_entry(path);
   const std::string pixels(image.display.pixels.begin(), image.display.pixels.end());

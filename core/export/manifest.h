@@ -9,6 +9,7 @@
 
 #include "core/maps/normalization.h"
 #include "core/model/image_input.h"
+#include "core/model/model.h"
 
 namespace actscope {
 
@@ -23,6 +24,9 @@ std::string file_sha256(const std::string& path);
 
 // {"path": absolute_path(path), "sha256": file_sha256(path)}.
 nlohmann::json file_entry(const std::string& path);
+// The model a manifest describes: its path and the SHA-256 of the bytes it
+// was loaded from (Model::sha256), not of whatever the path holds now.
+nlohmann::json model_entry(const Model& model);
 
 // The image a manifest describes: its file (file_entry(path)), or for an
 // image of an IDX dataset, which has no file of its own, {"dataset": the

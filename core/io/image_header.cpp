@@ -78,21 +78,29 @@ std::optional<ImageSize> bmp_size(Bytes b) {
   return checked(ImageSize{width, height < 0 ? -height : height, {}, {}}, kPngMost, "BMP");
 }
 
+// After "RIFF....WEBP", libwebp reads a VP8X chunk (the canvas), a "VP8 " or
+// "VP8L" chunk, or else a raw VP8 or VP8L bitstream with no chunk header.
 std::optional<ImageSize> webp_size(Bytes b) {
   if (b.size < 12 || std::memcmp(b.data, "RIFF", 4) != 0 || std::memcmp(b.data + 8, "WEBP", 4) != 0) {
     return std::nullopt;
   }
-  if (b.size < 30) return invalid_header("WebP", "is cut short");
-  const uint8_t* h = b.data;
-  if (std::memcmp(h + 12, "VP8 ", 4) == 0) {
-    return checked(ImageSize{le16(h + 26) & 0x3fff, le16(h + 28) & 0x3fff, {}, {}}, 0x3fff, "WebP");
+  if (!b.has(12, 4)) return invalid_header("WebP", "is cut short");
+  const uint8_t* chunk = b.data + 12;
+  if (std::memcmp(chunk, "VP8X", 4) == 0) {
+    if (!b.has(24, 6)) return invalid_header("WebP", "is cut short");
+    return ImageSize{le24(b.data + 24) + 1, le24(b.data + 27) + 1, {}, {}};
   }
-  if (std::memcmp(h + 12, "VP8L", 4) == 0) {
-    const uint32_t bits = le32(h + 21);
+  const bool has_header = std::memcmp(chunk, "VP8 ", 4) == 0 || std::memcmp(chunk, "VP8L", 4) == 0;
+  const size_t frame = has_header ? 20 : 12;
+  if (!b.has(frame, 5)) return invalid_header("WebP", "is cut short");
+  const uint8_t* f = b.data + frame;
+  const bool lossless = has_header ? chunk[3] == 'L' : (f[0] == 0x2f && (f[4] >> 5) == 0);
+  if (lossless) {
+    const uint32_t bits = le32(f + 1);
     return ImageSize{(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1, {}, {}};
   }
-  if (std::memcmp(h + 12, "VP8X", 4) == 0) return ImageSize{le24(h + 24) + 1, le24(h + 27) + 1, {}, {}};
-  return invalid_header("WebP", "has no VP8, VP8L or VP8X chunk first");
+  if (!b.has(frame, 10)) return invalid_header("WebP", "is cut short");
+  return checked(ImageSize{le16(f + 6) & 0x3fff, le16(f + 8) & 0x3fff, {}, {}}, 0x3fff, "WebP");
 }
 
 // Classic TIFF (version 42: 12-byte entries, 32-bit offsets) and BigTIFF

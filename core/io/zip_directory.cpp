@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 namespace actscope {
 namespace {
@@ -44,49 +45,67 @@ struct Directory {
   uint64_t end = 0;  // where the records after the directory start
 };
 
-// The end-of-directory record is the last thing in the file, followed only by
-// a comment of at most 64 KiB; it is searched from the end.
+// The end-of-directory record, found as LibTorch's zip reader (miniz) finds
+// it: the last signature with at least 22 bytes from it to the end of the
+// file, searched backwards in 4 KiB windows until 64 KiB + 22 bytes from the
+// end. (Its comment length is not consulted: a signature inside a comment
+// counts, for miniz and so for this check.)
 Result<uint64_t> find_end_record(const ZipBytes& bytes) {
-  const uint64_t window = std::min<uint64_t>(bytes.size(), kEndRecordSize + 0xffff);
-  const uint64_t start = bytes.size() - window;
-  const std::string tail = bytes.read(start, static_cast<size_t>(window));
-  if (tail.size() != window) return Error{"the file cannot be read to its end"};
-  for (size_t at = tail.size() >= kEndRecordSize ? tail.size() - kEndRecordSize + 1 : 0; at-- > 0;) {
-    if (u32(tail, at) == kEndRecord && at + kEndRecordSize + u16(tail, at + 20) <= tail.size()) return start + at;
+  constexpr uint64_t kWindow = 4096;
+  const uint64_t size = bytes.size();
+  const Error missing{"no zip directory at its end: the file was cut short or is not a zip archive"};
+  if (size < kEndRecordSize) return missing;
+  uint64_t at = size > kWindow ? size - kWindow : 0;
+  for (;;) {
+    const size_t n = static_cast<size_t>(std::min(kWindow, size - at));
+    const std::string window = bytes.read(at, n);
+    if (window.size() != n) return Error{"the file cannot be read to its end"};
+    for (size_t i = n - 4 + 1; i-- > 0;) {
+      if (u32(window, i) == kEndRecord && size - (at + i) >= kEndRecordSize) return at + i;
+    }
+    if (at == 0 || size - at >= 0xffff + kEndRecordSize) return missing;
+    at = at > kWindow - 3 ? at - (kWindow - 3) : 0;
   }
-  return Error{"no zip directory at its end: the file was cut short or is not a zip archive"};
 }
 
-Result<Directory> read_zip64_directory(const ZipBytes& bytes, uint64_t end_record) {
-  if (end_record < kZip64LocatorSize) return Error{"a zip64 archive without its zip64 locator"};
+// miniz reads the zip64 end record whenever its locator's signature lies
+// just before the end record and the record it points to has its signature;
+// its fields then replace the classic ones.
+Result<std::optional<Directory>> read_zip64_directory(const ZipBytes& bytes, uint64_t end_record) {
+  if (end_record < kZip64LocatorSize + kZip64EndRecordSize) return std::optional<Directory>{};
   const std::string locator = bytes.read(end_record - kZip64LocatorSize, kZip64LocatorSize);
-  if (locator.size() != kZip64LocatorSize || u32(locator, 0) != kZip64Locator)
-    return Error{"a zip64 archive without its zip64 locator"};
-  if (u32(locator, 4) != 0 || u32(locator, 16) > 1) return Error{"an archive in several parts"};
+  if (locator.size() != kZip64LocatorSize || u32(locator, 0) != kZip64Locator) return std::optional<Directory>{};
   const uint64_t record_offset = u64(locator, 8);
-  if (!inside(record_offset, kZip64EndRecordSize, end_record - kZip64LocatorSize))
+  if (record_offset > bytes.size() - kZip64EndRecordSize)
     return Error{"its zip64 directory record lies outside the file"};
   const std::string record = bytes.read(record_offset, kZip64EndRecordSize);
-  if (record.size() != kZip64EndRecordSize || u32(record, 0) != kZip64EndRecord)
-    return Error{"its zip64 directory record is missing"};
-  if (u32(record, 16) != 0 || u32(record, 20) != 0 || u64(record, 24) != u64(record, 32))
+  if (record.size() != kZip64EndRecordSize || u32(record, 0) != kZip64EndRecord) return std::optional<Directory>{};
+  if (u32(locator, 16) != 1 || u32(record, 16) != 0 || u32(record, 20) != 0 || u64(record, 24) != u64(record, 32))
     return Error{"an archive in several parts"};
-  return Directory{u64(record, 32), u64(record, 40), u64(record, 48), record_offset};
+  if (u64(record, 4) < kZip64EndRecordSize - 12) return Error{"its zip64 directory record is damaged"};
+  return std::optional<Directory>{Directory{u64(record, 32), u64(record, 40), u64(record, 48), record_offset}};
 }
+
+// A classic field that is not the "see zip64" mark must say what the zip64
+// record says: a reader that trusts either one then sees the same archive.
+bool classic_agrees(uint64_t classic, uint64_t unset, uint64_t zip64) { return classic == unset || classic == zip64; }
 
 Result<Directory> read_end_records(const ZipBytes& bytes) {
   auto end_record = find_end_record(bytes);
   if (!end_record) return Error{end_record.error()};
   const std::string record = bytes.read(end_record.value(), kEndRecordSize);
-  if (u16(record, 4) != 0 && u16(record, 4) != kUnset16) return Error{"an archive in several parts"};
   const uint16_t entries = u16(record, 10);
   const uint32_t size = u32(record, 12), offset = u32(record, 16);
   Directory directory{entries, size, offset, end_record.value()};
-  if (entries == kUnset16 || size == kUnset32 || offset == kUnset32) {
-    auto zip64 = read_zip64_directory(bytes, end_record.value());
-    if (!zip64) return Error{zip64.error()};
-    directory = zip64.value();
-  } else if (u16(record, 8) != entries || u16(record, 6) != 0) {
+  auto zip64 = read_zip64_directory(bytes, end_record.value());
+  if (!zip64) return Error{zip64.error()};
+  if (zip64.value()) {
+    const Directory& wide = *zip64.value();
+    if (!classic_agrees(entries, kUnset16, wide.entries) || !classic_agrees(size, kUnset32, wide.size) ||
+        !classic_agrees(offset, kUnset32, wide.offset))
+      return Error{"its zip64 and classic directory records disagree"};
+    directory = wide;
+  } else if (u16(record, 8) != entries || u16(record, 4) != 0 || u16(record, 6) != 0) {
     return Error{"an archive in several parts"};
   }
   if (!inside(directory.offset, directory.size, directory.end))

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -19,7 +21,12 @@
 #include <torch/script.h>
 #include <opencv2/core.hpp>
 
+#include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
+
+#include "core/io/file_bytes.h"
 #include "core/io/sha256.h"
+#include "core/io/zip_directory.h"
 #include "core/model/model_impl.h"
 #include "core/model/torch_bridge.h"
 #include "core/model/torchscript_archive.h"
@@ -50,13 +57,57 @@ void configure_process_for_engine() {
   });
 }
 
-Result<torch::jit::Module> load_archive(const std::string& path, torch::jit::ExtraFilesMap& extra) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Error{path + ": no such file"};
-  if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": not a regular file"};
-  if (auto archive = check_torchscript_archive(path); !archive) return Error{archive.error()};
+// A .pt file of more than this is not read (LibTorch would hold all of it too).
+constexpr uint64_t kMaxModelBytes = uint64_t{64} << 30;
+
+// LibTorch's reader over the bytes read once: every read bounded by them.
+class ArchiveBytes final : public caffe2::serialize::ReadAdapterInterface {
+ public:
+  explicit ArchiveBytes(std::shared_ptr<const std::string> bytes) : bytes_(std::move(bytes)) {}
+  size_t size() const override { return bytes_->size(); }
+  size_t read(uint64_t pos, void* buf, size_t n, const char* /*what*/ = "") const override {
+    if (pos >= bytes_->size()) return 0;
+    n = static_cast<size_t>(std::min<uint64_t>(n, bytes_->size() - pos));
+    std::memcpy(buf, bytes_->data() + pos, n);
+    return n;
+  }
+
+ private:
+  std::shared_ptr<const std::string> bytes_;
+};
+
+// LibTorch's own reader (PyTorchStreamReader, miniz) must list the entries
+// the check listed, with their data where the check found it; otherwise the
+// check looked at another archive than the one LibTorch would load.
+Status same_entries_as_libtorch(const std::shared_ptr<ArchiveBytes>& bytes, const std::vector<ZipEntry>& checked,
+                                const std::string& path) {
+  const Error disagree{path + ": damaged TorchScript archive (LibTorch's zip reader sees other entries than its "
+                              "zip directory lists)"};
+  caffe2::serialize::PyTorchStreamReader reader(bytes);
+  const std::vector<std::string> records = reader.getAllRecords();
+  if (records.size() != checked.size()) return disagree;
+  const size_t folder = checked.front().name.find('/') + 1;
+  for (const ZipEntry& entry : checked) {
+    const std::string name = entry.name.substr(folder);
+    if (!reader.hasRecord(name) || reader.getRecordOffset(name) != entry.data_offset) return disagree;
+  }
+  return Done{};
+}
+
+// Reads the file once; checks its zip directory and layout, then that
+// LibTorch's reader sees the same entries; loads the module from those bytes.
+Result<torch::jit::Module> load_archive(const std::string& path, torch::jit::ExtraFilesMap& extra,
+                                        std::shared_ptr<const std::string>& bytes_read) {
+  auto bytes = read_file_bytes(path, kMaxModelBytes);
+  if (!bytes) return Error{bytes.error()};
+  bytes_read = std::make_shared<const std::string>(std::move(bytes).value());
+  auto entries = check_torchscript_archive_bytes(*bytes_read, path);
+  if (!entries) return Error{entries.error()};
   try {
-    return torch::jit::load(path, torch::kCPU, extra);
+    const auto adapter = std::make_shared<ArchiveBytes>(bytes_read);
+    if (auto same = same_entries_as_libtorch(adapter, entries.value(), path); !same) return Error{same.error()};
+    return torch::jit::load(std::static_pointer_cast<caffe2::serialize::ReadAdapterInterface>(adapter), torch::kCPU,
+                            extra);
   } catch (const c10::Error& e) {
     return Error{path + ": damaged or truncated TorchScript archive (" + first_line(e.what()) + ")"};
   } catch (const std::exception& e) {
@@ -161,15 +212,15 @@ Model::~Model() = default;
 Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
   if (requested_threads == 0) set_thread_count(0);
   configure_process_for_engine();
-  // Manifests name the model by its sha256: hash it while LibTorch loads it.
-  prefetch_sha256_of_file(path);
   torch::jit::ExtraFilesMap extra{{"actscope.json", ""}};
-  auto module = load_archive(path, extra);
+  std::shared_ptr<const std::string> bytes;
+  auto module = load_archive(path, extra, bytes);
   if (!module) return Error{module.error()};
   if (auto forward = check_forward(module.value(), path); !forward) return Error{forward.error()};
 
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  impl->sha256 = std::async(std::launch::async, [bytes] { return sha256_hex(*bytes); }).share();
   impl->module = std::move(module).value();
   impl->module.eval();  // scripted graphs read self.training at run time
   // The engine never trains: without parameters that require grad, a CAM's
@@ -198,6 +249,8 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
 }
 
 const std::string& Model::path() const { return impl_->path; }
+
+const std::string& Model::sha256() const { return impl_->sha256.get(); }
 const ModelCard& Model::card() const { return impl_->card; }
 CardSource Model::card_source() const { return impl_->card_source; }
 

@@ -94,6 +94,10 @@ class Model {
   static Result<std::unique_ptr<Model>> load(const std::string& path);
 
   const std::string& path() const;
+  // The SHA-256 (lowercase hex) of the .pt bytes this model was loaded from:
+  // manifests and atlases name the model by it. Any thread; the first call
+  // may wait for the digest, computed while the model loads.
+  const std::string& sha256() const;
   // The card; all-zero sizes when card_source() == kNone.
   const ModelCard& card() const;
   CardSource card_source() const;

@@ -5,6 +5,7 @@
 // `assert`/`raise` in a model), so core's edges catch std::exception.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ namespace actscope {
 
 struct Model::Impl {
   std::string path;
+  std::shared_future<std::string> sha256;  // of the bytes loaded
   mutable torch::jit::Module module;
   ModelCard card;
   CardSource card_source = CardSource::kNone;

@@ -1,6 +1,5 @@
 #include "core/model/torchscript_archive.h"
 
-#include <fstream>
 #include <vector>
 
 #include "core/io/zip_directory.h"
@@ -42,22 +41,15 @@ Status check_layout(const std::vector<ZipEntry>& entries, const std::string& pat
   return Done{};
 }
 
-Status check_directory(const Result<std::vector<ZipEntry>>& entries, const std::string& path) {
+Result<std::vector<ZipEntry>> check_directory(Result<std::vector<ZipEntry>> entries, const std::string& path) {
   if (!entries) return Error{path + ": damaged or truncated TorchScript archive (" + entries.error() + ")"};
-  return check_layout(entries.value(), path);
+  if (auto layout = check_layout(entries.value(), path); !layout) return Error{layout.error()};
+  return entries;
 }
 
 }  // namespace
 
-Status check_torchscript_archive(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  char head[4] = {};
-  file.read(head, sizeof head);
-  if (!starts_with_zip_header(std::string_view(head, static_cast<size_t>(file.gcount())))) return not_an_archive(path);
-  return check_directory(read_zip_directory_of_file(path), path);
-}
-
-Status check_torchscript_archive_bytes(std::string_view bytes, const std::string& path) {
+Result<std::vector<ZipEntry>> check_torchscript_archive_bytes(std::string_view bytes, const std::string& path) {
   if (!starts_with_zip_header(bytes)) return not_an_archive(path);
   return check_directory(read_zip_directory_of_bytes(bytes), path);
 }

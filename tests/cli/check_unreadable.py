@@ -4,7 +4,7 @@
     check_unreadable.py CLI BUNDLED_MODEL SAMPLES_DIR
 
 A class-folder dataset of four bundled samples, a text file named broken.png
-and a JPEG cut before its end (whose decoder would fill gray rows):
+and a PNG cut in half (which its decoder refuses):
 1. `predict --dataset` exits 1, names both damaged files on stderr, counts
    them, and writes every row of the CSV: the damaged ones with
    predicted_class -1, no confidence, no "correct" and the error; the others
@@ -49,11 +49,13 @@ def main():
                 shutil.copy(os.path.join(SAMPLES, name), os.path.join(data, label, name))
         with open(os.path.join(data, "bag", "broken.png"), "w") as out:
             out.write("not an image")
+        # A PNG cut in half: libpng refuses it (a JPEG cut short would load,
+        # gray where it ends, as the decoder reads it).
         whole = io.BytesIO()
-        Image.open(os.path.join(SAMPLES, "00021_sandal.png")).convert("RGB").save(whole, "JPEG", quality=95)
-        with open(os.path.join(data, "sandal", "cut.jpg"), "wb") as out:
+        Image.open(os.path.join(SAMPLES, "00021_sandal.png")).convert("RGB").save(whole, "PNG")
+        with open(os.path.join(data, "sandal", "cut.png"), "wb") as out:
             out.write(whole.getvalue()[: len(whole.getvalue()) // 2])
-        damaged = {"broken.png": "not a readable image", "cut.jpg": "damaged image: JPEG data ends before"}
+        damaged = {"broken.png": "not a readable image", "cut.png": "not a readable image (the decoder refused it"}
 
         # 1. predict
         table = os.path.join(work, "predictions.csv")

@@ -1,6 +1,8 @@
 #include "tests/support/test_support.h"
 
+#include <sys/inotify.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -117,6 +119,29 @@ std::string read_file(const std::filesystem::path& path) {
 void write_file(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream file(path, std::ios::binary);
   file << bytes;
+}
+
+OpenCounter::OpenCounter(const std::filesystem::path& file) {
+  fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd_ < 0 || ::inotify_add_watch(fd_, file.c_str(), IN_OPEN) < 0) ADD_FAILURE() << "cannot watch " << file;
+}
+
+OpenCounter::~OpenCounter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int OpenCounter::opens() {
+  alignas(inotify_event) char events[4096];
+  for (;;) {
+    const ssize_t got = ::read(fd_, events, sizeof events);
+    if (got <= 0) break;
+    for (ssize_t at = 0; at < got;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(events + at);
+      if (event->mask & IN_OPEN) ++opens_;
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+    }
+  }
+  return opens_;
 }
 
 }  // namespace actscope::test

@@ -73,6 +73,24 @@ class FileSizeLimit {
   void (*handler_)(int) = nullptr;
 };
 
+// Counts the times `file` is opened (inotify's IN_OPEN), by anyone, from
+// now on: a loader that reads its file once, checking and decoding the same
+// bytes, opens it once; one that checks and then opens the path again (and
+// would read a file swapped in between) opens it twice.
+class OpenCounter {
+ public:
+  explicit OpenCounter(const std::filesystem::path& file);
+  ~OpenCounter();
+  OpenCounter(const OpenCounter&) = delete;
+  OpenCounter& operator=(const OpenCounter&) = delete;
+  // The opens so far (the events are queued when open() returns).
+  int opens();
+
+ private:
+  int fd_ = -1;
+  int opens_ = 0;
+};
+
 // The files left in `dir` that are not whole: a temporary file of an atomic
 // write, a PNG that does not decode or a JSON file that does not parse. Empty
 // when every file there is whole.

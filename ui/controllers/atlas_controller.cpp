@@ -122,8 +122,7 @@ void AtlasController::scan(const QString& dataset, long long limit) {
 void AtlasController::open_atlas(const QString& path) {
   auto atlas = read_atlas(path.toStdString());
   if (atlas && workspace_.model()) {
-    auto sha256 = sha256_of_file(workspace_.model_path().toStdString());
-    if (sha256 && sha256.value() != atlas.value().model_sha256) {
+    if (workspace_.model()->sha256() != atlas.value().model_sha256) {
       atlas = Error{path.toStdString() + ": scanned with another model (" + atlas.value().model_path +
                     "), not the one open"};
     }

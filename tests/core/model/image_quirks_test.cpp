@@ -113,5 +113,17 @@ TEST(ImageQuirksTest, ATopDownBmpShowsTheSamePictureAsABottomUpOne) {
   EXPECT_GE(top_down.value().display.pixels[3 * (6 * 48 + 8)], 245);
 }
 
+// The file is opened and read once, checked and decoded from the same
+// bytes: a decoder that opened the path again after the check would decode
+// whatever was swapped in meanwhile (a decompression bomb, say).
+TEST(ImageQuirksTest, TheFileIsReadOnceSoOneSwappedAfterTheCheckIsNeverDecoded) {
+  test::TempDir dir;
+  std::filesystem::copy_file(corpus_dir() / "progressive.jpg", dir / "photo.jpg");
+  test::OpenCounter counter(dir / "photo.jpg");
+  auto image = load_image((dir / "photo.jpg").string(), color_card(32, 48));
+  ASSERT_TRUE(image.ok()) << image.error();
+  EXPECT_EQ(counter.opens(), 1);
+}
+
 }  // namespace
 }  // namespace actscope

@@ -81,6 +81,99 @@ TEST(ModelLoadTest, AZip64ArchiveLoads) {
   EXPECT_EQ(wide.value()->layers().size(), plain.value()->layers().size());
 }
 
+std::string le(uint64_t value, int bytes) {
+  std::string out;
+  for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
+  return out;
+}
+uint64_t le_at(const std::string& bytes, size_t at, int count) {
+  uint64_t value = 0;
+  for (int i = count; i-- > 0;) value = value << 8 | static_cast<unsigned char>(bytes[at + i]);
+  return value;
+}
+
+// The bundled model rewritten with classic records only, and where its
+// end-of-directory record is, its entry count, directory size and offset.
+struct PlainArchive {
+  std::string bytes = test::build_zip(test::copy_zip_entries(test::read_file(test::bundled_model())));
+  size_t end = bytes.rfind(std::string("PK\x05\x06", 4));
+  uint64_t entries = le_at(bytes, end + 10, 2);
+  uint64_t directory_size = le_at(bytes, end + 12, 4);
+  uint64_t directory_offset = le_at(bytes, end + 16, 4);
+};
+
+// LibTorch's zip reader (miniz) takes the zip64 record whenever its locator
+// is there, whatever the classic record says; the check reads the same
+// records and refuses a file whose two records disagree, so a zip64 record
+// cannot redirect LibTorch to a directory the check did not see.
+TEST(ModelLoadTest, AZip64RecordThatRedirectsTheDirectoryIsRefused) {
+  test::TempDir dir;
+  const PlainArchive plain;
+  const auto with_zip64 = [&](uint64_t offset) {
+    const std::string record = std::string("PK\x06\x06", 4) + le(44, 8) + le(45, 2) + le(45, 2) + le(0, 4) + le(0, 4) +
+                               le(plain.entries, 8) + le(plain.entries, 8) + le(plain.directory_size, 8) + le(offset, 8);
+    const std::string locator = std::string("PK\x06\x07", 4) + le(0, 4) + le(plain.end, 8) + le(1, 4);
+    return plain.bytes.substr(0, plain.end) + record + locator + plain.bytes.substr(plain.end);
+  };
+  test::write_file(dir / "agreeing.pt", with_zip64(plain.directory_offset));
+  auto agreeing = Model::load((dir / "agreeing.pt").string());
+  ASSERT_TRUE(agreeing.ok()) << agreeing.error();
+  EXPECT_EQ(agreeing.value()->card().name, "fashion_cnn");
+  test::write_file(dir / "redirected.pt", with_zip64(0));
+  const auto error = load_error(dir / "redirected.pt");
+  EXPECT_NE(error.find("redirected.pt: damaged or truncated TorchScript archive (its zip64 and classic directory "
+                       "records disagree)"),
+            std::string::npos)
+      << error;
+}
+
+// miniz takes the last end-record signature with 22 bytes after it, also one
+// inside the real record's comment whose own comment length overruns the
+// file. The check takes the same record, so the directory it checks is the
+// one LibTorch reads: a copy of the real directory there loads; a copy in
+// which two entries share their bytes is refused.
+TEST(ModelLoadTest, AnEndRecordInsideTheCommentIsTheOneChecked) {
+  test::TempDir dir;
+  const PlainArchive plain;
+  const std::string directory = plain.bytes.substr(plain.directory_offset, plain.directory_size);
+  const auto with_fake = [&](const std::string& fake_directory) {
+    const uint64_t fake_offset = plain.end + 22;  // where the comment starts
+    const std::string fake_end = std::string("PK\x05\x06", 4) + le(0, 4) + le(plain.entries, 2) +
+                                 le(plain.entries, 2) + le(fake_directory.size(), 4) + le(fake_offset, 4) +
+                                 le(0xffff, 2);
+    const std::string comment = fake_directory + fake_end;
+    return plain.bytes.substr(0, plain.end + 20) + le(comment.size(), 2) + comment;
+  };
+  test::write_file(dir / "copy.pt", with_fake(directory));
+  auto copy = Model::load((dir / "copy.pt").string());
+  ASSERT_TRUE(copy.ok()) << copy.error();
+  // The second entry's local header moved onto the first's.
+  std::string overlapping = directory;
+  const size_t second = 46 + le_at(directory, 28, 2) + le_at(directory, 30, 2) + le_at(directory, 32, 2);
+  overlapping.replace(second + 42, 4, directory.substr(42, 4));
+  test::write_file(dir / "fake.pt", with_fake(overlapping));
+  const auto error = load_error(dir / "fake.pt");
+  EXPECT_NE(error.find("overlap in the archive"), std::string::npos) << error;
+}
+
+// The file is opened and read once: the check and LibTorch read the same
+// bytes, so a file swapped in after the check is never loaded (a loader
+// that checked the path and then let LibTorch open it again would open it
+// twice, and hash it a third time for the manifests).
+TEST(ModelLoadTest, TheFileIsReadOnceSoOneSwappedAfterTheCheckIsNeverLoaded) {
+  test::TempDir dir;
+  std::filesystem::copy_file(test::bundled_model(), dir / "net.pt");
+  test::OpenCounter counter(dir / "net.pt");
+  auto model = Model::load((dir / "net.pt").string());
+  ASSERT_TRUE(model.ok()) << model.error();
+  EXPECT_EQ(model.value()->sha256().size(), 64u);  // computed from the bytes read, not by opening the file
+  EXPECT_EQ(counter.opens(), 1);
+  EXPECT_EQ(model.value()->card().name, "fashion_cnn");
+  auto plain = Model::load(test::bundled_model().string());
+  EXPECT_EQ(model.value()->sha256(), plain.value()->sha256());
+  EXPECT_EQ(model.value()->layers().size(), plain.value()->layers().size());
+}
+
 TEST(ModelLoadTest, ZipArchivesNotLaidOutByTorchJitSaveAreRefused) {
   test::TempDir dir;
   const std::pair<std::vector<test::ZipBuildEntry>, std::string> cases[] = {
