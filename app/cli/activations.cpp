@@ -68,9 +68,7 @@ Status write_batch_folders(const CaptureResult& captured, const RunBatch& batch,
 
 // The many-image run; a bad image is reported and skipped (exit code 1 at the end).
 int run_activations_many(const ActivationsOptions& options, const Model& model, const ExportOptions& export_options) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(options.out, ec))
-    return fail(options.out + ": with more than one image, --out must be an existing folder");
+  if (auto folder = make_output_folder(options.out); !folder) return fail(folder.error());
   auto run = select_images(options.images, model, options.quiet);
   if (!run) return fail(run.error());
   const auto& images = run.value().images;
@@ -146,6 +144,7 @@ int run_activations(const ActivationsOptions& options) {
   if (options.images.many()) return run_activations_many(options, *model.value(), export_options.value());
   auto image = read_image(options.images.images.front(), model.value()->card());
   if (!image) return fail(image.error());
+  if (auto folder = make_output_folder(options.out); !folder) return fail(folder.error());
   ProgressLine progress(options.quiet);
   export_options.value().progress = progress.callback();
   auto summary =

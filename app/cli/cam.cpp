@@ -147,11 +147,9 @@ Status write_image_outputs(const std::string& png, const std::string& npy, const
 // run's manifest; a bad image is reported and skipped (exit code 1 at the end).
 int run_cam_many(const CamCliOptions& options, const Model& model, const std::vector<CamMethod>& methods, bool all,
                  Colormap colormap) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(options.out, ec))
-    return fail(options.out + ": with more than one image, --out must be an existing folder");
   if (!options.npy.empty())
     return usage_error("with more than one image, give --npy alone: each map goes to <out>/<name>.npy");
+  if (auto folder = make_output_folder(options.out); !folder) return fail(folder.error());
   auto run = select_images(options.images, model, options.quiet);
   if (!run) return fail(run.error());
   const auto& images = run.value().images;
@@ -252,6 +250,9 @@ int run_cam(const CamCliOptions& options) {
     return fail(done.error());
   if (all && drawn.pictures.size() == 1) return fail(options.model + ": no CAM method could be computed");
   const RgbImage picture = all ? compose_sheet(drawn.pictures, drawn.captions) : drawn.pictures.back();
+  for (const std::string& file : {options.out, options.npy}) {
+    if (auto folder = make_output_parent(file); !folder) return fail(folder.error());
+  }
   if (auto written = write_image_outputs(options.out, options.npy, picture, drawn.map); !written)
     return fail(written.error());
   return 0;

@@ -1,5 +1,6 @@
 #include "app/cli/common.h"
 
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -42,6 +43,20 @@ Result<InputImage> read_image(const std::string& path, const ModelCard& card) {
   auto image = load_image(path, card);
   if (image && !image.value().warning.empty()) std::cerr << "warning: " << image.value().warning << "\n";
   return image;
+}
+
+Status make_output_folder(const std::string& folder) {
+  std::error_code error;
+  if (std::filesystem::is_directory(folder, error)) return Done{};
+  std::filesystem::create_directories(folder, error);
+  if (error) return Error{folder + ": cannot make the folder (" + error.message() + ")"};
+  return Done{};
+}
+
+Status make_output_parent(const std::string& file) {
+  const std::filesystem::path parent = std::filesystem::path(file).parent_path();
+  if (parent.empty()) return Done{};
+  return make_output_folder(parent.string());
 }
 
 int fail(const std::string& message) {

@@ -46,6 +46,12 @@ Result<std::unique_ptr<Model>> load_for_cli(const std::string& path, const Commo
 // "warning: <file>: <what>" on stderr.
 Result<InputImage> read_image(const std::string& path, const ModelCard& card);
 
+// Every subcommand treats --out alike: an output folder is made when
+// missing, with its parents, and so is the folder of an output file. Errors
+// name the folder and the cause (a regular file in the way, no permission).
+Status make_output_folder(const std::string& folder);
+Status make_output_parent(const std::string& file);
+
 // Prints "error: <message>" on stderr; returns kExitFailure.
 int fail(const std::string& message);
 // Prints "error: <message>" on stderr; returns kExitUsage.

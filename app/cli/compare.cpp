@@ -51,7 +51,7 @@ int run_compare(const CompareOptions& options) {
   if (!loaded) return fail(loaded.error());
   const Model& model = *loaded.value();
   if (auto names = check_layer_names(model, {options.layer}); !names) return fail(names.error());
-  if (!std::filesystem::is_directory(options.out)) return fail(options.out + ": no such folder");
+  if (auto folder = make_output_folder(options.out); !folder) return fail(folder.error());
   auto inputs = load_images(options.images, model.card());
   if (!inputs) return fail(inputs.error());
   auto captured = model.capture(inputs.value(), CaptureOptions{{options.layer}});

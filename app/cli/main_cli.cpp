@@ -51,7 +51,7 @@ void add_activations(CLI::App& app, ActivationsOptions& options, int& exit_code)
   options.images.add_to(command);
   command->add_option("--layer", options.layers, "Layer name (repeatable; default: all layers)");
   command->add_option("--out", options.out,
-                      "Existing output folder (with many images: one folder per image in it)")->required();
+                      "Output folder, made when missing (with many images: one folder per image in it)")->required();
   command->add_option("--norm", options.normalization, "filter (default), layer or signed")
       ->check(CLI::IsMember({"filter", "layer", "signed"}));
   command->add_option("--colormap", options.colormap,
@@ -90,7 +90,7 @@ void add_cam(CLI::App& app, CamCliOptions& options, int& exit_code) {
   command->add_option("--class", options.target_class,
                       "Target class: an index or a label of the model card (default: the predicted class)");
   command->add_option("--out", options.out,
-                      "Output PNG: the heatmap over the image (with many images: an existing folder)")->required();
+                      "Output PNG: the heatmap over the image (with many images: a folder, made when missing)")->required();
   command
       ->add_option("--npy", options.npy,
                    "Also write the final [H, W] float32 map on [0, 1] as .npy (many images: --npy alone, "
@@ -117,7 +117,7 @@ void add_compare(CLI::App& app, CompareOptions& options, int& exit_code) {
   command->add_option("--model", options.model, kModelHelp)->required();
   command->add_option("--image", options.images, "Image A, then image B")->required();
   command->add_option("--layer", options.layer, "Layer name")->required();
-  command->add_option("--out", options.out, "Existing output folder")->required();
+  command->add_option("--out", options.out, "Output folder (made when missing)")->required();
   command->add_option("--true", options.true_classes,
                       "True class of A, then of B (label or index): the sheet adds its Grad-CAM");
   command->add_option("--top", options.top, "Most different filters shown on the sheet")

@@ -53,6 +53,9 @@ int run_rf(const RfOptions& options) {
     for (const auto& line : caption) std::cerr << line << "\n";
   }
   const RgbImage figure = field_figure(field.value(), image.value().display, caption);
+  for (const std::string& file : {options.out, options.npy}) {
+    if (auto folder = make_output_parent(file); !folder) return fail(folder.error());
+  }
   if (auto written = write_file_atomically(options.out, encode_png(figure)); !written) return fail(written.error());
   if (!options.npy.empty()) {
     const auto& shape = field.value().map.shape();

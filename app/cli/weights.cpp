@@ -21,6 +21,9 @@ int run_weights(const WeightsOptions& options) {
   grid_options.expand_filter = options.expand;
   auto grid = compose_weight_grid(weights.value(), grid_options);
   if (!grid) return fail(options.layer + ": " + grid.error());
+  for (const std::string& file : {options.out, options.npy}) {
+    if (auto folder = make_output_parent(file); !folder) return fail(folder.error());
+  }
   if (auto written = write_file_atomically(options.out, encode_png(grid.value().image)); !written)
     return fail(written.error());
   if (!options.npy.empty()) {

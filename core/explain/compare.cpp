@@ -18,9 +18,14 @@ Result<LayerMaps> maps_of(const FloatArray& values, int64_t image) {
   return *maps;
 }
 
+// True when the filter shows nothing worth a brightness in its image:
+// near-dead (core/maps/normalization.h) or exactly zero.
+bool quiet(const FilterStats& stats) { return stats.near_dead || (stats.min == 0.0f && stats.max == 0.0f); }
+
 // `maps` rescaled with a range per filter taken from `low`/`high`. A filter
-// near-dead in both images stays all 0, as in the single-image grid:
-// stretched to the shared range, its noise would look like a live filter.
+// quiet in both images (near-dead in both, or near-dead in one and exactly
+// zero in the other) stays all 0, as in the single-image grid: stretched to
+// the shared range, its noise would look like a live filter.
 void rescale(NormalizedMaps& maps, const float* raw, const std::vector<float>& low,
              const std::vector<float>& high, const std::vector<bool>& dead_in_both) {
   const size_t plane = static_cast<size_t>(maps.height) * maps.width;
@@ -57,7 +62,7 @@ Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, 
   for (int f = 0; f < ma.count; ++f) {
     low[f] = std::min(comparison.a.stats[f].min, comparison.b.stats[f].min);
     high[f] = std::max(comparison.a.stats[f].max, comparison.b.stats[f].max);
-    dead_in_both[f] = comparison.a.stats[f].near_dead && comparison.b.stats[f].near_dead;
+    dead_in_both[f] = quiet(comparison.a.stats[f]) && quiet(comparison.b.stats[f]);
   }
   rescale(comparison.a, ma.data, low, high, dead_in_both);
   rescale(comparison.b, mb.data, low, high, dead_in_both);

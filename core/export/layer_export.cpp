@@ -13,6 +13,7 @@
 #include "core/export/manifest.h"
 #include "core/io/atomic_file.h"
 #include "core/io/npy_writer.h"
+#include "core/io/png_writer.h"
 #include "core/maps/layer_view.h"
 
 namespace actscope {
@@ -36,9 +37,9 @@ struct LayerJob {
   std::string stem;
 };
 
-// One layer's manifest entry, as JSON text, and its non-finite values.
+// One layer's manifest entry and its non-finite values.
 struct LayerEntry {
-  std::string text;
+  json entry;
   int64_t non_finite = 0;
 };
 
@@ -51,7 +52,9 @@ Result<LayerEntry> export_layer(const LayerJob& job, const Model& model, const s
   const NormalizedMaps& normalized = view.value().maps;
   const Grid& grid = view.value().grid;
   const std::string png = job.stem + ".png";
-  if (auto written = write_file_atomically(out_dir + "/" + png, encode_png(grid.image)); !written) {
+  const std::string encoded =
+      encode_rgb_png(grid.image.pixels.data(), grid.image.width, grid.image.height, options.png_compression);
+  if (auto written = write_file_atomically(out_dir + "/" + png, encoded); !written) {
     return Error{written.error()};
   }
   json entry = {{"name", activation.name},
@@ -67,8 +70,8 @@ Result<LayerEntry> export_layer(const LayerJob& job, const Model& model, const s
     }
     entry["npy"] = npy;
   }
-  LayerEntry written{json_text(entry), 0};
-  written.text.insert(written.text.size() - 1, ",\"filters\":" + filter_entries_text(normalized));
+  entry["filters"] = filter_entries(normalized);
+  LayerEntry written{std::move(entry), 0};
   for (const auto& stats : normalized.stats) written.non_finite += stats.non_finite;
   return written;
 }
@@ -145,12 +148,12 @@ Result<ExportSummary> export_captured(const Model& model, const CaptureResult& c
   auto entries = export_in_parallel(jobs, model, image_path, out_dir, options);
   if (!entries) return Error{"export cancelled"};
 
-  std::string layers;
+  json layers = json::array();
   int64_t non_finite = 0;
   for (auto& entry : *entries) {
     if (!entry.ok()) return Error{entry.error()};
     non_finite += entry.value().non_finite;
-    layers += (layers.empty() ? "\n    " : ",\n    ") + entry.value().text;
+    layers.push_back(std::move(entry.value().entry));
   }
   json manifest = {{"tool", tool_entry()},
                    {"model", model_entry(model)},
@@ -158,12 +161,11 @@ Result<ExportSummary> export_captured(const Model& model, const CaptureResult& c
                    {"normalization", to_string(options.view.normalization)},
                    {"colormap", to_string(colormap_of(options.view))},
                    {"sort_by_mean", options.view.sort_by_mean},
-                   {"top_k", options.view.top_k}};
-  // The layers go in as text, one line each (see LayerEntry).
-  std::string text = json_text(manifest, 2);  // ends in "\n}"
-  text.replace(text.size() - 2, 2, ",\n  \"layers\": [" + layers + (layers.empty() ? "]\n}\n" : "\n  ]\n}\n"));
+                   {"top_k", options.view.top_k},
+                   {"layers", std::move(layers)}};
   const std::string manifest_path = out_dir + "/manifest.json";
-  if (auto written = write_file_atomically(manifest_path, text); !written) return Error{written.error()};
+  if (auto written = write_file_atomically(manifest_path, json_text(manifest, 2) + "\n"); !written)
+    return Error{written.error()};
   return ExportSummary{manifest_path, entries->size(), non_finite};
 }
 

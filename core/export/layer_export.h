@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/base/result.h"
+#include "core/io/png_writer.h"
 #include "core/maps/layer_view.h"
 #include "core/model/image_input.h"
 #include "core/model/model.h"
@@ -24,6 +25,9 @@ struct ExportOptions {
   std::vector<std::string> layers;  // empty: every capturable layer
   ViewOptions view;                 // how each layer is drawn (top_k 0: the default cap)
   bool write_npy = false;
+  // How the grids' PNGs are compressed (core/io/png_writer.h); the
+  // benchmark sets kGeneral to time the export with libdeflate alone.
+  PngCompression png_compression = PngCompression::kAuto;
   // Called after each layer; returning false cancels (files written so far stay).
   std::function<bool(size_t done, size_t total)> progress;
 };

@@ -1,7 +1,5 @@
 #include "core/export/manifest.h"
 
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 
 #include "core/base/version.h"
@@ -39,48 +37,18 @@ json image_entry(const InputImage& image, const std::string& path) {
           {"pixels_sha256", sha256_hex(pixels)}};
 }
 
-namespace {
-
-// A number as nlohmann's dump() writes a double: digits that read back to
-// the same value, in plain notation from 1e-3 to 1e15 (".0" on whole
-// numbers), null when not finite. Outside that range (rare here) nlohmann
-// writes it itself.
-void append_number(std::string& out, double value) {
-  if (!std::isfinite(value)) {
-    out += "null";
-    return;
-  }
-  const double magnitude = std::fabs(value);
-  if (magnitude != 0.0 && (magnitude < 1e-3 || magnitude >= 1e15)) {
-    out += nlohmann::json(value).dump();
-    return;
-  }
-  char buffer[48];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-  const std::string_view text(buffer, static_cast<size_t>(result.ptr - buffer));
-  out += text;
-  if (text.find('.') == std::string_view::npos) out += ".0";
-}
-
-}  // namespace
-
-std::string filter_entries_text(const NormalizedMaps& maps) {
-  std::string out = "[";
+json filter_entries(const NormalizedMaps& maps) {
+  json entries = json::array();
   for (const auto& stats : maps.stats) {
-    if (out.size() > 1) out += ',';
-    // The keys in nlohmann's (sorted) order.
-    out += "{\"index\":" + std::to_string(stats.index) + ",\"max\":";
-    append_number(out, stats.max);
-    out += ",\"mean\":";
-    append_number(out, stats.mean);
-    out += ",\"min\":";
-    append_number(out, stats.min);
-    if (stats.non_finite > 0) out += ",\"non_finite\":" + std::to_string(stats.non_finite);
-    out += ",\"zero_fraction\":";
-    append_number(out, stats.zero_fraction);
-    out += '}';
+    json entry = {{"index", stats.index},
+                  {"min", stats.min},
+                  {"max", stats.max},
+                  {"mean", stats.mean},
+                  {"zero_fraction", stats.zero_fraction}};
+    if (stats.non_finite > 0) entry["non_finite"] = stats.non_finite;
+    entries.push_back(std::move(entry));
   }
-  return out + "]";
+  return entries;
 }
 
 }  // namespace actscope

@@ -34,11 +34,9 @@ nlohmann::json model_entry(const Model& model);
 // "pixels_sha256": the sha256 of its RGB pixels as shown, row by row}.
 nlohmann::json image_entry(const InputImage& image, const std::string& path);
 
-// Every filter's raw statistics as a compact JSON array of objects: index,
-// min, max, mean, zero_fraction, and non_finite where NaN/Inf values were
-// found; numbers read back to exactly the values (null when not finite).
-// Written as text directly: building a layer of 512 filters as a json tree
-// cost about as much as encoding its grid.
-std::string filter_entries_text(const NormalizedMaps& maps);
+// Every filter's raw statistics as a JSON array of objects: index, min,
+// max, mean, zero_fraction, and non_finite where NaN/Inf values were found
+// (json_text writes a value that is not finite as null).
+nlohmann::json filter_entries(const NormalizedMaps& maps);
 
 }  // namespace actscope

@@ -146,14 +146,18 @@ def main():
         assert Image.open(color).size == grid_size(64, 49)
         assert (np.abs(pixels[..., 0] - pixels[..., 1]) > 20).mean() > 0.1, "3-channel filters are in color"
 
-        # A missing folder: a clear message, nothing written.
+        # A missing output folder is made, with its parents, as is the
+        # folder of an output file; a regular file in the way is named.
         missing = os.path.join(work, "no", "such")
-        result = run("activations", "--model", bundled, "--image", image_path, "--out", missing, expect=1)
-        assert "no such folder" in result.stderr and missing in result.stderr, result.stderr
-        assert not os.path.exists(os.path.join(work, "no"))
-        result = run("weights", "--model", bundled, "--layer", "conv1", "--out", os.path.join(missing, "w.png"),
-                     expect=1)
-        assert "no such folder" in result.stderr
+        run("activations", "--model", bundled, "--image", image_path, "--out", missing, "--layer", "relu5")
+        assert sorted(os.listdir(missing)) == ["manifest.json", "relu5.png"], os.listdir(missing)
+        run("weights", "--model", bundled, "--layer", "conv1", "--out", os.path.join(work, "new", "w.png"),
+            "--npy", os.path.join(work, "other", "w.npy"))
+        assert Image.open(os.path.join(work, "new", "w.png")).size == grid_size(32, 48)
+        assert np.load(os.path.join(work, "other", "w.npy")).shape == (32, 1, 3, 3)
+        blocked = os.path.join(os.path.join(missing, "relu5.png"), "inside")
+        result = run("activations", "--model", bundled, "--image", image_path, "--out", blocked, expect=1)
+        assert blocked in result.stderr and "cannot make the folder (Not a directory)" in result.stderr, result.stderr
 
         # A read-only folder: a clear message, no file and no temporary left.
         read_only = os.path.join(work, "read-only")

@@ -217,8 +217,10 @@ def main():
         run("cam", "--model", MODEL, "--dataset", FASHION, "--image", first, "--out", out, expect=2)
         run("cam", "--model", MODEL, "--dataset", FASHION, "--indices", "3,x", "--out", out, expect=1)
         run("cam", "--model", MODEL, "--dataset", FASHION, "--indices", "99999", "--out", out, expect=1)
-        run("cam", "--model", MODEL, "--image", first, "--image", second, "--out", os.path.join(work, "none"),
-            expect=1)
+        # A missing output folder is made (as by every subcommand).
+        made = os.path.join(work, "none", "yet")
+        run("cam", "--model", MODEL, "--image", first, "--image", second, "--out", made, "--quiet")
+        assert sorted(os.listdir(made)) == ["manifest.json", "x.png", "x_2.png"], os.listdir(made)
 
         # 5. A file name that is not UTF-8 (Linux names are bytes): written, and
         # the manifest names it with U+FFFD in place of the bad byte.

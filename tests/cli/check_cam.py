@@ -108,14 +108,16 @@ def main():
         assert "global average pooling followed by one linear layer" in result.stderr, result.stderr
         result = run("cam", "--model", MODEL, "--image", SAMPLE, "--class", "Spaceship", "--out", out, expect=1)
         assert "unknown class 'Spaceship'" in result.stderr and "Ankle boot" in result.stderr, result.stderr
-        result = run("cam", "--model", MODEL, "--image", SAMPLE, "--out", os.path.join(work, "no", "x.png"),
-                     expect=1)
-        assert "no such folder" in result.stderr, result.stderr
-        # The .npy cannot be written: no PNG either.
+        # The folders of the output files are made when missing.
+        run("cam", "--model", MODEL, "--image", SAMPLE, "--out", os.path.join(work, "no", "x.png"), "--npy",
+            os.path.join(work, "maps", "x.npy"))
+        assert Image.open(os.path.join(work, "no", "x.png")).size == (28, 28)
+        assert np.load(os.path.join(work, "maps", "x.npy")).shape == (28, 28)
+        # The .npy cannot be written (a regular file in the way): no PNG either.
         result = run("cam", "--model", MODEL, "--image", SAMPLE, "--out", out, "--npy",
-                     os.path.join(work, "no", "x.npy"), expect=1)
-        assert "no such folder" in result.stderr, result.stderr
-        assert not os.path.exists(out) and not os.path.exists(os.path.join(work, "no"))
+                     os.path.join(work, "no", "x.png", "x.npy"), expect=1)
+        assert "x.png: cannot make the folder (Not a directory)" in result.stderr, result.stderr
+        assert not os.path.exists(out)
     print("cam exports agree with PyTorch")
 
 

@@ -95,6 +95,22 @@ TEST(CompareScaleTest, AFilterNearDeadInBothImagesStaysDark) {
   EXPECT_FLOAT_EQ(shown.b.values[5], 1.0f);
 }
 
+// Near-dead in A and exactly zero in B: nothing to see in either image, so
+// dark in both (it was stretched to full brightness in A, the shared range
+// being A's noise alone).
+TEST(CompareScaleTest, AFilterNearDeadInOneImageAndZeroInTheOtherStaysDark) {
+  const FloatArray a({1, 2, 1, 2}, std::vector<float>{0.0f, 100.0f, 0.0f, 1e-6f});
+  const FloatArray b({1, 2, 1, 2}, std::vector<float>{0.0f, 50.0f, 0.0f, 0.0f});
+  auto comparison = compare_layer(a, b);
+  ASSERT_TRUE(comparison.ok()) << comparison.error();
+  const auto& shown = comparison.value();
+  EXPECT_TRUE(shown.a.stats[1].near_dead);
+  EXPECT_EQ(shown.a.values[3], 0.0f);
+  EXPECT_EQ(shown.b.values[3], 0.0f);
+  EXPECT_FLOAT_EQ(shown.a.values[1], 1.0f);  // filter 0: live
+  EXPECT_FLOAT_EQ(shown.b.values[1], 0.5f);
+}
+
 TEST_F(CompareTest, PartnerOfAMisclassifiedImageIsACorrectOneOfTheSameTrueClass) {
   EXPECT_EQ(penultimate_layer(*model_), ":flatten");
   auto dataset = open_dataset(test::fashion_mnist_dir().string(), model_->card());
