@@ -54,11 +54,8 @@ int run_compare(const CompareOptions& options) {
   if (auto folder = make_output_folder(options.out); !folder) return fail(folder.error());
   auto inputs = load_images(options.images, model.card());
   if (!inputs) return fail(inputs.error());
-  auto captured = model.capture(inputs.value(), CaptureOptions{{options.layer}});
-  if (!captured) return fail(captured.error());
-  const FloatArray& values = captured.value().activations.at(0).values;
-  auto comparison = compare_layer(values, values, 0, 1);
-  if (!comparison) return fail(options.layer + ": " + comparison.error());
+  auto comparison = compare_images(model, inputs.value()[0], inputs.value()[1], options.layer);
+  if (!comparison) return fail(comparison.error());
   ComparisonRecord record{options.model, options.layer, {options.images[0], options.images[1]}, {}, {}};
   record.comparison = std::move(comparison).value();
   if (auto explained = explain_images(model, inputs.value(), options, record); !explained)

@@ -42,6 +42,18 @@ void rescale(NormalizedMaps& maps, const float* raw, const std::vector<float>& l
 
 }  // namespace
 
+Result<LayerComparison> compare_images(const Model& model, const InputImage& a, const InputImage& b,
+                                       const std::string& layer) {
+  auto captured_a = model.capture({a}, CaptureOptions{{layer}});
+  if (!captured_a) return Error{captured_a.error()};
+  auto captured_b = model.capture({b}, CaptureOptions{{layer}});
+  if (!captured_b) return Error{captured_b.error()};
+  auto comparison =
+      compare_layer(captured_a.value().activations.at(0).values, captured_b.value().activations.at(0).values);
+  if (!comparison) return Error{layer + ": " + comparison.error()};
+  return comparison;
+}
+
 Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, int64_t image_a,
                                       int64_t image_b) {
   auto maps_a = maps_of(a, image_a);

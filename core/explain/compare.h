@@ -43,6 +43,14 @@ struct LayerComparison {
 Result<LayerComparison> compare_layer(const FloatArray& a, const FloatArray& b, int64_t image_a = 0,
                                       int64_t image_b = 0);
 
+// Captures `layer` for `a` and for `b`, each image alone (a batch of one, as
+// the desktop program captures every image: batches of two would round the
+// convolutions differently), and compares them (compare_layer). One path
+// for the command line's `compare` and the window's Compare tab, so that
+// their sheets are the same picture. One call at a time per Model; any thread.
+Result<LayerComparison> compare_images(const Model& model, const InputImage& a, const InputImage& b,
+                                       const std::string& layer);
+
 // For image `index` of `dataset` (usually a misclassified one), the index of
 // the correctly classified image of the same true class whose
 // penultimate-layer features are nearest (Euclidean). `predictions` are

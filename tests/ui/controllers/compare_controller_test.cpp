@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <QFileInfo>
+#include <QProcess>
 #include <QSignalSpy>
 
 #include "core/session/session.h"
@@ -76,6 +77,40 @@ TEST_F(CompareControllerTest, AnImageComparedWithItselfDiffersNowhereAndItsSheet
     changed.pixels[changed.pixels.size() / 2] ^= 0x40;
     EXPECT_FALSE(test::contains_image(written, changed, grid.caption_height)) << name;
   }
+}
+
+// One path per job: the sheet the window exports for two images is the
+// picture `actscope-cli compare` writes for them, pixel for pixel (the same
+// captures, each image alone; the same Grad-CAMs and composition).
+TEST_F(CompareControllerTest, TheExportedSheetEqualsTheCommandLinesPixelForPixel) {
+  QSignalSpy explained(&compare_, &CompareController::explanationsShown);
+  QSignalSpy shown(&compare_, &CompareController::compareShown);
+  workspace_.set_current_layer(QStringLiteral("relu4"));
+  workspace_.set_current_image(row_of(QStringLiteral("01236_shirt.png")));
+  compare_.set_image_b(row_of(QStringLiteral("07654_shirt.png")));
+  ASSERT_TRUE(explained.wait(60000));
+  while (shown.isEmpty()) ASSERT_TRUE(shown.wait(60000));
+  test::TempDir dir;
+  const QString sheet = QString::fromStdString((dir / "window.png").string());
+  ASSERT_TRUE(compare_.export_comparison(sheet).ok());
+
+  QProcess cli;
+  const QString out = QString::fromStdString((dir / "cli").string());
+  cli.start(QStringLiteral(ACTSCOPE_CLI),
+            {QStringLiteral("compare"), QStringLiteral("--model"), bundled(), QStringLiteral("--image"),
+             QString::fromStdString((test::resource_dir() / "samples" / "01236_shirt.png").string()), QStringLiteral("--image"),
+             QString::fromStdString((test::resource_dir() / "samples" / "07654_shirt.png").string()), QStringLiteral("--layer"), QStringLiteral("relu4"),
+             QStringLiteral("--true"), QStringLiteral("Shirt"), QStringLiteral("--true"), QStringLiteral("Shirt"),
+             QStringLiteral("--out"), out});
+  ASSERT_TRUE(cli.waitForFinished(120000));
+  ASSERT_EQ(cli.exitCode(), 0) << cli.readAllStandardError().toStdString();
+  const RgbImage window = test::read_rgb(sheet);
+  const RgbImage command_line = test::read_rgb(out + QStringLiteral("/sheet.png"));
+  ASSERT_EQ(window.width, command_line.width);
+  ASSERT_EQ(window.height, command_line.height);
+  size_t differing = 0;
+  for (size_t i = 0; i < window.pixels.size(); ++i) differing += window.pixels[i] != command_line.pixels[i];
+  EXPECT_EQ(differing, 0u) << "of " << window.pixels.size() << " bytes";
 }
 
 // The sheet exported into a folder that cannot exist (under a regular file,
