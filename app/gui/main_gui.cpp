@@ -13,6 +13,7 @@
 #include "app/gui/startup_options.h"
 #include "core/base/version.h"
 #include "ui/shell/main_window.h"
+#include "core/base/gui_thread.h"
 
 namespace {
 
@@ -80,6 +81,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   QApplication app(argc, argv);
+  // This thread only draws: file writes and model runs refuse to work here.
+  actscope::mark_gui_thread();
   QApplication::setApplicationName(QStringLiteral("actscope"));
   QApplication::setOrganizationName(QStringLiteral("actscope"));
   QApplication::setApplicationVersion(QString::fromStdString(actscope::version()));

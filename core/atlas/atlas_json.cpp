@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/gui_thread.h"
 #include "core/base/json_text.h"
 
 namespace actscope {
@@ -153,6 +154,7 @@ Result<Atlas> atlas_from_json(const std::string& text, const std::string& path) 
 }
 
 Result<Atlas> read_atlas(const std::string& path) {
+  if (on_gui_thread()) return Error{path + ": not read: files are read on the engine worker, never on the GUI thread"};
   std::ifstream file(path, std::ios::binary);
   if (!file) return Error{path + ": cannot be read"};
   std::ostringstream text;

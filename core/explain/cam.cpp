@@ -315,6 +315,7 @@ Result<CamResult> compute_cam(const Model& model, const std::vector<InputImage>&
 }
 
 Result<CamResult> compute_cam(const Model& model, const FloatArray& input, const CamOptions& options) {
+  if (on_gui_thread()) return gui_thread_refusal(model.path());
   if (!model.internals().capture_graph) return Error{model.path() + ": " + model.internals().analysis_notice};
   if (input.dim() != 4) return Error{"the input batch must be [N, C, H, W]"};
   return CamRun(model, input, options).run();

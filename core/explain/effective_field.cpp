@@ -45,6 +45,7 @@ Status check_unit(const UnitRequest& unit, const torch::Tensor& output) {
 }  // namespace
 
 Result<EffectiveField> effective_field(const Model& model, const InputImage& image, const UnitRequest& unit) {
+  if (on_gui_thread()) return gui_thread_refusal(model.path());
   const Model::Impl& impl = model.internals();
   if (!impl.capture_graph) return Error{model.path() + ": " + impl.analysis_notice};
   auto index = layer_index(model, unit.layer);

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <random>
 
+#include "core/base/gui_thread.h"
+
 namespace actscope {
 namespace {
 
@@ -23,6 +25,7 @@ Status write_stream(const std::string& path, const std::string& bytes) {
 
 Status write_file_atomically(const std::string& path, const std::string& bytes) {
   namespace fs = std::filesystem;
+  if (on_gui_thread()) return Error{path + ": not written: files are written on the engine worker, never on the GUI thread"};
   const fs::path target(path);
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;

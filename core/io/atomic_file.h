@@ -17,7 +17,8 @@
 namespace actscope {
 
 // Writes `bytes` to `path` atomically. Errors name the file or folder and
-// say why (missing folder, no permission, disk full). Any thread.
+// say why (missing folder, no permission, disk full). Any thread but the
+// GUI thread (core/base/gui_thread.h), where it refuses.
 Status write_file_atomically(const std::string& path, const std::string& bytes);
 
 }  // namespace actscope

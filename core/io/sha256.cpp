@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/base/gui_thread.h"
+
 namespace actscope {
 namespace {
 
@@ -35,6 +37,7 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 Result<std::string> sha256_of_file(const std::string& path) {
+  if (on_gui_thread()) return Error{path + ": not hashed: files are read on the engine worker, never on the GUI thread"};
   std::ifstream file(path, std::ios::binary);
   if (!file) return Error{path + ": cannot read the file"};
   const std::unique_ptr<EVP_MD_CTX, ContextFree> context(EVP_MD_CTX_new());

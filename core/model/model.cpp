@@ -177,6 +177,7 @@ Result<torch::Tensor> stack_inputs(const std::vector<InputImage>& images, size_t
 }
 
 Result<FloatArray> Model::logits(const FloatArray& batch) const {
+  if (on_gui_thread()) return gui_thread_refusal(impl_->path);
   if (batch.dim() != 4) return Error{"the input batch must be [N, C, H, W]"};
   c10::InferenceMode inference;
   try {

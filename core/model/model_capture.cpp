@@ -127,6 +127,7 @@ Result<CaptureResult> Model::capture(const std::vector<InputImage>& images,
 }
 
 Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptions& options) const {
+  if (on_gui_thread()) return gui_thread_refusal(impl_->path);
   if (!impl_->capture_graph) return Error{impl_->path + ": " + impl_->analysis_notice};
   if (input.dim() != 4) return Error{"the input batch must be [N, C, H, W]"};
   // Which points to return: the requested names, else every capturable one.
@@ -189,6 +190,7 @@ Result<CaptureResult> Model::capture(const FloatArray& input, const CaptureOptio
 }
 
 Result<FloatArray> Model::conv_weights(const std::string& layer) const {
+  if (on_gui_thread()) return gui_thread_refusal(impl_->path);
   const LayerInfo* info = find_layer(layer);
   if (!info) return Error{"unknown layer '" + layer + "' in " + impl_->path};
   if (!info->has_weights)

@@ -12,10 +12,16 @@
 
 #include <torch/script.h>
 
+#include "core/base/gui_thread.h"
 #include "core/capture/capture_graph.h"
 #include "core/model/model.h"
 
 namespace actscope {
+
+// The error of a model run asked for on the GUI thread (core/base/gui_thread.h).
+inline Error gui_thread_refusal(const std::string& path) {
+  return Error{path + ": not run: models run on the engine worker, never on the GUI thread"};
+}
 
 struct Model::Impl {
   std::string path;

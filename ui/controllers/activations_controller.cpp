@@ -22,6 +22,7 @@
 #include "ui/state/workspace.h"
 #include "ui/widgets/grid_view.h"
 #include "ui/widgets/pixmap.h"
+#include "ui/state/file_jobs.h"
 
 namespace actscope {
 namespace {
@@ -321,25 +322,37 @@ void ActivationsController::render_weights() {
     weights_->show_message(tr("%1 is not a Conv2d layer: no filter weights.").arg(name));
     return;
   }
-  auto weights = workspace_.model()->conv_weights(layer->name);
-  if (!weights) {
-    weights_->show_message(QString::fromStdString(weights.error()));
-    return;
-  }
-  WeightGridOptions options;
-  options.grid.caption = {layer->name + " weights"};
-  auto grid = compose_weight_grid(weights.value(), options);
-  if (!grid) {
-    weights_->show_message(QString::fromStdString(grid.error()));
-    return;
-  }
-  // Each filter is drawn on its own min..max (all its kernels together),
-  // through the colormap or, for a filter over 3 inputs, as its R, G, B kernels.
-  const ColorScale scale{options.grid.colormap, 0.0, 1.0,
-                         "0..1 of each filter's min..max" +
-                             std::string(weights.value().shape()[1] == 3 ? " (R, G, B: its 3 input kernels)" : "")};
-  weights_->show_picture(QPixmap::fromImage(to_qimage(with_colorbar(grid.value().image, scale))),
-                         tr("%1: %2 filters; each drawn on its own range").arg(name).arg(weights.value().shape()[0]));
+  // The weights are read from the model on the worker, and drawn here.
+  struct Drawn {
+    RgbImage picture;
+    int64_t filters = 0;
+  };
+  weights_->show_message(tr("Reading %1's weights...").arg(name));
+  worker_.submit(
+      QStringLiteral("weights"), this,
+      [model = workspace_.shared_model(), layer_name = layer->name]() -> Result<Drawn> {
+        auto weights = model->conv_weights(layer_name);
+        if (!weights) return Error{weights.error()};
+        WeightGridOptions options;
+        options.grid.caption = {layer_name + " weights"};
+        auto grid = compose_weight_grid(weights.value(), options);
+        if (!grid) return Error{grid.error()};
+        // Each filter is drawn on its own min..max (all its kernels together),
+        // through the colormap or, for a filter over 3 inputs, as its R, G, B kernels.
+        const ColorScale scale{options.grid.colormap, 0.0, 1.0,
+                               "0..1 of each filter's min..max" +
+                                   std::string(weights.value().shape()[1] == 3 ? " (R, G, B: its 3 input kernels)" : "")};
+        return Drawn{with_colorbar(grid.value().image, scale), weights.value().shape()[0]};
+      },
+      [this, name](Result<Drawn> drawn) {
+        if (name != workspace_.current_layer()) return;  // the user browsed on
+        if (!drawn) {
+          weights_->show_message(QString::fromStdString(drawn.error()));
+          return;
+        }
+        weights_->show_picture(QPixmap::fromImage(to_qimage(drawn.value().picture)),
+                               tr("%1: %2 filters; each drawn on its own range").arg(name).arg(drawn.value().filters));
+      });
 }
 
 void ActivationsController::enlarge_filter(int filter) {
@@ -391,20 +404,20 @@ void ActivationsController::refresh_enlarged() {
 // ---------------------------------------------------------------------------
 // Export
 
-Status ActivationsController::export_grid(const QString& path) {
-  if (!shown_) return Error{"no grid to export: open a model and an image"};
-  return write_file_atomically(path.toStdString(), encode_png(shown_->grid.image));
+void ActivationsController::export_grid(const QString& path, bool report) {
+  if (!shown_) {
+    finish_export(path, Error{"no grid to export: open a model and an image"}, report);
+    return;
+  }
+  write_on_worker(worker_, this, path, [view = shown_] { return encode_png(view->grid.image); },
+                  [this, path, report](const Status& written) { finish_export(path, written, report); });
 }
 
 void ActivationsController::export_grid_dialog() {
   const QString name = QString::fromStdString(file_stem_for_layer(workspace_.current_layer().toStdString()));
   const QString path = ask_png_path(window_, tr("Export grid"), name + QStringLiteral(".png"), images_folder(workspace_));
   if (path.isEmpty()) return;
-  if (auto done = export_grid(path); !done) {
-    Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));
-  } else {
-    Q_EMIT statusChanged(tr("Wrote %1").arg(path));
-  }
+  export_grid(path, /*report=*/true);
 }
 
 }  // namespace actscope

@@ -52,7 +52,9 @@ class ActivationsController : public Controller {
   void set_current_page(QWidget* page);
 
   // Writes the grid shown as a PNG.
-  Status export_grid(const QString& path);
+  // Encoded and written on the worker; exported(path, error) follows, and
+  // with `report` the status line or a message box tells the user.
+  void export_grid(const QString& path, bool report = false);
 
  Q_SIGNALS:
   // The current image's layers were captured and the grid drawn.

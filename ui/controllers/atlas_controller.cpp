@@ -120,14 +120,18 @@ void AtlasController::scan(const QString& dataset, long long limit) {
 }
 
 void AtlasController::open_atlas(const QString& path) {
-  auto atlas = read_atlas(path.toStdString());
-  if (atlas && workspace_.model()) {
-    if (workspace_.model()->sha256() != atlas.value().model_sha256) {
-      atlas = Error{path.toStdString() + ": scanned with another model (" + atlas.value().model_path +
-                    "), not the one open"};
-    }
-  }
-  finish(std::move(atlas), false, path);
+  // Read and parsed on the worker: the GUI thread only draws.
+  const std::string model_sha256 = workspace_.model() ? workspace_.model()->sha256() : std::string();
+  worker_.submit(
+      QStringLiteral("atlas-open"), this,
+      [file = path.toStdString(), model_sha256]() -> Result<Atlas> {
+        auto atlas = read_atlas(file);
+        if (atlas && !model_sha256.empty() && model_sha256 != atlas.value().model_sha256) {
+          return Error{file + ": scanned with another model (" + atlas.value().model_path + "), not the one open"};
+        }
+        return atlas;
+      },
+      [this, path](Result<Atlas> atlas) { finish(std::move(atlas), false, path); });
 }
 
 void AtlasController::finish(Result<Atlas> atlas, bool cached, const QString& about) {

@@ -17,6 +17,7 @@
 #include "ui/panes/cam_pane.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
+#include "ui/state/file_jobs.h"
 
 namespace actscope {
 namespace {
@@ -240,8 +241,11 @@ void CamController::show_all_methods() {
       });
 }
 
-Status CamController::export_cam(const QString& path) {
-  if (!cam_) return Error{"no Grad-CAM to export yet"};
+void CamController::export_cam(const QString& path, bool report) {
+  if (!cam_) {
+    finish_export(path, Error{"no Grad-CAM to export yet"}, report);
+    return;
+  }
   const ModelCard& card = workspace_.model()->card();
   const int target = cam_->classes.front();
   const double score = cam_target_score(*cam_, 0);
@@ -250,17 +254,15 @@ Status CamController::export_cam(const QString& path) {
   const std::vector<std::string> caption = {card.name + "  |  " + QFileInfo(QString::fromStdString(cam_name_)).fileName().toStdString(),
                                             second};
   const RgbImage figure = cam_figure(*cam_, 0, cam_display_, caption, pane_->image_weight());
-  if (auto written = write_file_atomically(path.toStdString(), encode_png(figure)); !written) return written;
-  Q_EMIT statusChanged(tr("Wrote %1").arg(path));
-  return Done{};
+  write_on_worker(worker_, this, path, [figure] { return encode_png(figure); },
+                  [this, path, report](const Status& written) { finish_export(path, written, report); });
 }
 
 void CamController::export_dialog() {
   const QString path = ask_png_path(window_, tr("Export Grad-CAM overlay"), QStringLiteral("gradcam.png"),
                                     images_folder(workspace_));
   if (path.isEmpty()) return;
-  if (auto done = export_cam(path); !done)
-    Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));
+  export_cam(path, /*report=*/true);
 }
 
 }  // namespace actscope

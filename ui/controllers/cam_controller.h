@@ -36,8 +36,10 @@ class CamController : public Controller {
   int target_class() const { return target_class_; }
   // Writes the heatmap over the image as a figure: at least 224 pixels on its
   // shorter side, captioned with the model, image, method, layer, class and
-  // score, with the CAM's colour bar; the status bar names the file.
-  Status export_cam(const QString& path);
+  // score, with the CAM's colour bar.
+  // Encoded and written on the worker; exported(path, error) follows, and
+  // with `report` the status line or a message box tells the user.
+  void export_cam(const QString& path, bool report = false);
 
  Q_SIGNALS:
   // A CAM (or its error) is shown in the pane.

@@ -12,6 +12,7 @@
 #include "ui/state/capture_request.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
+#include "ui/state/file_jobs.h"
 
 namespace actscope {
 
@@ -234,9 +235,11 @@ void CompareController::show_proposal(int image, Result<size_t> partner) {
   Q_EMIT proposalSettled(true);
 }
 
-Status CompareController::export_comparison(const QString& path) {
+void CompareController::export_comparison(const QString& path, bool report) {
+  const auto refuse = [&](const std::string& why) { finish_export(path, Error{why}, report); };
   if (!workspace_.capture() || !capture_b_ || image_b_ < 0) {
-    return Error{"nothing to export: compare two images first (the Compare tab)"};
+    refuse("nothing to export: compare two images first (the Compare tab)");
+    return;
   }
   // The Compare tab is drawn only while it shows: bring it up to date with
   // the current images and layer first.
@@ -245,22 +248,26 @@ Status CompareController::export_comparison(const QString& path) {
     render();
   }
   if (shown_.a < 0) {
-    return Error{"nothing to export: " + workspace_.current_layer().toStdString() + " cannot be compared"};
+    refuse("nothing to export: " + workspace_.current_layer().toStdString() + " cannot be compared");
+    return;
   }
   const auto a = explanations_.value(shown_.a);
   const auto b = explanations_.value(shown_.b);
-  if (!a || !b) return Error{"the two images' predictions and Grad-CAMs are still being computed; try again"};
+  if (!a || !b) {
+    refuse("the two images' predictions and Grad-CAMs are still being computed; try again");
+    return;
+  }
   const ComparisonFigures figures =
       compose_comparison(workspace_.model()->card(), shown_.layer, *a, *b, *shown_.comparison);
-  return write_file_atomically(path.toStdString(), encode_png(figures.sheet));
+  write_on_worker(worker_, this, path, [sheet = figures.sheet] { return encode_png(sheet); },
+                  [this, path, report](const Status& written) { finish_export(path, written, report); });
 }
 
 void CompareController::export_dialog() {
   const QString path = ask_png_path(window_, tr("Export comparison sheet"), QStringLiteral("comparison.png"),
                                     images_folder(workspace_));
   if (path.isEmpty()) return;
-  if (auto done = export_comparison(path); !done)
-    Q_EMIT errorRaised(tr("Export failed"), QString::fromStdString(done.error()));
+  export_comparison(path, /*report=*/true);
 }
 
 }  // namespace actscope

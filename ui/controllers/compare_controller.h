@@ -46,7 +46,9 @@ class CompareController : public Controller {
   // The shell shows `page` in the centre.
   void set_current_page(QWidget* page);
   // The comparison sheet of the current pair (see compose_comparison).
-  Status export_comparison(const QString& path);
+  // Encoded and written on the worker; exported(path, error) follows, and
+  // with `report` the status line or a message box tells the user.
+  void export_comparison(const QString& path, bool report = false);
 
  Q_SIGNALS:
   // The Compare tab shows the browsed layer for images A and B.

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QString>
 
+#include "core/base/result.h"
+
 class QWidget;
 
 namespace actscope {
@@ -24,6 +26,19 @@ class Controller : public QObject {
   void errorRaised(const QString& title, const QString& message);
   // Asks the shell to bring `page` (one of the controller's panes) to the front.
   void pageRequested(QWidget* page);
+  // An export to `path` ended: `error` is empty when the file is written.
+  // Exports are written on the engine worker, never on the GUI thread.
+  void exported(const QString& path, const QString& error);
+
+ protected:
+  // Emits exported(); with `report`, also tells the user (status line or
+  // message box), as an export the user asked for from a menu does.
+  void finish_export(const QString& path, const Status& written, bool report) {
+    const QString error = written ? QString() : QString::fromStdString(written.error());
+    if (report && written) Q_EMIT statusChanged(tr("Wrote %1").arg(path));
+    if (report && !written) Q_EMIT errorRaised(tr("Export failed"), error);
+    Q_EMIT exported(path, error);
+  }
 };
 
 }  // namespace actscope

@@ -19,6 +19,7 @@
 #include "ui/state/engine_worker.h"
 #include "core/model/receptive_fields.h"
 #include "ui/state/workspace.h"
+#include "ui/state/file_jobs.h"
 
 namespace actscope {
 namespace {
@@ -193,13 +194,18 @@ void SessionController::ask_for_card(const Session& session) {
 }
 
 void SessionController::save_sidecar_card(const ModelCard& card) {
-  const std::string path = sidecar_card_paths(model_path_.toStdString()).front();
-  if (auto written = write_file_atomically(path, model_card_to_json(card)); !written) {
-    Q_EMIT errorRaised(tr("The card was not saved"),
-                       tr("%1 (the input is still used for this session)").arg(QString::fromStdString(written.error())));
-    return;
-  }
-  Q_EMIT statusChanged(tr("Saved the card as %1").arg(QString::fromStdString(path)));
+  const QString path = QString::fromStdString(sidecar_card_paths(model_path_.toStdString()).front());
+  write_on_worker(worker_, this, path, [text = model_card_to_json(card)] { return text; },
+                  [this, path](const Status& written) {
+                    if (!written) {
+                      Q_EMIT errorRaised(tr("The card was not saved"),
+                                         tr("%1 (the input is still used for this session)")
+                                             .arg(QString::fromStdString(written.error())));
+                    } else {
+                      Q_EMIT statusChanged(tr("Saved the card as %1").arg(path));
+                    }
+                    Q_EMIT exported(path, written ? QString() : QString::fromStdString(written.error()));
+                  });
 }
 
 void SessionController::show_session(const Session& session) {

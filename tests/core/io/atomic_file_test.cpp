@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/base/gui_thread.h"
 #include "tests/support/test_support.h"
 
 namespace actscope {
@@ -100,6 +101,21 @@ TEST(AtomicFileTest, AFolderIsRefusedByName) {
   const Status status = write_file_atomically(dir.path().string(), "data");
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.error().find("is a folder"), std::string::npos) << status.error();
+}
+
+// The desktop program's GUI thread only draws: a write asked for there is
+// refused (and nothing is created); other threads write as before.
+TEST(AtomicFileTest, NothingIsWrittenOnTheGuiThread) {
+  test::TempDir dir;
+  const std::string path = (dir / "grid.png").string();
+  mark_gui_thread();
+  const Status refused = write_file_atomically(path, "data");
+  mark_gui_thread(false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("grid.png: not written: files are written on the engine worker"), std::string::npos)
+      << refused.error();
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_TRUE(write_file_atomically(path, "data").ok());
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 #include "core/model/model.h"
+#include "core/base/gui_thread.h"
+#include "core/model/image_input.h"
 #include "core/model/torchscript_archive.h"
 
 #include <filesystem>
@@ -172,6 +174,23 @@ TEST(ModelLoadTest, TheFileIsReadOnceSoOneSwappedAfterTheCheckIsNeverLoaded) {
   auto plain = Model::load(test::bundled_model().string());
   EXPECT_EQ(model.value()->sha256(), plain.value()->sha256());
   EXPECT_EQ(model.value()->layers().size(), plain.value()->layers().size());
+}
+
+// The desktop program's GUI thread only draws: a model run asked for there
+// is refused with an error naming the rule.
+TEST(ModelLoadTest, NoModelRunsOnTheGuiThread) {
+  auto model = Model::load(test::bundled_model().string());
+  ASSERT_TRUE(model.ok()) << model.error();
+  auto image = load_image((test::resource_dir() / "samples" / "01557_bag.png").string(), model.value()->card());
+  ASSERT_TRUE(image.ok()) << image.error();
+  mark_gui_thread();
+  auto logits = model.value()->logits({image.value()});
+  auto captured = model.value()->capture({image.value()});
+  auto weights = model.value()->conv_weights("conv1");
+  mark_gui_thread(false);
+  for (const std::string& error : {logits.error(), captured.error(), weights.error()})
+    EXPECT_NE(error.find("not run: models run on the engine worker, never on the GUI thread"), std::string::npos) << error;
+  EXPECT_TRUE(model.value()->logits({image.value()}).ok());
 }
 
 TEST(ModelLoadTest, ZipArchivesNotLaidOutByTorchJitSaveAreRefused) {

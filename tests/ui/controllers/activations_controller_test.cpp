@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 
 #include "core/session/session.h"
+#include "tests/support/export_support.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/cam_controller.h"
@@ -143,9 +144,10 @@ TEST_F(ActivationsControllerTest, ALogitLayersTilesAreNamedWithTheCardsClassesAn
 TEST_F(ActivationsControllerTest, ExportedGridIsTheGridOnScreen) {
   test::TempDir dir;
   const QString path = QString::fromStdString((dir / "grid.png").string());
-  EXPECT_FALSE(controller_.export_grid(path).ok());  // nothing captured yet
+  EXPECT_FALSE(test::exported(controller_, path, [&] { controller_.export_grid(path); }).ok());  // nothing captured yet
   capture(0);
-  ASSERT_TRUE(controller_.export_grid(path).ok());
+  auto done = test::exported(controller_, path, [&] { controller_.export_grid(path); });
+  ASSERT_TRUE(done.ok()) << done.error();
   const RgbImage& shown = grid_->view().grid.image;
   const QImage written = QImage(path).convertToFormat(QImage::Format_RGB888);
   ASSERT_EQ(written.size(), QSize(shown.width, shown.height));
@@ -169,12 +171,15 @@ TEST_F(ActivationsControllerTest, ExportsThatCannotBeWrittenSayWhereAndWhy) {
   test::TempDir dir;
   test::write_file(dir / "a_file", "x");
   const QString inside = QString::fromStdString((dir / "a_file" / "out").string());
-  for (const Status& done : {controller_.export_grid(inside + "/grid.png"), cam.export_cam(inside + "/cam.png")}) {
+  const auto grid_to = [&](const QString& path) {
+    return test::exported(controller_, path, [&] { controller_.export_grid(path); });
+  };
+  const auto cam_to = [&](const QString& path) { return test::exported(cam, path, [&] { cam.export_cam(path); }); };
+  for (const Status& done : {grid_to(inside + "/grid.png"), cam_to(inside + "/cam.png")}) {
     ASSERT_FALSE(done.ok());
     EXPECT_NE(done.error().find(inside.toStdString()), std::string::npos) << done.error();
   }
-  for (const Status& done : {controller_.export_grid(QStringLiteral("/dev/full")),
-                             cam.export_cam(QStringLiteral("/dev/full"))}) {
+  for (const Status& done : {grid_to(QStringLiteral("/dev/full")), cam_to(QStringLiteral("/dev/full"))}) {
     ASSERT_FALSE(done.ok());
     EXPECT_NE(done.error().find("/dev/full: cannot write (No space left on device)"), std::string::npos)
         << done.error();
@@ -220,7 +225,8 @@ TEST_F(ActivationsControllerTest, CamControllerComputesTheCamOfEachCapture) {
   ASSERT_TRUE(shown.wait(60000));
   test::TempDir dir;
   const QString path = QString::fromStdString((dir / "cam.png").string());
-  ASSERT_TRUE(cam.export_cam(path).ok());
+  auto written = test::exported(cam, path, [&] { cam.export_cam(path); });
+  ASSERT_TRUE(written.ok()) << written.error();
   EXPECT_GE(std::min(QImage(path).width(), QImage(path).height()), 224);  // enlarged (see CamControllerTest)
   EXPECT_EQ(shown.size(), 1);
 }

@@ -13,6 +13,7 @@
 
 #include "core/atlas/atlas_json.h"
 #include "core/io/atomic_file.h"
+#include "tests/support/export_support.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
 #include "ui/controllers/cam_controller.h"
@@ -154,7 +155,11 @@ TEST_F(AtlasControllerTest, AnAtlasOfAnotherModelIsRefused) {
   const std::string path = (dir / "atlas.json").string();
   ASSERT_TRUE(write_file_atomically(path, atlas_to_json(other)));
   QSignalSpy shown(&window_.atlas(), &AtlasController::atlasShown);
-  window_.atlas().open_atlas(QString::fromStdString(path));
+  {
+    const test::OnGuiThread gui;  // read and checked on the worker: a read here would fail
+    window_.atlas().open_atlas(QString::fromStdString(path));
+    ASSERT_TRUE(shown.wait(60000));
+  }
   ASSERT_EQ(shown.size(), 1);
   EXPECT_TRUE(shown.at(0).at(0).toString().contains(QStringLiteral("another model")));
   EXPECT_EQ(window_.atlas().atlas(), nullptr);

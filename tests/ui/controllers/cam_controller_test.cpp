@@ -14,6 +14,7 @@
 #include "core/maps/cam_render.h"
 #include "core/maps/colorbar.h"
 #include "core/model/model.h"
+#include "tests/support/export_support.h"
 #include "tests/support/image_checks.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
@@ -104,7 +105,7 @@ TEST_F(CamControllerTest, ExportedOverlayIsEnlargedCaptionedAndHasItsColourBar) 
   test::TempDir dir;
   const QString path = QString::fromStdString((dir / "cam.png").string());
   QSignalSpy status(&window_.cam(), &Controller::statusChanged);
-  const Status written = window_.cam().export_cam(path);
+  const Status written = test::exported(window_.cam(), path, [&] { window_.cam().export_cam(path, /*report=*/true); });
   ASSERT_TRUE(written.ok()) << written.error();
   ASSERT_FALSE(status.isEmpty());
   EXPECT_EQ(status.last().at(0).toString(), QStringLiteral("Wrote %1").arg(path));

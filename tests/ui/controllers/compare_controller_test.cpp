@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 
 #include "core/session/session.h"
+#include "tests/support/export_support.h"
 #include "tests/support/image_checks.h"
 #include "tests/support/pane_support.h"
 #include "tests/support/test_support.h"
@@ -67,7 +68,8 @@ TEST_F(CompareControllerTest, AnImageComparedWithItselfDiffersNowhereAndItsSheet
   for (float value : difference->view().maps.values) EXPECT_EQ(value, 0.5f);
   test::TempDir dir;
   const QString sheet = QString::fromStdString((dir / "sheet.png").string());
-  ASSERT_TRUE(compare_.export_comparison(sheet).ok());
+  auto exported_sheet = test::exported(compare_, sheet, [&] { compare_.export_comparison(sheet); });
+  ASSERT_TRUE(exported_sheet.ok()) << exported_sheet.error();
   // The sheet holds the three grids on screen, pixel for pixel (below their captions).
   const RgbImage written = test::read_rgb(sheet);
   for (const char* name : {"compareA", "compareB", "compareDifference"}) {
@@ -92,7 +94,8 @@ TEST_F(CompareControllerTest, TheExportedSheetEqualsTheCommandLinesPixelForPixel
   while (shown.isEmpty()) ASSERT_TRUE(shown.wait(60000));
   test::TempDir dir;
   const QString sheet = QString::fromStdString((dir / "window.png").string());
-  ASSERT_TRUE(compare_.export_comparison(sheet).ok());
+  auto exported_sheet = test::exported(compare_, sheet, [&] { compare_.export_comparison(sheet); });
+  ASSERT_TRUE(exported_sheet.ok()) << exported_sheet.error();
 
   QProcess cli;
   const QString out = QString::fromStdString((dir / "cli").string());
@@ -123,16 +126,19 @@ TEST_F(CompareControllerTest, ASheetThatCannotBeWrittenSaysWhereAndWhy) {
   ASSERT_TRUE(explained.wait(60000));
   test::TempDir dir;
   test::write_file(dir / "a_file", "x");
-  auto written = compare_.export_comparison(QString::fromStdString((dir / "a_file" / "sheet.png").string()));
+  const auto sheet_to = [&](const QString& path) {
+    return test::exported(compare_, path, [&] { compare_.export_comparison(path); });
+  };
+  auto written = sheet_to(QString::fromStdString((dir / "a_file" / "sheet.png").string()));
   ASSERT_FALSE(written.ok());
   EXPECT_NE(written.error().find((dir / "a_file").string() + ": not a folder"), std::string::npos) << written.error();
-  written = compare_.export_comparison(QStringLiteral("/dev/full"));
+  written = sheet_to(QStringLiteral("/dev/full"));
   ASSERT_FALSE(written.ok());
   EXPECT_NE(written.error().find("/dev/full: cannot write (No space left on device)"), std::string::npos)
       << written.error();
   {
     test::FileSizeLimit limit(4096);
-    written = compare_.export_comparison(QString::fromStdString((dir / "sheet.png").string()));
+    written = sheet_to(QString::fromStdString((dir / "sheet.png").string()));
   }
   ASSERT_FALSE(written.ok());
   EXPECT_NE(written.error().find("sheet.png: cannot write (File too large)"), std::string::npos) << written.error();

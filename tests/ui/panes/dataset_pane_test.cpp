@@ -20,6 +20,7 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include "tests/support/export_support.h"
 #include "tests/support/image_checks.h"
 #include "tests/support/pane_support.h"
 #include "tests/support/test_support.h"
@@ -164,7 +165,8 @@ TEST_F(DatasetPanelTest, AMisclassifiedImageIsComparedWithItsNearestCorrectPartn
   // The sheet: images, CAMs, the three grids and the top filters.
   test::TempDir out;
   const QString sheet = QString::fromStdString((out / "sheet.png").string());
-  ASSERT_TRUE(window_.compare().export_comparison(sheet).ok());
+  auto exported_sheet = test::exported(window_.compare(), sheet, [&] { window_.compare().export_comparison(sheet); });
+  ASSERT_TRUE(exported_sheet.ok()) << exported_sheet.error();
   const RgbImage written = test::read_rgb(sheet);
   ASSERT_GT(written.width, 0);
   for (const char* name : {"compareA", "compareB", "compareDifference"}) {  // as on screen, below their captions
@@ -254,7 +256,10 @@ TEST_F(DatasetPanelTest, ExportedSheetIsOfTheCurrentPairAfterBrowsingAway) {
   auto export_sheet = [this, &out](const char* name) {
     const QString path = QString::fromStdString((out / name).string());
     // The pair's predictions and Grad-CAMs may still be on their way.
-    for (int wait = 0; wait < 600 && !window_.compare().export_comparison(path).ok(); ++wait) QTest::qWait(100);
+    const auto export_to = [&] {
+      return test::exported(window_.compare(), path, [&] { window_.compare().export_comparison(path); });
+    };
+    for (int wait = 0; wait < 600 && !export_to().ok(); ++wait) QTest::qWait(100);
     return QImage(path).convertToFormat(QImage::Format_RGB888);
   };
   const QImage before = export_sheet("before.png");

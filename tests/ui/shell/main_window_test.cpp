@@ -29,6 +29,7 @@
 #include "core/io/sha256.h"
 #include "core/model/image_input.h"
 #include "core/model/model.h"
+#include "tests/support/export_support.h"
 #include "tests/support/pane_support.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
@@ -334,16 +335,19 @@ TEST_F(BrowsingTest, ExportsWriteTheGridTheCamAndEveryLayer) {
   ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("conv4")));
   test::TempDir dir;
   const QString grid_png = QString::fromStdString((dir / "conv4.png").string());
-  auto written = window_.activations().export_grid(grid_png);
+  auto written = test::exported(window_.activations(), grid_png, [&] { window_.activations().export_grid(grid_png); });
   ASSERT_TRUE(written.ok()) << written.error();
   const QImage image(grid_png);
   EXPECT_EQ(image.size(), QSize(grid_->view().grid.image.width, grid_->view().grid.image.height));
   EXPECT_GT(image.width(), 8 * 48);  // 64 tiles of at least 48 px, 8 per row
 
   QSignalSpy cam_shown(&window_.cam(), &CamController::camShown);
-  if (!window_.cam().export_cam(QString::fromStdString((dir / "cam.png").string())).ok()) {
+  const QString cam_png = QString::fromStdString((dir / "cam.png").string());
+  const auto export_cam = [&] { return test::exported(window_.cam(), cam_png, [&] { window_.cam().export_cam(cam_png); }); };
+  if (!export_cam().ok()) {
     ASSERT_TRUE(cam_shown.wait(60000));
-    ASSERT_TRUE(window_.cam().export_cam(QString::fromStdString((dir / "cam.png").string())).ok());
+    written = export_cam();
+    ASSERT_TRUE(written.ok()) << written.error();
   }
   const QImage cam(QString::fromStdString((dir / "cam.png").string()));
   EXPECT_GE(std::min(cam.width(), cam.height()), 224);  // the 28x28 input, enlarged to be read
