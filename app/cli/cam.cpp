@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "core/explain/cam.h"
+#include "core/explain/cam_figure.h"
 #include "core/io/atomic_file.h"
 #include "core/io/npy_writer.h"
 #include "core/maps/cam_render.h"
@@ -232,7 +233,7 @@ int run_cam(const CamCliOptions& options) {
   std::vector<CamMethod> methods;
   if (all) {
     if (options.npy_given) return usage_error("--npy writes one map: choose one --method, not all");
-    methods = all_cam_methods();
+    methods = sheet_methods();
   } else {
     auto method = parse_cam_method(options.method);
     if (!method) return fail(method.error());
@@ -246,10 +247,22 @@ int run_cam(const CamCliOptions& options) {
   if (!image) return fail(image.error());
   CamPictures drawn;
   drawn.pictures.push_back(image.value().display);
-  if (auto done = draw_methods(model, image.value(), methods, all, options, colormap.value(), drawn); !done)
-    return fail(done.error());
-  if (all && drawn.pictures.size() == 1) return fail(options.model + ": no CAM method could be computed");
-  const RgbImage picture = all ? compose_sheet(drawn.pictures, drawn.captions) : drawn.pictures.back();
+  RgbImage picture;
+  if (all) {  // the window's All Methods sheet
+    auto cam_options = cam_options_of(options, model.card());
+    if (!cam_options) return fail(cam_options.error());
+    ProgressLine progress(options.quiet, "cam: method");
+    auto sheet = all_methods_sheet(model, image.value(), cam_options.value(), options.image_weight,
+                                   progress.callback(), colormap.value());
+    progress.finish();
+    if (!sheet) return fail(options.model + ": " + sheet.error());
+    for (const std::string& note : sheet.value().notes) std::cerr << "note: " << note << "\n";
+    picture = std::move(sheet.value().sheet);
+  } else {
+    if (auto done = draw_methods(model, image.value(), methods, all, options, colormap.value(), drawn); !done)
+      return fail(done.error());
+    picture = drawn.pictures.back();
+  }
   for (const std::string& file : {options.out, options.npy}) {
     if (auto folder = make_output_parent(file); !folder) return fail(folder.error());
   }

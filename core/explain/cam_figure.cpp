@@ -46,14 +46,20 @@ RgbImage cam_figure(const CamResult& result, int image, const RgbImage& display,
   return make_figure(overlay, caption, cam_color_scale(result, image));
 }
 
-Result<MethodSheet> all_methods_sheet(const Model& model, const InputImage& image, CamOptions options,
-                                      float image_weight,
-                                      const std::function<bool(size_t done, size_t total)>& progress) {
+std::vector<CamMethod> sheet_methods() {
   std::vector<CamMethod> methods;
   for (CamMethod method : all_cam_methods()) {
     if (method != CamMethod::kScoreCam) methods.push_back(method);
   }
   methods.push_back(CamMethod::kScoreCam);  // by far the slowest: last
+  return methods;
+}
+
+Result<MethodSheet> all_methods_sheet(const Model& model, const InputImage& image, CamOptions options,
+                                      float image_weight,
+                                      const std::function<bool(size_t done, size_t total)>& progress,
+                                      Colormap colormap) {
+  const std::vector<CamMethod> methods = sheet_methods();
   const size_t total = methods.size();
   std::vector<RgbImage> pictures{image.display};
   std::vector<std::string> captions{"input"};
@@ -70,7 +76,7 @@ Result<MethodSheet> all_methods_sheet(const Model& model, const InputImage& imag
     }
     const auto& shape = result.value().map.shape();
     pictures.push_back(cam_overlay(image.display, result.value().map.data(), static_cast<int>(shape[1]),
-                                   static_cast<int>(shape[2]), Colormap::kJet, image_weight));
+                                   static_cast<int>(shape[2]), colormap, image_weight));
     captions.push_back(to_string(methods[i]));
   }
   if (pictures.size() == 1) return Error{"no CAM method could be computed: " + sheet.notes.front()};

@@ -33,12 +33,20 @@ struct MethodSheet {
   std::vector<std::string> notes;  // "scorecam: <why it failed>" for methods that could not be computed
 };
 
-// The CAM of `image` by every method for `options`' layers and class, the
-// slow Score-CAM last; `progress(done, total)` after each method and during
-// Score-CAM; returning false cancels (the call returns "cancelled"). One call
-// at a time per Model; any thread.
+// The methods of an All Methods sheet in the sheet's order: every method,
+// the slow Score-CAM last (the window's sheet and `actscope-cli cam --method
+// all`, one image or many, draw them so).
+std::vector<CamMethod> sheet_methods();
+
+// The CAM of `image` by every method (sheet_methods()) for `options`'
+// layers and class, each over the image through `colormap`;
+// `progress(done, total)` after each method and during Score-CAM; returning
+// false cancels (the call returns "cancelled"). The sheet the window shows
+// and `actscope-cli cam --method all` writes. One call at a time per Model;
+// any thread.
 Result<MethodSheet> all_methods_sheet(const Model& model, const InputImage& image, CamOptions options,
                                       float image_weight,
-                                      const std::function<bool(size_t done, size_t total)>& progress);
+                                      const std::function<bool(size_t done, size_t total)>& progress,
+                                      Colormap colormap = Colormap::kJet);
 
 }  // namespace actscope

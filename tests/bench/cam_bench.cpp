@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -58,9 +59,9 @@ nlohmann::json python_figures(const BenchCase& bench, int threads, int iteration
 void compare(const BenchCase& bench, int iterations, int threads, bool with_python) {
   actscope::set_thread_count(threads);
   auto model = actscope::Model::load(bench.path);
-  if (!model) {
+  if (!model) {  // a benchmark of a model that did not load must not pass as run
     std::cerr << model.error() << "\n";
-    return;
+    std::exit(1);
   }
   auto plain = torch::jit::load(bench.path);
   plain.eval();

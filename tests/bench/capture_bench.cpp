@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -88,9 +89,9 @@ int measure_peak_rss(const BenchModel& spec) {
 void compare(const BenchModel& spec, int iterations, int threads, const char* self) {
   actscope::set_thread_count(threads);
   auto model = actscope::Model::load(spec.path);
-  if (!model) {
+  if (!model) {  // a benchmark of a model that did not load must not pass as run
     std::cerr << model.error() << "\n";
-    return;
+    std::exit(1);
   }
   auto plain = torch::jit::load(spec.path);
   plain.eval();
@@ -164,7 +165,10 @@ void compare(const BenchModel& spec, int iterations, int threads, const char* se
 void compare_export(const BenchModel& spec, int iterations, int threads) {
   actscope::set_thread_count(threads);
   auto model = actscope::Model::load(spec.path);
-  if (!model) return;
+  if (!model) {
+    std::cerr << model.error() << "\n";
+    std::exit(1);
+  }
   actscope::CardOverrides size;
   size.input_size = std::to_string(spec.input_shape[2]) + "x" + std::to_string(spec.input_shape[3]);
   model.value()->set_card(actscope::apply_card_overrides(model.value()->card(), size, 3).value());
@@ -172,7 +176,7 @@ void compare_export(const BenchModel& spec, int iterations, int threads) {
   auto loaded = actscope::load_image(std::string(ACTSCOPE_SOURCE_DIR) + "/resources/samples/01557_bag.png", card);
   if (!loaded) {
     std::fprintf(stderr, "%s\n", loaded.error().c_str());
-    return;
+    std::exit(1);
   }
   const actscope::InputImage& image = loaded.value();
   // Two folders: one emptied before each export (not timed), as a new

@@ -6,8 +6,9 @@
 1. `activations --npy` on a fixture model: every .npy loads in numpy and equals
    the output Python forward hooks record on the eager model (same weights,
    same image, same preprocessing) within 1e-5 of its largest magnitude.
-2. Each layer's PNG has one tile per shown filter at the documented size, and
-   manifest.json parses and names files that exist.
+2. Each layer's PNG has one tile per shown filter at the documented size,
+   each tile the .npy values of its filter through the documented gray
+   colormap, and manifest.json parses and names files that exist.
 3. A dead and a constant filter export as black tiles with raw max 0 / 0.7.
 4. `weights` writes one tile per filter, in color for 3-input-channel convs.
 5. A missing or read-only output folder fails with a message and leaves no file;
@@ -103,7 +104,36 @@ def check_activations(work, image_path, name, variant):
         # The bar under the tiles runs from the gray colormap's black to its white.
         bar_row = np.asarray(png.convert("RGB"))[png.height - COLORBAR + 26]
         assert (bar_row[8] == 0).all() and (bar_row[png.width - 9] == 255).all(), (layer["name"], bar_row[8])
+        if len(shape) == 4:
+            check_tiles(np.asarray(png.convert("RGB")), np.load(os.path.join(out, layer["npy"])), layer, tile, caption)
     return out, layers
+
+
+def check_tiles(pixels, maps, layer, tile, caption):
+    """Every tile of a grid exported with --colormap gray and filter
+    normalization is its filter's raw map from the .npy, scaled to 0..1 of the
+    filter's own min..max and drawn through the documented gray colormap
+    (level round(255 v)), each value a tile/size block; a filter that is
+    constant or near-dead (max|x| below 1e-6 of the layer's) is black."""
+    shown = layer["shown_filters"]
+    columns = math.ceil(math.sqrt(len(shown)))
+    size = maps.shape[1]
+    scale = tile // size
+    layer_peak = np.abs(maps).max()
+    for t, f in enumerate(shown):
+        x0 = 2 + (t % columns) * (tile + 2)
+        y0 = caption + 2 + (t // columns) * (tile + 2)
+        drawn = pixels[y0:y0 + size * scale:scale, x0:x0 + size * scale:scale, 0].astype(int)
+        assert (pixels[y0:y0 + tile, x0:x0 + tile, 0] == np.kron(drawn, np.ones((scale, scale), int))).all(), \
+            (layer["name"], f, "not blocks of one value")
+        m = maps[f].astype(np.float32)
+        low, high = m.min(), m.max()
+        peak = max(abs(low), abs(high))
+        if peak < 1e-6 * layer_peak or not high - low > 1e-12 * peak:
+            expected = np.zeros(m.shape, int)
+        else:
+            expected = np.rint(np.clip((m - low) / (high - low), 0, 1) * 255).astype(int)
+        assert np.abs(drawn - expected).max() <= 1, (layer["name"], f, np.abs(drawn - expected).max())
 
 
 def tile_centre(png_path, index, tile, columns, caption):

@@ -31,6 +31,7 @@ class CamMethodsView : public QDialog {
   void show_message(const QString& message);
   bool has_sheet() const { return !sheet_.isNull(); }
   QSize sheet_size() const { return sheet_.size(); }
+  const QImage& sheet() const { return sheet_; }
 
  Q_SIGNALS:
   void cancelRequested();

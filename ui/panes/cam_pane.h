@@ -68,6 +68,9 @@ class CamPane : public QWidget {
   bool effective_field_on() const;
   // The box drawn on the input picture, in the input image's pixels (empty: none).
   QRect field_box() const { return field_box_; }
+  // The input picture as drawn (with the effective field over it when one
+  // is shown), before it is scaled to the label.
+  const RgbImage& input_picture() const { return full_[0]; }
 
   // Input (0), heatmap (1) or masked (2) at full size in a window of its own,
   // fitted to it or at 1:1 (what a double-click on the picture does).

@@ -2,11 +2,14 @@
 // not carry over to the next unless pinned.
 #include "ui/controllers/cam_controller.h"
 
+#include <cstring>
+
 #include <gtest/gtest.h>
 #include <QAction>
 #include <QCheckBox>
 #include <QImage>
 #include <QLabel>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 
@@ -97,6 +100,38 @@ TEST_F(CamControllerTest, AllMethodsShowsEveryMethodSideBySideAndCanBeCancelled)
   ASSERT_TRUE(shown.wait(120000));
   EXPECT_EQ(shown.at(0).at(0).toString(), QStringLiteral("cancelled"));
   EXPECT_FALSE(view->has_sheet());
+}
+
+// One path per job: the window's All Methods sheet is the picture
+// `actscope-cli cam --method all` writes for the same image, layer and
+// class, pixel for pixel (the same methods in the same order, the same
+// colormap and image weight).
+TEST_F(CamControllerTest, TheAllMethodsSheetIsTheCommandLinesPixelForPixel) {
+  QSignalSpy cam_shown(&window_.cam(), &CamController::camShown);
+  ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("relu4")));
+  QSignalSpy shown(&window_.cam(), &CamController::allMethodsShown);
+  window_.cam().show_all_methods();
+  ASSERT_TRUE(shown.wait(120000));
+  ASSERT_EQ(shown.at(0).at(0).toString(), QString());
+  const QImage sheet = window_.cam().methods_view()->sheet().convertToFormat(QImage::Format_RGB888);
+
+  test::TempDir dir;
+  const QString out = QString::fromStdString((dir / "all.png").string());
+  const QString image = QString::fromStdString(window_.workspace().images()[window_.workspace().current_image()].input.name);
+  QProcess cli;
+  cli.start(QStringLiteral(ACTSCOPE_CLI), {QStringLiteral("cam"), QStringLiteral("--model"), bundled(),
+                                           QStringLiteral("--image"), image, QStringLiteral("--layer"),
+                                           QStringLiteral("relu4"), QStringLiteral("--method"), QStringLiteral("all"),
+                                           QStringLiteral("--quiet"), QStringLiteral("--out"), out});
+  ASSERT_TRUE(cli.waitForFinished(300000));
+  ASSERT_EQ(cli.exitCode(), 0) << cli.readAllStandardError().toStdString();
+  const QImage written = QImage(out).convertToFormat(QImage::Format_RGB888);
+  ASSERT_EQ(written.size(), sheet.size());
+  int differing_rows = 0;
+  for (int y = 0; y < sheet.height(); ++y) {
+    differing_rows += std::memcmp(written.constScanLine(y), sheet.constScanLine(y), static_cast<size_t>(sheet.width()) * 3) != 0;
+  }
+  EXPECT_EQ(differing_rows, 0) << "of " << sheet.height();
 }
 
 // The exported overlay is a figure a person can read: the 28x28 input enlarged
