@@ -141,20 +141,22 @@ Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const
                                                        const DatasetPredictOptions& options) {
   const ModelCard& card = model.card();
   const size_t total = dataset.images.size();
+  const size_t start = std::min(options.first, total);
+  const size_t end = start + std::min(options.count, total - start);
   const size_t step = static_cast<size_t>(std::max(1, options.batch_size));
   const int64_t plane = int64_t{card.channels} * card.height * card.width;
-  std::vector<DatasetPrediction> predictions(total);
+  std::vector<DatasetPrediction> all(end - start);
   std::vector<float> batch;
   std::vector<size_t> readable;  // the batch's images that could be read
-  for (size_t first = 0; first < total; first += step) {
-    const size_t count = std::min(step, total - first);
+  for (size_t first = start; first < end; first += step) {
+    const size_t count = std::min(step, end - first);
     batch.resize(count * plane);
     readable.clear();
     for (size_t i = first; i < first + count; ++i) {
-      predictions[i].true_class = dataset.images[i].true_class;
+      all[i - start].true_class = dataset.images[i].true_class;
       auto input = dataset.input(i, card);
       if (!input) {
-        predictions[i].error = input.error();
+        all[i - start].error = input.error();
         continue;
       }
       std::copy(input.value().tensor.begin(), input.value().tensor.end(), batch.begin() + readable.size() * plane);
@@ -169,19 +171,19 @@ Result<std::vector<DatasetPrediction>> predict_dataset(const Model& model, const
       for (size_t k = 0; k < readable.size(); ++k) {
         const float* row = logits.value().data() + k * classes;
         if (!all_finite(row, classes)) {  // no class to report: skipped as the unreadable are
-          predictions[readable[k]].error = non_finite_logits(model.path(), dataset.images[readable[k]].name);
+          all[readable[k] - start].error = non_finite_logits(model.path(), dataset.images[readable[k]].name);
           continue;
         }
         const int best = static_cast<int>(std::max_element(row, row + classes) - row);
         double sum = 0.0;
         for (int64_t c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(row[c] - row[best]));
-        predictions[readable[k]].predicted_class = best;
-        predictions[readable[k]].confidence = static_cast<float>(1.0 / sum);
+        all[readable[k] - start].predicted_class = best;
+        all[readable[k] - start].confidence = static_cast<float>(1.0 / sum);
       }
     }
     if (options.progress && !options.progress(first + count, total)) return Error{"cancelled"};
   }
-  return predictions;
+  return all;
 }
 
 size_t count_correct(const std::vector<DatasetPrediction>& predictions) {

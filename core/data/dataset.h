@@ -8,6 +8,7 @@
 // image/label pair such as Debian's Fashion-MNIST test set.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -68,6 +69,10 @@ struct DatasetPrediction {
 
 struct DatasetPredictOptions {
   int batch_size = 256;
+  // Only the images [first, first + count) (a slice of a long job that
+  // lets other work run between slices); their predictions alone come back.
+  size_t first = 0;
+  size_t count = SIZE_MAX;
   // (done, total) images; returning false cancels (the call returns "cancelled").
   std::function<bool(size_t done, size_t total)> progress;
 };

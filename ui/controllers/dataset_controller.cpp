@@ -49,25 +49,42 @@ void DatasetController::load(const QString& path) {
   pane_->show_running(path);
   DatasetPredictOptions options;
   // A dataset still predicting is dropped.
-  options.progress = [pane = QPointer<DatasetPane>(pane_), cancel = worker_.token(kLane)](size_t done,
-                                                                                          size_t total) {
+  const CancelToken cancel = worker_.token(kLane);
+  options.progress = [pane = QPointer<DatasetPane>(pane_), cancel](size_t done, size_t total) {
     if (*cancel) return false;  // a later run's bar is not this run's
     EngineWorker::post(pane, [pane, done, total] { pane->show_progress(done, total); });
     return true;
   };
-  worker_.submit(
+  // On the worker a batch at a time: a CAM or a layer asked for meanwhile
+  // runs between two batches instead of after the whole dataset.
+  // The job outlives a model change (Scope::kWindow) so that its end is
+  // shown: the token is cancelled by the change and the next slice says so.
+  auto run = std::make_shared<Run>();
+  const std::shared_ptr<const Model> model = workspace_.shared_model();
+  worker_.submit_slices(
       kLane, this,
-      [model = workspace_.shared_model(), options, path = path.toStdString()]() -> Result<Run> {
-        auto dataset = open_dataset(path, model->card());
-        if (!dataset) return Error{dataset.error()};
-        Run run;
-        run.dataset = std::make_shared<const Dataset>(std::move(dataset).value());
-        auto predictions = predict_dataset(*model, *run.dataset, options);
-        if (!predictions) return Error{predictions.error()};
-        run.predictions = std::move(predictions).value();
-        return run;
+      [model, options, path = path.toStdString(), run,
+       cancel]() mutable -> std::optional<Result<Run>> {
+        if (*cancel) return Result<Run>(Error{"cancelled"});
+        if (!run->dataset) {
+          auto dataset = open_dataset(path, model->card());
+          if (!dataset) return Result<Run>(Error{dataset.error()});
+          run->dataset = std::make_shared<const Dataset>(std::move(dataset).value());
+          return std::nullopt;
+        }
+        options.first = run->predictions.size();
+        options.count = static_cast<size_t>(options.batch_size);
+        auto predictions = predict_dataset(*model, *run->dataset, options);
+        if (!predictions) return Result<Run>(Error{predictions.error()});
+        run->predictions.insert(run->predictions.end(), predictions.value().begin(), predictions.value().end());
+        if (run->predictions.size() < run->dataset->images.size()) return std::nullopt;
+        return Result<Run>(std::move(*run));
       },
-      [this](Result<Run> run) { show_run(std::move(run)); });
+      [this, model](Result<Run> done) {
+        if (model != workspace_.shared_model()) done = Error{"cancelled"};  // predicted for the model before
+        show_run(std::move(done));
+      },
+      Scope::kWindow);
 }
 
 void DatasetController::show_run(Result<Run> run) {

@@ -16,6 +16,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include <QObject>
@@ -50,6 +51,14 @@ class EngineWorker : public QObject {
   template <typename Work, typename Done>
   void submit(const QString& lane, QObject* context, Work work, Done done, Scope scope = Scope::kSession);
 
+  // A long job in slices (a dataset predicted a batch at a time): `slice`
+  // (returning std::optional<Result<T>>) runs on the worker again and again
+  // while it returns nothing, then `done` gets the result as for submit().
+  // Every other job submitted meanwhile runs between two slices: a CAM or a
+  // capture waits for one slice, never for the whole long job.
+  template <typename Slice, typename Done>
+  void submit_slices(const QString& lane, QObject* context, Slice slice, Done done, Scope scope = Scope::kSession);
+
   // A new session (a model was opened): results of earlier jobs are dropped
   // and their session tokens cancelled.
   void begin_session();
@@ -83,6 +92,11 @@ class EngineWorker : public QObject {
   };
 
   Lane& lane(const QString& name) { return lanes_[name]; }
+
+  // Queues the next slice of a submit_slices job, behind every job queued.
+  template <typename Slice, typename Done, typename Stale>
+  static void queue_slice(QThreadPool* pool, QPointer<QObject> context, Lane lane, Stale stale,
+                          std::shared_ptr<Slice> slice, std::shared_ptr<Done> done);
 
   std::shared_ptr<State> state_ = std::make_shared<State>();
   std::map<QString, Lane> lanes_;
@@ -120,6 +134,52 @@ void EngineWorker::submit(const QString& lane_name, QObject* context, Work work,
       if (!stale()) done(std::move(*outcome));
     });
   });
+}
+
+template <typename Slice, typename Done>
+void EngineWorker::submit_slices(const QString& lane_name, QObject* context, Slice slice, Done done, Scope scope) {
+  Lane& lane = this->lane(lane_name);
+  const int job = ++*lane.latest;
+  ++*lane.pending;
+  const int session = scope == Scope::kSession ? state_->session.load() : -1;
+  auto stale = [state = state_, session, lane, job] {
+    return *lane.latest != job || (session >= 0 && state->session != session);
+  };
+  queue_slice(&pool_, QPointer<QObject>(context), lane, stale, std::make_shared<Slice>(std::move(slice)),
+              std::make_shared<Done>(std::move(done)));
+}
+
+template <typename Slice, typename Done, typename Stale>
+void EngineWorker::queue_slice(QThreadPool* pool, QPointer<QObject> context, Lane lane, Stale stale,
+                               std::shared_ptr<Slice> slice, std::shared_ptr<Done> done) {
+  using Outcome = typename decltype((*slice)())::value_type;
+  // Below the default priority 0 of submit(): queued jobs run first.
+  constexpr int kSlicePriority = -1;
+  pool->start(
+      [pool, context, lane, stale, slice, done] {
+        if (stale()) {
+          --*lane.pending;
+          return;  // superseded, or of an earlier session
+        }
+        std::optional<Outcome> outcome;
+        try {
+          outcome = (*slice)();
+        } catch (const std::exception& e) {
+          outcome = Outcome(Error{e.what()});
+        } catch (...) {
+          outcome = Outcome(Error{"unknown error"});
+        }
+        if (!outcome) {
+          queue_slice(pool, context, lane, stale, slice, done);
+          return;
+        }
+        auto result = std::make_shared<Outcome>(std::move(*outcome));
+        post(context, [stale, lane, result, done] {
+          --*lane.pending;
+          if (!stale()) (*done)(std::move(*result));
+        });
+      },
+      kSlicePriority);
 }
 
 template <typename Function>

@@ -12,6 +12,7 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include "core/explain/cam.h"
 #include "core/session/session.h"
 #include "tests/support/test_support.h"
 #include "tests/support/window_support.h"
@@ -45,6 +46,32 @@ class DatasetControllerTest : public ::testing::Test {
   Workspace workspace_;
   DatasetController controller_{workspace_, worker_, nullptr};
 };
+
+// A dataset is predicted on the one engine worker a batch at a time: a
+// Grad-CAM asked for while the 10,000 Fashion-MNIST images predict comes
+// back before the dataset does (it waited behind the whole dataset before).
+TEST_F(DatasetControllerTest, ACamAskedForDuringADatasetPredictionFinishesBeforeIt) {
+  std::vector<QString> order;
+  QObject::connect(&controller_, &DatasetController::datasetShown, &controller_,
+                   [&order](const QString&) { order.push_back(QStringLiteral("dataset")); });
+  QSignalSpy shown(&controller_, &DatasetController::datasetShown);
+  controller_.load(QString::fromStdString(test::fashion_mnist_dir().string()));
+  // The open image's Grad-CAM, as the CAM controller asks for it.
+  QObject receiver;
+  worker_.submit(
+      QStringLiteral("cam"), &receiver,
+      [model = workspace_.shared_model(), input = workspace_.images().front().input] {
+        return compute_cam(*model, {input}, CamOptions{});
+      },
+      [&order](Result<CamResult> cam) {
+        EXPECT_TRUE(cam.ok()) << cam.error();
+        order.push_back(QStringLiteral("cam"));
+      });
+  ASSERT_TRUE(shown.wait(120000));
+  ASSERT_EQ(shown.front().at(0).toString(), QString());
+  ASSERT_EQ(order.size(), 2u);
+  EXPECT_EQ(order.front(), QStringLiteral("cam")) << "the CAM waited for the whole dataset";
+}
 
 // Regression: only a double-click did anything; a single click now shows the
 // image and its prediction.
