@@ -118,34 +118,46 @@ Status add_batch(const Model& model, const Dataset& dataset, const std::vector<i
 
 }  // namespace
 
-Result<Atlas> scan_dataset(const Model& model, const Dataset& dataset, const ScanOptions& options) {
+Result<DatasetScan> DatasetScan::start(const Model& model, const Dataset& dataset, const ScanOptions& options) {
   if (auto valid = check_options(options); !valid) return Error{valid.error()};
   auto layers = scanned_layers(model, options.layers);
   if (!layers) return Error{layers.error()};
   const auto available = static_cast<int64_t>(dataset.images.size());
   const int64_t total = options.limit > 0 ? std::min(options.limit, available) : available;
-  Atlas atlas = empty_atlas(model, dataset, options, layers.value(), total);
-  atlas.model_sha256 = model.sha256();
-
-  std::vector<int64_t> mine;
+  DatasetScan scan(model, dataset);
+  scan.atlas_ = empty_atlas(model, dataset, options, layers.value(), total);
+  scan.atlas_.model_sha256 = model.sha256();
   for (int64_t i = 0; i < total; ++i) {
-    if (in_shard(i, options.shard, options.shards)) mine.push_back(i);
+    if (in_shard(i, options.shard, options.shards)) scan.mine_.push_back(i);
   }
-  CaptureOptions capture_options;
-  capture_options.map_summaries = true;
-  for (const LayerInfo* layer : layers.value()) capture_options.layers.push_back(layer->name);
-  const size_t step = static_cast<size_t>(options.batch_size);
-  for (size_t first = 0; first < mine.size(); first += step) {
-    const size_t end = std::min(mine.size(), first + step);
-    std::vector<int64_t> batch(mine.begin() + first, mine.begin() + end);
-    auto captured = capture_batch(model, dataset, batch, capture_options, atlas.skipped);
-    if (!captured) return Error{captured.error()};
-    if (!batch.empty()) {
-      if (auto done = add_batch(model, dataset, batch, captured.value(), atlas); !done) return Error{done.error()};
-    }
-    if (options.progress && !options.progress(end, mine.size())) return Error{"cancelled"};
+  scan.capture_options_.map_summaries = true;
+  for (const LayerInfo* layer : layers.value()) scan.capture_options_.layers.push_back(layer->name);
+  scan.batch_size_ = static_cast<size_t>(options.batch_size);
+  return scan;
+}
+
+Result<bool> DatasetScan::step() {
+  const size_t end = std::min(mine_.size(), next_ + batch_size_);
+  std::vector<int64_t> batch(mine_.begin() + static_cast<std::ptrdiff_t>(next_),
+                             mine_.begin() + static_cast<std::ptrdiff_t>(end));
+  auto captured = capture_batch(*model_, *dataset_, batch, capture_options_, atlas_.skipped);
+  if (!captured) return Error{captured.error()};
+  if (!batch.empty()) {
+    if (auto added = add_batch(*model_, *dataset_, batch, captured.value(), atlas_); !added) return Error{added.error()};
   }
-  return atlas;
+  next_ = end;
+  return next_ < mine_.size();
+}
+
+Result<Atlas> scan_dataset(const Model& model, const Dataset& dataset, const ScanOptions& options) {
+  auto scan = DatasetScan::start(model, dataset, options);
+  if (!scan) return Error{scan.error()};
+  while (scan.value().done() < scan.value().total()) {
+    auto more = scan.value().step();
+    if (!more) return Error{more.error()};
+    if (options.progress && !options.progress(scan.value().done(), scan.value().total())) return Error{"cancelled"};
+  }
+  return scan.value().take_atlas();
 }
 
 }  // namespace actscope

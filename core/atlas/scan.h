@@ -32,4 +32,29 @@ struct ScanOptions {
 // One call at a time per Model; any thread.
 Result<Atlas> scan_dataset(const Model& model, const Dataset& dataset, const ScanOptions& options);
 
+// The same scan a batch at a time, for a caller that runs other work between
+// batches (the desktop program's one engine worker). `model` and `dataset`
+// must outlive it and stay the same for every step; one step at a time.
+class DatasetScan {
+ public:
+  // Checks the options and lays out the empty atlas.
+  static Result<DatasetScan> start(const Model& model, const Dataset& dataset, const ScanOptions& options);
+  // Scans the next batch; true while batches remain after it.
+  Result<bool> step();
+  size_t done() const { return next_; }
+  size_t total() const { return mine_.size(); }
+  // The atlas, once step() returned false.
+  Atlas take_atlas() { return std::move(atlas_); }
+
+ private:
+  DatasetScan(const Model& model, const Dataset& dataset) : model_(&model), dataset_(&dataset) {}
+  const Model* model_;
+  const Dataset* dataset_;
+  Atlas atlas_;
+  std::vector<int64_t> mine_;  // this shard's images, in dataset order
+  CaptureOptions capture_options_;
+  size_t batch_size_ = 1;
+  size_t next_ = 0;
+};
+
 }  // namespace actscope

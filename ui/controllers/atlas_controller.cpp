@@ -1,6 +1,7 @@
 #include "ui/controllers/atlas_controller.h"
 
 #include <filesystem>
+#include <optional>
 
 #include <QAction>
 #include <QDir>
@@ -22,40 +23,48 @@
 namespace actscope {
 namespace {
 
-struct ScanJob {
-  std::string model_path;
-  ModelCard card;
-  std::string dataset;
+// A scan on the engine worker, a batch per slice, with the open model.
+struct ScanState {
+  std::shared_ptr<const Model> model;
+  std::string dataset_path;
   long long limit = 0;
+  std::unique_ptr<Dataset> dataset;  // outlives `scan`, which points into it
+  std::optional<DatasetScan> scan;
 };
 
-struct ScanOutcome {
-  Result<Atlas> atlas = Error{"not run"};
+struct Scanned {
+  Atlas atlas;
   bool cached = false;
 };
 
-// Runs on the scan thread: the cached atlas, else a scan with a model of its own.
-ScanOutcome run_scan(const ScanJob& job, const std::function<bool(size_t, size_t)>& progress) {
-  auto sha256 = sha256_of_file(job.model_path);
-  if (!sha256) return {Error{sha256.error()}};
-  const QString cache = atlas_cache_path(sha256.value(), job.dataset, job.limit);
-  if (QFileInfo::exists(cache)) {
-    if (auto cached = read_atlas(cache.toStdString())) return {std::move(cached), true};
+// One slice: the first finds the cached atlas or opens the dataset and
+// starts the scan; each later one scans a batch. Nothing while more remains.
+std::optional<Result<Scanned>> scan_slice(ScanState& state, const std::atomic<bool>& cancel,
+                                          const std::function<void(size_t, size_t)>& progress) {
+  if (cancel) return Result<Scanned>(Error{"cancelled"});
+  const QString cache = atlas_cache_path(state.model->sha256(), state.dataset_path, state.limit);
+  if (!state.scan) {
+    if (QFileInfo::exists(cache)) {
+      if (auto cached = read_atlas(cache.toStdString())) return Result<Scanned>(Scanned{std::move(cached).value(), true});
+    }
+    auto dataset = open_dataset(state.dataset_path, state.model->card());
+    if (!dataset) return Result<Scanned>(Error{dataset.error()});
+    state.dataset = std::make_unique<Dataset>(std::move(dataset).value());
+    ScanOptions options;
+    options.limit = state.limit;
+    auto scan = DatasetScan::start(*state.model, *state.dataset, options);
+    if (!scan) return Result<Scanned>(Error{scan.error()});
+    state.scan.emplace(std::move(scan).value());
+    return std::nullopt;
   }
-  auto model = Model::load(job.model_path);
-  if (!model) return {Error{model.error()}};
-  model.value()->set_card(job.card);
-  auto dataset = open_dataset(job.dataset, job.card);
-  if (!dataset) return {Error{dataset.error()}};
-  ScanOptions options;
-  options.limit = job.limit;
-  options.progress = progress;
-  auto atlas = scan_dataset(*model.value(), dataset.value(), options);
-  if (atlas) {
-    QDir().mkpath(QFileInfo(cache).absolutePath());
-    write_file_atomically(cache.toStdString(), atlas_to_json(atlas.value()));  // a cache: failing to keep it is harmless
-  }
-  return {std::move(atlas), false};
+  auto more = state.scan->step();
+  if (!more) return Result<Scanned>(Error{more.error()});
+  progress(state.scan->done(), state.scan->total());
+  if (more.value()) return std::nullopt;
+  Atlas atlas = state.scan->take_atlas();
+  QDir().mkpath(QFileInfo(cache).absolutePath());
+  write_file_atomically(cache.toStdString(), atlas_to_json(atlas));  // a cache: failing to keep it is harmless
+  return Result<Scanned>(Scanned{std::move(atlas), false});
 }
 
 }  // namespace
@@ -69,7 +78,7 @@ QString atlas_cache_path(const std::string& model_sha256, const std::string& dat
 
 AtlasController::AtlasController(Workspace& workspace, EngineWorker& worker, QWidget* window)
     : Controller(window), workspace_(workspace), worker_(worker), window_(window), pane_(new FiltersPane) {
-  pool_.setMaxThreadCount(1);
+  pool_.setMaxThreadCount(1);  // the crops' images are read there (no model)
   scan_ = new QAction(tr("Scan Dataset &Filters..."), this);
   scan_->setToolTip(tr("What every filter does over a dataset: dead, active, selective, its top images"));
   connect(scan_, &QAction::triggered, this, &AtlasController::scan_dialog);
@@ -100,23 +109,29 @@ void AtlasController::scan(const QString& dataset, long long limit) {
   }
   cancel_->store(true);  // a scan still running stops; this one gets a fresh flag
   cancel_ = std::make_shared<std::atomic<bool>>(false);
-  const ScanJob job{workspace_.model_path().toStdString(), workspace_.model()->card(), dataset.toStdString(), limit};
   about_ = tr("%1: %2").arg(QFileInfo(workspace_.model_path()).fileName(), dataset);
   pane_->show_running(tr("Scanning %1...").arg(dataset));
   Q_EMIT pageRequested(pane_);
-  QPointer<AtlasController> self(this);
-  pool_.start([self, job, cancel = cancel_, pane = QPointer<FiltersPane>(pane_)] {
-    auto progress = [cancel, pane](size_t done, size_t total) {
-      EngineWorker::post(pane, [pane, done, total] { pane->show_progress(done, total); });
-      return !*cancel;
-    };
-    auto outcome = std::make_shared<ScanOutcome>(run_scan(job, progress));
-    EngineWorker::post(self, [self, outcome, cancel] {
-      if (cancel != self->cancel_) return;  // a newer scan replaced this one
-      if (*cancel) outcome->atlas = Error{"cancelled"};
-      self->finish(std::move(outcome->atlas), outcome->cached, self->about_);
-    });
-  });
+  // On the one engine worker with the open model, a batch per slice: a CAM
+  // or a layer asked for meanwhile waits for one batch, not the whole scan.
+  auto state = std::make_shared<ScanState>();
+  state->model = workspace_.shared_model();
+  state->dataset_path = dataset.toStdString();
+  state->limit = limit;
+  auto progress = [pane = QPointer<FiltersPane>(pane_)](size_t done, size_t total) {
+    EngineWorker::post(pane, [pane, done, total] { pane->show_progress(done, total); });
+  };
+  worker_.submit_slices(
+      QStringLiteral("scan"), this,
+      [state, cancel = cancel_, progress] { return scan_slice(*state, *cancel, progress); },
+      [this, cancel = cancel_](Result<Scanned> scanned) {
+        if (cancel != cancel_) return;  // a newer scan replaced this one
+        if (!scanned) {
+          finish(Error{*cancel ? std::string("cancelled") : scanned.error()}, false, about_);
+          return;
+        }
+        finish(std::move(scanned.value().atlas), scanned.value().cached, about_);
+      });
 }
 
 void AtlasController::open_atlas(const QString& path) {
@@ -164,7 +179,7 @@ void AtlasController::show_layer() {
   pane_->show_message(tr("%1\nLayer %2 was not scanned (only layers with maps are).").arg(about_, workspace_.current_layer()));
 }
 
-// The top images of `filter` cut to the unit's field, on the scan thread
+// The top images of `filter` cut to the unit's field, on the crops thread
 // (the dataset is opened there once per atlas; reading needs no model).
 void AtlasController::compute_crops(int filter) {
   if (!atlas_ || !workspace_.model()) return;

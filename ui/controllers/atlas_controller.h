@@ -72,13 +72,13 @@ class AtlasController : public Controller {
   std::shared_ptr<const Atlas> atlas_;
   QString about_;
   std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
-  // The dataset the crops are read from, touched on the scan thread only.
+  // The dataset the crops are read from, touched on the crops thread only.
   struct CropsDataset {
     std::string path;
     std::shared_ptr<const Dataset> dataset;
   };
   std::shared_ptr<CropsDataset> crops_dataset_ = std::make_shared<CropsDataset>();
-  QThreadPool pool_;  // one thread: the scan and the crops, beside the engine worker
+  QThreadPool pool_;  // one thread reading the crops' images (no model: the scan runs on the engine worker)
 };
 
 // Where the atlas of scanning `dataset` (first `limit` images) with the model
