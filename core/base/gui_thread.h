@@ -12,13 +12,14 @@ void mark_gui_thread(bool marked = true);
 // True on a thread marked by mark_gui_thread.
 bool on_gui_thread();
 
-// Unmarks the calling thread while it lives (a test's own setup work).
-class NotOnGuiThread {
+// Marks (or unmarks) the calling thread while it lives, then restores what
+// it was: a test that drives the window as its GUI thread.
+class GuiThreadScope {
  public:
-  NotOnGuiThread() : was_(on_gui_thread()) { mark_gui_thread(false); }
-  ~NotOnGuiThread() { mark_gui_thread(was_); }
-  NotOnGuiThread(const NotOnGuiThread&) = delete;
-  NotOnGuiThread& operator=(const NotOnGuiThread&) = delete;
+  explicit GuiThreadScope(bool marked = true) : was_(on_gui_thread()) { mark_gui_thread(marked); }
+  ~GuiThreadScope() { mark_gui_thread(was_); }
+  GuiThreadScope(const GuiThreadScope&) = delete;
+  GuiThreadScope& operator=(const GuiThreadScope&) = delete;
 
  private:
   bool was_;

@@ -51,6 +51,33 @@ def check_files_sha256(out):
         assert digest == actual, (out, name, digest, actual)
 
 
+def contains(sheet, part):
+    """True when the picture `part` stands in `sheet` at some place, pixel for pixel."""
+    height, width = part.shape[:2]
+    first = part[0].tobytes()
+    for y in range(sheet.shape[0] - height + 1):
+        row = sheet[y].tobytes()
+        at = row.find(first)
+        while at != -1:
+            if at % 3 == 0 and (sheet[y:y + height, at // 3:at // 3 + width] == part).all():
+                return True
+            at = row.find(first, at + 1)
+    return False
+
+
+def check_sheet_holds_the_grids(out):
+    """sheet.png holds each of a.png, b.png and difference.png (below their
+    captions, at most 60 rows) pixel for pixel, and not one of them with a
+    pixel changed: the sheet is made of the very grids written beside it."""
+    sheet = np.asarray(Image.open(os.path.join(out, "sheet.png")).convert("RGB"))
+    for name in ("a.png", "b.png", "difference.png"):
+        grid = np.asarray(Image.open(os.path.join(out, name)).convert("RGB"))[60:]
+        assert contains(sheet, grid), name
+        changed = grid.copy()
+        changed[changed.shape[0] // 2, changed.shape[1] // 2] ^= 0x40
+        assert not contains(sheet, changed), name
+
+
 def raw_maps(work, image):
     out = os.path.join(work, "raw-" + os.path.basename(image))
     os.mkdir(out)
@@ -67,6 +94,7 @@ def main():
         for name in ("a.png", "b.png", "difference.png", "sheet.png", "ranking.json", "manifest.json"):
             assert os.path.exists(os.path.join(out, name)), name
         check_files_sha256(out)
+        check_sheet_holds_the_grids(out)
         manifest = json.load(open(os.path.join(out, "manifest.json")))
         assert manifest["layer"] == LAYER and len(manifest["images"]) == 2
         # Each image's prediction, and the true class the sheet's Grad-CAMs were made for.

@@ -14,24 +14,12 @@
 
 namespace actscope::test {
 
-// Marks the calling thread as the GUI thread while it lives.
-class OnGuiThread {
- public:
-  OnGuiThread() : was_(on_gui_thread()) { mark_gui_thread(true); }
-  ~OnGuiThread() { mark_gui_thread(was_); }
-  OnGuiThread(const OnGuiThread&) = delete;
-  OnGuiThread& operator=(const OnGuiThread&) = delete;
-
- private:
-  bool was_;
-};
-
 // Runs `start` (which asks `controller` to export to `path`) on the marked
 // GUI thread and waits, without blocking the event loop, for exported()
 // about `path`: Done, or the error it reports.
 template <typename Start>
 Status exported(Controller& controller, const QString& path, Start start) {
-  const OnGuiThread gui;
+  const GuiThreadScope gui;
   QSignalSpy spy(&controller, &Controller::exported);
   start();
   for (;;) {

@@ -156,7 +156,7 @@ TEST_F(AtlasControllerTest, AnAtlasOfAnotherModelIsRefused) {
   ASSERT_TRUE(write_file_atomically(path, atlas_to_json(other)));
   QSignalSpy shown(&window_.atlas(), &AtlasController::atlasShown);
   {
-    const test::OnGuiThread gui;  // read and checked on the worker: a read here would fail
+    const GuiThreadScope gui;  // read and checked on the worker: a read here would fail
     window_.atlas().open_atlas(QString::fromStdString(path));
     ASSERT_TRUE(shown.wait(60000));
   }
