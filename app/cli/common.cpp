@@ -10,14 +10,20 @@
 namespace actscope::cli {
 
 void CommonFlags::add_to(CLI::App* command) {
-  command->add_option("--input-size", card.input_size,
-                      "Input height x width, e.g. 224x224 (overrides the card)");
+  command->add_option("--input-size,--crop", card.input_size,
+                      "Input height x width, e.g. 224x224 (overrides the card); with --resize, the centre crop");
+  command->add_option("--resize", card.resize,
+                      "Shorter side to S pixels (bilinear, antialiased), then the centre crop to the input size, "
+                      "as torchvision's Resize(S) + CenterCrop (overrides the card)")
+      ->check(CLI::PositiveNumber);
   command->add_option("--channels", card.channels, "Input channels, 1 or 3 (overrides the card)")
       ->check(CLI::IsMember({1, 3}));
   command->add_option("--mean", card.mean, "Mean, one value or one per channel (overrides the card)")
       ->delimiter(',');
   command->add_option("--std", card.std, "Std, one value or one per channel (overrides the card)")
       ->delimiter(',');
+  command->add_option("--labels", card.labels_file,
+                      "Class names from a text file, one per line in logit order (overrides the card's)");
   command->add_option("--threads", threads, "Intra-op threads (default: all cores)")
       ->check(CLI::PositiveNumber);
 }

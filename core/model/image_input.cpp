@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -63,6 +65,64 @@ cv::Mat to_model_channels(const cv::Mat& rgb_or_gray, int channels) {
   return rgb_or_gray;
 }
 
+// One axis of PIL's bilinear resampling (what torchvision's Resize does to a
+// PIL image): each output pixel is the triangle-weighted mean of the input
+// pixels around its centre, the triangle stretched by the scale when
+// shrinking (antialias). Along the columns of `image` (float, any channels).
+cv::Mat resample_columns(const cv::Mat& image, int out_width) {
+  const int in_width = image.cols, channels = image.channels();
+  const double scale = static_cast<double>(in_width) / out_width;
+  const double filter_scale = std::max(1.0, scale);
+  const double support = filter_scale;  // the triangle's half width (1) stretched
+  cv::Mat out(image.rows, out_width, image.type());
+  std::vector<double> weights;
+  for (int xx = 0; xx < out_width; ++xx) {
+    const double centre = (xx + 0.5) * scale;
+    const int first = std::max(0, static_cast<int>(centre - support + 0.5));
+    const int end = std::min(in_width, static_cast<int>(centre + support + 0.5));
+    weights.assign(static_cast<size_t>(std::max(0, end - first)), 0.0);
+    double total = 0.0;
+    for (int x = first; x < end; ++x) {
+      const double distance = std::fabs((x - centre + 0.5) / filter_scale);
+      total += weights[static_cast<size_t>(x - first)] = distance < 1.0 ? 1.0 - distance : 0.0;
+    }
+    for (int y = 0; y < image.rows; ++y) {
+      const float* row = image.ptr<float>(y);
+      float* target = out.ptr<float>(y) + static_cast<size_t>(xx) * channels;
+      for (int c = 0; c < channels; ++c) {
+        double sum = 0.0;
+        for (int x = first; x < end; ++x) sum += weights[static_cast<size_t>(x - first)] * row[x * channels + c];
+        target[c] = static_cast<float>(total > 0.0 ? sum / total : 0.0);
+      }
+    }
+  }
+  return out;
+}
+
+// torchvision's Resize(size) + CenterCrop(height, width) on a float image:
+// the shorter side to `size` (the longer in proportion, truncated), then the
+// centre cut out (offsets rounded half to even, as Python's round; zero
+// padding where the image is smaller than the crop).
+cv::Mat resize_and_centre_crop(const cv::Mat& image, int size, int height, int width) {
+  cv::Mat resized = image;
+  const int w = image.cols, h = image.rows;
+  if (std::min(w, h) != size) {
+    const int out_w = w <= h ? size : static_cast<int>(static_cast<long long>(size) * w / h);
+    const int out_h = w <= h ? static_cast<int>(static_cast<long long>(size) * h / w) : size;
+    cv::Mat wide = out_w == w ? image : resample_columns(image, out_w);
+    cv::Mat turned, tall;
+    cv::transpose(wide, turned);
+    tall = out_h == h ? turned : resample_columns(turned, out_h);
+    cv::transpose(tall, resized);
+  }
+  cv::Mat cropped(height, width, resized.type(), cv::Scalar::all(0));
+  const int top = static_cast<int>(std::nearbyint((resized.rows - height) / 2.0));
+  const int left = static_cast<int>(std::nearbyint((resized.cols - width) / 2.0));
+  const cv::Rect source = cv::Rect(left, top, width, height) & cv::Rect(0, 0, resized.cols, resized.rows);
+  resized(source).copyTo(cropped(cv::Rect(source.x - left, source.y - top, source.width, source.height)));
+  return cropped;
+}
+
 RgbImage to_display(const cv::Mat& unit_rgb_or_gray) {
   cv::Mat rgb = unit_rgb_or_gray;
   if (rgb.channels() == 1) cv::cvtColor(unit_rgb_or_gray, rgb, cv::COLOR_GRAY2RGB);
@@ -78,7 +138,9 @@ RgbImage to_display(const cv::Mat& unit_rgb_or_gray) {
 // From float RGB/gray on [0,1] at any size to the normalized CHW tensor.
 InputImage make_input(const cv::Mat& unit_rgb_or_gray, const ModelCard& card, std::string name) {
   cv::Mat sized = to_model_channels(unit_rgb_or_gray, card.channels);
-  if (sized.cols != card.width || sized.rows != card.height) {
+  if (card.resize > 0) {
+    sized = resize_and_centre_crop(sized, card.resize, card.height, card.width);
+  } else if (sized.cols != card.width || sized.rows != card.height) {
     cv::Mat resized;
     cv::resize(sized, resized, cv::Size(card.width, card.height), 0, 0, cv::INTER_LINEAR);
     sized = resized;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -69,6 +70,11 @@ Result<ModelCard> parse_input(const json& root, const std::string& source, Model
   card.channels = *channels;
   card.height = *height;
   card.width = *width;
+  if (input->contains("resize")) {
+    auto resize = positive_int(*input, "resize");
+    if (!resize) return card_error(source, "\"input.resize\" must be a positive integer (the shorter side)");
+    card.resize = *resize;
+  }
   const auto order = optional_string(*input, "channel_order", "RGB");
   if (!order || (*order != "RGB" && *order != "BGR")) {
     return card_error(source, "\"input.channel_order\" must be \"RGB\" or \"BGR\", not " +
@@ -167,6 +173,7 @@ std::string model_card_to_json(const ModelCard& card) {
                    {"height", card.height},
                    {"width", card.width},
                    {"channel_order", card.channel_order == ChannelOrder::kBgr ? "BGR" : "RGB"}};
+  if (card.resize > 0) root["input"]["resize"] = card.resize;
   root["mean"] = card.mean;
   root["std"] = card.std;
   root["labels"] = card.labels;
@@ -186,6 +193,24 @@ std::optional<std::pair<int, int>> parse_size(const std::string& text) {
     if (part.size() > 5 || part.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   }
   return std::make_pair(std::stoi(height), std::stoi(width));
+}
+
+// Class names from a text file, one per line in logit order (blank lines at
+// the end and Windows line ends are allowed).
+Result<std::vector<std::string>> read_labels_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Error{path + ": cannot read the labels file"};
+  std::vector<std::string> labels;
+  for (std::string line; std::getline(file, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    labels.push_back(line);
+  }
+  while (!labels.empty() && labels.back().empty()) labels.pop_back();
+  if (labels.empty()) return Error{path + ": the labels file holds no class names"};
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i].empty()) return Error{path + ": line " + std::to_string(i + 1) + " is blank (one class name per line)"};
+  }
+  return labels;
 }
 
 // One value means "the same for every channel".
@@ -209,6 +234,13 @@ Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverride
     std::tie(card.height, card.width) = *size;
   }
   if (card.height == 0) return Error{"the input size is unknown: give --input-size HxW, e.g. 224x224"};
+  if (overrides.resize < 0) return Error{"--resize must be a positive number of pixels"};
+  if (overrides.resize > 0) card.resize = overrides.resize;
+  if (!overrides.labels_file.empty()) {
+    auto labels = read_labels_file(overrides.labels_file);
+    if (!labels) return Error{labels.error()};
+    card.labels = std::move(labels).value();
+  }
   const auto channels = static_cast<size_t>(card.channels);
   card.mean = per_channel(overrides.mean.empty() ? card.mean : overrides.mean, channels);
   card.std = per_channel(overrides.std.empty() ? card.std : overrides.std, channels);

@@ -23,6 +23,10 @@ struct ModelCard {
   int channels = 0;         // 1 or 3 (required)
   int height = 0;           // input height in pixels (required)
   int width = 0;            // input width in pixels (required)
+  // torchvision's Resize(resize) + CenterCrop(height, width): the shorter
+  // side scaled to `resize` (bilinear with antialias, as PIL), then the
+  // centre cut to height x width. 0: the image is stretched to height x width.
+  int resize = 0;
   ChannelOrder channel_order = ChannelOrder::kRgb;
   std::vector<float> mean;              // one per channel, on [0,1]-scaled pixels
   std::vector<float> std;               // one per channel, all > 0
@@ -55,8 +59,13 @@ struct CardOverrides {
   int channels = 0;         // 1 or 3; 0 keeps the card's
   std::vector<float> mean;  // one value (for every channel) or one per channel
   std::vector<float> std;
+  int resize = 0;           // --resize S: the shorter side to S, then the centre crop; 0 keeps the card's
+  std::string labels_file;  // --labels FILE: class names, one per line, in logit order
 
-  bool empty() const { return input_size.empty() && channels == 0 && mean.empty() && std.empty(); }
+  bool empty() const {
+    return input_size.empty() && channels == 0 && mean.empty() && std.empty() && resize == 0 &&
+           labels_file.empty();
+  }
 };
 
 // `base` (a model's card, or a blank one for a model without a card) with

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/test_support.h"
+
 namespace actscope {
 namespace {
 
@@ -125,6 +127,52 @@ TEST(ModelCardTest, OverridesCompleteABlankCard) {
   EXPECT_EQ(card.value().width, 200);
   EXPECT_EQ(card.value().mean, std::vector<float>(3, 0.0f));
   EXPECT_EQ(card.value().std, std::vector<float>(3, 1.0f));
+}
+
+// torchvision's Resize(S) + CenterCrop: "input.resize" in a card, --resize
+// as an override; both survive the round trip, and a bad value is refused.
+TEST(ModelCardTest, ResizeIsReadWrittenAndOverridden) {
+  auto card_json = valid_card();
+  card_json["input"]["resize"] = 36;
+  auto card = parse_model_card(card_json.dump(), "net.json");
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().resize, 36);
+  auto again = parse_model_card(model_card_to_json(card.value()), "again");
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(again.value().resize, 36);
+  EXPECT_EQ(parse_model_card(valid_card().dump(), "net.json").value().resize, 0);  // absent: stretch
+  card_json["input"]["resize"] = 0;
+  EXPECT_NE(parse_error(card_json).find("net.json: invalid model card: \"input.resize\" must be a positive integer"), std::string::npos)
+      << parse_error(card_json);
+  CardOverrides typed;
+  typed.resize = 256;
+  typed.input_size = "224x224";
+  auto overridden = apply_card_overrides(card.value(), typed, 3);
+  ASSERT_TRUE(overridden.ok()) << overridden.error();
+  EXPECT_EQ(overridden.value().resize, 256);
+  EXPECT_EQ(overridden.value().height, 224);
+}
+
+// --labels FILE: one class name per line, Windows line ends and trailing
+// blank lines allowed; a blank line inside or a missing file is named.
+TEST(ModelCardTest, LabelsComeFromAFileOfOneNamePerLine) {
+  test::TempDir dir;
+  test::write_file(dir / "names.txt", "tabby cat\r\ngolden retriever\r\n\n");
+  CardOverrides typed;
+  typed.labels_file = (dir / "names.txt").string();
+  auto card = apply_card_overrides(parse_model_card(valid_card().dump(), "net.json").value(), typed, 3);
+  ASSERT_TRUE(card.ok()) << card.error();
+  EXPECT_EQ(card.value().labels, (std::vector<std::string>{"tabby cat", "golden retriever"}));
+  test::write_file(dir / "gap.txt", "a\n\nb\n");
+  typed.labels_file = (dir / "gap.txt").string();
+  typed.input_size = "8x8";
+  auto gap = apply_card_overrides(ModelCard{}, typed, 3);
+  ASSERT_FALSE(gap.ok());
+  EXPECT_NE(gap.error().find("gap.txt: line 2 is blank"), std::string::npos) << gap.error();
+  typed.labels_file = (dir / "none.txt").string();
+  auto none = apply_card_overrides(ModelCard{}, typed, 3);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().find("none.txt: cannot read the labels file"), std::string::npos) << none.error();
 }
 
 TEST(ModelCardTest, OneMeanValueStandsForEveryChannel) {
