@@ -74,7 +74,9 @@ int write_dataset_predictions(const PredictOptions& options, const Model& model)
   if (!predictions) return fail(predictions.error());
   const auto& images = dataset.value().images;
   if (auto folder = make_output_parent(options.out); !folder) return fail(folder.error());
-  if (auto written = write_predictions_csv(options.out, images, predictions.value(), card); !written)
+  if (auto written = write_predictions_csv(options.out, images, predictions.value(),
+                                           card_naming_classes(card, dataset.value()));
+      !written)
     return fail(written.error());
   const size_t unreadable = count_unreadable(predictions.value());
   for (const DatasetPrediction& p : predictions.value()) {

@@ -85,6 +85,8 @@ int run_scan(const ScanCliOptions& options) {
   if (!model) return fail(model.error());
   auto dataset = open_dataset(options.dataset, model.value()->card());
   if (!dataset) return fail(dataset.error());
+  // A card without labels: the class folders' names name the classes (ImageFolder).
+  model.value()->set_card(card_naming_classes(model.value()->card(), dataset.value()));
   ScanOptions scan;
   scan.layers = options.layers;
   scan.limit = options.limit;

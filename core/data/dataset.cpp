@@ -73,9 +73,16 @@ Result<Dataset> open_class_folders(const fs::path& folder, const ModelCard& card
   if (classes.empty()) {  // a plain folder of images: no labels
     for (const auto& file : image_files_in(folder.string())) dataset.images.push_back({file, -1});
   }
+  // A card without labels: torchvision's ImageFolder convention, the sorted
+  // folder names are the classes in that order.
+  const bool image_folder = card.labels.empty();
   for (const auto& class_folder : classes) {
     const std::string name = class_folder.filename().string();
     int true_class = -1;
+    if (image_folder) {
+      true_class = static_cast<int>(dataset.class_names.size());
+      dataset.class_names.push_back(name);
+    }
     for (size_t i = 0; i < card.labels.size(); ++i) {
       if (class_key(card.labels[i]) == class_key(name)) true_class = static_cast<int>(i);
     }
@@ -95,6 +102,12 @@ Result<Dataset> open_class_folders(const fs::path& folder, const ModelCard& card
 }
 
 }  // namespace
+
+ModelCard card_naming_classes(const ModelCard& card, const Dataset& dataset) {
+  ModelCard named = card;
+  if (named.labels.empty()) named.labels = dataset.class_names;
+  return named;
+}
 
 Result<InputImage> Dataset::input(size_t index, const ModelCard& card) const {
   if (index >= images.size()) return Error{source + ": no image " + std::to_string(index)};

@@ -33,6 +33,10 @@ struct Dataset {
   // Images already made for the model, one per entry of `images` (such as
   // the window's open images); empty for a folder or an IDX set.
   std::vector<InputImage> loaded;
+  // The class names a folder of class folders gives a model whose card has
+  // no labels (torchvision's ImageFolder: the sorted folder names, class i
+  // the i-th); empty otherwise. They name the classes as the card's labels would.
+  std::vector<std::string> class_names;
 
   bool from_idx() const { return idx.count > 0; }
   // Image `index` made for `card` (reads the file for a folder set; a loaded
@@ -41,11 +45,17 @@ struct Dataset {
   Result<InputImage> input(size_t index, const ModelCard& card) const;
 };
 
+// The card to report `dataset`'s classes with: `card`, with the dataset's
+// class names as its labels when it has none (ImageFolder).
+ModelCard card_naming_classes(const ModelCard& card, const Dataset& dataset);
+
 // Opens `path`:
 // - a folder whose sub-folders are the classes: each sub-folder's name must be
 //   one of the card's labels (compared ignoring case, with spaces, '_', '-'
 //   and '/' alike: "ankle_boot" is "Ankle boot", "t-shirt_top" is
-//   "T-shirt/top"); its image files are that class;
+//   "T-shirt/top"); its image files are that class. For a card without
+//   labels, torchvision's ImageFolder convention: the classes are the
+//   sorted folder names, in that order (Dataset::class_names);
 // - a folder of image files and no sub-folders: images without labels
 //   (true_class -1);
 // - an IDX images file ("*-images-idx3-ubyte", optionally ".gz") with the

@@ -13,7 +13,10 @@ PIL's bilinear resampling with antialias), on a 640x427 photo-like JPEG.
 3. Stretching instead (no --resize) is measurably farther from torchvision:
    the check can tell the two apart.
 4. --labels FILE names the classes (one per line) in predict's JSON.
+5. A folder of class folders for a model without labels gives the classes
+   torchvision's ImageFolder gives (sorted folder names), in the CSV.
 """
+import csv
 import json
 import os
 import subprocess
@@ -24,6 +27,7 @@ import numpy as np
 import torch
 from PIL import Image
 from torchvision import transforms
+from torchvision.datasets import ImageFolder
 
 CLI, FIXTURES = sys.argv[1:3]
 MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
@@ -105,6 +109,22 @@ def main():
         named = json.loads(run("predict", "--model", resnet, "--image", image, "--top", "3", "--json",
                                "--labels", labels, "--crop", "224x224", "--channels", "3").stdout)
         assert all(entry["label"] == f"thing {entry['class']}" for entry in named[0]["top"]), named
+
+        # A folder of class folders for a model without labels: classes and
+        # their indices as torchvision's ImageFolder gives them.
+        folders = os.path.join(work, "folders")
+        for name in ("cats", "Dogs", "birds"):
+            os.makedirs(os.path.join(folders, name))
+            Image.open(image).resize((64, 48)).save(os.path.join(folders, name, "x.png"))
+        table = os.path.join(work, "predictions.csv")
+        run("predict", "--model", resnet, "--dataset", folders, "--out", table, "--crop", "64x64", "--channels", "3",
+            "--quiet")
+        classes = ImageFolder(folders).class_to_idx
+        rows = list(csv.DictReader(open(table)))
+        assert len(rows) == 3, rows
+        for row in rows:
+            folder = os.path.basename(os.path.dirname(row["image"]))
+            assert int(row["true_class"]) == classes[folder] and row["true_label"] == folder, (row, classes)
         print(f"--resize 256 --crop 224x224: input mean |diff| {difference:.5f} (stretched {stretched:.3f}), "
               f"probabilities within {worst / reference.max():.2%} of the top one")
 

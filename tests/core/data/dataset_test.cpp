@@ -89,6 +89,29 @@ TEST_F(DatasetTest, ClassFoldersAreMatchedToTheCardsLabels) {
   EXPECT_NE(refused.error().find("Ankle boot"), std::string::npos) << refused.error();
 }
 
+// A card without labels: torchvision's ImageFolder convention, the sorted
+// folder names are the classes (byte order: "Dogs" before "birds"), and they
+// name the classes as labels would (it was refused: "not a class of the model").
+TEST_F(DatasetTest, ClassFoldersOfAModelWithoutLabelsFollowImageFolder) {
+  test::TempDir dir;
+  const auto samples = test::resource_dir() / "samples";
+  for (const char* name : {"cats", "Dogs", "birds"}) {
+    std::filesystem::create_directories(dir / name);
+    std::filesystem::copy_file(samples / "02180_ankle_boot.png", dir / name / "x.png");
+  }
+  ModelCard unlabelled = model_->card();
+  unlabelled.labels.clear();
+  auto dataset = open_dataset(dir.path().string(), unlabelled);
+  ASSERT_TRUE(dataset.ok()) << dataset.error();
+  EXPECT_EQ(dataset.value().class_names, (std::vector<std::string>{"Dogs", "birds", "cats"}));
+  ASSERT_EQ(dataset.value().images.size(), 3u);
+  for (const auto& image : dataset.value().images) {
+    const std::string folder = std::filesystem::path(image.name).parent_path().filename().string();
+    EXPECT_EQ(card_naming_classes(unlabelled, dataset.value()).label(image.true_class), folder) << image.name;
+  }
+  EXPECT_EQ(card_naming_classes(model_->card(), dataset.value()).labels, model_->card().labels);  // a card's own win
+}
+
 TEST_F(DatasetTest, TheBundledSamplesLaidOutByClassKeepTheirTrueClasses) {
   test::TempDir dir;
   test::lay_out_samples_by_class(dir.path());  // includes "T-shirt_top" for "T-shirt/top"
