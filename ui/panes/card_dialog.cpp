@@ -6,6 +6,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -20,10 +21,12 @@ QSpinBox* spin_box(int minimum, int maximum, int value, const char* object_name,
   return box;
 }
 
-// "0.485, 0.456, 0.406" -> numbers; nullopt when a part is not a number.
+// "0.485, 0.456, 0.406" or "0.485 0.456 0.406" -> numbers; nullopt when a
+// part is not a number.
 std::optional<std::vector<float>> parse_numbers(const QString& text) {
   std::vector<float> numbers;
-  for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+  static const QRegularExpression kSeparators(QStringLiteral("[,;\\s]+"));
+  for (const QString& part : text.split(kSeparators, Qt::SkipEmptyParts)) {
     bool ok = false;
     const float value = part.trimmed().toFloat(&ok);
     if (!ok) return std::nullopt;
@@ -72,14 +75,23 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
   setWindowTitle(tr("Input of %1").arg(model_name));
   mean_->setObjectName(QStringLiteral("mean"));
   std_->setObjectName(QStringLiteral("std"));
-  mean_->setPlaceholderText(tr("0, or one per channel: 0.485, 0.456, 0.406"));
-  std_->setPlaceholderText(tr("1, or one per channel: 0.229, 0.224, 0.225"));
+  // No placeholder that could pass for a value: the boxes start empty and say so.
+  mean_->setPlaceholderText(tr("required: type it, or choose a normalization above"));
+  std_->setPlaceholderText(tr("required: type it, or choose a normalization above"));
   problem_->setStyleSheet(QStringLiteral("color: #b00020"));
   preset_->setObjectName(QStringLiteral("normalizationPreset"));
   preset_->setToolTip(tr("Fills mean and std with a usual normalization; Custom lets you type them"));
   for (const Preset& preset : kPresets) preset_->addItem(tr(preset.name));
   preset_->setCurrentIndex(3);
   connect(preset_, qOverload<int>(&QComboBox::activated), this, &CardDialog::apply_preset);
+  // A message speaks of what was typed: it goes as soon as that changes.
+  connect(mean_, &QLineEdit::textChanged, this, [this] { mean_problem_->hide(); problem_->clear(); });
+  connect(std_, &QLineEdit::textChanged, this, [this] { std_problem_->hide(); problem_->clear(); });
+  connect(channels_, qOverload<int>(&QSpinBox::valueChanged), this, [this] {
+    mean_problem_->hide();
+    std_problem_->hide();
+    problem_->clear();
+  });
   save_->setObjectName(QStringLiteral("saveSidecar"));
   save_->setToolTip(tr("Writes the card as JSON beside the model file (the folder must be writable)"));
   channels_->setToolTip(tr("1 for gray images, 3 for color"));
@@ -131,9 +143,12 @@ std::optional<std::vector<float>> CardDialog::read_field(const QLineEdit* field,
   if (field->text().trimmed().isEmpty()) {
     why = tr("Enter the %1 the model was trained with (or choose a normalization above).").arg(name);
   } else if (!numbers) {
-    why = tr("The %1 must be numbers separated by commas.").arg(name);
+    why = tr("The %1 must be numbers, separated by commas or spaces.").arg(name);
   } else if (numbers->size() != 1 && static_cast<int>(numbers->size()) != channels_->value()) {
-    why = tr("Give one %1 for every channel, or one per channel (%2 here).").arg(name).arg(channels_->value());
+    why = tr("Give one %1 value (used for every channel) or %2 values, one per channel; %3 were given.")
+              .arg(name)
+              .arg(channels_->value())
+              .arg(numbers->size());
   }
   problem->setText(why);
   problem->setVisible(!why.isEmpty());

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
@@ -115,11 +116,40 @@ TEST_F(CardDialogTest, AWrongNumberOfMeansIsRefusedWithTheReason) {
   type(3, 28, 28, "0.1, 0.2", "1");
   EXPECT_FALSE(click_ok());
   EXPECT_TRUE(dialog_.isVisible());
-  EXPECT_TRUE(test::named<QLabel>(dialog_, "meanProblem")->text().contains(QStringLiteral("one per channel (3 here)")))
+  EXPECT_TRUE(test::named<QLabel>(dialog_, "meanProblem")->text().contains(
+      QStringLiteral("one mean value (used for every channel) or 3 values, one per channel; 2 were given")))
       << shown_text().toStdString();
   type(3, 28, 28, "0.1, 0.2, 0.3", "1");  // corrected
   ASSERT_TRUE(click_ok()) << shown_text().toStdString();
   EXPECT_EQ(dialog_.card().mean, (std::vector<float>{0.1f, 0.2f, 0.3f}));
+}
+
+// Values as people paste them: spaces as well as commas.
+TEST_F(CardDialogTest, SpacesSeparateValuesAsCommasDo) {
+  type(3, 224, 224, "0.485 0.456 0.406", "0.229  0.224,0.225");
+  ASSERT_TRUE(click_ok()) << shown_text().toStdString();
+  EXPECT_EQ(dialog_.card().mean, (std::vector<float>{0.485f, 0.456f, 0.406f}));
+  EXPECT_EQ(dialog_.card().std, (std::vector<float>{0.229f, 0.224f, 0.225f}));
+}
+
+// The dialog cannot be got wrong silently: the boxes start empty with no
+// placeholder that could pass for a value, and a message goes as soon as
+// what it speaks of changes (a preset chosen, the text edited).
+TEST_F(CardDialogTest, NoPlaceholderLooksLikeAValueAndAMessageGoesWhenTheFieldChanges) {
+  for (const char* name : {"mean", "std"}) {
+    const QString placeholder = test::named<QLineEdit>(dialog_, name)->placeholderText();
+    EXPECT_FALSE(placeholder.contains(QRegularExpression(QStringLiteral("[0-9]")))) << placeholder.toStdString();
+    EXPECT_TRUE(test::named<QLineEdit>(dialog_, name)->text().isEmpty());
+  }
+  type(3, 28, 28, "0.1, 0.2", "1");
+  EXPECT_FALSE(click_ok());
+  auto* problem = test::named<QLabel>(dialog_, "meanProblem");
+  EXPECT_TRUE(problem->isVisible());
+  auto* preset = test::named<QComboBox>(dialog_, "normalizationPreset");
+  preset->setCurrentIndex(0);
+  Q_EMIT preset->activated(0);  // ImageNet, as chosen by the user
+  EXPECT_FALSE(problem->isVisible()) << "a message about values no longer there";
+  EXPECT_EQ(test::named<QLineEdit>(dialog_, "mean")->text(), QStringLiteral("0.485, 0.456, 0.406"));
 }
 
 TEST_F(CardDialogTest, CancelGivesNoCard) {
