@@ -65,7 +65,12 @@ CamController::CamController(Workspace& workspace, EngineWorker& worker, QWidget
 // The hovered unit's theoretical field as a box on the input picture, and
 // with "Effective field" its input gradient, computed on the worker.
 void CamController::show_field(const HoveredUnit& unit) {
-  if (!unit.valid() || !workspace_.model()) return;  // the last field stays until the layer or image changes
+  if (!unit.valid()) {  // the mouse left the tiles: no box of a unit no longer pointed at
+    hovered_ = {};
+    pane_->clear_field();
+    return;
+  }
+  if (!workspace_.model()) return;
   hovered_ = unit;
   const ModelCard& card = workspace_.model()->card();
   const ReceptiveField* field = workspace_.receptive_field(unit.layer);

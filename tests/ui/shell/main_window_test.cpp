@@ -323,6 +323,25 @@ TEST_F(BrowsingTest, EffectiveFieldIsDrawnWithItsScaleWhenAsked) {
   EXPECT_EQ(window_.findChild<CamPane*>()->input_picture().pixels, expected.pixels);
 }
 
+// Nothing stale: the receptive-field box of the unit under the mouse goes
+// when the mouse leaves the grid (it stayed, on every tab, until the layer
+// or image changed).
+TEST_F(BrowsingTest, TheFieldBoxGoesWhenTheMouseLeavesTheGrid) {
+  ASSERT_TRUE(wait_for_fields(window_.workspace()));
+  ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("conv4")));
+  auto* pane = window_.cam().pane();
+  const RgbImage plain = pane->input_picture();
+  const QPoint at = grid_->unit_position(5, 9, 4);
+  ASSERT_GE(at.x(), 0);
+  QTest::mouseMove(grid_, at);
+  ASSERT_FALSE(pane->field_box().isEmpty());
+  QEvent leave(QEvent::Leave);
+  QCoreApplication::sendEvent(grid_, &leave);
+  EXPECT_TRUE(pane->field_box().isEmpty());
+  EXPECT_EQ(pane->input_picture().pixels, plain.pixels);
+  EXPECT_TRUE(window_.findChild<QLabel*>(QStringLiteral("camFieldNote"))->text().startsWith(QStringLiteral("Hover")));
+}
+
 TEST_F(BrowsingTest, BeforeActivationShowsTheSignedInputOfTheRelu) {
   ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("relu2")));
   auto* toggle = window_.findChild<QCheckBox*>(QStringLiteral("preActivation"));
