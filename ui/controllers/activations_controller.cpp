@@ -127,6 +127,14 @@ void ActivationsController::connect_workspace() {
   connect(&workspace_, &Workspace::currentImageChanged, this, &ActivationsController::capture_current_image);
   connect(&workspace_, &Workspace::captureChanged, this, &ActivationsController::show_layer);
   connect(&workspace_, &Workspace::layerChanged, this, &ActivationsController::show_layer);
+  // The status line names the layer browsed, not the one of the last capture.
+  connect(&workspace_, &Workspace::layerChanged, this, [this] {
+    const LayerInfo* layer = workspace_.layer_info(workspace_.current_layer());
+    if (!layer) return;
+    Q_EMIT statusChanged(tr("%1: %2, output %3")
+                             .arg(QString::fromStdString(layer->name), QString::fromStdString(layer->kind),
+                                  QString::fromStdString(shape_string(layer->shape))));
+  });
   connect(&workspace_, &Workspace::gridSettingsChanged, this, &ActivationsController::render_layer_views);
   connect(&workspace_, &Workspace::fieldsChanged, this, &ActivationsController::show_fields);
   connect(&workspace_, &Workspace::datasetMarksChanged, this, &ActivationsController::render_layer_views);

@@ -23,6 +23,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTest>
 #include <QTreeWidget>
@@ -340,6 +341,18 @@ TEST_F(BrowsingTest, TheFieldBoxGoesWhenTheMouseLeavesTheGrid) {
   EXPECT_TRUE(pane->field_box().isEmpty());
   EXPECT_EQ(pane->input_picture().pixels, plain.pixels);
   EXPECT_TRUE(window_.findChild<QLabel*>(QStringLiteral("camFieldNote"))->text().startsWith(QStringLiteral("Hover")));
+}
+
+// Nothing stale: the status line names the layer browsed (it named the layer
+// of the last capture).
+TEST_F(BrowsingTest, TheStatusLineFollowsTheBrowsedLayer) {
+  for (const char* layer : {"relu4", "conv2", ":max_pool2d"}) {
+    ASSERT_TRUE(window_.activations().select_layer(QString::fromLatin1(layer)));
+    const QString status = window_.statusBar()->currentMessage();
+    EXPECT_TRUE(status.startsWith(QString::fromLatin1(layer) + QStringLiteral(": "))) << status.toStdString();
+  }
+  EXPECT_TRUE(window_.statusBar()->currentMessage().contains(QStringLiteral("1x32x14x14")))
+      << window_.statusBar()->currentMessage().toStdString();
 }
 
 TEST_F(BrowsingTest, BeforeActivationShowsTheSignedInputOfTheRelu) {
