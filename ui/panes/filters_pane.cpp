@@ -129,6 +129,12 @@ void FiltersPane::build_layout() {
 }
 
 void FiltersPane::show_layer(const LayerStats& layer, const std::vector<std::string>& labels, const QString& about) {
+  // The same layer again (a new image was captured): the user's filter and
+  // sort stay (it jumped back to filter 0 after a top image was opened).
+  const bool again = layer_.name == layer.name && table_->rowCount() == static_cast<int>(layer.filters.size());
+  const int kept_filter = again && table_->currentRow() >= 0 ? filter_at_row(table_->currentRow()) : -1;
+  const int sort_column = again ? table_->horizontalHeader()->sortIndicatorSection() : kFilter;
+  const Qt::SortOrder sort_order = again ? table_->horizontalHeader()->sortIndicatorOrder() : Qt::AscendingOrder;
   layer_ = layer;
   labels_ = labels;
   about_->setText(about);
@@ -149,8 +155,12 @@ void FiltersPane::show_layer(const LayerStats& layer, const std::vector<std::str
     table_->setItem(c, kFlags, new QTableWidgetItem(flags_text(flags, c)));
   }
   table_->setSortingEnabled(true);
-  table_->sortItems(kFilter, Qt::AscendingOrder);
+  table_->sortItems(sort_column, sort_order);
   table_->resizeColumnsToContents();
+  if (kept_filter >= 0) {
+    select_filter(kept_filter);
+    return;
+  }
   top_->clear();
   top_title_->setText(tr("Top images: select a filter"));
   if (table_->rowCount() > 0) table_->setCurrentCell(0, kFilter);

@@ -105,6 +105,15 @@ TEST_F(AtlasControllerTest, TopImagesShowTheirCropsAndClickingOneOpensItWithTheU
   ASSERT_TRUE(captured.wait(60000));
   EXPECT_EQ(window_.workspace().current_layer(), QStringLiteral("relu5"));
   EXPECT_EQ(window_.activations().pane()->grid()->selected_filter(), 7);
+  // The Filters tab keeps its filter (it jumped back to filter 0), and the
+  // same top image clicked again adds no second copy to the strip.
+  EXPECT_EQ(window_.atlas().pane()->filter_at_row(table()->currentRow()), 7);
+  EXPECT_EQ(window_.atlas().pane()->shown_filter(), 7);
+  const size_t open = window_.workspace().images().size();
+  top->itemClicked(top->item(2));
+  ASSERT_TRUE(opened.wait(60000));
+  EXPECT_EQ(window_.workspace().images().size(), open);
+  EXPECT_EQ(window_.workspace().current_image(), index);
 }
 
 TEST_F(AtlasControllerTest, TheGridMarksIdleFiltersAndCanShowThemFirst) {
