@@ -222,11 +222,30 @@ void CamPane::follow_predicted_class() {
 
 void CamPane::emit_request() { Q_EMIT requestChanged(method(), target_class()); }
 
+namespace {
+
+// `image` faded two thirds of the way to gray: a picture of the result
+// before, shown while the new one computes.
+RgbImage dimmed(RgbImage image) {
+  for (uint8_t& value : image.pixels) value = static_cast<uint8_t>((value + 2 * 128) / 3);
+  return image;
+}
+
+}  // namespace
+
 void CamPane::show_running(bool slow) {
   progress_->setVisible(slow);
   progress_->setValue(0);
   cancel_->setVisible(slow);
   caption_->setText(tr("computing %1...").arg(method_->currentText()));
+  // Never the last image's heatmap beside the new image as if it were its
+  // own: it stays, dimmed, until the new one arrives, and its scale goes.
+  if (has_result_) {
+    has_result_ = false;
+    heatmap_->setPixmap(picture(dimmed(full_[1])));
+    masked_->setPixmap(picture(dimmed(full_[2])));
+    scale_->clear();
+  }
 }
 
 void CamPane::show_progress(size_t done, size_t total) {

@@ -2,6 +2,8 @@
 // not carry over to the next unless pinned.
 #include "ui/controllers/cam_controller.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include <gtest/gtest.h>
@@ -23,6 +25,7 @@
 #include "tests/support/window_support.h"
 #include "ui/controllers/session_controller.h"
 #include "ui/panes/cam_methods_view.h"
+#include "ui/widgets/color_bar.h"
 #include "ui/panes/cam_pane.h"
 #include "ui/state/workspace.h"
 
@@ -58,6 +61,35 @@ class CamControllerTest : public ::testing::Test {
 
   MainWindow window_;
 };
+
+// Nothing stale: from the moment another image is chosen until its CAM
+// arrives, the last image's heatmap is dimmed toward gray with "computing"
+// and no colour bar (it showed beside the new image as if it were its own).
+TEST_F(CamControllerTest, WhileTheNextCamComputesTheLastHeatmapIsDimmedWithoutItsScale) {
+  auto* heatmap = window_.findChild<QLabel*>(QStringLiteral("camOverlay"));
+  auto* scale = window_.findChild<ColorBar*>(QStringLiteral("camScale"));
+  ASSERT_TRUE(scale->has_scale());
+  const auto spread = [heatmap] {  // how far the picture's colours reach from mid gray
+    const QImage image = heatmap->pixmap().toImage().convertToFormat(QImage::Format_RGB888);
+    int most = 0;
+    for (int y = 0; y < image.height(); ++y) {
+      const uchar* row = image.constScanLine(y);
+      for (int x = 0; x < image.width() * 3; ++x) most = std::max(most, std::abs(row[x] - 128));
+    }
+    return most;
+  };
+  ASSERT_GT(spread(), 60);  // a jet heatmap reaches far from gray
+  QSignalSpy shown(&window_.cam(), &CamController::camShown);
+  window_.session().next_image_action()->trigger();
+  ASSERT_TRUE(shown.isEmpty());  // results come through the event loop, which has not run yet
+  EXPECT_LE(spread(), 43);
+  EXPECT_FALSE(scale->has_scale());
+  EXPECT_TRUE(caption().startsWith(QStringLiteral("computing"))) << caption().toStdString();
+  ASSERT_TRUE(shown.wait(60000));
+  EXPECT_GT(spread(), 60);
+  EXPECT_TRUE(scale->has_scale());
+  EXPECT_FALSE(caption().startsWith(QStringLiteral("computing"))) << caption().toStdString();
+}
 
 TEST_F(CamControllerTest, ANewImageShowsItsOwnPredictedClassUnlessTheClassIsPinned) {
   ASSERT_NE(predicted(0), predicted(1));
