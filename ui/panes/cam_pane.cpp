@@ -44,6 +44,7 @@ CamPane::CamPane(QWidget* parent)
       scale_(new ColorBar),
       opacity_(new QSlider(Qt::Horizontal)),
       masked_(new QLabel),
+      show_masked_(new QCheckBox(tr("Masked"))),
       predictions_(new QListWidget),
       progress_(new QProgressBar),
       cancel_(new QPushButton(tr("Cancel"))),
@@ -61,6 +62,7 @@ CamPane::CamPane(QWidget* parent)
   connect(cancel_, &QPushButton::clicked, this, &CamPane::cancelRequested);
   connect(all_methods_, &QPushButton::clicked, this, &CamPane::allMethodsRequested);
   connect(effective_, &QCheckBox::toggled, this, &CamPane::effectiveFieldToggled);
+  connect(show_masked_, &QCheckBox::toggled, masked_, &QLabel::setVisible);
   connect(opacity_, &QSlider::valueChanged, this, [this] {
     if (has_result_) draw_result();
   });
@@ -97,7 +99,12 @@ void CamPane::name_widgets() {
   }
   predictions_->setObjectName(QStringLiteral("predictions"));
   predictions_->setToolTip(tr("The top classes; click one to see where the model looks for it"));
-  predictions_->setFixedSize(kPicture, kPicture);
+  // Five rows, the top five classes, whole at every window size.
+  predictions_->setFixedHeight(predictions_->fontMetrics().height() * 5 + 4 * predictions_->frameWidth() + 8);
+  predictions_->setMinimumWidth(kPicture);
+  show_masked_->setObjectName(QStringLiteral("camShowMasked"));
+  show_masked_->setToolTip(tr("Also show the image masked by the heatmap"));
+  masked_->hide();
   progress_->setObjectName(QStringLiteral("camProgress"));
   progress_->hide();
   cancel_->setObjectName(QStringLiteral("camCancel"));
@@ -118,6 +125,9 @@ void CamPane::name_widgets() {
 
 void CamPane::build_layout() {
   auto* layout = new QVBoxLayout(this);
+  // The answer first: the model's top classes, then where it looked.
+  layout->addWidget(new QLabel(tr("Predictions (click one for its map)")));
+  layout->addWidget(predictions_);
   // Method and class one above the other: the pane fits a narrow dock.
   auto* choices = new QGridLayout;
   choices->addWidget(new QLabel(tr("Method")), 0, 0);
@@ -136,12 +146,8 @@ void CamPane::build_layout() {
   progress_row->addWidget(progress_, 1);
   progress_row->addWidget(cancel_);
   layout->addLayout(progress_row);
-  auto* tools = new QHBoxLayout;
-  tools->addWidget(all_methods_, 1);
-  tools->addWidget(effective_);
-  layout->addLayout(tools);
   // Input and heatmap side by side with the heatmap's scale and opacity
-  // under it; the masked image beside the predictions.
+  // under it.
   auto* grid = new QGridLayout;
   grid->addWidget(new QLabel(tr("Input")), 0, 0);
   grid->addWidget(new QLabel(tr("Heatmap")), 0, 1);
@@ -156,11 +162,13 @@ void CamPane::build_layout() {
   grid->addWidget(scale_, 2, 1);
   // The hovered unit's field, right under the input it is drawn on.
   grid->addWidget(field_note_, 3, 0, 1, 2);
-  grid->addWidget(new QLabel(tr("Masked")), 4, 0);
-  grid->addWidget(new QLabel(tr("Predictions")), 4, 1);
-  grid->addWidget(masked_, 5, 0);
-  grid->addWidget(predictions_, 5, 1);
   layout->addLayout(grid);
+  auto* tools = new QHBoxLayout;
+  tools->addWidget(all_methods_, 1);
+  tools->addWidget(effective_);
+  tools->addWidget(show_masked_);
+  layout->addLayout(tools);
+  layout->addWidget(masked_);  // on request
   layout->addStretch(1);
 }
 

@@ -112,6 +112,7 @@ class CamPane : public QWidget {
   RgbImage display_;
   bool has_result_ = false;
   QLabel* masked_;
+  QCheckBox* show_masked_;
   QListWidget* predictions_;
   QProgressBar* progress_;
   QPushButton* cancel_;
