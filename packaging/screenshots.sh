@@ -53,8 +53,8 @@ want_shot compare && shot compare 40 "" -- --layer relu4 --dataset "$DATASET" --
 want_shot dataset && shot dataset 40 "ctrl+5" -- --dataset "$DATASET"
 # The All Methods... button of the Grad-CAM pane, where a fresh window puts it.
 # Effective field ticked, the mouse resting on a unit of conv4's grid.
-want_shot receptive_field && shot receptive_field 10 "click:1124,190 move:400,250 sleep" -- --layer conv4
-want_shot cam_all_methods && shot cam_all_methods 10 "click:1066,190 sleep" -- --layer relu5
+want_shot receptive_field && shot receptive_field 10 "click:1090,264 move:400,250 sleep" -- --layer conv4
+want_shot cam_all_methods && shot cam_all_methods 10 "click:960,264 sleep" -- --layer relu5
 if want_shot filters; then
   atlas="$(mktemp -d)"
   "$ROOT/build/app/actscope-cli" scan --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \

@@ -141,13 +141,18 @@ void CamPane::build_layout() {
   choices->addLayout(pins, 2, 1);
   choices->setColumnStretch(1, 1);
   layout->addLayout(choices);
+  auto* tools = new QHBoxLayout;
+  tools->addWidget(all_methods_, 1);
+  tools->addWidget(effective_);
+  tools->addWidget(show_masked_);
+  layout->addLayout(tools);
   layout->addWidget(caption_);
+  layout->addWidget(scale_);  // the heatmap's scale with the answer, above the pictures
   auto* progress_row = new QHBoxLayout;
   progress_row->addWidget(progress_, 1);
   progress_row->addWidget(cancel_);
   layout->addLayout(progress_row);
-  // Input and heatmap side by side with the heatmap's scale and opacity
-  // under it.
+  // Input and heatmap side by side, the heatmap's opacity under them.
   auto* grid = new QGridLayout;
   grid->addWidget(new QLabel(tr("Input")), 0, 0);
   grid->addWidget(new QLabel(tr("Heatmap")), 0, 1);
@@ -159,15 +164,9 @@ void CamPane::build_layout() {
   under_input->addWidget(opacity_);
   under_input->addWidget(field_scale_);
   grid->addLayout(under_input, 2, 0, Qt::AlignTop);
-  grid->addWidget(scale_, 2, 1);
   // The hovered unit's field, right under the input it is drawn on.
   grid->addWidget(field_note_, 3, 0, 1, 2);
   layout->addLayout(grid);
-  auto* tools = new QHBoxLayout;
-  tools->addWidget(all_methods_, 1);
-  tools->addWidget(effective_);
-  tools->addWidget(show_masked_);
-  layout->addLayout(tools);
   layout->addWidget(masked_);  // on request
   layout->addStretch(1);
 }
