@@ -47,33 +47,26 @@ void print_summary(const Model& model, CamMethod method, const CamResult& cam) {
             << model.card().label(cam.classes.front()) << "), layer " << layers << "\n";
 }
 
-// Computes each of `methods` and adds its overlay to `drawn`. With `all`, a
-// method that fails is noted on stderr and skipped; otherwise its error is
-// returned.
-Status draw_methods(const Model& model, const InputImage& image, const std::vector<CamMethod>& methods,
-                    bool all, const CamCliOptions& options, Colormap colormap, CamPictures& drawn) {
+// Computes `method`'s map of one image and adds its overlay to `drawn`; the
+// error when it cannot be computed (the sheet of every method is
+// all_methods_sheet's).
+Status draw_method(const Model& model, const InputImage& image, CamMethod method, const CamCliOptions& options,
+                   Colormap colormap, CamPictures& drawn) {
   auto cam_options = cam_options_of(options, model.card());
   if (!cam_options) return Error{cam_options.error()};
-  for (CamMethod method : methods) {
-    cam_options.value().method = method;
-    ProgressLine progress(options.quiet, to_string(method) + ": masked inputs");
-    cam_options.value().progress = progress.callback();
-    auto result = compute_cam(model, {image}, cam_options.value());
-    progress.finish();
-    if (!result) {
-      // A sheet shows what could be computed; one method asked for must work.
-      if (!all) return Error{result.error()};
-      std::cerr << "note: " << to_string(method) << ": " << result.error() << "\n";
-      continue;
-    }
-    const CamResult& cam = result.value();
-    const auto& shape = cam.map.shape();
-    drawn.pictures.push_back(cam_overlay(image.display, cam.map.data(), static_cast<int>(shape[1]),
-                                         static_cast<int>(shape[2]), colormap, options.image_weight));
-    drawn.captions.push_back(to_string(method));
-    if (!options.quiet) print_summary(model, method, cam);
-    if (!options.npy.empty()) drawn.map = cam.map;
-  }
+  cam_options.value().method = method;
+  ProgressLine progress(options.quiet, to_string(method) + ": masked inputs");
+  cam_options.value().progress = progress.callback();
+  auto result = compute_cam(model, {image}, cam_options.value());
+  progress.finish();
+  if (!result) return Error{result.error()};
+  const CamResult& cam = result.value();
+  const auto& shape = cam.map.shape();
+  drawn.pictures.push_back(cam_overlay(image.display, cam.map.data(), static_cast<int>(shape[1]),
+                                       static_cast<int>(shape[2]), colormap, options.image_weight));
+  drawn.captions.push_back(to_string(method));
+  if (!options.quiet) print_summary(model, method, cam);
+  if (!options.npy.empty()) drawn.map = cam.map;
   return Done{};
 }
 
@@ -259,7 +252,7 @@ int run_cam(const CamCliOptions& options) {
     for (const std::string& note : sheet.value().notes) std::cerr << "note: " << note << "\n";
     picture = std::move(sheet.value().sheet);
   } else {
-    if (auto done = draw_methods(model, image.value(), methods, all, options, colormap.value(), drawn); !done)
+    if (auto done = draw_method(model, image.value(), methods.front(), options, colormap.value(), drawn); !done)
       return fail(done.error());
     picture = drawn.pictures.back();
   }

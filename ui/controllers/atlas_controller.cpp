@@ -28,6 +28,7 @@ struct ScanState {
   std::shared_ptr<const Model> model;
   std::string dataset_path;
   long long limit = 0;
+  QString cache;  // where the atlas of this model, dataset and limit is kept
   std::unique_ptr<Dataset> dataset;  // outlives `scan`, which points into it
   std::optional<DatasetScan> scan;
 };
@@ -42,7 +43,7 @@ struct Scanned {
 std::optional<Result<Scanned>> scan_slice(ScanState& state, const std::atomic<bool>& cancel,
                                           const std::function<void(size_t, size_t)>& progress) {
   if (cancel) return Result<Scanned>(Error{"cancelled"});
-  const QString cache = atlas_cache_path(state.model->sha256(), state.dataset_path, state.limit);
+  const QString& cache = state.cache;
   if (!state.scan) {
     if (QFileInfo::exists(cache)) {
       if (auto cached = read_atlas(cache.toStdString())) return Result<Scanned>(Scanned{std::move(cached).value(), true});
@@ -118,6 +119,7 @@ void AtlasController::scan(const QString& dataset, long long limit) {
   state->model = workspace_.shared_model();
   state->dataset_path = dataset.toStdString();
   state->limit = limit;
+  state->cache = atlas_cache_path(state->model->sha256(), state->dataset_path, limit);
   auto progress = [pane = QPointer<FiltersPane>(pane_)](size_t done, size_t total) {
     EngineWorker::post(pane, [pane, done, total] { pane->show_progress(done, total); });
   };
