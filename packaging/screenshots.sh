@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots as a first-time user sees the program: a
-# 1280x720 screen under Xvfb, no saved settings, the bundled model and
-# samples. Builds first if needed. Writes resources/screenshots/NAME.png.
+# 1280x720 screen under Xvfb (1024x640 for the *_laptop ones), no saved
+# settings, the bundled model and samples. Builds first if needed. Writes resources/screenshots/NAME.png.
 #   packaging/screenshots.sh            all of them
-#   packaging/screenshots.sh dataset    one of them (main_window, compare, dataset, receptive_field, cam_all_methods, filters)
+#   packaging/screenshots.sh dataset    one of them (main_window, main_window_laptop, compare,
+#                                       compare_laptop, dataset, receptive_field, cam_all_methods, filters)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -25,10 +26,10 @@ shot() {
   shift 4
   local settings
   settings="$(mktemp -d)"
-  XDG_CONFIG_HOME="$settings" xvfb-run -a -s "-screen 0 1280x720x24" bash -c '
+  XDG_CONFIG_HOME="$settings" xvfb-run -a -s "-screen 0 ${SCREEN:-1280x720}x24" bash -c '
     "$0" "${@:4}" & app=$!
     sleep "$1"
-    xdotool mousemove 640 712 click 1
+    xdotool mousemove 200 "$(( $(xdotool getdisplaygeometry | cut -d" " -f2) - 8 ))" click 1
     for key in $2; do
       case "$key" in
         click:*) xy="${key#click:}"; xdotool mousemove "${xy%,*}" "${xy#*,}" click 1 ;;
@@ -49,7 +50,9 @@ only=("$@")
 want_shot() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
 
 want_shot main_window && shot main_window 10 "" -- --layer relu5
+want_shot main_window_laptop && SCREEN=1024x640 shot main_window_laptop 10 "" -- --layer relu5
 want_shot compare && shot compare 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
+want_shot compare_laptop && SCREEN=1024x640 shot compare_laptop 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
 want_shot dataset && shot dataset 40 "ctrl+5" -- --dataset "$DATASET"
 # The All Methods... button of the Grad-CAM pane, where a fresh window puts it.
 # Effective field ticked, the mouse resting on a unit of conv4's grid.

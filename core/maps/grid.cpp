@@ -169,6 +169,8 @@ cv::Mat lay_out(Grid& grid, int count, int map_height, int map_width, const Grid
   const int scale = std::max(1, (options.min_tile + longest - 1) / longest);
   grid.tile_width = map_width * scale;
   grid.tile_height = map_height * scale;
+  grid.gap = options.gap;
+  grid.caption = options.caption;
   grid.caption_height =
       options.caption.empty() ? 0 : kCaptionLine * static_cast<int>(options.caption.size()) + 6;
   const int width = grid.columns * (grid.tile_width + options.gap) + options.gap;

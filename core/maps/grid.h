@@ -46,6 +46,8 @@ struct Grid {
   int tile_width = 0;
   int tile_height = 0;
   int caption_height = 0;  // tiles start below the caption strip
+  int gap = 2;             // pixels between tiles and around them
+  std::vector<std::string> caption;  // the caption strip's lines (with limit_note)
   std::string limit_note;  // set when the default limit hid filters
 };
 

@@ -11,11 +11,14 @@
 #include <gtest/gtest.h>
 #include <QImage>
 #include <QListWidget>
+#include <QScrollArea>
 #include <QString>
+#include <QStringList>
 #include <QTest>
 
 #include "core/base/rgb_image.h"
 #include "core/model/model_card.h"
+#include "ui/widgets/grid_view.h"
 
 namespace actscope::test {
 
@@ -58,6 +61,30 @@ Widget* named(const QObject& parent, const char* name) {
 // Clicks row `row` of `list` as the user would (the list must be shown).
 inline void click_row(QListWidget* list, int row) {
   QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(row)).center());
+}
+
+// The tiles of `grid` that are not wholly inside the visible part of the
+// scroll area the grid sits in ("tile 12 at 400,20 60x60 outside 300x200"):
+// empty when every tile is in sight without scrolling.
+inline QStringList tiles_out_of_sight(const GridView& grid) {
+  QStringList out;
+  auto* area = qobject_cast<QScrollArea*>(grid.parentWidget() ? grid.parentWidget()->parentWidget() : nullptr);
+  if (!area || !grid.has_view()) return {QStringLiteral("no scroll area or no grid")};
+  const QRect visible = area->viewport()->rect();
+  for (int tile = 0; tile < grid.tile_count(); ++tile) {
+    const QRect rect = grid.tile_rect(tile).translated(grid.mapTo(area->viewport(), QPoint(0, 0)));
+    if (!visible.contains(rect)) {
+      out << QStringLiteral("tile %1 at %2,%3 %4x%5 outside %6x%7")
+                 .arg(tile)
+                 .arg(rect.x())
+                 .arg(rect.y())
+                 .arg(rect.width())
+                 .arg(rect.height())
+                 .arg(visible.width())
+                 .arg(visible.height());
+    }
+  }
+  return out;
 }
 
 }  // namespace actscope::test

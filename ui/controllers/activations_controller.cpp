@@ -115,11 +115,7 @@ void ActivationsController::build_actions() {
     Q_EMIT pageRequested(pane_);
     pane_->focus_grid();
   });
-  QAction* zoom_in = action(tr("Zoom &In"), QKeySequence::ZoomIn, this);
-  connect(zoom_in, &QAction::triggered, this, [this] { pane_->zoom_by(1.25); });
-  QAction* zoom_out = action(tr("Zoom &Out"), QKeySequence::ZoomOut, this);
-  connect(zoom_out, &QAction::triggered, this, [this] { pane_->zoom_by(0.8); });
-  view_actions_ = {previous, next, back, zoom_in, zoom_out};
+  view_actions_ = {previous, next, back};
 }
 
 void ActivationsController::connect_workspace() {

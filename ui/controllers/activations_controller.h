@@ -37,7 +37,7 @@ class ActivationsController : public Controller {
   PicturePane* weights() const { return weights_; }
   PicturePane* enlarged() const { return enlarged_; }
   QAction* export_action() const { return export_; }
-  // Previous and next layer, back to the grid, zoom in and out.
+  // Previous and next layer, back to the grid.
   QList<QAction*> view_actions() const { return view_actions_; }
 
   // The layer to show first once a model's first image is captured.

@@ -58,7 +58,8 @@ ActivationsPane::ActivationsPane(QWidget* parent)
   });
   connect(grid_, &GridView::unitHovered, this, &ActivationsPane::unitHovered);
   connect(side_grid_, &GridView::unitHovered, this, &ActivationsPane::unitHovered);
-  connect(grid_, &GridView::zoomedByUser, this, [this] { user_zoom_ = true; });
+  // Zoomed by hand, the grid beside follows (they show one layer's geometry).
+  connect(grid_, &GridView::zoomedByUser, this, &ActivationsPane::follow_main_grid);
   connect(grid_, &GridView::enlargeRequested, this, &ActivationsPane::enlargeRequested);
 }
 
@@ -149,7 +150,6 @@ void ActivationsPane::show_grid(std::shared_ptr<const LayerView> view, const QSt
   scale_->set_scale(view->scale);
   grid_->set_filter_names(names);
   grid_->set_view(std::move(view));
-  fit(grid_);
 }
 
 void ActivationsPane::show_message(const QString& message) {
@@ -161,7 +161,6 @@ void ActivationsPane::show_side(const QString& caption, std::shared_ptr<const La
   side_caption_->setText(caption);
   side_box_->show();
   side_grid_->set_view(std::move(view));
-  fit(side_grid_);
 }
 
 void ActivationsPane::hide_side() {
@@ -177,27 +176,27 @@ void ActivationsPane::set_dataset_marks(const std::vector<DatasetMark>& marks) {
 }
 
 void ActivationsPane::zoom_by(double factor) {
-  user_zoom_ = true;
   grid_->set_zoom(grid_->zoom() * factor);
+  side_grid_->set_zoom(grid_->zoom());
+}
+
+void ActivationsPane::fit_grids() {
+  grid_->fit();
+  side_grid_->fit();
+}
+
+void ActivationsPane::follow_main_grid() {
+  if (grid_->fits()) {
+    side_grid_->fit();
+  } else {
+    side_grid_->set_zoom(grid_->zoom());
+  }
 }
 
 void ActivationsPane::focus_grid() { grid_->setFocus(); }
 
 void ActivationsPane::enlarge_selected() {
   if (grid_->selected_filter() >= 0) Q_EMIT enlargeRequested(grid_->selected_filter());
-}
-
-// Zooms a fresh grid to fill its scroll area (between 1x and 4x), unless the
-// user zoomed by hand.
-void ActivationsPane::fit(GridView* view) {
-  if (user_zoom_) return;
-  auto* area =
-      qobject_cast<QScrollArea*>(view->parentWidget() ? view->parentWidget()->parentWidget() : nullptr);
-  if (!area || !view->has_view()) return;
-  const RgbImage& image = view->view().grid.image;
-  const QSize room = area->viewport()->size() - QSize(4, 4);
-  const double fit = std::min(room.width() / double(image.width), room.height() / double(image.height));
-  view->set_zoom(std::clamp(fit, 1.0, 4.0));
 }
 
 }  // namespace actscope

@@ -1,7 +1,7 @@
 // ActivationsPane: the Activations tab. The controls for how grids are drawn
 // (normalization, colormap, sort by mean, top K, before activation), the
 // current layer's grid, and beside it the grid of the layer's other half of
-// a before/after-activation pair. Grids fit their area until the user zooms.
+// a before/after-activation pair.
 // It only displays and asks: the activations controller renders.
 #pragma once
 
@@ -43,8 +43,12 @@ class ActivationsPane : public QWidget {
   // Sets the normalization and colormap by name (unknown names are ignored);
   // emits settingsChanged.
   void restore(const QString& normalization, const QString& colormap);
-  // Zooms the grid by `factor` (as the zoom keys do); grids stop fitting.
+  // Zooms the grids by `factor` (as the zoom keys do); they stop fitting.
   void zoom_by(double factor);
+  // Every tile in sight again (Ctrl+0).
+  void fit_grids();
+  // The grid beside (before activation) takes the main grid's zoom or fitting.
+  void follow_main_grid();
   // Gives the grid the keyboard focus.
   void focus_grid();
   // The current layer's grid (for tests and the shell).
@@ -64,7 +68,6 @@ class ActivationsPane : public QWidget {
  private:
   QWidget* build_controls();
   void emit_settings();
-  void fit(GridView* view);
 
   GridView* grid_;
   GridView* side_grid_;
@@ -78,7 +81,6 @@ class ActivationsPane : public QWidget {
   QCheckBox* labels_;
   QSpinBox* top_k_;
   QCheckBox* before_activation_;
-  bool user_zoom_ = false;  // Ctrl+wheel or the zoom keys: stop fitting grids to the window
 };
 
 }  // namespace actscope

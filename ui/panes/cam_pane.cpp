@@ -25,7 +25,7 @@
 namespace actscope {
 namespace {
 
-constexpr int kPicture = 148;  // pixels of each picture: two side by side fit a 340-pixel dock
+constexpr int kPicture = 128;  // pixels of each picture: two side by side fit a 300-pixel dock
 constexpr int kClassRole = Qt::UserRole;
 
 QPixmap picture(const RgbImage& image) { return scaled_pixmap(image, kPicture); }
@@ -142,9 +142,9 @@ void CamPane::build_layout() {
   choices->setColumnStretch(1, 1);
   layout->addLayout(choices);
   auto* tools = new QHBoxLayout;
-  tools->addWidget(all_methods_, 1);
+  tools->addWidget(all_methods_);
   tools->addWidget(effective_);
-  tools->addWidget(show_masked_);
+  tools->addStretch(1);
   layout->addLayout(tools);
   layout->addWidget(caption_);
   layout->addWidget(scale_);  // the heatmap's scale with the answer, above the pictures
@@ -155,7 +155,11 @@ void CamPane::build_layout() {
   // Input and heatmap side by side, the heatmap's opacity under them.
   auto* grid = new QGridLayout;
   grid->addWidget(new QLabel(tr("Input")), 0, 0);
-  grid->addWidget(new QLabel(tr("Heatmap")), 0, 1);
+  auto* heatmap_title = new QHBoxLayout;  // Masked beside the picture it adds to
+  heatmap_title->addWidget(new QLabel(tr("Heatmap")));
+  heatmap_title->addStretch(1);
+  heatmap_title->addWidget(show_masked_);
+  grid->addLayout(heatmap_title, 0, 1);
   grid->addWidget(input_, 1, 0);
   grid->addWidget(heatmap_, 1, 1);
   // Under the input: the heatmap's opacity, and the effective field's scale

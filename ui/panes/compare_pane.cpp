@@ -23,15 +23,21 @@ namespace {
 constexpr int kPicture = 96;  // pixels of each image and CAM above the grids
 
 // `view` in a scroll area under `title` (which wraps: a long caption is
-// never cut, whatever the width of the grid's area).
-QWidget* titled_scroll(QLabel* title, GridView* view, ColorBar* scale) {
+// never cut, whatever the width of the grid's area); the title says what the
+// grid's own caption would, so the grid draws none.
+QWidget* titled_scroll(QLabel* title, GridView* view, ColorBar* scale, QScrollArea*& area) {
   auto* box = new QWidget;
   auto* layout = new QVBoxLayout(box);
   layout->setContentsMargins(0, 0, 0, 0);
   title->setWordWrap(true);
+  // Two lines for every title, so the three grids get areas of one size
+  // (fitted alike, a filter sits at the same place in each).
+  title->setFixedHeight(2 * title->fontMetrics().lineSpacing() + 2);
+  title->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   layout->addWidget(title);
   layout->addWidget(scale);  // above the grid: seen without scrolling
-  auto* area = new QScrollArea;
+  view->set_show_caption(false);
+  area = new QScrollArea;
   area->setWidget(view);
   area->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   layout->addWidget(area, 1);
@@ -91,19 +97,54 @@ QWidget* ComparePane::build_grids() {
   for (int i = 0; i < 3; ++i) {
     grid_scale_[i] = new ColorBar;
     grid_scale_[i]->setObjectName(QStringLiteral("compareScale%1").arg(i));
-    grids->addWidget(titled_scroll(grid_title_[i], views[i], grid_scale_[i]));
+    grids->addWidget(titled_scroll(grid_title_[i], views[i], grid_scale_[i], grid_area_[i]));
   }
   set_grid_titles({}, {});
   grids->addWidget(ranking_);
-  for (GridView* view : {grid_a_, grid_b_, grid_difference_}) {
-    connect(view, &GridView::selectionChanged, this, [this](int filter) {
-      for (GridView* other : {grid_a_, grid_b_, grid_difference_}) other->select_filter(filter);
-    });
-  }
+  for (int i = 0; i < 3; ++i) grids->setStretchFactor(i, 1);
+  grids->setStretchFactor(3, 0);
+  link_grids();
   connect(ranking_, &QListWidget::itemClicked, this,
           [this](QListWidgetItem* item) { grid_a_->select_filter(item->data(Qt::UserRole).toInt()); });
   return grids;
 }
+
+// The three grids move as one: the selected filter, the zoom (or fitting)
+// and the scroll position, so the same filter sits at the same place in A,
+// B and A - B.
+void ComparePane::link_grids() {
+  GridView* views[3] = {grid_a_, grid_b_, grid_difference_};
+  for (int i = 0; i < 3; ++i) {
+    GridView* view = views[i];
+    connect(view, &GridView::selectionChanged, this, [this](int filter) {
+      for (GridView* other : {grid_a_, grid_b_, grid_difference_}) other->select_filter(filter);
+    });
+    connect(view, &GridView::layoutChanged, this, [this, view] {
+      for (GridView* other : {grid_a_, grid_b_, grid_difference_}) {
+        if (other == view) continue;
+        if (view->fits()) {
+          if (!other->fits()) other->fit();
+        } else if (other->fits() || other->zoom() != view->zoom()) {
+          other->set_zoom(view->zoom());
+        }
+      }
+    });
+    for (QScrollBar* (QAbstractScrollArea::*bar)() const :
+         {&QAbstractScrollArea::verticalScrollBar, &QAbstractScrollArea::horizontalScrollBar}) {
+      connect((grid_area_[i]->*bar)(), &QScrollBar::valueChanged, this, [this, i, bar](int value) {
+        for (int other = 0; other < 3; ++other) {
+          if (other != i) (grid_area_[other]->*bar)()->setValue(value);
+        }
+      });
+    }
+  }
+}
+
+void ComparePane::zoom_by(double factor) { grid_a_->set_zoom(grid_a_->zoom() * factor); }
+
+void ComparePane::fit_grids() { grid_a_->fit(); }
+
+QScrollArea* ComparePane::grid_area(int which) const { return grid_area_[which]; }
 
 // Choosing image B, or asking for a proposal.
 QWidget* ComparePane::build_choice_row() {

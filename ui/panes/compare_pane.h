@@ -19,6 +19,7 @@
 class QComboBox;
 class QLabel;
 class QListWidget;
+class QScrollArea;
 
 namespace actscope {
 
@@ -46,6 +47,13 @@ class ComparePane : public QWidget {
   // class; null while it is being computed.
   void show_explanations(const ModelCard& card, const ImageExplanation* a, const ImageExplanation* b);
 
+  // Zooms the three grids together (they stop fitting), or fits them again.
+  void zoom_by(double factor);
+  void fit_grids();
+  // The scroll area of grid A (0), B (1) or A - B (2), for tests and the shell.
+  QScrollArea* grid_area(int which) const;
+  GridView* grid(int which) const { return which == 0 ? grid_a_ : which == 1 ? grid_b_ : grid_difference_; }
+
  Q_SIGNALS:
   void imageBChosen(int index);
   // "Propose B" was clicked.
@@ -55,6 +63,7 @@ class ComparePane : public QWidget {
   QWidget* build_choice_row();
   QWidget* build_explanations();
   QWidget* build_grids();
+  void link_grids();
   int image_b() const;
   void set_grid_titles(const QString& a_caption, const QString& b_caption);
 
@@ -66,6 +75,7 @@ class ComparePane : public QWidget {
   QListWidget* ranking_;
   QLabel* grid_title_[3];
   ColorBar* grid_scale_[3];
+  QScrollArea* grid_area_[3];
   // Per image (A, B): caption, input, CAM for the predicted and for the true class.
   QLabel* explanation_caption_[2];
   QLabel* explanation_picture_[2][3];

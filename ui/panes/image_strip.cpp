@@ -4,22 +4,49 @@
 #include <QFileInfo>
 #include <QKeyEvent>
 #include <QMenu>
+#include <QPainter>
 #include <QSignalBlocker>
+#include <QStyle>
 
 #include "ui/widgets/pixmap.h"
 
 namespace actscope {
+namespace {
+
+constexpr int kThumbnail = 40;  // pixels: one thin row
+constexpr int kFrame = 3;       // the red frame of a misclassified image
+
+// The image's thumbnail on a square canvas, framed in red when the model gets it wrong.
+QPixmap thumbnail(const LoadedImage& image) {
+  QPixmap canvas(kThumbnail, kThumbnail);
+  canvas.fill(QColor(40, 40, 40));
+  QPainter painter(&canvas);
+  const QPixmap picture = scaled_pixmap(image.input.display, kThumbnail, Qt::FastTransformation);
+  painter.drawPixmap((kThumbnail - picture.width()) / 2, (kThumbnail - picture.height()) / 2, picture);
+  if (image.misclassified()) {
+    painter.setPen(QPen(QColor(220, 40, 40), kFrame));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRectF(kFrame / 2.0, kFrame / 2.0, kThumbnail - kFrame, kThumbnail - kFrame));
+  }
+  return canvas;
+}
+
+}  // namespace
 
 ImageStrip::ImageStrip(QWidget* parent) : QListWidget(parent) {
   setObjectName(QStringLiteral("imageStrip"));
   setViewMode(QListView::IconMode);
   setFlow(QListView::LeftToRight);
   setWrapping(false);
-  setIconSize(QSize(72, 72));
+  setIconSize(QSize(kThumbnail, kThumbnail));
+  setGridSize(QSize(kThumbnail + 6, kThumbnail + 4));
   setMovement(QListView::Static);
-  setSpacing(4);
-  setFixedHeight(156);
-  setToolTip(tr("The open images: click one to see it; Delete removes it; right-click for more"));
+  setUniformItemSizes(true);
+  setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOn);  // a fixed height whatever the count
+  setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  setFixedHeight(kThumbnail + 6 + 2 * frameWidth() + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
+  setToolTip(tr("The open images (red frame: the model gets it wrong; hover one for its name and prediction): "
+                "click one to see it; Delete removes it; right-click for more"));
   connect(this, &QListWidget::currentRowChanged, this, &ImageStrip::imageChosen);
 }
 
@@ -52,8 +79,6 @@ void ImageStrip::show_images(const ModelCard& card, const std::vector<LoadedImag
 void ImageStrip::add_image(const ModelCard& card, const LoadedImage& image) {
   const QSignalBlocker block(this);
   auto* item = new QListWidgetItem(this);
-  item->setIcon(QIcon(scaled_pixmap(image.input.display, 72, Qt::FastTransformation)));
-  item->setToolTip(QString::fromStdString(image.input.name));
   describe(item, card, image);
 }
 
@@ -67,8 +92,9 @@ void ImageStrip::set_current(int index) {
   setCurrentRow(index);
 }
 
-// The caption: file name, predicted class and confidence, and the true class
-// when known (misclassified images in red).
+// The thumbnail (framed in red when misclassified) and, on hover, the
+// caption: file name, predicted class and confidence, and the true class
+// when known, then the whole path.
 void ImageStrip::describe(QListWidgetItem* item, const ModelCard& card, const LoadedImage& image) {
   QString caption = QFileInfo(QString::fromStdString(image.input.name)).fileName();
   if (!image.top.empty()) {
@@ -81,8 +107,11 @@ void ImageStrip::describe(QListWidgetItem* item, const ModelCard& card, const Lo
                    ? tr("\ntrue: %1").arg(QString::fromStdString(card.label(image.true_class)))
                    : tr("\ncorrect");
   }
-  item->setText(caption);
-  item->setForeground(image.misclassified() ? QBrush(QColor(200, 40, 40)) : palette().text());
+  item->setIcon(QIcon(thumbnail(image)));
+  item->setData(kCaptionRole, caption);
+  item->setData(kMisclassifiedRole, image.misclassified());
+  const QString path = QString::fromStdString(image.input.name);
+  item->setToolTip(path == QFileInfo(path).fileName() ? caption : caption + QLatin1Char('\n') + path);
   item->setData(kClassRole, image.top.empty() ? -1 : image.top[0].class_index);
 }
 

@@ -1,7 +1,7 @@
-// ImageStrip: the open images as thumbnails along the bottom, each captioned
-// with its file name, predicted class and confidence, and its true class when
-// known (misclassified images in red). Choosing one emits imageChosen; Delete
-// or the context menu asks to remove one or all.
+// ImageStrip: the open images as one thin row of thumbnails along the bottom
+// (misclassified images framed in red), each with its file name, predicted
+// class and confidence, and its true class when known on hover. Choosing one
+// emits imageChosen; Delete or the context menu asks to remove one or all.
 #pragma once
 
 #include <vector>
@@ -19,6 +19,10 @@ class ImageStrip : public QListWidget {
  public:
   // Items' Qt::UserRole: the predicted class index (-1: none).
   static constexpr int kClassRole = Qt::UserRole;
+  // The caption shown on hover ("boot.png\ndog (50.0%)\ncorrect") and whether
+  // the model gets the image wrong.
+  static constexpr int kCaptionRole = Qt::UserRole + 1;
+  static constexpr int kMisclassifiedRole = Qt::UserRole + 2;
 
   explicit ImageStrip(QWidget* parent = nullptr);
 

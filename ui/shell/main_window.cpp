@@ -3,6 +3,7 @@
 #include <initializer_list>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -14,9 +15,11 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
-#include <QTimer>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
 
 #include "core/base/version.h"
 #include "ui/controllers/activations_controller.h"
@@ -38,9 +41,14 @@
 #include "ui/shell/shortcuts_dialog.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
+#include "ui/widgets/grid_view.h"
 
 namespace actscope {
 namespace {
+
+// zoom_grids' factors that are not factors.
+constexpr double kFit = 0.0;
+constexpr double kActualSize = -1.0;
 
 // A pane in a scroll area that gives it the dock's whole size once the dock
 // is large enough, and scroll bars when the window is made smaller than the
@@ -53,6 +61,22 @@ QWidget* scrolled_to_fit(QWidget* pane) {
   area->setWidgetResizable(true);
   area->setFrameShape(QFrame::NoFrame);
   return area;
+}
+
+// Pages not in sight take no part in the size the window needs: a wide
+// Dataset table must not squeeze Browse's docks (a stacked widget otherwise
+// asks for the largest of its pages).
+void size_by_current_page(QStackedWidget* pages) {
+  auto apply = [pages] {
+    for (int i = 0; i < pages->count(); ++i) {
+      const bool current = i == pages->currentIndex();
+      pages->widget(i)->setSizePolicy(current ? QSizePolicy::Preferred : QSizePolicy::Ignored,
+                                      current ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    }
+    pages->updateGeometry();
+  };
+  QObject::connect(pages, &QStackedWidget::currentChanged, pages, apply);
+  apply();
 }
 
 }  // namespace
@@ -79,11 +103,13 @@ MainWindow::MainWindow(QWidget* parent)
   connect(workspace_.get(), &Workspace::modelChanged, this, [this] {
     setWindowTitle(QStringLiteral("actscope - %1").arg(QFileInfo(workspace_->model_path()).fileName()));
   });
-  build_tabs();
+  build_views();
+  build_view_bar();
   build_docks();
   build_menus();
   default_state_ = saveState();
   place_on_screen();
+  apply_default_layout(kBrowse);
   restore_settings();
   statusBar()->showMessage(tr("No model open"));
 }
@@ -110,7 +136,7 @@ void MainWindow::load_dataset(const QString& path) { dataset_->load(path); }
 
 void MainWindow::open_atlas(const QString& path) {
   atlas_->open_atlas(path);
-  tabs_->setCurrentWidget(atlas_->pane());
+  show_view(kFilters);
 }
 
 void MainWindow::compare_dataset_image(int index) { dataset_->compare_image(index); }
@@ -119,26 +145,118 @@ void MainWindow::wire(Controller* controller) {
   connect(controller, &Controller::statusChanged, this,
           [this](const QString& text) { statusBar()->showMessage(text); });
   connect(controller, &Controller::errorRaised, this, &MainWindow::show_error);
-  connect(controller, &Controller::pageRequested, this,
-          [this](QWidget* page) { tabs_->setCurrentWidget(page); });
+  connect(controller, &Controller::pageRequested, this, &MainWindow::show_page);
 }
 
-void MainWindow::build_tabs() {
-  tabs_ = new QTabWidget;
-  tabs_->setObjectName(QStringLiteral("centerTabs"));
-  tabs_->addTab(activations_->pane(), tr("Activations"));
-  tabs_->addTab(activations_->weights(), tr("Weights"));
-  tabs_->addTab(activations_->enlarged(), tr("Enlarged filter"));
+// The views' pages, one above the other: Browse is the layer's grid, its
+// weights and the enlarged filter as tabs; the others are one pane each.
+void MainWindow::build_views() {
+  browse_tabs_ = new QTabWidget;
+  browse_tabs_->setObjectName(QStringLiteral("browseTabs"));
+  browse_tabs_->setDocumentMode(true);
+  browse_tabs_->addTab(activations_->pane(), tr("Activations"));
+  browse_tabs_->addTab(activations_->weights(), tr("Weights"));
+  browse_tabs_->addTab(activations_->enlarged(), tr("Enlarged filter"));
   compare_->pane()->setObjectName(QStringLiteral("comparePane"));
-  tabs_->addTab(compare_->pane(), tr("Compare"));
   dataset_->pane()->setObjectName(QStringLiteral("datasetPane"));
-  tabs_->addTab(dataset_->pane(), tr("Dataset"));
-  tabs_->addTab(atlas_->pane(), tr("Filters"));
-  setCentralWidget(tabs_);
-  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
-    activations_->set_current_page(tabs_->currentWidget());
-    compare_->set_current_page(tabs_->currentWidget());
-  });
+  views_ = new QStackedWidget;
+  views_->setObjectName(QStringLiteral("views"));
+  views_->addWidget(browse_tabs_);  // in the order of View
+  views_->addWidget(compare_->pane());
+  views_->addWidget(dataset_->pane());
+  views_->addWidget(atlas_->pane());
+  setCentralWidget(views_);
+  size_by_current_page(views_);
+  size_by_current_page(browse_tabs_->findChild<QStackedWidget*>());
+  auto page_changed = [this] {
+    activations_->set_current_page(current_page());
+    compare_->set_current_page(current_page());
+  };
+  connect(browse_tabs_, &QTabWidget::currentChanged, this, page_changed);
+  connect(views_, &QStackedWidget::currentChanged, this, page_changed);
+}
+
+// The bar of views on the left, as an IDE's modes: one button per task, the
+// chosen one checked; Ctrl+1 .. Ctrl+4.
+void MainWindow::build_view_bar() {
+  auto* bar = new QToolBar(tr("Views"), this);
+  bar->setObjectName(QStringLiteral("viewBar"));
+  bar->setMovable(false);
+  bar->setFloatable(false);
+  bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  bar->toggleViewAction()->setVisible(false);  // the views are always in reach
+  auto* group = new QActionGroup(this);
+  const QString titles[kViews] = {tr("Browse"), tr("Compare"), tr("Dataset"), tr("Filters")};
+  const QString tips[kViews] = {
+      tr("Browse: one image's layers as grids, the weights and the Grad-CAM pane"),
+      tr("Compare: two images' grids side by side, their difference and their CAMs"),
+      tr("Dataset: a whole dataset predicted, the wrong images and the confusion matrix"),
+      tr("Filters: what every filter of the layer does over a scanned dataset")};
+  const char* names[kViews] = {"viewBrowse", "viewCompare", "viewDataset", "viewFilters"};
+  for (int view = 0; view < kViews; ++view) {
+    QAction* action = bar->addAction(titles[view]);
+    action->setObjectName(QString::fromLatin1(names[view]));
+    action->setCheckable(true);
+    action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + view)));
+    action->setShortcutContext(Qt::WindowShortcut);
+    action->setToolTip(QStringLiteral("%1 (%2)").arg(tips[view], action->shortcut().toString(QKeySequence::NativeText)));
+    group->addAction(action);
+    connect(action, &QAction::triggered, this, [this, view] { show_view(static_cast<View>(view)); });
+    view_actions_ << action;
+  }
+  view_actions_[kBrowse]->setChecked(true);
+  addToolBar(Qt::LeftToolBarArea, bar);
+}
+
+QStringList MainWindow::default_docks(View view) {
+  switch (view) {
+    case kBrowse:
+      return {QStringLiteral("layersDock"), QStringLiteral("modelDock"), QStringLiteral("camDock"),
+              QStringLiteral("imagesDock")};
+    case kCompare:
+      return {QStringLiteral("layersDock"), QStringLiteral("modelDock"), QStringLiteral("imagesDock")};
+    case kFilters:
+      return {QStringLiteral("layersDock"), QStringLiteral("modelDock")};
+    default:
+      return {};
+  }
+}
+
+// The docks as built (Model behind Layers, Grad-CAM on the right, the
+// images below), showing only those `view` uses.
+void MainWindow::apply_default_layout(View view) {
+  restoreState(default_state_);
+  const QStringList shown = default_docks(view);
+  for (QDockWidget* dock : docks_) {
+    dock->setFloating(false);
+    dock->setVisible(shown.contains(dock->objectName()));
+  }
+  if (auto* layers = findChild<QDockWidget*>(QStringLiteral("layersDock")); layers && !layers->isHidden()) {
+    layers->raise();  // the tree in front of the card
+  }
+}
+
+void MainWindow::show_view(View view) {
+  view_actions_[view]->setChecked(true);
+  if (view == current_view_ && views_->currentIndex() == view) return;
+  view_states_[current_view_] = saveState();
+  current_view_ = view;
+  if (view_states_[view].isEmpty() || !restoreState(view_states_[view])) apply_default_layout(view);
+  views_->setCurrentIndex(view);
+}
+
+QWidget* MainWindow::current_page() const {
+  QWidget* page = views_->currentWidget();
+  return page == browse_tabs_ ? browse_tabs_->currentWidget() : page;
+}
+
+void MainWindow::show_page(QWidget* page) {
+  if (browse_tabs_->indexOf(page) >= 0) {
+    browse_tabs_->setCurrentWidget(page);
+    show_view(kBrowse);
+  } else if (const int view = views_->indexOf(page); view >= 0) {
+    show_view(static_cast<View>(view));
+  }
 }
 
 void MainWindow::build_docks() {
@@ -152,9 +270,12 @@ void MainWindow::build_docks() {
   // Left: the layer tree with its search box, and the model card.
   dock(tr("Layers"), QStringLiteral("layersDock"), activations_->tree(), Qt::LeftDockWidgetArea);
   dock(tr("Model"), QStringLiteral("modelDock"), session_->summary(), Qt::LeftDockWidgetArea);
-  // Right: Grad-CAM and predictions. Bottom: the images.
+  tabifyDockWidget(docks_[0], docks_[1]);  // the layer tree gets the height; the card a tab away
+  // Right: Grad-CAM and predictions. Bottom: the images, one thin row.
   dock(tr("Grad-CAM"), QStringLiteral("camDock"), cam_->pane(), Qt::RightDockWidgetArea);
   dock(tr("Images"), QStringLiteral("imagesDock"), session_->strip(), Qt::BottomDockWidgetArea);
+  docks_.back()->setWidget(session_->strip());  // sized by itself: no scroll area around the strip
+  view_states_ = QList<QByteArray>(kViews);
 }
 
 void MainWindow::build_menus() {
@@ -170,17 +291,14 @@ void MainWindow::build_menus() {
   file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addActions(view_actions_);  // Ctrl+1 .. Ctrl+4: the views
+  view->addSeparator();
   const QList<QAction*> browsing = activations_->view_actions();
   view->addActions(browsing.mid(0, 2));  // previous and next layer
   view->addAction(session_->next_image_action());
-  view->addActions(browsing.mid(2));  // back to the grid, zoom
+  view->addActions(browsing.mid(2));  // back to the grid
+  view->addActions(build_zoom_actions());
   for (QAction* action : view->actions()) action->setShortcutContext(Qt::WindowShortcut);
-  view->addSeparator();
-  for (int page = 0; page < tabs_->count(); ++page) {  // Ctrl+1 .. Ctrl+5: the centre's tabs
-    QAction* go = view->addAction(tabs_->tabText(page), this, [this, page] { tabs_->setCurrentIndex(page); });
-    go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + page)));
-    go->setShortcutContext(Qt::WindowShortcut);
-  }
   view->addSeparator();
   view->setToolTipsVisible(true);
   for (QDockWidget* dock : docks_) {
@@ -224,15 +342,48 @@ void MainWindow::show_error(const QString& title, const QString& message) {
   box->open();  // window-modal and non-blocking: the event loop keeps running
 }
 
+// Zoom in and out, fit (Ctrl+0) and 1:1, for the grids of the view in
+// sight: Browse's grid (the one beside it follows) or Compare's three (which
+// move together).
+QList<QAction*> MainWindow::build_zoom_actions() {
+  auto zoom = [this](const QString& text, const QKeySequence& keys, const char* name, double factor) {
+    auto* action = new QAction(text, this);
+    action->setShortcut(keys);
+    action->setObjectName(QString::fromLatin1(name));
+    connect(action, &QAction::triggered, this, [this, factor] { zoom_grids(factor); });
+    return action;
+  };
+  return {zoom(tr("Zoom &In"), QKeySequence::ZoomIn, "zoomInAction", 1.25),
+          zoom(tr("Zoom &Out"), QKeySequence::ZoomOut, "zoomOutAction", 0.8),
+          zoom(tr("&Fit Grid"), QKeySequence(Qt::CTRL | Qt::Key_0), "fitGridAction", kFit),
+          zoom(tr("&Actual Size (1:1)"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_0), "actualSizeAction",
+               kActualSize)};
+}
+
+void MainWindow::zoom_grids(double factor) {
+  GridView* grid = nullptr;
+  if (current_view_ == kCompare) {
+    grid = compare_->pane()->grid(0);  // B and A - B follow A
+  } else if (current_page() == activations_->pane()) {
+    grid = activations_->pane()->grid();
+  }
+  if (!grid) return;
+  if (factor == kFit) {
+    grid->fit();
+  } else if (factor == kActualSize) {
+    grid->set_zoom(1.0);
+  } else {
+    grid->set_zoom(grid->zoom() * factor);
+  }
+  if (current_view_ == kBrowse) activations_->pane()->follow_main_grid();
+}
+
 // ---------------------------------------------------------------------------
 // Layout, settings, drops
 
 void MainWindow::reset_layout() {
-  restoreState(default_state_);
-  for (QDockWidget* dock : docks_) {
-    dock->setFloating(false);
-    dock->show();
-  }
+  for (QByteArray& state : view_states_) state.clear();
+  apply_default_layout(current_view_);
   place_on_screen();
 }
 
@@ -249,7 +400,7 @@ void MainWindow::place_on_screen() {
   // is laid out: before that the centre's minimum may squeeze the docks.
   const QList<QDockWidget*> sides{findChild<QDockWidget*>(QStringLiteral("layersDock")),
                                   findChild<QDockWidget*>(QStringLiteral("camDock"))};
-  const QList<int> widths{size.width() < 1200 ? 170 : 230, 350};
+  const QList<int> widths{size.width() < 1200 ? 170 : 200, size.width() < 1200 ? 300 : 320};
   resizeDocks(sides, widths, Qt::Horizontal);
   QTimer::singleShot(0, this, [this, sides, widths] { resizeDocks(sides, widths, Qt::Horizontal); });
 }
@@ -262,7 +413,15 @@ void MainWindow::restore_settings() {
   const QSize available = screen()->availableGeometry().size();
   if (saved.isValid() && saved.width() <= available.width() && saved.height() <= available.height()) {
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    for (int view = 0; view < kViews; ++view) {
+      view_states_[view] = settings.value(QStringLiteral("layout/view%1").arg(view)).toByteArray();
+    }
+    const int shown = settings.value(QStringLiteral("layout/current"), 0).toInt();
+    const View view = shown >= 0 && shown < kViews ? static_cast<View>(shown) : kBrowse;
+    current_view_ = view;
+    views_->setCurrentIndex(view);
+    view_actions_[view]->setChecked(true);
+    if (view_states_[view].isEmpty() || !restoreState(view_states_[view])) apply_default_layout(view);
   }
   activations_->pane()->restore(settings.value(QStringLiteral("view/normalization")).toString(),
                                 settings.value(QStringLiteral("view/colormap")).toString());
@@ -272,7 +431,10 @@ void MainWindow::save_settings() const {
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("window/size"), frameGeometry().size());
-  settings.setValue(QStringLiteral("window/state"), saveState());
+  QList<QByteArray> states = view_states_;
+  states[current_view_] = saveState();
+  for (int view = 0; view < kViews; ++view) settings.setValue(QStringLiteral("layout/view%1").arg(view), states[view]);
+  settings.setValue(QStringLiteral("layout/current"), static_cast<int>(current_view_));
   settings.setValue(QStringLiteral("view/colormap"), workspace_->grid_settings().colormap);
   settings.setValue(QStringLiteral("view/normalization"), workspace_->grid_settings().normalization);
 }

@@ -1,9 +1,10 @@
-// The main window: the shell of the desktop program. It lays out the panes
-// (the layer tree and model summary on the left, the activations, weights,
-// enlarged filter, Compare and Dataset tabs in the centre, the Grad-CAM dock
-// on the right, the image strip below), puts the controllers' actions in the
-// menus, shows their messages in the status bar, remembers the window and
-// the grid settings, and opens dropped files. The features live in the
+// The main window: the shell of the desktop program. A bar of views on the
+// left (Browse, Compare, Dataset, Filters: one task each) gives the chosen
+// view the whole centre with its own docks (the layer tree and model
+// summary, the Grad-CAM pane, the thin image strip), and each view's layout
+// is remembered apart. It puts the controllers' actions in the menus, shows
+// their messages in the status bar, remembers the window and the grid
+// settings, and opens dropped files. The features live in the
 // controllers (ui/controllers), which share the workspace and the worker.
 #pragma once
 
@@ -19,6 +20,7 @@
 
 class QAction;
 class QDockWidget;
+class QStackedWidget;
 class QTabWidget;
 
 namespace actscope {
@@ -56,10 +58,23 @@ class MainWindow : public QMainWindow {
   // Compares dataset image `index` with its partner (see DatasetController::compare_image).
   void compare_dataset_image(int index);
 
-  // View > Reset Layout: every dock shown in its default place and size,
-  // the window at its default size inside the screen.
+  // View > Reset Layout: every view's docks shown in their default places
+  // and sizes, the window at its default size inside the screen.
   QAction* reset_layout_action() const { return reset_layout_; }
   void reset_layout();
+
+  // The views of the bar on the left, in its order (Ctrl+1 .. Ctrl+4).
+  enum View { kBrowse, kCompare, kDataset, kFilters, kViews };
+  View current_view() const { return current_view_; }
+  // Shows `view` with the docks it had when last shown (its defaults the first time).
+  void show_view(View view);
+  // The page in sight: Browse's current tab (Activations, Weights or
+  // Enlarged filter) or another view's page.
+  QWidget* current_page() const;
+  // Shows the view that holds `page` (and, in Browse, its tab).
+  void show_page(QWidget* page);
+  // The bar's button for `view`.
+  QAction* view_action(View view) const { return view_actions_[view]; }
 
   // Help > About: the version, the libraries' versions and the licenses (rich text).
   static QString about_text();
@@ -85,9 +100,16 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  void build_tabs();
+  void build_views();
+  void build_view_bar();
   void build_docks();
+  // The docks `view` shows by default (by object name).
+  static QStringList default_docks(View view);
+  void apply_default_layout(View view);
   void build_menus();
+  QList<QAction*> build_zoom_actions();
+  // Zooms the grids in sight by `factor`, or fits them, or shows them 1:1.
+  void zoom_grids(double factor);
   void wire(Controller* controller);
   void show_error(const QString& title, const QString& message);
   void show_about();
@@ -106,7 +128,11 @@ class MainWindow : public QMainWindow {
   DatasetController* dataset_;
   ExportController* export_;
   AtlasController* atlas_;
-  QTabWidget* tabs_;
+  QStackedWidget* views_;
+  QTabWidget* browse_tabs_;  // Activations, Weights, Enlarged filter
+  QList<QAction*> view_actions_;
+  View current_view_ = kBrowse;
+  QList<QByteArray> view_states_;  // per view: the docks as the user left them ("" when never shown)
   QList<QDockWidget*> docks_;
   QAction* reset_layout_;
   QByteArray default_state_;  // the docks as built, for Reset Layout

@@ -20,9 +20,11 @@ void show_shortcuts_dialog(QWidget* parent) {
       {QDialog::tr("Arrow keys"), QDialog::tr("move the selected filter")},
       {QDialog::tr("Enter, double-click"), QDialog::tr("enlarge the selected filter over the image")},
       {QDialog::tr("Esc"), QDialog::tr("back to the grid")},
-      {QDialog::tr("Ctrl+wheel, Ctrl+plus/minus"), QDialog::tr("zoom the grid")},
+      {QDialog::tr("Ctrl+wheel, Ctrl+plus/minus"), QDialog::tr("zoom the grid (Compare: the three grids together)")},
+      {QDialog::tr("Ctrl+0"), QDialog::tr("fit the grid: every filter in sight")},
+      {QDialog::tr("Ctrl+Alt+0"), QDialog::tr("the grid at 1:1")},
       {QDialog::tr("Ctrl+Tab"), QDialog::tr("next image")},
-      {QDialog::tr("Ctrl+1 .. Ctrl+6"), QDialog::tr("Activations, Weights, Enlarged filter, Compare, Dataset, Filters tab")},
+      {QDialog::tr("Ctrl+1 .. Ctrl+4"), QDialog::tr("the Browse, Compare, Dataset, Filters view")},
       {QDialog::tr("Ctrl+E"), QDialog::tr("export the current grid")},
       {QDialog::tr("Ctrl+O"), QDialog::tr("open a model")},
       {QDialog::tr("Click a prediction"), QDialog::tr("Grad-CAM for that class")}};

@@ -11,6 +11,15 @@
 #include <QWheelEvent>
 
 namespace actscope {
+namespace {
+
+constexpr int kGap = 2;              // pixels between tiles on screen
+constexpr double kMinTile = 4.0;     // fitted tiles are never smaller (pixels)
+constexpr double kMinZoom = 0.05;
+constexpr double kMaxZoom = 16.0;
+constexpr double kMaxFitZoom = 4.0;  // a few large tiles are not blown up past this
+
+}  // namespace
 
 bool is_dead_filter(const FilterStats& stats) { return stats.min == 0.0f && stats.max == 0.0f; }
 
@@ -30,8 +39,7 @@ void GridView::set_view(std::shared_ptr<const LayerView> view) {
   message_.clear();
   if (selected_tile_ >= tile_count()) selected_tile_ = tile_count() - 1;
   if (selected_tile_ < 0 && tile_count() > 0) selected_tile_ = 0;
-  resize(sizeHint());
-  updateGeometry();
+  lay_out();
   update();
 }
 
@@ -44,7 +52,7 @@ void GridView::clear(const QString& message) {
   view_.reset();
   image_ = QImage();
   message_ = message;
-  resize(sizeHint());
+  lay_out();
   update();
 }
 
@@ -62,12 +70,9 @@ void GridView::select_tile(int tile) {
 
 // Scrolls the scroll area the grid sits in (if any) so that `tile` shows.
 void GridView::scroll_to(int tile) {
-  for (QWidget* parent = parentWidget(); parent; parent = parent->parentWidget()) {
-    auto* area = qobject_cast<QScrollArea*>(parent);
-    if (!area || area->widget() != this) continue;
+  if (QScrollArea* area = scroll_area()) {
     const QRect rect = tile_rect(tile);
     area->ensureVisible(rect.center().x(), rect.center().y(), rect.width() / 2 + 4, rect.height() / 2 + 4);
-    return;
   }
 }
 
@@ -78,27 +83,119 @@ void GridView::select_filter(int filter) {
 }
 
 void GridView::set_zoom(double zoom) {
-  zoom_ = std::clamp(zoom, 0.25, 8.0);
-  resize(sizeHint());
-  updateGeometry();
+  fit_ = false;
+  zoom_ = std::clamp(zoom, kMinZoom, kMaxZoom);
+  lay_out();
+  update();
+  Q_EMIT layoutChanged();
+}
+
+void GridView::fit() {
+  fit_ = true;
+  lay_out();
+  update();
+  Q_EMIT layoutChanged();
+}
+
+void GridView::set_show_caption(bool show) {
+  show_caption_ = show;
+  lay_out();
   update();
 }
 
-QSize GridView::sizeHint() const {
-  if (image_.isNull()) return {360, 120};
-  return {static_cast<int>(std::ceil(image_.width() * zoom_)),
-          static_cast<int>(std::ceil(image_.height() * zoom_))};
+QSize GridView::sizeHint() const { return size(); }
+
+// The scroll area whose widget the grid is, if any.
+QScrollArea* GridView::scroll_area() const {
+  QWidget* viewport = parentWidget();
+  auto* area = qobject_cast<QScrollArea*>(viewport ? viewport->parentWidget() : nullptr);
+  return area && area->viewport() == viewport ? area : nullptr;
+}
+
+bool GridView::event(QEvent* event) {
+  if (event->type() == QEvent::ParentChange) {
+    if (watched_) watched_->viewport()->removeEventFilter(this);
+    watched_ = scroll_area();
+    if (watched_) watched_->viewport()->installEventFilter(this);
+    lay_out();
+  }
+  return QWidget::event(event);
+}
+
+// The scroll area's visible part changed size: the tiles are laid out again.
+bool GridView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched_ && watched == watched_->viewport() && event->type() == QEvent::Resize) lay_out();
+  return QWidget::eventFilter(watched, event);
+}
+
+int GridView::caption_height() const {
+  const auto& lines = view().grid.caption;
+  if (!show_caption_ || lines.empty()) return 0;
+  return fontMetrics().lineSpacing() * static_cast<int>(lines.size()) + 6;
+}
+
+// Fitted: of every column count, the one that gives the largest tiles with
+// every tile inside the area (the tiles never smaller than kMinTile pixels:
+// below that the grid scrolls). Zoomed: as many columns as the area's width
+// holds at the zoom. The widget covers the area, or the tiles when larger.
+void GridView::lay_out() {
+  const QSize room = watched_ ? watched_->viewport()->size() : size();
+  if (!view_ || tile_count() == 0) {
+    columns_ = 1;
+    resize(room.expandedTo(QSize(200, 80)));
+    return;
+  }
+  const Grid& grid = view().grid;
+  const int count = tile_count();
+  const double tile_width = std::max(1, grid.tile_width);
+  const double tile_height = std::max(1, grid.tile_height);
+  const int caption = caption_height();
+  const double smallest = kMinTile / std::min(tile_width, tile_height);
+  auto columns_at = [&](double zoom) {
+    return std::clamp(static_cast<int>((room.width() - kGap) / (tile_width * zoom + kGap)), 1, count);
+  };
+  if (fit_) {
+    double best = 0.0;
+    int best_columns = 1;
+    for (int columns = 1; columns <= count; ++columns) {
+      const int rows = (count + columns - 1) / columns;
+      const double across = (room.width() - kGap * (columns + 1.0)) / (columns * tile_width);
+      const double down = (room.height() - caption - kGap * (rows + 1.0)) / (rows * tile_height);
+      const double zoom = std::min(across, down);
+      if (zoom > best) {
+        best = zoom;
+        best_columns = columns;
+      }
+    }
+    zoom_ = std::clamp(best, smallest, kMaxFitZoom);
+    columns_ = best >= smallest ? best_columns : columns_at(zoom_);
+  } else {
+    columns_ = columns_at(zoom_);
+  }
+  const int rows = (count + columns_ - 1) / columns_;
+  const int width = static_cast<int>(std::ceil(kGap + columns_ * (tile_width * zoom_ + kGap)));
+  const int height = static_cast<int>(std::ceil(caption + kGap + rows * (tile_height * zoom_ + kGap)));
+  resize(QSize(width, height).expandedTo(fit_ ? room : QSize(std::min(room.width(), width), 0)));
 }
 
 QRect GridView::tile_rect(int tile) const {
   const Grid& grid = view().grid;
-  if (grid.columns == 0) return {};
-  constexpr int kGap = 2;  // GridOptions::gap
-  const int x = kGap + (tile % grid.columns) * (grid.tile_width + kGap);
-  const int y = grid.caption_height + kGap + (tile / grid.columns) * (grid.tile_height + kGap);
-  return QRect(static_cast<int>(x * zoom_), static_cast<int>(y * zoom_),
-               static_cast<int>(std::ceil(grid.tile_width * zoom_)),
-               static_cast<int>(std::ceil(grid.tile_height * zoom_)));
+  if (tile < 0 || tile >= tile_count()) return {};
+  const double width = grid.tile_width * zoom_;
+  const double height = grid.tile_height * zoom_;
+  const double left = kGap + (tile % columns_) * (width + kGap);
+  const double top = caption_height() + kGap + (tile / columns_) * (height + kGap);
+  const int x = static_cast<int>(left);
+  const int y = static_cast<int>(top);
+  return QRect(x, y, std::max(1, static_cast<int>(left + width) - x), std::max(1, static_cast<int>(top + height) - y));
+}
+
+QRect GridView::source_rect(int tile) const {
+  const Grid& grid = view().grid;
+  const int columns = std::max(1, grid.columns);
+  return QRect(grid.gap + (tile % columns) * (grid.tile_width + grid.gap),
+               grid.caption_height + grid.gap + (tile / columns) * (grid.tile_height + grid.gap), grid.tile_width,
+               grid.tile_height);
 }
 
 int GridView::tile_at(const QPoint& position) const {
@@ -180,7 +277,7 @@ QString GridView::describe(const QPoint& position) const {
   return text;
 }
 
-void GridView::paintEvent(QPaintEvent*) {
+void GridView::paintEvent(QPaintEvent* event) {
   QPainter painter(this);
   painter.fillRect(rect(), QColor(40, 40, 40));
   if (image_.isNull()) {
@@ -189,9 +286,22 @@ void GridView::paintEvent(QPaintEvent*) {
                      message_);
     return;
   }
-  painter.drawImage(
-      QRect(0, 0, static_cast<int>(image_.width() * zoom_), static_cast<int>(image_.height() * zoom_)),
-      image_);
+  // The caption in the widget's font, then each tile where the layout puts it
+  // (nearest neighbour: a map's pixels stay sharp squares).
+  if (const int caption = caption_height(); caption > 0) {
+    painter.setPen(QColor(235, 235, 235));
+    const QFontMetrics metrics = fontMetrics();
+    int baseline = 3 + metrics.ascent();
+    for (const std::string& line : view().grid.caption) {
+      const QString text = QString::fromStdString(line);
+      painter.drawText(6, baseline, metrics.elidedText(text, Qt::ElideRight, std::max(10, width() - 12)));
+      baseline += metrics.lineSpacing();
+    }
+  }
+  for (int tile = 0; tile < tile_count(); ++tile) {
+    const QRect target = tile_rect(tile);
+    if (target.intersects(event->rect())) painter.drawImage(target, image_, source_rect(tile));
+  }
   // Dead filters: a red cross, so that black never passes for "weak";
   // near-dead ones (tiny next to the layer): an orange dashed cross.
   for (int tile = 0; tile < tile_count(); ++tile) {
@@ -268,6 +378,10 @@ void GridView::wheelEvent(QWheelEvent* event) {
 
 void GridView::keyPressEvent(QKeyEvent* event) {
   const int columns = std::max(1, view().grid.columns);
+  if (event->key() == Qt::Key_0 && (event->modifiers() & Qt::ControlModifier)) {
+    fit();
+    return;
+  }
   switch (event->key()) {
     case Qt::Key_Left:
       select_tile(selected_tile_ - 1);

@@ -1,5 +1,10 @@
-// GridView: one layer's filters as a tiled picture (core::Grid), zoomable,
-// with a selected filter, hover read-outs and dead filters marked.
+// GridView: one layer's filters as a tiled picture (core::Grid), with a
+// selected filter, hover read-outs and dead filters marked. It lays the
+// grid's tiles out itself: fitted (the default), the columns and the tile
+// size are chosen so that every tile shows in the scroll area it sits in;
+// zoomed (Ctrl+wheel, the zoom keys, 1:1), the tiles keep their size and
+// wrap at the area's width. The caption is drawn in the widget's font
+// above the tiles, so it stays readable at any tile size.
 #pragma once
 
 #include <memory>
@@ -7,6 +12,8 @@
 #include <QImage>
 #include <QStringList>
 #include <QWidget>
+
+class QScrollArea;
 
 #include "core/atlas/filter_stats.h"
 #include "core/maps/layer_view.h"
@@ -32,8 +39,16 @@ class GridView : public QWidget {
   int selected_filter() const;
   void select_tile(int tile);
   void select_filter(int filter);  // the tile showing `filter`, if one does
+  // The tiles' size on screen over their size in the grid's picture.
   double zoom() const { return zoom_; }
+  // Zooms to `zoom` (1: 1:1); the grid stops fitting. Emits layoutChanged.
   void set_zoom(double zoom);
+  // Fits every tile into the scroll area again. Emits layoutChanged.
+  void fit();
+  bool fits() const { return fit_; }
+  int columns() const { return columns_; }
+  // The caption lines above the tiles (on by default).
+  void set_show_caption(bool show);
 
   // Labels drawn on the tiles: each tile's filter number, or its name when
   // names are set (a logit layer's class names, by filter index).
@@ -61,6 +76,8 @@ class GridView : public QWidget {
   Unit unit_at(const QPoint& position) const;
   // The widget position of the centre of unit (y, x) of `filter`'s tile; (-1, -1) when no tile shows it.
   QPoint unit_position(int filter, int y, int x) const;
+  // Where tile `tile` is drawn, in widget coordinates (empty when none).
+  QRect tile_rect(int tile) const;
 
  Q_SIGNALS:
   void hovered(const QString& text);
@@ -69,6 +86,8 @@ class GridView : public QWidget {
   void enlargeRequested(int filter);
   void selectionChanged(int filter);
   void zoomedByUser();
+  // The zoom or the fitting changed (by the user or a call).
+  void layoutChanged();
 
  protected:
   void paintEvent(QPaintEvent* event) override;
@@ -78,12 +97,19 @@ class GridView : public QWidget {
   void mouseDoubleClickEvent(QMouseEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
+  bool event(QEvent* event) override;
+  bool eventFilter(QObject* watched, QEvent* event) override;
   QSize sizeHint() const override;
 
  private:
   // The tile under a widget position, or -1.
   int tile_at(const QPoint& position) const;
-  QRect tile_rect(int tile) const;
+  // Where tile `tile` is in the grid's picture.
+  QRect source_rect(int tile) const;
+  QScrollArea* scroll_area() const;
+  int caption_height() const;
+  // Chooses columns and zoom for the area's size and resizes the widget.
+  void lay_out();
   void scroll_to(int tile);
 
   std::shared_ptr<const LayerView> view_;
@@ -91,6 +117,10 @@ class GridView : public QWidget {
   QString message_;
   int selected_tile_ = -1;
   double zoom_ = 1.0;
+  bool fit_ = true;
+  int columns_ = 1;
+  bool show_caption_ = true;
+  QScrollArea* watched_ = nullptr;  // the scroll area whose viewport the grid fits
   bool show_labels_ = false;
   QStringList names_;
   std::vector<DatasetMark> marks_;

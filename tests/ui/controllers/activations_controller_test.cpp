@@ -126,9 +126,7 @@ TEST_F(ActivationsControllerTest, ALogitLayersTilesAreNamedWithTheCardsClassesAn
   ASSERT_TRUE(controller_.select_layer(QStringLiteral("fc")));
   ASSERT_EQ(grid_->tile_count(), 10);
   EXPECT_EQ(grid_->filter_label(5), QStringLiteral("5 Sandal"));
-  const Grid& tiles = grid_->view().grid;
-  const QPoint first_tile(static_cast<int>((2 + tiles.tile_width / 2) * grid_->zoom()),
-                          static_cast<int>((tiles.caption_height + 2 + tiles.tile_height / 2) * grid_->zoom()));
+  const QPoint first_tile = grid_->tile_rect(0).center();
   const QString hover = grid_->describe(first_tile);
   EXPECT_TRUE(hover.startsWith(QStringLiteral("filter 0 T-shirt/top"))) << hover.toStdString();
   ASSERT_TRUE(controller_.select_layer(QStringLiteral("conv1")));

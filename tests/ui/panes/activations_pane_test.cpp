@@ -8,8 +8,10 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTest>
+#include <QWheelEvent>
 
 #include "tests/support/bundled_model_fixture.h"
 #include "tests/support/pane_support.h"
@@ -87,7 +89,8 @@ TEST_F(ActivationsPaneTest, TheLayersGridIsShownUntilAMessageTakesItsPlace) {
   pane_.show_grid(relu5_view());
   ASSERT_TRUE(grid()->has_view());
   EXPECT_EQ(grid()->tile_count(), 128);
-  EXPECT_GE(grid()->zoom(), 1.0);  // fitted to the room, at least 1:1
+  EXPECT_TRUE(grid()->fits());
+  EXPECT_EQ(test::tiles_out_of_sight(*grid()), QStringList());
   pane_.show_message(QStringLiteral("relu5 has no maps"));
   EXPECT_FALSE(grid()->has_view());
 }
@@ -142,13 +145,57 @@ TEST_F(ActivationsPaneTest, EnlargeAsksForTheSelectedTilesFilterAndNothingWithou
   EXPECT_EQ(enlarge.size(), 0);
 }
 
-TEST_F(ActivationsPaneTest, AfterTheUserZoomsNewGridsKeepTheirZoom) {
+// Fitted, the columns and the tile size follow the area: every one of the
+// 128 tiles in sight, wide or tall, large or small, and as large as fits.
+TEST_F(ActivationsPaneTest, AFittedGridShowsEveryTileAtAnySizeOfThePane) {
+  pane_.show_grid(relu5_view());
+  for (const QSize size : {QSize(900, 700), QSize(1200, 420), QSize(420, 900), QSize(520, 380)}) {
+    pane_.resize(size);
+    QTest::qWait(0);  // the layouts settle in one pass of the event loop
+    EXPECT_EQ(test::tiles_out_of_sight(*grid()), QStringList()) << size.width() << "x" << size.height();
+    const QRect last = grid()->tile_rect(127);
+    EXPECT_GE(last.width(), 16) << size.width() << "x" << size.height();
+  }
+  pane_.resize(1200, 420);
+  QTest::qWait(0);
+  EXPECT_GT(grid()->columns(), 16) << "a wide area takes more columns than a square grid's 12";
+  pane_.resize(420, 900);
+  QTest::qWait(0);
+  EXPECT_LT(grid()->columns(), 12) << "a tall area takes fewer";
+}
+
+TEST_F(ActivationsPaneTest, AfterTheUserZoomsNewGridsKeepTheirZoomUntilFittedAgain) {
   pane_.show_grid(relu5_view());
   const double fitted = grid()->zoom();
-  pane_.zoom_by(0.5);
-  EXPECT_DOUBLE_EQ(grid()->zoom(), fitted * 0.5);
+  pane_.zoom_by(2.0);
+  EXPECT_DOUBLE_EQ(grid()->zoom(), fitted * 2.0);
+  EXPECT_FALSE(grid()->fits());
   pane_.show_grid(relu5_view());
-  EXPECT_DOUBLE_EQ(grid()->zoom(), fitted * 0.5);
+  EXPECT_DOUBLE_EQ(grid()->zoom(), fitted * 2.0);
+  QTest::qWait(0);
+  EXPECT_NE(test::tiles_out_of_sight(*grid()), QStringList()) << "twice the fitted size cannot all show";
+  // Zoomed, the tiles wrap at the area's width: the grid scrolls down, not sideways.
+  auto* area = qobject_cast<QScrollArea*>(grid()->parentWidget()->parentWidget());
+  EXPECT_LE(grid()->width(), area->viewport()->width());
+  pane_.fit_grids();
+  QTest::qWait(0);
+  EXPECT_TRUE(grid()->fits());
+  EXPECT_DOUBLE_EQ(grid()->zoom(), fitted);
+  EXPECT_EQ(test::tiles_out_of_sight(*grid()), QStringList());
+}
+
+TEST_F(ActivationsPaneTest, ControlWheelZoomsAndControlZeroFitsAgain) {
+  pane_.show_grid(relu5_view());
+  const double fitted = grid()->zoom();
+  const QPoint at = grid()->tile_rect(0).center();
+  QWheelEvent wheel(at, grid()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::ControlModifier,
+                    Qt::NoScrollPhase, false);
+  QCoreApplication::sendEvent(grid(), &wheel);
+  EXPECT_DOUBLE_EQ(grid()->zoom(), fitted * 1.25);
+  EXPECT_DOUBLE_EQ(side_grid()->zoom(), fitted * 1.25);  // the grid beside follows
+  QTest::keyClick(grid(), Qt::Key_0, Qt::ControlModifier);
+  EXPECT_TRUE(grid()->fits());
+  EXPECT_DOUBLE_EQ(grid()->zoom(), fitted);
 }
 
 }  // namespace

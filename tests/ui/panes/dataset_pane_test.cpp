@@ -29,6 +29,8 @@
 #include "ui/panes/compare_pane.h"
 #include "ui/panes/dataset_pane.h"
 #include "ui/panes/dataset_table.h"
+#include "ui/panes/image_strip.h"
+#include "ui/shell/main_window.h"
 #include "ui/state/workspace.h"
 #include "ui/widgets/grid_view.h"
 
@@ -145,9 +147,12 @@ TEST_F(DatasetPanelTest, AMisclassifiedImageIsComparedWithItsNearestCorrectPartn
   const QString b = strip->item(window_.compare().image_b())->toolTip();
   EXPECT_EQ(QFileInfo(a).fileName(), QStringLiteral("01236_shirt.png"));
   EXPECT_EQ(QFileInfo(b).fileName(), QStringLiteral("07654_shirt.png"));
-  EXPECT_TRUE(strip->item(window_.compare().image_b())->text().endsWith(QStringLiteral("correct")));
-  EXPECT_EQ(window_.findChild<QTabWidget*>(QStringLiteral("centerTabs"))->currentWidget()->objectName(),
-            QStringLiteral("comparePane"));
+  EXPECT_TRUE(strip->item(window_.compare().image_b())
+                  ->data(ImageStrip::kCaptionRole)
+                  .toString()
+                  .endsWith(QStringLiteral("correct")));
+  EXPECT_EQ(window_.current_view(), MainWindow::kCompare);
+  EXPECT_EQ(window_.current_page()->objectName(), QStringLiteral("comparePane"));
 
   // Three grids of the browsed layer, and each image's prediction and CAMs.
   const int tiles = window_.findChild<GridView*>(QStringLiteral("activationGrid"))->tile_count();
@@ -225,8 +230,10 @@ TEST_F(DatasetPanelTest, ImagesOfTwoDatasetsWithTheSameNamesStayApart) {
     for (int wait = 0; wait < 600 && strip->count() == before; ++wait) QTest::qWait(100);
   }
   EXPECT_EQ(strip->count(), open + 2);
-  EXPECT_EQ(strip->item(open)->toolTip(), QStringLiteral("t10k[0]"));
-  EXPECT_EQ(strip->item(open + 1)->toolTip(), QStringLiteral("t10k[0]"));
+  for (int row : {open, open + 1}) {
+    const QString caption = strip->item(row)->data(ImageStrip::kCaptionRole).toString();
+    EXPECT_EQ(caption.section(QLatin1Char('\n'), 0, 0), QStringLiteral("t10k[0]")) << caption.toStdString();
+  }
 }
 
 // A regression: a new model's load queued behind the whole prediction. It
@@ -268,10 +275,8 @@ TEST_F(DatasetPanelTest, ExportedSheetIsOfTheCurrentPairAfterBrowsingAway) {
   };
   const QImage before = export_sheet("before.png");
   ASSERT_FALSE(before.isNull());
-  auto* tabs = window_.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
-  ASSERT_EQ(tabs->currentWidget(), static_cast<QWidget*>(window_.compare().pane()));
-  const int compare_tab = tabs->currentIndex();
-  tabs->setCurrentIndex(0);
+  ASSERT_EQ(window_.current_page(), static_cast<QWidget*>(window_.compare().pane()));
+  window_.show_view(MainWindow::kBrowse);
   QSignalSpy captured(&window_.activations(), &ActivationsController::captureShown);
   window_.workspace().set_current_image(
       window_.compare().image_b());  // A becomes B's image: a comparison with itself
@@ -281,7 +286,7 @@ TEST_F(DatasetPanelTest, ExportedSheetIsOfTheCurrentPairAfterBrowsingAway) {
   EXPECT_NE(away, before) << "the sheet of the pair the tab last drew";
   const auto* difference = window_.findChild<GridView*>(QStringLiteral("compareDifference"));
   for (float value : difference->view().maps.values) ASSERT_EQ(value, 0.5f);
-  tabs->setCurrentIndex(compare_tab);  // the tab draws the current pair
+  window_.show_view(MainWindow::kCompare);  // the view draws the current pair
   const QImage drawn = export_sheet("drawn.png");
   EXPECT_EQ(away, drawn);
 }

@@ -1,6 +1,6 @@
-// The image strip alone: each open image captioned with its file name,
-// prediction and truth, misclassified ones in red, and the image the user
-// chooses reported (and only that).
+// The image strip alone: one thin row, each open image captioned (on hover)
+// with its file name, prediction and truth, misclassified ones framed in
+// red, and the image the user chooses reported (and only that).
 #include "ui/panes/image_strip.h"
 
 #include <gtest/gtest.h>
@@ -29,7 +29,12 @@ class ImageStripTest : public ::testing::Test {
                                loaded("t10k[3]", {{0, 0.875f}}, -1), loaded("coat.png", {{1, 0.9f}}, 0)});
   }
 
-  QColor text_color(int row) const { return strip_.item(row)->foreground().color(); }
+  QString caption(int row) const { return strip_.item(row)->data(ImageStrip::kCaptionRole).toString(); }
+  // The colour of the thumbnail's corner pixel: the red frame or the dark canvas.
+  QColor corner(int row) const {
+    return strip_.item(row)->icon().pixmap(strip_.iconSize()).toImage().pixelColor(1, 1);
+  }
+  static bool red(const QColor& color) { return color.red() > 180 && color.green() < 80 && color.blue() < 80; }
 
   const ModelCard card_ = test::labelled_card({"cat", "dog"});
   ImageStrip strip_;
@@ -37,24 +42,38 @@ class ImageStripTest : public ::testing::Test {
 
 TEST_F(ImageStripTest, CaptionsNameTheFileThePredictionAndWhetherItIsRight) {
   ASSERT_EQ(strip_.count(), 3);
-  EXPECT_EQ(strip_.item(0)->text(), QStringLiteral("boot.png\ndog (50.0%)\ncorrect"));
-  EXPECT_EQ(strip_.item(0)->toolTip(), QStringLiteral("/data/shoes/boot.png"));
+  EXPECT_EQ(caption(0), QStringLiteral("boot.png\ndog (50.0%)\ncorrect"));
+  EXPECT_EQ(strip_.item(0)->toolTip(), QStringLiteral("boot.png\ndog (50.0%)\ncorrect\n/data/shoes/boot.png"));
   EXPECT_EQ(strip_.item(0)->data(ImageStrip::kClassRole).toInt(), 1);
   EXPECT_FALSE(strip_.item(0)->icon().isNull());
-  EXPECT_EQ(strip_.item(1)->text(), QStringLiteral("t10k[3]\ncat (87.5%)"));
+  EXPECT_EQ(caption(1), QStringLiteral("t10k[3]\ncat (87.5%)"));
   EXPECT_EQ(strip_.item(1)->data(ImageStrip::kClassRole).toInt(), 0);
 }
 
-TEST_F(ImageStripTest, MisclassifiedImagesAreRedAndNameTheTrueClass) {
-  EXPECT_EQ(strip_.item(2)->text(), QStringLiteral("coat.png\ndog (90.0%)\ntrue: cat"));
-  EXPECT_NE(text_color(2), strip_.palette().text().color());
-  EXPECT_EQ(text_color(0), strip_.palette().text().color());
+TEST_F(ImageStripTest, MisclassifiedImagesAreFramedInRedAndNameTheTrueClass) {
+  EXPECT_EQ(caption(2), QStringLiteral("coat.png\ndog (90.0%)\ntrue: cat"));
+  EXPECT_TRUE(strip_.item(2)->data(ImageStrip::kMisclassifiedRole).toBool());
+  EXPECT_TRUE(red(corner(2)));
+  EXPECT_FALSE(red(corner(0)));
+  EXPECT_FALSE(red(corner(1)));
+}
+
+TEST_F(ImageStripTest, IsOneThinRow) {
+  EXPECT_LE(strip_.height(), 80);
+  EXPECT_LE(strip_.iconSize().height(), 48);
+  strip_.resize(600, strip_.height());
+  strip_.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&strip_));
+  const QRect first = strip_.visualItemRect(strip_.item(0));
+  const QRect last = strip_.visualItemRect(strip_.item(2));
+  EXPECT_EQ(first.top(), last.top());  // side by side, not wrapped
+  EXPECT_TRUE(strip_.viewport()->rect().contains(first));
 }
 
 TEST_F(ImageStripTest, AnImageNotYetPredictedShowsItsNameOnly) {
   strip_.add_image(card_, loaded("/x/new.png", {}, -1));
   ASSERT_EQ(strip_.count(), 4);
-  EXPECT_EQ(strip_.item(3)->text(), QStringLiteral("new.png"));
+  EXPECT_EQ(caption(3), QStringLiteral("new.png"));
   EXPECT_EQ(strip_.item(3)->data(ImageStrip::kClassRole).toInt(), -1);
 }
 
@@ -80,8 +99,8 @@ TEST_F(ImageStripTest, ImagesShownAddedOrMarkedCurrentByTheProgramEmitNothing) {
 
 TEST_F(ImageStripTest, AnUpdatedImageKeepsNothingOfItsOldCaption) {
   strip_.update_image(2, card_, loaded("coat.png", {{0, 0.6f}}, 0));
-  EXPECT_EQ(strip_.item(2)->text(), QStringLiteral("coat.png\ncat (60.0%)\ncorrect"));
-  EXPECT_EQ(text_color(2), strip_.palette().text().color());
+  EXPECT_EQ(caption(2), QStringLiteral("coat.png\ncat (60.0%)\ncorrect"));
+  EXPECT_FALSE(red(corner(2)));
   EXPECT_EQ(strip_.item(2)->data(ImageStrip::kClassRole).toInt(), 0);
   strip_.update_image(7, card_, loaded("nowhere.png", {}, -1));  // no such row: nothing happens
   EXPECT_EQ(strip_.count(), 3);

@@ -1,5 +1,8 @@
 // The main window, driven offscreen through its real widgets.
 #include "ui/shell/main_window.h"
+#include "ui/panes/activations_pane.h"
+#include "ui/panes/picture_pane.h"
+#include "ui/panes/image_strip.h"
 
 #include <algorithm>
 #include <cmath>
@@ -65,7 +68,7 @@ TEST(MainWindowTest, ShowsEverySampleWithItsPredictedClass) {
   ASSERT_EQ(strip->count(), images.size());
   const auto samples = test::samples_manifest()["samples"];
   for (int row = 0; row < strip->count(); ++row) {
-    const QString text = strip->item(row)->text();
+    const QString text = strip->item(row)->data(ImageStrip::kCaptionRole).toString();
     for (const auto& sample : samples) {
       if (text.startsWith(QString::fromStdString(sample["file"].get<std::string>()))) {
         EXPECT_EQ(strip->item(row)->data(Qt::UserRole).toInt(), sample["predicted_class"].get<int>())
@@ -194,21 +197,17 @@ TEST_F(BrowsingTest, ArrowsMoveTheSelectionAndEnterEnlargesEscGoesBack) {
   EXPECT_EQ(grid_->selected_filter(), 1);
   QTest::keyClick(grid_, Qt::Key_Down);
   EXPECT_EQ(grid_->selected_filter(), 1 + grid_->view().grid.columns);
-  auto* tabs = window_.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
   QTest::keyClick(grid_, Qt::Key_Return);
-  EXPECT_EQ(tabs->currentIndex(), 2);
+  EXPECT_EQ(window_.current_page(), static_cast<QWidget*>(window_.activations().enlarged()));
   EXPECT_FALSE(window_.findChild<QLabel*>(QStringLiteral("enlargedView"))->pixmap().isNull());
   QTest::keyClick(&window_, Qt::Key_Escape);
-  EXPECT_EQ(tabs->currentIndex(), 0);
+  EXPECT_EQ(window_.current_page(), static_cast<QWidget*>(window_.activations().pane()));
 }
 
 TEST_F(BrowsingTest, HoverNamesTheFilterAndItsValue) {
   ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("conv1")));
-  const Grid& grid = grid_->view().grid;
-  const double zoom = grid_->zoom();
   // Just inside the first tile's top-left corner: filter 0, position (0, 0).
-  const QPoint corner(static_cast<int>(std::ceil(2 * zoom)) + 1,
-                      static_cast<int>(std::ceil((grid.caption_height + 2) * zoom)) + 1);
+  const QPoint corner = grid_->tile_rect(0).topLeft() + QPoint(1, 1);
   const QString text = grid_->describe(corner);
   EXPECT_TRUE(text.startsWith(QStringLiteral("filter 0 "))) << text.toStdString();
   const QString value = QString::number(grid_->view().raw[0], 'g', 4);
@@ -535,7 +534,7 @@ TEST(MainWindowTest, OpeningCompareOnAMisclassifiedImageProposesTheNearestCorrec
   window.workspace().set_current_image(
       row_of(QStringLiteral("01236_shirt.png")));  // a Shirt taken for a T-shirt/top
   QSignalSpy compared(&window.compare(), &CompareController::compareShown);
-  window.findChild<QTabWidget*>(QStringLiteral("centerTabs"))->setCurrentIndex(3);
+  window.show_view(MainWindow::kCompare);
   ASSERT_TRUE(compared.wait(60000));
   ASSERT_GE(window.compare().image_b(), 0);
   EXPECT_EQ(name_of_b(), QStringLiteral("07654_shirt.png"));  // the one correct Shirt
@@ -550,10 +549,9 @@ TEST(MainWindowTest, OpeningCompareOnAMisclassifiedImageProposesTheNearestCorrec
   // A proposal that arrives after the user chose B is dropped.
   window.workspace().set_current_image(row_of(QStringLiteral("01557_bag.png")));  // a Bag taken for a Trouser
   window.compare().set_image_b(-1);
-  auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
   QSignalSpy settled(&window.compare(), &CompareController::proposalSettled);
-  tabs->setCurrentIndex(0);
-  tabs->setCurrentIndex(3);  // proposes 04309_bag.png on the worker
+  window.show_view(MainWindow::kBrowse);
+  window.show_view(MainWindow::kCompare);  // proposes 04309_bag.png on the worker
   const int chosen = row_of(QStringLiteral("08828_trouser.png"));
   window.compare().set_image_b(chosen);
   ASSERT_TRUE(settled.wait(60000));
@@ -586,7 +584,7 @@ TEST(MainWindowTest, DroppedModelAndImagesAreOpened) {
   ASSERT_TRUE(captured.wait(60000));
   auto* strip = window.findChild<QListWidget*>(QStringLiteral("imageStrip"));
   ASSERT_EQ(strip->count(), 1);
-  EXPECT_TRUE(strip->item(0)->text().startsWith(QFileInfo(sample_paths().at(4)).fileName()));
+  EXPECT_TRUE(strip->item(0)->data(ImageStrip::kCaptionRole).toString().startsWith(QFileInfo(sample_paths().at(4)).fileName()));
 }
 
 TEST(MainWindowTest, StripShowsTheTrueClassOfMisclassifiedSamples) {
@@ -598,7 +596,7 @@ TEST(MainWindowTest, StripShowsTheTrueClassOfMisclassifiedSamples) {
   const auto samples = test::samples_manifest()["samples"];  // a copy: the manifest is a temporary
   for (const auto& sample : samples) {
     for (int row = 0; row < strip->count(); ++row) {
-      const QString text = strip->item(row)->text();
+      const QString text = strip->item(row)->data(ImageStrip::kCaptionRole).toString();
       if (!text.startsWith(QString::fromStdString(sample["file"].get<std::string>()))) continue;
       if (sample["correct"].get<bool>()) {
         EXPECT_TRUE(text.endsWith(QStringLiteral("correct"))) << text.toStdString();

@@ -19,6 +19,10 @@
 
 #include "tests/support/window_support.h"
 #include "ui/shell/main_window.h"
+#include "ui/panes/dataset_pane.h"
+#include "ui/panes/activations_pane.h"
+#include "ui/controllers/activations_controller.h"
+#include "ui/controllers/dataset_controller.h"
 
 namespace actscope {
 namespace {
@@ -89,15 +93,17 @@ TEST(WindowLayoutTest, ViewMenuListsEveryPanelAsACheckableEntry) {
   EXPECT_TRUE(view->actions().contains(window.reset_layout_action()));
 }
 
-TEST(WindowLayoutTest, CtrlAndANumberShowsThatTab) {
+TEST(WindowLayoutTest, CtrlAndANumberShowsThatView) {
   MainWindow window;
   window.show();
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
-  auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("centerTabs"));
-  QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
-  EXPECT_EQ(tabs->tabText(tabs->currentIndex()), QStringLiteral("Dataset"));
+  QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+  EXPECT_EQ(window.current_view(), MainWindow::kDataset);
+  EXPECT_EQ(window.current_page(), static_cast<QWidget*>(window.dataset().pane()));
+  EXPECT_TRUE(window.view_action(MainWindow::kDataset)->isChecked());
   QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
-  EXPECT_EQ(tabs->currentIndex(), 0);
+  EXPECT_EQ(window.current_view(), MainWindow::kBrowse);
+  EXPECT_EQ(window.current_page(), static_cast<QWidget*>(window.activations().pane()));
 }
 
 TEST(WindowLayoutTest, ResetLayoutPutsEveryPanelBackInItsPlace) {
