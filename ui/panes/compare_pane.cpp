@@ -1,6 +1,7 @@
 #include "ui/panes/compare_pane.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -21,6 +22,12 @@ namespace actscope {
 namespace {
 
 constexpr int kPicture = 96;  // pixels of each image and CAM above the grids
+
+// The ranking beside the grids: narrow unless the user widens it.
+class RankingList : public QListWidget {
+ public:
+  QSize sizeHint() const override { return {170, 200}; }
+};
 
 // `view` in a scroll area under `title` (which wraps: a long caption is
 // never cut, whatever the width of the grid's area); the title says what the
@@ -53,7 +60,7 @@ ComparePane::ComparePane(QWidget* parent)
       grid_a_(new GridView),
       grid_b_(new GridView),
       grid_difference_(new GridView),
-      ranking_(new QListWidget) {
+      ranking_(new RankingList) {
   image_b_->setObjectName(QStringLiteral("compareImage"));
   image_b_->setToolTip(tr("Image B: compared with the current image (A) at the browsed layer"));
   grid_a_->setObjectName(QStringLiteral("compareA"));
@@ -62,24 +69,16 @@ ComparePane::ComparePane(QWidget* parent)
   ranking_->setObjectName(QStringLiteral("compareRanking"));
   ranking_->setToolTip(
       tr("Filters by |mean A - mean B|, largest first; click one to select it in the grids"));
-  ranking_->setMaximumWidth(220);
   summary_->setWordWrap(true);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(build_choice_row());
   layout->addWidget(summary_);
-  // The pictures scroll sideways on a narrow window instead of widening it.
-  auto* pictures = new QScrollArea;
-  pictures->setObjectName(QStringLiteral("compareExplanations"));
+  // Six pictures of a fixed size fit the width Compare has at 1024x640.
   QWidget* explanations = build_explanations();
-  pictures->setWidget(explanations);
-  pictures->setWidgetResizable(true);
-  pictures->setFrameShape(QFrame::NoFrame);
-  pictures->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  pictures->setFixedHeight(explanations->sizeHint().height() +
-                           pictures->horizontalScrollBar()->sizeHint().height());
-  layout->addWidget(pictures);
+  explanations->setObjectName(QStringLiteral("compareExplanations"));
+  layout->addWidget(explanations);
   layout->addWidget(build_grids(), 1);
   connect(image_b_, qOverload<int>(&QComboBox::activated), this, [this] { Q_EMIT imageBChosen(image_b()); });
   clear();
@@ -129,6 +128,7 @@ void ComparePane::link_grids() {
         }
       }
     });
+    grid_area_[i]->viewport()->installEventFilter(this);
     for (QScrollBar* (QAbstractScrollArea::*bar)() const :
          {&QAbstractScrollArea::verticalScrollBar, &QAbstractScrollArea::horizontalScrollBar}) {
       connect((grid_area_[i]->*bar)(), &QScrollBar::valueChanged, this, [this, i, bar](int value) {
@@ -138,6 +138,16 @@ void ComparePane::link_grids() {
       });
     }
   }
+}
+
+// An area changed size: the three grids lay out for the smallest.
+bool ComparePane::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::Resize) {
+    QSize room = grid_area_[0]->viewport()->size();
+    for (QScrollArea* area : grid_area_) room = room.boundedTo(area->viewport()->size());
+    for (GridView* view : {grid_a_, grid_b_, grid_difference_}) view->set_shared_room(room);
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 void ComparePane::zoom_by(double factor) { grid_a_->set_zoom(grid_a_->zoom() * factor); }
@@ -171,27 +181,34 @@ QWidget* ComparePane::build_explanations() {
   const QString letters[2] = {QStringLiteral("A"), QStringLiteral("B")};
   const QString kinds[3] = {QStringLiteral("Input"), QStringLiteral("CamPredicted"),
                             QStringLiteral("CamTrue")};
+  // Per image: its caption over its three pictures, each titled in at most
+  // two lines of the picture's width; A on the left, B on the right. Six
+  // pictures and two captions fit the width Compare has at 1024x640.
   for (int image = 0; image < 2; ++image) {
+    const int first_column = image * 4;  // A: 0..2, a gap at 3, B: 4..6
     explanation_caption_[image] = new QLabel;
     explanation_caption_[image]->setObjectName(QStringLiteral("compareCaption") + letters[image]);
     explanation_caption_[image]->setWordWrap(true);
-    explanation_layout->addWidget(explanation_caption_[image], 0, image * 4);
+    explanation_caption_[image]->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    explanation_layout->addWidget(explanation_caption_[image], 0, first_column, 1, 3);
     for (int kind = 0; kind < 3; ++kind) {
-      auto* box = new QWidget;
-      auto* box_layout = new QVBoxLayout(box);
-      box_layout->setContentsMargins(0, 0, 0, 0);
       explanation_title_[image][kind] = new QLabel;
+      explanation_title_[image][kind]->setWordWrap(true);
+      explanation_title_[image][kind]->setFixedWidth(kPicture);
+      explanation_title_[image][kind]->setAlignment(Qt::AlignLeft | Qt::AlignBottom);
+      explanation_title_[image][kind]->setFixedHeight(2 * explanation_title_[image][kind]->fontMetrics().lineSpacing() + 2);
       explanation_picture_[image][kind] = new QLabel;
       explanation_picture_[image][kind]->setObjectName(QStringLiteral("compare") + kinds[kind] +
                                                        letters[image]);
       explanation_picture_[image][kind]->setFixedSize(kPicture, kPicture);
-      box_layout->addWidget(explanation_title_[image][kind]);
-      box_layout->addWidget(explanation_picture_[image][kind]);
-      explanation_layout->addWidget(box, 0, image * 4 + kind + 1);
+      explanation_layout->addWidget(explanation_title_[image][kind], 1, first_column + kind);
+      explanation_layout->addWidget(explanation_picture_[image][kind], 2, first_column + kind);
     }
   }
-  explanation_layout->setColumnStretch(0, 1);
-  explanation_layout->setColumnStretch(4, 1);
+  explanation_layout->setColumnMinimumWidth(3, 12);
+  explanation_layout->setColumnStretch(3, 1);
+  explanation_layout->setColumnStretch(7, 1);
+  explanation_layout->setVerticalSpacing(2);
 
   return explanations;
 }

@@ -59,6 +59,9 @@ class ComparePane : public QWidget {
   // "Propose B" was clicked.
   void proposeRequested();
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  private:
   QWidget* build_choice_row();
   QWidget* build_explanations();

@@ -97,6 +97,13 @@ void GridView::fit() {
   Q_EMIT layoutChanged();
 }
 
+void GridView::set_shared_room(const QSize& room) {
+  if (room == shared_room_) return;
+  shared_room_ = room;
+  lay_out();
+  update();
+}
+
 void GridView::set_show_caption(bool show) {
   show_caption_ = show;
   lay_out();
@@ -139,12 +146,13 @@ int GridView::caption_height() const {
 // below that the grid scrolls). Zoomed: as many columns as the area's width
 // holds at the zoom. The widget covers the area, or the tiles when larger.
 void GridView::lay_out() {
-  const QSize room = watched_ ? watched_->viewport()->size() : size();
+  const QSize area = watched_ ? watched_->viewport()->size() : size();
   if (!view_ || tile_count() == 0) {
     columns_ = 1;
-    resize(room.expandedTo(QSize(200, 80)));
+    resize(area.expandedTo(QSize(200, 80)));
     return;
   }
+  const QSize room = shared_room_.isValid() ? area.boundedTo(shared_room_) : area;
   const Grid& grid = view().grid;
   const int count = tile_count();
   const double tile_width = std::max(1, grid.tile_width);
@@ -175,7 +183,7 @@ void GridView::lay_out() {
   const int rows = (count + columns_ - 1) / columns_;
   const int width = static_cast<int>(std::ceil(kGap + columns_ * (tile_width * zoom_ + kGap)));
   const int height = static_cast<int>(std::ceil(caption + kGap + rows * (tile_height * zoom_ + kGap)));
-  resize(QSize(width, height).expandedTo(fit_ ? room : QSize(std::min(room.width(), width), 0)));
+  resize(QSize(width, height).expandedTo(fit_ ? area : QSize(std::min(area.width(), width), 0)));
 }
 
 QRect GridView::tile_rect(int tile) const {

@@ -49,6 +49,10 @@ class GridView : public QWidget {
   int columns() const { return columns_; }
   // The caption lines above the tiles (on by default).
   void set_show_caption(bool show);
+  // Lays the tiles out for at most `room` (when valid) instead of the whole
+  // scroll area: grids shown side by side share the smallest of their areas,
+  // so a filter sits at the same place in each.
+  void set_shared_room(const QSize& room);
 
   // Labels drawn on the tiles: each tile's filter number, or its name when
   // names are set (a logit layer's class names, by filter index).
@@ -121,6 +125,7 @@ class GridView : public QWidget {
   int columns_ = 1;
   bool show_caption_ = true;
   QScrollArea* watched_ = nullptr;  // the scroll area whose viewport the grid fits
+  QSize shared_room_;
   bool show_labels_ = false;
   QStringList names_;
   std::vector<DatasetMark> marks_;
