@@ -23,6 +23,7 @@ set(PACKAGING "${PROJECT_SOURCE_DIR}/packaging")
 install(TARGETS actscope actscope-cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 install(FILES "${PROJECT_SOURCE_DIR}/resources/models/fashion_cnn.pt" DESTINATION "${ACTSCOPE_SHARE}/models")
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/resources/samples/" DESTINATION "${ACTSCOPE_SHARE}/samples")
+install(FILES "${PROJECT_SOURCE_DIR}/resources/labels/imagenet_classes.txt" DESTINATION "${ACTSCOPE_SHARE}/labels")
 
 install(FILES "${PACKAGING}/linux/${ACTSCOPE_APP_ID}.desktop" DESTINATION "${CMAKE_INSTALL_DATADIR}/applications")
 configure_file("${PACKAGING}/linux/${ACTSCOPE_APP_ID}.metainfo.xml.in"

@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   const auto& options = std::get<actscope::StartupOptions>(parsed);
   actscope::MainWindow window;
   window.set_preferred_layer(options.layer);
+  window.set_card_overrides(options.card);
   window.show();
   follow_up(window, options);
   window.open(options.model, options.images);

@@ -40,6 +40,17 @@ void process(QCommandLineParser& parser, const QApplication& app) {
   parser.addOption({QStringLiteral("atlas"),
                     QStringLiteral("Filter atlas (atlas.json from actscope-cli scan or merge) to show in the Filters tab"),
                     QStringLiteral("file")});
+  parser.addOption({QStringLiteral("labels"),
+                    QStringLiteral("Class names, one per line in logit order (e.g. labels/imagenet_classes.txt of the "
+                                   "bundled files), instead of the card's"),
+                    QStringLiteral("file")});
+  parser.addOption({QStringLiteral("resize"),
+                    QStringLiteral("The shorter side of each image to S pixels, then the centre crop (torchvision's "
+                                   "Resize(S) + CenterCrop)"),
+                    QStringLiteral("S")});
+  parser.addOption({QStringLiteral("crop"),
+                    QStringLiteral("The model's input size HxW (the centre crop after --resize; the CLI's --input-size)"),
+                    QStringLiteral("HxW")});
   parser.process(app);
 }
 
@@ -59,6 +70,16 @@ std::variant<StartupOptions, int> parse_startup_options(const QApplication& app)
   options.layer = parser.value(QStringLiteral("layer"));
   if (parser.isSet(QStringLiteral("dataset"))) options.dataset = parser.value(QStringLiteral("dataset"));
   if (parser.isSet(QStringLiteral("atlas"))) options.atlas = parser.value(QStringLiteral("atlas"));
+  options.card.labels_file = parser.value(QStringLiteral("labels")).toStdString();
+  options.card.input_size = parser.value(QStringLiteral("crop")).toStdString();
+  if (parser.isSet(QStringLiteral("resize"))) {
+    bool number = false;
+    options.card.resize = parser.value(QStringLiteral("resize")).toInt(&number);
+    if (!number || options.card.resize <= 0) {
+      std::cerr << "actscope: --resize takes a number of pixels (the shorter side)\n";
+      return 2;
+    }
+  }
   if (!parser.isSet(QStringLiteral("compare"))) return options;
   if (!options.dataset) {
     std::cerr << "actscope: --compare needs --dataset\n";

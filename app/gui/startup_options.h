@@ -1,5 +1,6 @@
 // The desktop program's own command line: `actscope [--layer L] [--dataset
-// PATH [--compare N]] [--atlas FILE] [MODEL [IMAGES...]]`. Without a model it opens the
+// PATH [--compare N]] [--atlas FILE] [--labels FILE] [--resize S] [--crop HxW]
+// [MODEL [IMAGES...]]`. Without a model it opens the
 // bundled model and sample images.
 #pragma once
 
@@ -8,6 +9,8 @@
 
 #include <QString>
 #include <QStringList>
+
+#include "core/model/model_card.h"
 
 class QApplication;
 
@@ -20,6 +23,7 @@ struct StartupOptions {
   std::optional<QString> dataset;  // a dataset to predict once the model is open
   int compare = -1;                // with dataset: the image to compare with its partner; -1: none
   std::optional<QString> atlas;    // a filter atlas (atlas.json) to show once the model is open
+  CardOverrides card;              // --labels, --resize, --crop: applied to the model's card
 };
 
 // The options on `app`'s command line. Prints help or the version and exits

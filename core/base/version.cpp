@@ -38,4 +38,6 @@ std::string bundled_model_path() { return resource_dir() + "/models/fashion_cnn.
 
 std::string bundled_samples_dir() { return resource_dir() + "/samples"; }
 
+std::string imagenet_labels_path() { return resource_dir() + "/labels/imagenet_classes.txt"; }
+
 }  // namespace actscope

@@ -27,4 +27,8 @@ std::string bundled_model_path();
 // resource_dir() + "/samples".
 std::string bundled_samples_dir();
 
+// resource_dir() + "/labels/imagenet_classes.txt": the 1,000 ImageNet class
+// names as torchvision names them, one per line.
+std::string imagenet_labels_path();
+
 }  // namespace actscope

@@ -137,7 +137,7 @@ Result<ModelCard> read_sidecar(const std::string& path, bool& found) {
     if (!file) continue;
     found = true;
     std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    return parse_model_card(text, candidate);
+    return parse_model_card(text, candidate, std::filesystem::path(candidate).parent_path().string());
   }
   return ModelCard{};
 }
@@ -228,7 +228,8 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
   // forward records autograd only from its layers on (see CaptureGraph).
   for (const torch::Tensor& parameter : impl->module.parameters()) parameter.requires_grad_(false);
   if (!extra["actscope.json"].empty()) {
-    auto card = parse_model_card(extra["actscope.json"], path + ":actscope.json");
+    auto card = parse_model_card(extra["actscope.json"], path + ":actscope.json",
+                                 std::filesystem::path(path).parent_path().string());
     if (!card) return Error{card.error()};
     impl->card = std::move(card).value();
     impl->card_source = CardSource::kEmbedded;

@@ -101,7 +101,37 @@ Result<ModelCard> parse_normalization(const json& root, const std::string& sourc
   return card;
 }
 
-Result<ModelCard> parse_labels_and_metrics(const json& root, const std::string& source, ModelCard card) {
+// Class names from a text file, one per line in logit order (blank lines at
+// the end and Windows line ends are allowed).
+Result<std::vector<std::string>> read_labels_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Error{path + ": cannot read the labels file"};
+  std::vector<std::string> labels;
+  for (std::string line; std::getline(file, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    labels.push_back(line);
+  }
+  while (!labels.empty() && labels.back().empty()) labels.pop_back();
+  if (labels.empty()) return Error{path + ": the labels file holds no class names"};
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i].empty()) return Error{path + ": line " + std::to_string(i + 1) + " is blank (one class name per line)"};
+  }
+  return labels;
+}
+
+Result<ModelCard> parse_labels_and_metrics(const json& root, const std::string& source,
+                                           const std::string& folder, ModelCard card) {
+  if (auto file = root.find("labels_file"); file != root.end()) {
+    if (root.contains("labels")) return card_error(source, "give \"labels\" or \"labels_file\", not both");
+    if (!file->is_string() || file->get<std::string>().empty()) {
+      return card_error(source, "\"labels_file\" must be the path of a text file of class names");
+    }
+    std::filesystem::path path = file->get<std::string>();
+    if (path.is_relative() && !folder.empty()) path = std::filesystem::path(folder) / path;
+    auto labels = read_labels_file(path.string());
+    if (!labels) return card_error(source, labels.error());
+    card.labels = std::move(labels).value();
+  }
   if (auto labels = root.find("labels"); labels != root.end()) {
     if (!labels->is_array()) return card_error(source, "\"labels\" must be a list of strings");
     for (const auto& label : *labels) {
@@ -147,7 +177,8 @@ Result<int> parse_class(const std::string& text, const ModelCard& card) {
                (labels.empty() ? std::string(" (the card has none)") : ": " + labels)};
 }
 
-Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source) {
+Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source,
+                                   const std::string& folder) {
   json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return card_error(source, "not valid JSON");
   if (!root.is_object()) return card_error(source, "the top level must be a JSON object");
@@ -162,7 +193,7 @@ Result<ModelCard> parse_model_card(const std::string& json_text, const std::stri
   if (!with_input) return with_input;
   auto with_normalization = parse_normalization(root, source, std::move(with_input).value());
   if (!with_normalization) return with_normalization;
-  return parse_labels_and_metrics(root, source, std::move(with_normalization).value());
+  return parse_labels_and_metrics(root, source, folder, std::move(with_normalization).value());
 }
 
 std::string model_card_to_json(const ModelCard& card) {
@@ -193,24 +224,6 @@ std::optional<std::pair<int, int>> parse_size(const std::string& text) {
     if (part.size() > 5 || part.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   }
   return std::make_pair(std::stoi(height), std::stoi(width));
-}
-
-// Class names from a text file, one per line in logit order (blank lines at
-// the end and Windows line ends are allowed).
-Result<std::vector<std::string>> read_labels_file(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return Error{path + ": cannot read the labels file"};
-  std::vector<std::string> labels;
-  for (std::string line; std::getline(file, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    labels.push_back(line);
-  }
-  while (!labels.empty() && labels.back().empty()) labels.pop_back();
-  if (labels.empty()) return Error{path + ": the labels file holds no class names"};
-  for (size_t i = 0; i < labels.size(); ++i) {
-    if (labels[i].empty()) return Error{path + ": line " + std::to_string(i + 1) + " is blank (one class name per line)"};
-  }
-  return labels;
 }
 
 // One value means "the same for every channel".

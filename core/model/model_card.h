@@ -46,7 +46,11 @@ Result<int> parse_class(const std::string& text, const ModelCard& card);
 
 // Parses and validates card JSON. `source` names where the text came from
 // (a file path, or "<model.pt>:actscope.json") and prefixes every error.
-Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source);
+// A "labels_file" (class names, one per line) is read at once, a relative
+// path from `folder` (the card's or the model's folder; "": the working
+// folder), and its names become the card's labels.
+Result<ModelCard> parse_model_card(const std::string& json_text, const std::string& source,
+                                   const std::string& folder = "");
 
 // Serializes a card in the documented schema (parse_model_card reads it back).
 std::string model_card_to_json(const ModelCard& card);

@@ -50,7 +50,7 @@ LoadedBatch load_images(const Model& model, const std::vector<std::string>& imag
 }
 
 Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths,
-                     const std::optional<ModelCard>& card) {
+                     const std::optional<ModelCard>& card, const CardOverrides& overrides) {
   Session session;
   auto model = Model::load(model_path);
   if (!model) {
@@ -64,9 +64,18 @@ Session load_session(const std::string& model_path, const std::vector<std::strin
     session.suggested_channels = session.model->inferred_channels().value_or(0);
     return session;
   }
+  if (!overrides.empty()) {
+    auto changed = apply_card_overrides(session.model->card(), overrides,
+                                        session.model->inferred_channels().value_or(0));
+    if (changed) {
+      session.model->set_card(std::move(changed).value());
+    } else {
+      session.errors.push_back(changed.error());
+    }
+  }
   LoadedBatch batch = load_images(*session.model, image_paths);
   session.images = std::move(batch.images);
-  session.errors = std::move(batch.errors);
+  session.errors.insert(session.errors.end(), batch.errors.begin(), batch.errors.end());
   return session;
 }
 

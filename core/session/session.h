@@ -39,11 +39,13 @@ struct LoadedBatch {
 // per Model; any thread.
 LoadedBatch load_images(const Model& model, const std::vector<std::string>& image_paths);
 
-// Loads `model_path` (with `card` when the user typed one in), then each
-// image, and predicts the images' top-5 classes. An image's true class comes
-// from the samples.json in its folder (see read_samples_file). Images that
-// fail are reported in Session::errors and skipped. Any thread.
+// Loads `model_path` (with `card` when the user typed one in), applies
+// `overrides` to its card (the window's --labels, --resize, --crop; when
+// they do not fit, the error is reported and the card stays as it was), then
+// reads each image and predicts its top-5 classes. An image's true class
+// comes from the samples.json in its folder (see read_samples_file). Images
+// that fail are reported in Session::errors and skipped. Any thread.
 Session load_session(const std::string& model_path, const std::vector<std::string>& image_paths,
-                     const std::optional<ModelCard>& card = std::nullopt);
+                     const std::optional<ModelCard>& card = std::nullopt, const CardOverrides& overrides = {});
 
 }  // namespace actscope

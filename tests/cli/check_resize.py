@@ -12,7 +12,9 @@ PIL's bilinear resampling with antialias), on a 640x427 photo-like JPEG.
    `predict --json` within 2% of the top probability of torchvision's pipeline.
 3. Stretching instead (no --resize) is measurably farther from torchvision:
    the check can tell the two apart.
-4. --labels FILE names the classes (one per line) in predict's JSON.
+4. --labels FILE names the classes (one per line) in predict's JSON; the
+   shipped ImageNet names (resources/labels/imagenet_classes.txt) are
+   torchvision's, line for line.
 5. A folder of class folders for a model without labels gives the classes
    torchvision's ImageFolder gives (sorted folder names), in the CSV.
 """
@@ -109,6 +111,13 @@ def main():
         named = json.loads(run("predict", "--model", resnet, "--image", image, "--top", "3", "--json",
                                "--labels", labels, "--crop", "224x224", "--channels", "3").stdout)
         assert all(entry["label"] == f"thing {entry['class']}" for entry in named[0]["top"]), named
+        from torchvision.models import _meta
+        shipped = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "labels", "imagenet_classes.txt")
+        with open(shipped, encoding="utf-8") as f:
+            assert f.read().split("\n")[:-1] == list(_meta._IMAGENET_CATEGORIES), "the shipped names are torchvision's"
+        imagenet = json.loads(run("predict", "--model", resnet, "--image", image, "--top", "3", "--json",
+                                  "--labels", shipped, "--crop", "224x224", "--channels", "3").stdout)
+        assert all(entry["label"] == _meta._IMAGENET_CATEGORIES[entry["class"]] for entry in imagenet[0]["top"]), imagenet
 
         # A folder of class folders for a model without labels: classes and
         # their indices as torchvision's ImageFolder gives them.

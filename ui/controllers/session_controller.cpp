@@ -125,8 +125,8 @@ void SessionController::open(const QString& model_path, const QStringList& image
   const std::string path = model_path.toStdString();
   worker_.submit(
       QStringLiteral("load"), this,
-      [path, images = to_std(image_paths), card]() -> Result<Session> {
-        return load_session(path, images, card);
+      [path, images = to_std(image_paths), card, overrides = overrides_]() -> Result<Session> {
+        return load_session(path, images, card, overrides);
       },
       [this, path](Result<Session> loaded) {
         if (loaded) {

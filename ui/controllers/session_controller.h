@@ -43,6 +43,9 @@ class SessionController : public Controller {
   // `card` is what the user typed in for a model without one.
   void open(const QString& model_path, const QStringList& image_paths,
             const std::optional<ModelCard>& card = std::nullopt);
+  // Applied to the card of every model opened from now on (the window's
+  // --labels, --resize, --crop); a mistake in them is shown with the session.
+  void set_card_overrides(const CardOverrides& overrides) { overrides_ = overrides; }
   // Opens dropped files: a .pt/.pth/.ptl is the model, opened with the rest
   // as its images (else the current ones); without one, the images are added
   // to the model that is open (even after a later open failed). False when
@@ -89,6 +92,7 @@ class SessionController : public Controller {
   // recent model or new images are opened with them.
   QString model_path_;
   QStringList image_paths_;
+  CardOverrides overrides_;
 };
 
 }  // namespace actscope

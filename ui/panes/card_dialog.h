@@ -1,8 +1,11 @@
-// Asks for the input size and normalization of a model that has no card
-// (no embedded actscope.json and no sidecar JSON): presets for the usual
-// normalizations (ImageNet, [0, 1], [-1, 1]) or custom values; a blank or
-// mismatched field is refused with a message beside it; the answer can be
-// saved as a sidecar card next to the model.
+// Asks for the input of a model that has no card (no embedded actscope.json
+// and no sidecar JSON): size, resize and centre crop, normalization and class
+// names. Presets chosen explicitly fill the fields (torchvision's ImageNet
+// evaluation: Resize 256, CenterCrop 224, mean/std and the 1,000 class names;
+// [0, 1]; [-1, 1]); Custom, the default, leaves them empty. A line says in
+// words what will be done with each image; a blank or mismatched field is
+// refused with a message beside it; the answer can be saved as a sidecar
+// card next to the model.
 #pragma once
 
 #include <QDialog>
@@ -34,6 +37,7 @@ class CardDialog : public QDialog {
 
  private:
   void apply_preset(int index);
+  void describe_plan();
   // The numbers of `field`, or nullopt after saying at `problem` what is wrong.
   std::optional<std::vector<float>> read_field(const QLineEdit* field, QLabel* problem, const QString& name);
 
@@ -46,6 +50,9 @@ class CardDialog : public QDialog {
   QLabel* mean_problem_;
   QLabel* std_problem_;
   QComboBox* preset_;
+  QSpinBox* resize_;
+  QLineEdit* labels_;
+  QLabel* plan_;
   QCheckBox* save_;
   ModelCard card_;
 };

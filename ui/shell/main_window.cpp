@@ -130,6 +130,8 @@ void MainWindow::open(const QString& model_path, const QStringList& image_paths,
 
 bool MainWindow::open_files(const QStringList& paths) { return session_->open_files(paths); }
 
+void MainWindow::set_card_overrides(const CardOverrides& overrides) { session_->set_card_overrides(overrides); }
+
 void MainWindow::set_preferred_layer(const QString& name) { activations_->set_preferred_layer(name); }
 
 void MainWindow::load_dataset(const QString& path) { dataset_->load(path); }

@@ -49,6 +49,8 @@ class MainWindow : public QMainWindow {
             const std::optional<ModelCard>& card = std::nullopt);
   // Opens dropped files (see SessionController::open_files).
   bool open_files(const QStringList& paths);
+  // Applied to the card of every model opened from now on (see SessionController).
+  void set_card_overrides(const CardOverrides& overrides);
   // The layer to show first once a model's first image is captured.
   void set_preferred_layer(const QString& name);
   // Opens and predicts a dataset (see DatasetController::load).

@@ -175,6 +175,33 @@ TEST(ModelCardTest, LabelsComeFromAFileOfOneNamePerLine) {
   EXPECT_NE(none.error().find("none.txt: cannot read the labels file"), std::string::npos) << none.error();
 }
 
+// A card's "labels_file": read relative to the card's folder, the names
+// becoming its labels; with "labels" too, or unreadable, it is refused.
+TEST(ModelCardTest, ACardsLabelsFileIsReadFromItsFolder) {
+  test::TempDir dir;
+  test::write_file(dir / "classes.txt", "tabby cat\ngolden retriever\n");
+  nlohmann::json card = valid_card();
+  card.erase("labels");
+  card["labels_file"] = "classes.txt";
+  auto parsed = parse_model_card(card.dump(), "net.json", dir.path().string());
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(parsed.value().labels, (std::vector<std::string>{"tabby cat", "golden retriever"}));
+  card["labels_file"] = (dir / "classes.txt").string();  // an absolute path from anywhere
+  ASSERT_TRUE(parse_model_card(card.dump(), "net.json", "/nowhere").ok());
+
+  card["labels_file"] = "missing.txt";
+  auto missing = parse_model_card(card.dump(), "net.json", dir.path().string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("net.json"), std::string::npos) << missing.error();
+  EXPECT_NE(missing.error().find("missing.txt: cannot read the labels file"), std::string::npos) << missing.error();
+  card["labels_file"] = "classes.txt";
+  card["labels"] = {"a", "b"};
+  EXPECT_NE(parse_error(card).find("not both"), std::string::npos);
+  card.erase("labels");
+  card["labels_file"] = 7;
+  EXPECT_NE(parse_error(card).find("\"labels_file\" must be the path"), std::string::npos);
+}
+
 TEST(ModelCardTest, OneMeanValueStandsForEveryChannel) {
   auto base = parse_model_card(valid_card().dump(), "net.json").value();
   CardOverrides typed;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -41,6 +42,18 @@ class CardDialogTest : public ::testing::Test {
     auto* buttons = dialog_.findChild<QDialogButtonBox*>();
     QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
     return accepted.size() == 1;
+  }
+
+  // Chooses the preset whose name starts with `name`, as the user does.
+  void choose(const char* name) {
+    auto* preset = test::named<QComboBox>(dialog_, "normalizationPreset");
+    for (int i = 0; i < preset->count(); ++i) {
+      if (!preset->itemText(i).startsWith(QString::fromLatin1(name))) continue;
+      preset->setCurrentIndex(i);
+      Q_EMIT preset->activated(i);
+      return;
+    }
+    ADD_FAILURE() << "no preset " << name;
   }
 
   // Every label's text: what the dialog tells the user.
@@ -84,10 +97,8 @@ TEST_F(CardDialogTest, ABlankMeanIsRefusedWithAMessageBesideIt) {
 }
 
 TEST_F(CardDialogTest, APresetFillsMeanAndStd) {
-  auto* preset = test::named<QComboBox>(dialog_, "normalizationPreset");
   type(1, 28, 28, "", "");
-  preset->setCurrentIndex(0);
-  Q_EMIT preset->activated(0);  // ImageNet: three channels
+  choose("ImageNet mean/std only");  // three channels
   EXPECT_EQ(test::named<QSpinBox>(dialog_, "channels")->value(), 3);
   ASSERT_TRUE(click_ok()) << shown_text().toStdString();
   EXPECT_EQ(dialog_.card().mean, (std::vector<float>{0.485f, 0.456f, 0.406f}));
@@ -95,9 +106,7 @@ TEST_F(CardDialogTest, APresetFillsMeanAndStd) {
 }
 
 TEST_F(CardDialogTest, TheMinusOneToOnePresetIsHalfAndHalf) {
-  auto* preset = test::named<QComboBox>(dialog_, "normalizationPreset");
-  preset->setCurrentIndex(2);
-  Q_EMIT preset->activated(2);
+  choose("[-1, 1]");
   ASSERT_TRUE(click_ok()) << shown_text().toStdString();
   EXPECT_EQ(dialog_.card().mean, std::vector<float>{0.5f});
   EXPECT_EQ(dialog_.card().std, std::vector<float>{0.5f});
@@ -145,11 +154,53 @@ TEST_F(CardDialogTest, NoPlaceholderLooksLikeAValueAndAMessageGoesWhenTheFieldCh
   EXPECT_FALSE(click_ok());
   auto* problem = test::named<QLabel>(dialog_, "meanProblem");
   EXPECT_TRUE(problem->isVisible());
-  auto* preset = test::named<QComboBox>(dialog_, "normalizationPreset");
-  preset->setCurrentIndex(0);
-  Q_EMIT preset->activated(0);  // ImageNet, as chosen by the user
+  choose("ImageNet mean/std only");  // as chosen by the user
   EXPECT_FALSE(problem->isVisible()) << "a message about values no longer there";
   EXPECT_EQ(test::named<QLineEdit>(dialog_, "mean")->text(), QStringLiteral("0.485, 0.456, 0.406"));
+}
+
+// Custom is what the dialog opens on: nothing filled in that the user did not choose.
+TEST_F(CardDialogTest, OpensOnCustomWithNoResizeAndNoNames) {
+  EXPECT_TRUE(test::named<QComboBox>(dialog_, "normalizationPreset")->currentText().startsWith(QStringLiteral("Custom")));
+  EXPECT_EQ(test::named<QSpinBox>(dialog_, "resize")->value(), 0);
+  EXPECT_TRUE(test::named<QLineEdit>(dialog_, "labelsFile")->text().isEmpty());
+  EXPECT_TRUE(test::named<QLabel>(dialog_, "cardPlan")->text().contains(QStringLiteral("stretched to 224x224")));
+}
+
+// torchvision's ImageNet evaluation in one choice: Resize 256, CenterCrop
+// 224, its mean and std and the 1,000 class names, said in words before OK.
+TEST_F(CardDialogTest, TheImageNetPresetResizesCropsNormalizesAndNamesTheClasses) {
+  type(1, 28, 28, "", "");
+  choose("ImageNet (Resize 256");
+  const QString plan = test::named<QLabel>(dialog_, "cardPlan")->text();
+  EXPECT_TRUE(plan.contains(QStringLiteral("shorter side to 256 px"))) << plan.toStdString();
+  EXPECT_TRUE(plan.contains(QStringLiteral("centre 224x224"))) << plan.toStdString();
+  EXPECT_TRUE(plan.contains(QStringLiteral("imagenet_classes.txt"))) << plan.toStdString();
+  ASSERT_TRUE(click_ok()) << shown_text().toStdString();
+  const ModelCard& card = dialog_.card();
+  EXPECT_EQ(card.channels, 3);
+  EXPECT_EQ(card.height, 224);
+  EXPECT_EQ(card.width, 224);
+  EXPECT_EQ(card.resize, 256);
+  EXPECT_EQ(card.mean, (std::vector<float>{0.485f, 0.456f, 0.406f}));
+  // The names are the shipped file's lines (torchvision's, checked in cli.resize_and_crop_agree_with_torchvision).
+  QFile names(QString::fromStdString(test::resource_dir().string()) + QStringLiteral("/labels/imagenet_classes.txt"));
+  ASSERT_TRUE(names.open(QIODevice::ReadOnly | QIODevice::Text));
+  const QStringList lines = QString::fromUtf8(names.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+  ASSERT_EQ(card.labels.size(), 1000u);
+  ASSERT_EQ(lines.size(), 1000);
+  for (int i : {0, 1, 720, 999}) EXPECT_EQ(QString::fromStdString(card.labels[i]), lines[i]) << i;
+}
+
+TEST_F(CardDialogTest, AnUnreadableNamesFileIsRefusedNamingIt) {
+  type(3, 32, 32, "0.5", "0.5");
+  test::named<QLineEdit>(dialog_, "labelsFile")->setText(QStringLiteral("/nowhere/names.txt"));
+  EXPECT_FALSE(click_ok());
+  EXPECT_TRUE(shown_text().contains(QStringLiteral("/nowhere/names.txt: cannot read the labels file")))
+      << shown_text().toStdString();
+  test::named<QLineEdit>(dialog_, "labelsFile")->clear();  // the message goes with what it spoke of
+  EXPECT_FALSE(shown_text().contains(QStringLiteral("cannot read")));
+  EXPECT_TRUE(click_ok());
 }
 
 TEST_F(CardDialogTest, CancelGivesNoCard) {
