@@ -53,7 +53,7 @@ want_shot main_window && shot main_window 10 "" -- --layer relu5
 want_shot main_window_laptop && SCREEN=1024x640 shot main_window_laptop 10 "" -- --layer relu5
 want_shot compare && shot compare 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
 want_shot compare_laptop && SCREEN=1024x640 shot compare_laptop 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
-want_shot dataset && shot dataset 40 "ctrl+5" -- --dataset "$DATASET"
+want_shot dataset && shot dataset 40 "" -- --dataset "$DATASET"
 # The All Methods... button of the Grad-CAM pane, where a fresh window puts it.
 # Effective field ticked, the mouse resting on a unit of conv4's grid.
 want_shot receptive_field && shot receptive_field 10 "click:1090,264 move:400,250 sleep" -- --layer conv4

@@ -32,11 +32,18 @@ DatasetController::DatasetController(Workspace& workspace, EngineWorker& worker,
 void DatasetController::reset() {
   const ModelCard& card = workspace_.model()->card();
   if (run_model_path_ != workspace_.model_path() || run_labels_ != card.labels) run_.reset();
-  QStringList labels;
-  for (size_t i = 0; i < card.labels.size(); ++i)
-    labels << QString::fromStdString(card.label(static_cast<int>(i)));
-  pane_->set_labels(labels);
+  show_class_names();
   if (run_) pane_->show_predictions(run_->dataset, run_->predictions);  // the same model again
+}
+
+// The card's class names; for a card without any, a folder of class folders
+// names them as torchvision's ImageFolder does (the sorted folder names).
+void DatasetController::show_class_names() {
+  const ModelCard card =
+      run_ ? card_naming_classes(workspace_.model()->card(), *run_->dataset) : workspace_.model()->card();
+  QStringList labels;
+  for (size_t i = 0; i < card.labels.size(); ++i) labels << QString::fromStdString(card.label(static_cast<int>(i)));
+  pane_->set_labels(labels);
 }
 
 void DatasetController::load(const QString& path) {
@@ -97,6 +104,7 @@ void DatasetController::show_run(Result<Run> run) {
   run_ = std::make_shared<const Run>(std::move(run).value());
   run_model_path_ = workspace_.model_path();
   run_labels_ = workspace_.model()->card().labels;
+  show_class_names();
   pane_->show_predictions(run_->dataset, run_->predictions);
   Q_EMIT statusChanged(tr("%1 images predicted").arg(run_->predictions.size()));
   Q_EMIT datasetShown(QString());

@@ -50,6 +50,7 @@ class DatasetController : public Controller {
   void datasetShown(const QString& error);
 
  private:
+  void show_class_names();
   // A dataset with the model's prediction of each of its images.
   struct Run {
     std::shared_ptr<const Dataset> dataset;

@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "ui/panes/dataset_table.h"
+#include "ui/widgets/rotated_header.h"
 #include "ui/widgets/labelled.h"
 
 namespace actscope {
@@ -132,6 +133,7 @@ void DatasetPane::configure_table() {
                         "correct one. Click a column header to sort."));
   confusion_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   confusion_->setSelectionMode(QAbstractItemView::SingleSelection);
+  confusion_->setHorizontalHeader(new RotatedHeader(confusion_));
 }
 
 // The confusion matrix under its axis titles: rows are the true class,
@@ -280,11 +282,11 @@ void DatasetPane::fill_confusion_matrix() {
   QStringList rows, columns;
   for (int i = 0; i < classes; ++i) {
     rows << QStringLiteral("%1 %2").arg(i).arg(model_->label(i));
-    columns << QString::number(i);
+    columns << QStringLiteral("%1 %2").arg(i).arg(model_->label(i));
   }
   confusion_->setVerticalHeaderLabels(rows);
-  confusion_->setHorizontalHeaderLabels(columns);
-  for (int i = 0; i < classes; ++i) {  // columns show numbers to stay narrow; the names are in their tooltips
+  confusion_->setHorizontalHeaderLabels(columns);  // read bottom to top: a column stays as narrow as its counts
+  for (int i = 0; i < classes; ++i) {
     confusion_->horizontalHeaderItem(i)->setToolTip(tr("predicted %1 %2").arg(i).arg(model_->label(i)));
     confusion_->verticalHeaderItem(i)->setToolTip(tr("true %1 %2").arg(i).arg(model_->label(i)));
   }

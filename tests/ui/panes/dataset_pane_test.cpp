@@ -101,6 +101,16 @@ TEST_F(DatasetPanelTest, SamplesByClassAreListedFilteredByTheConfusionMatrixAndS
   for (int c = 0; c < 10; ++c) diagonal += confusion->item(c, c)->text().toInt();
   EXPECT_EQ(diagonal, static_cast<int>(samples.size()) - wrong);
   ASSERT_EQ(confusion->item(6, 0)->text(), QStringLiteral("1"));
+  // Its columns are named with the classes, and every one is in sight in the Dataset view.
+  ASSERT_EQ(window_.current_view(), MainWindow::kDataset);
+  QTest::qWait(0);
+  for (int c = 0; c < 10; ++c) {
+    const QString label = QString::fromStdString(window_.workspace().model()->card().label(c));
+    EXPECT_EQ(confusion->horizontalHeaderItem(c)->text(), QStringLiteral("%1 %2").arg(c).arg(label));
+    EXPECT_LE(confusion->columnViewportPosition(c) + confusion->columnWidth(c), confusion->viewport()->width())
+        << "column " << c << " is out of sight";
+    EXPECT_GE(confusion->columnViewportPosition(c), 0);
+  }
   QTest::mouseClick(confusion->viewport(), Qt::LeftButton, {},
                     confusion->visualItemRect(confusion->item(6, 0)).center());
   ASSERT_EQ(pane_->visible_count(), 1);
@@ -289,6 +299,29 @@ TEST_F(DatasetPanelTest, ExportedSheetIsOfTheCurrentPairAfterBrowsingAway) {
   window_.show_view(MainWindow::kCompare);  // the view draws the current pair
   const QImage drawn = export_sheet("drawn.png");
   EXPECT_EQ(away, drawn);
+}
+
+// A model whose card has no class names reads a folder of class folders as
+// torchvision's ImageFolder does: the sorted folder names name the classes
+// in the matrix, as in the CLI's CSV.
+TEST_F(DatasetPanelTest, AFolderOfClassFoldersNamesTheClassesOfACardWithout) {
+  ModelCard unnamed = window_.workspace().model()->card();
+  unnamed.labels.clear();
+  QSignalSpy shown(&window_, &MainWindow::sessionShown);
+  window_.open(bundled(), sample_paths().mid(0, 1), unnamed);
+  ASSERT_TRUE(shown.wait(60000));
+  ASSERT_TRUE(window_.workspace().model()->card().labels.empty());
+  test::TempDir dir;
+  for (const char* folder : {"b_shoes", "a_bags"}) {
+    std::filesystem::create_directories(dir / folder);
+    std::filesystem::copy_file(test::resource_dir() / "samples" / "00021_sandal.png", dir / folder / "x.png");
+  }
+  ASSERT_EQ(load(QString::fromStdString(dir.path().string())), QString());
+  QTableWidget* confusion = pane_->confusion();
+  ASSERT_GE(confusion->rowCount(), 2);
+  EXPECT_EQ(confusion->verticalHeaderItem(0)->text(), QStringLiteral("0 a_bags"));
+  EXPECT_EQ(confusion->verticalHeaderItem(1)->text(), QStringLiteral("1 b_shoes"));
+  EXPECT_EQ(confusion->horizontalHeaderItem(1)->text(), QStringLiteral("1 b_shoes"));
 }
 
 // A card without labels: classes are named by number, in the matrix and the
