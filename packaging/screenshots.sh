@@ -54,10 +54,10 @@ want_shot main_window_laptop && SCREEN=1024x640 shot main_window_laptop 10 "" --
 want_shot compare && shot compare 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
 want_shot compare_laptop && SCREEN=1024x640 shot compare_laptop 40 "" -- --layer relu4 --dataset "$DATASET" --compare 1236
 want_shot dataset && shot dataset 40 "" -- --dataset "$DATASET"
-# The All Methods... button of the Grad-CAM pane, where a fresh window puts it.
+# The All Methods... button and the Effective field box of the Grad-CAM pane, where a fresh window puts them.
 # Effective field ticked, the mouse resting on a unit of conv4's grid.
-want_shot receptive_field && shot receptive_field 10 "click:1090,264 move:400,250 sleep" -- --layer conv4
-want_shot cam_all_methods && shot cam_all_methods 10 "click:960,264 sleep" -- --layer relu5
+want_shot receptive_field && shot receptive_field 10 "click:1052,264 move:500,300 sleep" -- --layer conv4
+want_shot cam_all_methods && shot cam_all_methods 10 "click:990,264 sleep" -- --layer relu5
 if want_shot filters; then
   atlas="$(mktemp -d)"
   "$ROOT/build/app/actscope-cli" scan --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \

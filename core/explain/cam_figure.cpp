@@ -81,6 +81,8 @@ Result<MethodSheet> all_methods_sheet(const Model& model, const InputImage& imag
   }
   if (pictures.size() == 1) return Error{"no CAM method could be computed: " + sheet.notes.front()};
   sheet.sheet = compose_sheet(pictures, captions);
+  sheet.pictures = std::move(pictures);
+  sheet.captions = std::move(captions);
   return sheet;
 }
 

@@ -29,7 +29,9 @@ RgbImage cam_figure(const CamResult& result, int image, const RgbImage& display,
 
 // Every method's map of one image, side by side after the input.
 struct MethodSheet {
-  RgbImage sheet;
+  RgbImage sheet;  // the pictures side by side under their captions, as exported
+  std::vector<RgbImage> pictures;      // the input, then each method's overlay
+  std::vector<std::string> captions;   // "input", then each method's name
   std::vector<std::string> notes;  // "scorecam: <why it failed>" for methods that could not be computed
 };
 

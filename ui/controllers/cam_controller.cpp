@@ -242,7 +242,7 @@ void CamController::show_all_methods() {
         }
         QStringList notes;
         for (const auto& note : sheet.value().notes) notes << QString::fromStdString(note);
-        methods_view_->show_sheet(sheet.value().sheet, notes.join('\n'));
+        methods_view_->show_sheet(sheet.value(), notes.join(QLatin1Char('\n')));
         Q_EMIT allMethodsShown(QString());
       });
 }

@@ -1,14 +1,21 @@
 #include "ui/panes/cam_methods_view.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QCheckBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include "core/maps/colorbar.h"
+#include "ui/widgets/color_bar.h"
 #include "ui/widgets/pixmap.h"
 
 namespace actscope {
@@ -19,8 +26,11 @@ CamMethodsView::CamMethodsView(QWidget* parent)
       progress_(new QProgressBar),
       cancel_(new QPushButton(tr("Cancel"))),
       actual_size_(new QCheckBox(tr("1:1"))),
+      scale_(new ColorBar),
       scroll_(new QScrollArea),
-      picture_(new QLabel) {
+      picture_(new QLabel),
+      cells_(new QWidget),
+      cells_layout_(new QGridLayout(cells_)) {
   setObjectName(QStringLiteral("camMethodsView"));
   setWindowTitle(tr("Every CAM method"));
   caption_->setObjectName(QStringLiteral("camMethodsCaption"));
@@ -29,10 +39,18 @@ CamMethodsView::CamMethodsView(QWidget* parent)
   cancel_->setObjectName(QStringLiteral("camMethodsCancel"));
   cancel_->setToolTip(tr("Stop computing the maps"));
   actual_size_->setObjectName(QStringLiteral("camMethodsActualSize"));
-  actual_size_->setToolTip(tr("Show the sheet pixel for pixel instead of fitted to the window"));
+  actual_size_->setToolTip(tr("Show the sheet pixel for pixel, as exported, instead of fitted to the window"));
+  scale_->setObjectName(QStringLiteral("camMethodsScale"));
+  scale_->setMaximumWidth(420);
   picture_->setObjectName(QStringLiteral("camMethodsSheet"));
-  picture_->setAlignment(Qt::AlignCenter);
-  scroll_->setWidget(picture_);
+  picture_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  cells_->setObjectName(QStringLiteral("camMethodsCells"));
+  cells_layout_->setContentsMargins(0, 0, 0, 0);
+  cells_layout_->setSpacing(6);
+  auto* pages = new QStackedWidget;
+  pages->addWidget(cells_);
+  pages->addWidget(picture_);
+  scroll_->setWidget(pages);
   scroll_->setWidgetResizable(true);
   auto* top = new QHBoxLayout;
   top->addWidget(progress_, 1);
@@ -41,15 +59,28 @@ CamMethodsView::CamMethodsView(QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(caption_);
+  layout->addWidget(scale_);
   layout->addWidget(scroll_, 1);
   connect(cancel_, &QPushButton::clicked, this, &CamMethodsView::cancelRequested);
-  connect(actual_size_, &QCheckBox::toggled, this, &CamMethodsView::draw);
-  resize(900, 420);
+  connect(actual_size_, &QCheckBox::toggled, this, [this, pages](bool actual) {
+    pages->setCurrentIndex(actual ? 1 : 0);
+    draw();
+  });
+  resize(900, 480);
+}
+
+void CamMethodsView::clear_pictures() {
+  sheet_ = QImage();
+  images_.clear();
+  picture_->setPixmap({});
+  for (QLabel* label : captions_ + pictures_) delete label;
+  captions_.clear();
+  pictures_.clear();
+  scale_->clear();
 }
 
 void CamMethodsView::show_running(const QString& what) {
-  sheet_ = QImage();
-  picture_->setPixmap({});
+  clear_pictures();
   caption_->setText(what);
   progress_->setRange(0, 0);
   progress_->show();
@@ -61,10 +92,24 @@ void CamMethodsView::show_progress(size_t done, size_t total) {
   progress_->setValue(static_cast<int>(done));
 }
 
-void CamMethodsView::show_sheet(const RgbImage& sheet, const QString& notes) {
+// Each picture in a cell under its name; the colours' meaning once, above:
+// every method's map is scaled to [0, 1] on its own before it is coloured.
+void CamMethodsView::show_sheet(const MethodSheet& sheet, const QString& notes) {
+  clear_pictures();
   progress_->hide();
   cancel_->hide();
-  sheet_ = to_qimage(sheet);
+  sheet_ = to_qimage(sheet.sheet);
+  for (size_t i = 0; i < sheet.pictures.size(); ++i) {
+    images_.push_back(to_qimage(sheet.pictures[i]));
+    auto* name = new QLabel(QString::fromStdString(sheet.captions[i]));
+    name->setObjectName(QStringLiteral("camMethodsName"));
+    auto* picture = new QLabel;
+    picture->setObjectName(QStringLiteral("camMethodsPicture"));
+    picture->setToolTip(i == 0 ? tr("The input") : tr("%1 over the input").arg(name->text()));
+    captions_ << name;
+    pictures_ << picture;
+  }
+  scale_->set_scale(ColorScale{Colormap::kJet, 0.0, 1.0, "each method's map from its lowest (0) to its highest (1)"});
   if (!notes.isEmpty()) caption_->setText(caption_->text() + QStringLiteral("\n") + notes);
   draw();
 }
@@ -80,15 +125,48 @@ void CamMethodsView::resizeEvent(QResizeEvent* event) {
   draw();
 }
 
-// Fitted: scaled to the scroll area keeping the aspect ratio; 1:1: as computed.
+// 1:1: the sheet as exported. Fitted: of every column count, the one that
+// gives the largest pictures with all of them in the scroll area, each
+// under its name (the names keep the window's font whatever the size).
 void CamMethodsView::draw() {
   if (sheet_.isNull()) return;
   if (actual_size_->isChecked()) {
     picture_->setPixmap(QPixmap::fromImage(sheet_));
     return;
   }
+  const int count = static_cast<int>(images_.size());
+  if (count == 0) return;
   const QSize room = scroll_->viewport()->size() - QSize(4, 4);
-  picture_->setPixmap(QPixmap::fromImage(sheet_.scaled(room, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+  const int name_height = fontMetrics().lineSpacing() + cells_layout_->spacing();
+  const double aspect = images_[0].height() / std::max(1.0, static_cast<double>(images_[0].width()));
+  int best_columns = count;
+  double best_width = 0.0;
+  for (int columns = 1; columns <= count; ++columns) {
+    const int rows = (count + columns - 1) / columns;
+    const double across = (room.width() - cells_layout_->spacing() * (columns - 1.0)) / columns;
+    const double down = ((room.height() - rows * name_height - cells_layout_->spacing() * (rows - 1.0)) / rows) / aspect;
+    const double width = std::min(across, down);
+    if (width > best_width) {
+      best_width = width;
+      best_columns = columns;
+    }
+  }
+  const int side = std::max(48, static_cast<int>(std::floor(best_width)));
+  for (QLabel* label : captions_ + pictures_) cells_layout_->removeWidget(label);
+  for (int row = 0; row <= 2 * count + 1; ++row) cells_layout_->setRowStretch(row, 0);
+  for (int column = 0; column <= count; ++column) cells_layout_->setColumnStretch(column, 0);
+  // Enlarged by whole pixels (a map's cells stay sharp); made smaller smoothly.
+  const Qt::TransformationMode mode = side >= images_[0].width() ? Qt::FastTransformation : Qt::SmoothTransformation;
+  for (int i = 0; i < count; ++i) {
+    const int row = 2 * (i / best_columns);
+    const int column = i % best_columns;
+    cells_layout_->addWidget(captions_[i], row, column, Qt::AlignLeft | Qt::AlignBottom);
+    cells_layout_->addWidget(pictures_[i], row + 1, column, Qt::AlignLeft | Qt::AlignTop);
+    pictures_[i]->setPixmap(QPixmap::fromImage(
+        images_[static_cast<size_t>(i)].scaled(side, static_cast<int>(side * aspect), Qt::KeepAspectRatio, mode)));
+  }
+  cells_layout_->setRowStretch(2 * ((count + best_columns - 1) / best_columns), 1);
+  cells_layout_->setColumnStretch(best_columns, 1);
 }
 
 }  // namespace actscope

@@ -1,21 +1,29 @@
 // CamMethodsView: the "All methods" window of the Grad-CAM pane: the map of
-// every CAM method for the current image, class and layer side by side,
-// with progress and Cancel while they are computed (Score-CAM last), and the
-// sheet fitted to the window or at 1:1. It only displays and asks.
+// every CAM method for the current image, class and layer, with progress and
+// Cancel while they are computed (Score-CAM last). Fitted (the default), the
+// pictures are laid out as large as the window allows, each under its name
+// in the window's font, below one colour bar that says what the colours
+// mean; 1:1 shows the sheet as exported. It only displays and asks.
 #pragma once
+
+#include <vector>
 
 #include <QDialog>
 #include <QImage>
+#include <QList>
 
-#include "core/base/rgb_image.h"
+#include "core/explain/cam_figure.h"
 
 class QCheckBox;
+class QGridLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
 class QScrollArea;
 
 namespace actscope {
+
+class ColorBar;
 
 class CamMethodsView : public QDialog {
   Q_OBJECT
@@ -26,12 +34,16 @@ class CamMethodsView : public QDialog {
   // Computing `what`: the progress bar and Cancel show.
   void show_running(const QString& what);
   void show_progress(size_t done, size_t total);
-  // The sheet, and notes on methods that could not be computed.
-  void show_sheet(const RgbImage& sheet, const QString& notes);
+  // The methods' pictures, and notes on methods that could not be computed.
+  void show_sheet(const MethodSheet& sheet, const QString& notes);
   void show_message(const QString& message);
   bool has_sheet() const { return !sheet_.isNull(); }
   QSize sheet_size() const { return sheet_.size(); }
+  // The sheet as exported (`actscope-cli cam --method all`).
   const QImage& sheet() const { return sheet_; }
+  // The fitted pictures' captions (for tests): "input", then each method's name.
+  QList<QLabel*> captions() const { return captions_; }
+  QList<QLabel*> pictures() const { return pictures_; }
 
  Q_SIGNALS:
   void cancelRequested();
@@ -40,15 +52,22 @@ class CamMethodsView : public QDialog {
   void resizeEvent(QResizeEvent* event) override;
 
  private:
+  void clear_pictures();
   void draw();
 
   QLabel* caption_;
   QProgressBar* progress_;
   QPushButton* cancel_;
   QCheckBox* actual_size_;
+  ColorBar* scale_;
   QScrollArea* scroll_;
-  QLabel* picture_;
+  QLabel* picture_;      // the sheet at 1:1
+  QWidget* cells_;       // the fitted pictures under their names
+  QGridLayout* cells_layout_;
   QImage sheet_;
+  std::vector<QImage> images_;
+  QList<QLabel*> captions_;
+  QList<QLabel*> pictures_;
 };
 
 }  // namespace actscope

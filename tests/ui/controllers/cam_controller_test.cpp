@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include <gtest/gtest.h>
+#include <QScrollArea>
+#include <QTest>
 #include <QAction>
 #include <QCheckBox>
 #include <QImage>
@@ -125,6 +127,24 @@ TEST_F(CamControllerTest, AllMethodsShowsEveryMethodSideBySideAndCanBeCancelled)
   // (CAM itself needs the layer before global pooling: noted, not drawn), each
   // cell at least 160 pixels wide.
   EXPECT_GE(view->sheet_size().width(), static_cast<int>(all_cam_methods().size()) * 160);
+  // Fitted: every picture whole in the window, each under its name in a
+  // readable font, and one colour bar with its numbers for all of them.
+  QTest::qWait(0);
+  ASSERT_EQ(view->captions().size(), view->pictures().size());
+  ASSERT_GE(view->pictures().size(), 8);
+  EXPECT_EQ(view->captions().front()->text(), QStringLiteral("input"));
+  auto* area = view->findChild<QScrollArea*>();
+  for (int i = 0; i < view->pictures().size(); ++i) {
+    QLabel* picture = view->pictures()[i];
+    const QRect in_area(picture->mapTo(area->viewport(), QPoint(0, 0)), picture->size());
+    EXPECT_TRUE(area->viewport()->rect().contains(in_area)) << i;
+    EXPECT_GE(picture->pixmap().width(), 48) << i;
+    EXPECT_GE(view->captions()[i]->fontMetrics().ascent(), 10) << i;
+  }
+  const QStringList numbers = view->findChild<ColorBar*>(QStringLiteral("camMethodsScale"))->numbers();
+  ASSERT_FALSE(numbers.isEmpty());
+  EXPECT_EQ(numbers.front(), QStringLiteral("0"));
+  EXPECT_EQ(numbers.back(), QStringLiteral("1"));
 
   shown.clear();
   window_.cam().show_all_methods();
