@@ -4,7 +4,7 @@
 # settings, the bundled model and samples. Builds first if needed. Writes resources/screenshots/NAME.png.
 #   packaging/screenshots.sh            all of them
 #   packaging/screenshots.sh dataset    one of them (main_window, main_window_laptop, compare,
-#                                       compare_laptop, dataset, receptive_field, cam_all_methods, filters)
+#                                       compare_laptop, dataset, receptive_field, weights, cam_all_methods, filters)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -57,6 +57,7 @@ want_shot dataset && shot dataset 40 "" -- --dataset "$DATASET"
 # The All Methods... button and the Effective field box of the Grad-CAM pane, where a fresh window puts them.
 # Effective field ticked, the mouse resting on a unit of conv4's grid.
 want_shot receptive_field && shot receptive_field 10 "click:1052,264 move:500,300 sleep" -- --layer conv4
+want_shot weights && shot weights 10 "click:443,49 sleep" -- --layer conv1
 want_shot cam_all_methods && shot cam_all_methods 10 "click:990,264 sleep" -- --layer relu5
 if want_shot filters; then
   atlas="$(mktemp -d)"

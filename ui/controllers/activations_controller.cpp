@@ -337,16 +337,30 @@ void ActivationsController::render_weights() {
       [model = workspace_.shared_model(), layer_name = layer->name]() -> Result<Drawn> {
         auto weights = model->conv_weights(layer_name);
         if (!weights) return Error{weights.error()};
+        // What a tile is, said on the picture: a filter over 3 inputs in
+        // colour (its R, G, B kernels; no colormap, so no colour bar), one
+        // over a single input as its kernel, others as the mean of their
+        // input kernels, each through the colormap with the bar under it.
+        const auto& shape = weights.value().shape();
+        const int64_t inputs = shape[1];
+        const std::string kernel = std::to_string(shape[2]) + "x" + std::to_string(shape[3]);
         WeightGridOptions options;
-        options.grid.caption = {layer_name + " weights"};
+        options.grid.caption = {layer_name + " weights: " + std::to_string(shape[0]) + " filters over " +
+                                std::to_string(inputs) + (inputs == 1 ? " input" : " inputs")};
+        if (inputs == 3) {
+          options.grid.caption.push_back("each tile: a filter's 3 " + kernel + " kernels as R, G, B,");
+          options.grid.caption.push_back("all three on the filter's own min..max (no colormap)");
+        } else if (inputs == 1) {
+          options.grid.caption.push_back("each tile: a filter's " + kernel + " kernel");
+        } else {
+          options.grid.caption.push_back("each tile: the mean of a filter's " + std::to_string(inputs) + " " + kernel +
+                                         " input kernels");
+        }
         auto grid = compose_weight_grid(weights.value(), options);
         if (!grid) return Error{grid.error()};
-        // Each filter is drawn on its own min..max (all its kernels together),
-        // through the colormap or, for a filter over 3 inputs, as its R, G, B kernels.
-        const ColorScale scale{options.grid.colormap, 0.0, 1.0,
-                               "0..1 of each filter's min..max" +
-                                   std::string(weights.value().shape()[1] == 3 ? " (R, G, B: its 3 input kernels)" : "")};
-        return Drawn{with_colorbar(grid.value().image, scale), weights.value().shape()[0]};
+        if (inputs == 3) return Drawn{grid.value().image, shape[0]};
+        const ColorScale scale{options.grid.colormap, 0.0, 1.0, "0..1 of each tile's min..max"};
+        return Drawn{with_colorbar(grid.value().image, scale), shape[0]};
       },
       [this, name](Result<Drawn> drawn) {
         if (name != workspace_.current_layer()) return;  // the user browsed on
@@ -355,7 +369,9 @@ void ActivationsController::render_weights() {
           return;
         }
         weights_->show_picture(QPixmap::fromImage(to_qimage(drawn.value().picture)),
-                               tr("%1: %2 filters; each drawn on its own range").arg(name).arg(drawn.value().filters));
+                               tr("%1: %2 filters, each drawn on its own range (the caption says what a tile is)")
+                                   .arg(name)
+                                   .arg(drawn.value().filters));
       });
 }
 
