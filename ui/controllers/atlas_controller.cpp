@@ -70,9 +70,12 @@ std::optional<Result<Scanned>> scan_slice(ScanState& state, const std::atomic<bo
 
 }  // namespace
 
-QString atlas_cache_path(const std::string& model_sha256, const std::string& dataset, long long limit) {
+QString atlas_cache_path(const std::string& model_sha256, const ModelCard& card, const std::string& dataset,
+                         long long limit) {
+  // The card decides what the model sees (resize, crop, normalization) and
+  // names the classes: another card is another atlas.
   const std::string key = sha256_hex(std::filesystem::absolute(dataset).lexically_normal().string() + "\n" +
-                                     std::to_string(limit));
+                                     std::to_string(limit) + "\n" + model_card_to_json(card));
   return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/atlas/") +
          QString::fromStdString(model_sha256.substr(0, 16) + "-" + key.substr(0, 16) + ".json");
 }
@@ -119,7 +122,7 @@ void AtlasController::scan(const QString& dataset, long long limit) {
   state->model = workspace_.shared_model();
   state->dataset_path = dataset.toStdString();
   state->limit = limit;
-  state->cache = atlas_cache_path(state->model->sha256(), state->dataset_path, limit);
+  state->cache = atlas_cache_path(state->model->sha256(), state->model->card(), state->dataset_path, limit);
   auto progress = [pane = QPointer<FiltersPane>(pane_)](size_t done, size_t total) {
     EngineWorker::post(pane, [pane, done, total] { pane->show_progress(done, total); });
   };

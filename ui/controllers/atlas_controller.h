@@ -82,7 +82,8 @@ class AtlasController : public Controller {
 };
 
 // Where the atlas of scanning `dataset` (first `limit` images) with the model
-// whose file has `model_sha256` is cached.
-QString atlas_cache_path(const std::string& model_sha256, const std::string& dataset, long long limit);
+// whose file has `model_sha256`, read through `card`, is cached.
+QString atlas_cache_path(const std::string& model_sha256, const ModelCard& card, const std::string& dataset,
+                         long long limit);
 
 }  // namespace actscope

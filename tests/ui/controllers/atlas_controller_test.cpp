@@ -144,6 +144,23 @@ TEST_F(AtlasControllerTest, TheSameScanAgainComesFromTheCache) {
   EXPECT_EQ(window_.atlas().atlas()->dataset_images, 200);
 }
 
+// Another card (a resize, another normalization) makes the model see other
+// inputs: its scan is not the cached one.
+TEST_F(AtlasControllerTest, AnotherCardDoesNotReuseTheCachedAtlas) {
+  ASSERT_EQ(scan(100).first, QString());
+  ModelCard other = window_.workspace().model()->card();
+  other.mean = {0.5f};
+  QSignalSpy shown(&window_, &MainWindow::sessionShown);
+  window_.open(bundled(), sample_paths().mid(0, 1), other);
+  ASSERT_TRUE(shown.wait(60000));
+  ASSERT_EQ(window_.workspace().model()->card().mean, std::vector<float>{0.5f});
+  const auto [error, cached] = scan(100);
+  EXPECT_EQ(error, QString());
+  EXPECT_FALSE(cached) << "the atlas of the old card was reused";
+  const ModelCard card = window_.workspace().model()->card();
+  EXPECT_NE(atlas_cache_path("ab", card, "/d", 100), atlas_cache_path("ab", ModelCard{}, "/d", 100));
+}
+
 TEST_F(AtlasControllerTest, BrowsingGoesOnDuringAScanWhichCanBeCancelled) {
   QSignalSpy shown(&window_.atlas(), &AtlasController::atlasShown);
   window_.atlas().scan(fashion_mnist(), 0);  // all 10,000 images: seconds
