@@ -130,6 +130,13 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
   std_->setToolTip(tr("Pixels are divided by it after the mean: one value, or one per channel"));
   problem_->setWordWrap(true);
 
+  build_layout();
+  describe_plan();
+}
+
+// The intro, the fields in the order a user decides them, what will be done,
+// the problems, Save and the buttons.
+void CardDialog::build_layout() {
   auto* intro =
       new QLabel(tr("This model has no card (actscope.json), so its input size and normalization are "
                     "unknown. Enter what it was trained with."),
@@ -166,7 +173,6 @@ CardDialog::CardDialog(const QString& model_name, int suggested_channels, QWidge
   layout->addWidget(problem_);
   layout->addWidget(save_);
   layout->addWidget(buttons);
-  describe_plan();
 }
 
 // What the engine will do with each image, in words, as the fields say now.

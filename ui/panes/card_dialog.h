@@ -36,6 +36,7 @@ class CardDialog : public QDialog {
   void accept() override;
 
  private:
+  void build_layout();
   void apply_preset(int index);
   void describe_plan();
   // The numbers of `field`, or nullopt after saying at `problem` what is wrong.
