@@ -11,6 +11,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "ui/widgets/frozen_column.h"
 #include "ui/widgets/pixmap.h"
 
 namespace actscope {
@@ -80,6 +81,7 @@ FiltersPane::FiltersPane(QWidget* parent)
   table_->verticalHeader()->hide();
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   table_->horizontalHeader()->setStretchLastSection(true);
+  new FrozenColumn(table_);  // the filter numbers stay in sight while the table scrolls sideways
   top_->setObjectName(QStringLiteral("atlasTop"));
   top_->setToolTip(tr("The images whose map for this filter peaks highest, each cut to the receptive field of "
                       "the unit where it peaks; click one to open it with that unit shown"));

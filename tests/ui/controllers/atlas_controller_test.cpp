@@ -4,6 +4,9 @@
 #include "ui/controllers/atlas_controller.h"
 
 #include <gtest/gtest.h>
+#include <QTest>
+#include <QHeaderView>
+#include <QScrollBar>
 #include <QAction>
 #include <QCheckBox>
 #include <QListWidget>
@@ -69,6 +72,39 @@ TEST_F(AtlasControllerTest, AScanFillsTheTableOfTheBrowsedLayerAndItsTopImages) 
   const double first = table()->item(0, FiltersPane::kMax)->data(Qt::UserRole).toDouble();
   const double last = table()->item(127, FiltersPane::kMax)->data(Qt::UserRole).toDouble();
   EXPECT_GE(first, last);
+}
+
+// A table wider than its pane scrolls sideways with its filter column kept
+// in place, row for row with the table, and sorted with it.
+TEST_F(AtlasControllerTest, TheFilterColumnStaysInSightWhenTheTableScrollsSideways) {
+  window_.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window_));
+  window_.resize(1024, 640);
+  ASSERT_EQ(scan(100).first, QString());
+  window_.workspace().set_current_layer(QStringLiteral("relu5"));
+  window_.show_view(MainWindow::kFilters);
+  table()->setColumnWidth(FiltersPane::kPreferred, 400);  // wider than the pane, whatever the screen
+  QTest::qWait(0);
+  QScrollBar* sideways = table()->horizontalScrollBar();
+  ASSERT_GT(sideways->maximum(), 0);
+  sideways->setValue(sideways->maximum());
+  table()->verticalScrollBar()->setValue(table()->verticalScrollBar()->maximum() / 2);
+  table()->sortItems(FiltersPane::kMax, Qt::DescendingOrder);
+  QTest::qWait(0);
+  auto* frozen = table()->findChild<QTableView*>(QStringLiteral("atlasTableFrozen"));
+  ASSERT_NE(frozen, nullptr);
+  ASSERT_TRUE(frozen->isVisible());
+  EXPECT_LE(frozen->geometry().left(), table()->frameWidth() + 1);
+  EXPECT_EQ(frozen->geometry().width(), table()->columnWidth(FiltersPane::kFilter));
+  EXPECT_EQ(frozen->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+  // The rows in sight beside the frozen column are the same rows: the filter
+  // numbers the user reads belong to the values beside them.
+  const int row = table()->rowAt(table()->viewport()->height() / 2);
+  ASSERT_GE(row, 0);
+  const QModelIndex number = table()->model()->index(row, FiltersPane::kFilter);
+  EXPECT_EQ(frozen->visualRect(number).top(), table()->visualRect(number).top());
+  EXPECT_TRUE(frozen->visualRect(number).isValid());
+  EXPECT_TRUE(frozen->isColumnHidden(FiltersPane::kMax));
 }
 
 TEST_F(AtlasControllerTest, TopImagesShowTheirCropsAndClickingOneOpensItWithTheUnitShown) {
