@@ -45,6 +45,46 @@ RgbImage field_crop(const RgbImage& image, const ReceptiveField& field, int y, i
   return crop;
 }
 
+std::pair<int, int> field_size(const ReceptiveField& field, int width, int height) {
+  return {static_cast<int>(window_of(field, false, 0, width).size), static_cast<int>(window_of(field, true, 0, height).size)};
+}
+
+RgbImage field_in_context(const RgbImage& image, const ReceptiveField& field, int y, int x, int min_side) {
+  const int longest = std::max({1, image.width, image.height});
+  const int factor = std::max(1, (min_side + longest - 1) / longest);
+  RgbImage picture{image.width * factor, image.height * factor, {}};
+  picture.pixels.resize(static_cast<size_t>(picture.width) * picture.height * 3);
+  for (int row = 0; row < picture.height; ++row) {
+    for (int column = 0; column < picture.width; ++column) {
+      const size_t from = (static_cast<size_t>(row / factor) * image.width + column / factor) * 3;
+      std::copy_n(image.pixels.begin() + from, 3, picture.pixels.begin() + (static_cast<size_t>(row) * picture.width + column) * 3);
+    }
+  }
+  const Window rows = window_of(field, true, y, image.height);
+  const Window cols = window_of(field, false, x, image.width);
+  // The box's lines run a pixel outside the field's enlarged pixels.
+  const int64_t top = rows.first * factor - 1;
+  const int64_t bottom = (rows.first + rows.size) * factor;
+  const int64_t left = cols.first * factor - 1;
+  const int64_t right = (cols.first + cols.size) * factor;
+  auto mark = [&picture](int64_t row, int64_t column) {
+    if (row < 0 || column < 0 || row >= picture.height || column >= picture.width) return;
+    uint8_t* pixel = picture.pixels.data() + (static_cast<size_t>(row) * picture.width + column) * 3;
+    pixel[0] = 255;
+    pixel[1] = 210;
+    pixel[2] = 0;
+  };
+  for (int64_t column = left; column <= right; ++column) {
+    mark(top, column);
+    mark(bottom, column);
+  }
+  for (int64_t row = top; row <= bottom; ++row) {
+    mark(row, left);
+    mark(row, right);
+  }
+  return picture;
+}
+
 RgbImage crops_tile(const std::vector<RgbImage>& crops, int cell) {
   if (crops.empty()) return {};
   int largest = 1;

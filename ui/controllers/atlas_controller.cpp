@@ -184,7 +184,8 @@ void AtlasController::show_layer() {
   pane_->show_message(tr("%1\nLayer %2 was not scanned (only layers with maps are).").arg(about_, workspace_.current_layer()));
 }
 
-// The top images of `filter` cut to the unit's field, on the crops thread
+// The top images of `filter` cut to the unit's field (small fields boxed on
+// the whole image), on the crops thread
 // (the dataset is opened there once per atlas; reading needs no model).
 void AtlasController::compute_crops(int filter) {
   if (!atlas_ || !workspace_.model()) return;
@@ -206,10 +207,19 @@ void AtlasController::compute_crops(int filter) {
       holder->dataset = std::make_shared<const Dataset>(std::move(opened).value());
       holder->path = path;
     }
+    // A field of a few pixels cut out and blown up is a block of gray: it
+    // is shown boxed on its whole image instead.
     auto crops = std::make_shared<std::vector<RgbImage>>();
     for (const TopUnit& unit : top) {
       auto input = holder->dataset->input(static_cast<size_t>(unit.image), card);
-      crops->push_back(input ? field_crop(input.value().display, field, unit.y, unit.x) : RgbImage{});
+      if (!input) {
+        crops->push_back(RgbImage{});
+        continue;
+      }
+      const RgbImage& display = input.value().display;
+      const auto [width, height] = field_size(field, display.width, display.height);
+      crops->push_back(std::min(width, height) < kSmallField ? field_in_context(display, field, unit.y, unit.x)
+                                                             : field_crop(display, field, unit.y, unit.x));
     }
     EngineWorker::post(self, [self, filter, crops] {
       self->pane_->show_crops(filter, *crops);

@@ -74,6 +74,36 @@ TEST_F(AtlasControllerTest, AScanFillsTheTableOfTheBrowsedLayerAndItsTopImages) 
   EXPECT_GE(first, last);
 }
 
+// conv1's 3x3 fields are shown boxed on their whole image, not as 3x3
+// blocks blown up; relu5's 24x24 fields as crops (no box).
+TEST_F(AtlasControllerTest, SmallFieldsAreShownBoxedOnTheirImage) {
+  ASSERT_EQ(scan(100).first, QString());
+  auto* top = window_.findChild<QListWidget*>(QStringLiteral("atlasTop"));
+  auto yellow_pixels = [top](int item) {
+    const QImage icon = top->item(item)->icon().pixmap(QSize(72, 72)).toImage().convertToFormat(QImage::Format_RGB32);
+    int count = 0;
+    for (int y = 0; y < icon.height(); ++y)
+      for (int x = 0; x < icon.width(); ++x) count += icon.pixelColor(x, y) == QColor(255, 210, 0);
+    return count;
+  };
+  for (const auto& [layer, boxed] : {std::pair{QStringLiteral("conv1"), true}, std::pair{QStringLiteral("relu5"), false}}) {
+    window_.workspace().set_current_layer(layer);
+    QSignalSpy cropped(&window_.atlas(), &AtlasController::cropsShown);
+    window_.atlas().pane()->select_filter(3);
+    bool three = false;
+    while (!three) {
+      ASSERT_TRUE(cropped.wait(60000)) << layer.toStdString();
+      for (const auto& arguments : cropped) three = three || arguments.at(0).toInt() == 3;
+    }
+    ASSERT_GT(top->count(), 0);
+    if (boxed) {
+      EXPECT_GT(yellow_pixels(0), 20) << "conv1's field is boxed on its image";
+    } else {
+      EXPECT_EQ(yellow_pixels(0), 0) << "relu5's field is cut out";
+    }
+  }
+}
+
 // A table wider than its pane scrolls sideways with its filter column kept
 // in place, row for row with the table, and sorted with it.
 TEST_F(AtlasControllerTest, TheFilterColumnStaysInSightWhenTheTableScrollsSideways) {
