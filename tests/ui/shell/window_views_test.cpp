@@ -187,6 +187,32 @@ INSTANTIATE_TEST_SUITE_P(Screens, WindowAtSizeTest, ::testing::Values(QSize(1280
                            return std::to_string(info.param.width()) + "x" + std::to_string(info.param.height());
                          });
 
+// A 224x224 ImageNet-style model: resnet18's layer4 (512 filters of 7x7)
+// shows whole at 1280x720 with tiles of at least 16 pixels.
+TEST(WindowViewsTest, ResNet18sLayer4ShowsWholeAt1280x720) {
+  MainWindow window;
+  window.show();
+  window.resize(1280, 720);
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  ModelCard card;
+  card.channels = 3;
+  card.height = 224;
+  card.width = 224;
+  card.mean = {0.485f, 0.456f, 0.406f};
+  card.std = {0.229f, 0.224f, 0.225f};
+  QSignalSpy captured(&window.activations(), &ActivationsController::captureShown);
+  window.open(QString::fromStdString((test::fixture_dir() / "resnet18_scripted.pt").string()),
+              sample_paths().mid(0, 1), card);
+  ASSERT_TRUE(captured.wait(120000));
+  ASSERT_TRUE(window.activations().select_layer(QStringLiteral("layer4")));
+  QTest::qWait(0);
+  const GridView& grid = *window.activations().pane()->grid();
+  ASSERT_EQ(grid.tile_count(), 512);
+  EXPECT_EQ(test::tiles_out_of_sight(grid), QStringList());
+  EXPECT_GE(grid.tile_rect(511).width(), 16);
+  EXPECT_GE(grid.tile_rect(511).height(), 16);
+}
+
 QDockWidget* dock(const MainWindow& window, const char* name) {
   return window.findChild<QDockWidget*>(QString::fromLatin1(name));
 }
