@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/maps/normalization.h"
 
@@ -64,6 +65,51 @@ Result<Grid> compose_weight_grid(const FloatArray& weights, const WeightGridOpti
     indices.push_back(f);
   }
   return compose_tile_grid(tiles, indices, options.grid);
+}
+
+WeightAt weight_at(const FloatArray& weights, const Grid& grid, int expand_filter, int x, int y) {
+  const auto& shape = weights.shape();
+  if (shape.size() != 4 || grid.columns <= 0 || grid.tile_width <= 0) return {};
+  const int inputs = static_cast<int>(shape[1]);
+  const int kh = static_cast<int>(shape[2]);
+  const int kw = static_cast<int>(shape[3]);
+  const int column = (x - grid.gap) / (grid.tile_width + grid.gap);
+  const int row = (y - grid.caption_height - grid.gap) / (grid.tile_height + grid.gap);
+  const int left = grid.gap + column * (grid.tile_width + grid.gap);
+  const int top = grid.caption_height + grid.gap + row * (grid.tile_height + grid.gap);
+  const int tile = row * grid.columns + column;
+  if (x < left || y < top || column >= grid.columns || tile < 0 || tile >= static_cast<int>(grid.filters.size()) ||
+      x >= left + grid.tile_width || y >= top + grid.tile_height) {
+    return {};
+  }
+  WeightAt at;
+  at.filter = grid.filters[static_cast<size_t>(tile)];
+  at.row = (y - top) * kh / grid.tile_height;
+  at.column = (x - left) * kw / grid.tile_width;
+  auto value = [&](int filter, int input) {
+    return weights.data()[((static_cast<size_t>(filter) * inputs + input) * kh + at.row) * kw + at.column];
+  };
+  auto number = [](float v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", static_cast<double>(v));
+    return std::string(text);
+  };
+  const std::string place = "  row " + std::to_string(at.row) + ", column " + std::to_string(at.column);
+  if (expand_filter >= 0) {
+    at.text = "filter " + std::to_string(expand_filter) + ", input " + std::to_string(at.filter) + place + " = " +
+              number(value(expand_filter, at.filter));
+  } else if (inputs == 3) {
+    at.text = "filter " + std::to_string(at.filter) + place + ":  R " + number(value(at.filter, 0)) + "  G " +
+              number(value(at.filter, 1)) + "  B " + number(value(at.filter, 2));
+  } else if (inputs == 1) {
+    at.text = "filter " + std::to_string(at.filter) + place + " = " + number(value(at.filter, 0));
+  } else {
+    float sum = 0.0f;
+    for (int input = 0; input < inputs; ++input) sum += value(at.filter, input);
+    at.text = "filter " + std::to_string(at.filter) + place + ": mean of " + std::to_string(inputs) +
+              " inputs = " + number(sum / inputs) + " (double-click for each input's kernel)";
+  }
+  return at;
 }
 
 }  // namespace actscope

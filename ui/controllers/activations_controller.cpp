@@ -61,6 +61,8 @@ ActivationsController::ActivationsController(Workspace& workspace, EngineWorker&
     workspace_.set_hovered_unit(filter < 0 ? HoveredUnit{} : HoveredUnit{workspace_.current_layer(), filter, y, x});
   });
   connect(enlarged_, &PicturePane::pointHovered, this, &ActivationsController::hover_enlarged);
+  connect(weights_, &PicturePane::pointHovered, this, &ActivationsController::hover_weights);
+  connect(weights_, &PicturePane::pointDoubleClicked, this, &ActivationsController::toggle_weights_filter);
 }
 
 // The unit under the mouse in the Enlarged filter tab.
@@ -319,60 +321,125 @@ void ActivationsController::render_side_grid(const ViewOptions& options) {
       std::make_shared<const LayerView>(std::move(view).value()));
 }
 
+// A conv layer's weights as drawn in the Weights tab, with what the hover
+// read-outs need: the weights and the grid's geometry.
+struct WeightsShown {
+  RgbImage picture;
+  FloatArray weights;
+  Grid grid;  // its image emptied once shown
+  int expanded = -1;  // the filter whose input kernels are shown, or -1
+};
+
+namespace {
+
+// What a tile is, said on the picture: a filter over 3 inputs in colour (its
+// R, G, B kernels; no colormap, so no colour bar), one over a single input
+// as its kernel, others as the mean of their input kernels, each through the
+// colormap with the bar under it; expanded, one filter's input kernels on
+// the filter's range. Any thread.
+Result<WeightsShown> draw_weights(const std::string& layer, FloatArray weights, int expanded) {
+  const auto& shape = weights.shape();
+  const int64_t inputs = shape[1];
+  const std::string kernel = std::to_string(shape[2]) + "x" + std::to_string(shape[3]);
+  WeightGridOptions options;
+  options.expand_filter = expanded;
+  if (expanded >= 0) {
+    options.grid.caption = {layer + " filter " + std::to_string(expanded) + ": its " + std::to_string(inputs) +
+                                " input kernels (" + kernel + ")",
+                            "double-click to see every filter again"};
+  } else {
+    options.grid.caption = {layer + " weights: " + std::to_string(shape[0]) + " filters over " +
+                            std::to_string(inputs) + (inputs == 1 ? " input" : " inputs")};
+    if (inputs == 3) {
+      options.grid.caption.push_back("each tile: a filter's 3 " + kernel + " kernels as R, G, B,");
+      options.grid.caption.push_back("all three on the filter's own min..max (no colormap)");
+    } else if (inputs == 1) {
+      options.grid.caption.push_back("each tile: a filter's " + kernel + " kernel");
+    } else {
+      options.grid.caption.push_back("each tile: the mean of a filter's " + std::to_string(inputs) + " " + kernel +
+                                     " input kernels");
+    }
+  }
+  auto grid = compose_weight_grid(weights, options);
+  if (!grid) return Error{grid.error()};
+  WeightsShown shown;
+  if (inputs == 3 && expanded < 0) {
+    shown.picture = grid.value().image;
+  } else {
+    const ColorScale scale{options.grid.colormap, 0.0, 1.0,
+                           expanded >= 0 ? "0..1 of the filter's min..max" : "0..1 of each tile's min..max"};
+    shown.picture = with_colorbar(grid.value().image, scale);
+  }
+  shown.grid = std::move(grid).value();
+  shown.grid.image = RgbImage{};
+  shown.weights = std::move(weights);
+  shown.expanded = expanded;
+  return shown;
+}
+
+}  // namespace
+
 void ActivationsController::render_weights() {
   const QString& name = workspace_.current_layer();
+  if (name != weights_layer_) weights_expanded_ = -1;  // another layer: every filter first
+  weights_layer_ = name;
+  weights_drawn_.reset();
   const LayerInfo* layer = workspace_.layer_info(name);
   if (!layer || !layer->has_weights) {
     weights_->show_message(tr("%1 is not a Conv2d layer: no filter weights.").arg(name));
     return;
   }
-  // The weights are read from the model on the worker, and drawn here.
-  struct Drawn {
-    RgbImage picture;
-    int64_t filters = 0;
-  };
+  // The weights are read and drawn on the worker; the grid's geometry and
+  // the weights stay for the hover read-outs.
   weights_->show_message(tr("Reading %1's weights...").arg(name));
+  const int expanded = weights_expanded_;
   worker_.submit(
       QStringLiteral("weights"), this,
-      [model = workspace_.shared_model(), layer_name = layer->name]() -> Result<Drawn> {
+      [model = workspace_.shared_model(), layer_name = layer->name, expanded]() -> Result<WeightsShown> {
         auto weights = model->conv_weights(layer_name);
         if (!weights) return Error{weights.error()};
-        // What a tile is, said on the picture: a filter over 3 inputs in
-        // colour (its R, G, B kernels; no colormap, so no colour bar), one
-        // over a single input as its kernel, others as the mean of their
-        // input kernels, each through the colormap with the bar under it.
-        const auto& shape = weights.value().shape();
-        const int64_t inputs = shape[1];
-        const std::string kernel = std::to_string(shape[2]) + "x" + std::to_string(shape[3]);
-        WeightGridOptions options;
-        options.grid.caption = {layer_name + " weights: " + std::to_string(shape[0]) + " filters over " +
-                                std::to_string(inputs) + (inputs == 1 ? " input" : " inputs")};
-        if (inputs == 3) {
-          options.grid.caption.push_back("each tile: a filter's 3 " + kernel + " kernels as R, G, B,");
-          options.grid.caption.push_back("all three on the filter's own min..max (no colormap)");
-        } else if (inputs == 1) {
-          options.grid.caption.push_back("each tile: a filter's " + kernel + " kernel");
-        } else {
-          options.grid.caption.push_back("each tile: the mean of a filter's " + std::to_string(inputs) + " " + kernel +
-                                         " input kernels");
-        }
-        auto grid = compose_weight_grid(weights.value(), options);
-        if (!grid) return Error{grid.error()};
-        if (inputs == 3) return Drawn{grid.value().image, shape[0]};
-        const ColorScale scale{options.grid.colormap, 0.0, 1.0, "0..1 of each tile's min..max"};
-        return Drawn{with_colorbar(grid.value().image, scale), shape[0]};
+        return draw_weights(layer_name, std::move(weights).value(), expanded);
       },
-      [this, name](Result<Drawn> drawn) {
+      [this, name](Result<WeightsShown> drawn) {
         if (name != workspace_.current_layer()) return;  // the user browsed on
         if (!drawn) {
           weights_->show_message(QString::fromStdString(drawn.error()));
           return;
         }
-        weights_->show_picture(QPixmap::fromImage(to_qimage(drawn.value().picture)),
-                               tr("%1: %2 filters, each drawn on its own range (the caption says what a tile is)")
-                                   .arg(name)
-                                   .arg(drawn.value().filters));
+        auto shown = std::make_shared<WeightsShown>(std::move(drawn).value());
+        weights_->show_picture(QPixmap::fromImage(to_qimage(shown->picture)),
+                               tr("%1: hover a tile for its weights; double-click a filter for its input kernels, "
+                                  "again to go back")
+                                   .arg(name));
+        shown->picture = RgbImage{shown->picture.width, shown->picture.height, {}};  // only its size is needed now
+        weights_drawn_ = std::move(shown);
       });
+}
+
+// The weight under the mouse, in the status line and the picture's tooltip.
+void ActivationsController::hover_weights(double fx, double fy) {
+  if (!weights_drawn_ || fx < 0) return;
+  const WeightAt at = weight_at(weights_drawn_->weights, weights_drawn_->grid, weights_drawn_->expanded,
+                                static_cast<int>(fx * weights_drawn_->picture.width),
+                                static_cast<int>(fy * weights_drawn_->picture.height));
+  const QString text = QString::fromStdString(at.text);
+  weights_->set_hover_text(text);
+  if (!text.isEmpty()) Q_EMIT statusChanged(workspace_.current_layer() + QStringLiteral(": ") + text);
+}
+
+// Double-click: a filter's input kernels one by one; again: every filter.
+void ActivationsController::toggle_weights_filter(double fx, double fy) {
+  if (!weights_drawn_) return;
+  if (weights_expanded_ >= 0) {
+    weights_expanded_ = -1;
+  } else {
+    const WeightAt at = weight_at(weights_drawn_->weights, weights_drawn_->grid, -1,
+                                  static_cast<int>(fx * weights_drawn_->picture.width),
+                                  static_cast<int>(fy * weights_drawn_->picture.height));
+    if (at.filter < 0 || weights_drawn_->weights.shape()[1] == 1) return;  // one input: the tile is its kernel
+    weights_expanded_ = at.filter;
+  }
+  render_weights();
 }
 
 void ActivationsController::enlarge_filter(int filter) {

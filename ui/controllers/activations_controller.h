@@ -23,6 +23,7 @@ class ActivationsPane;
 class EngineWorker;
 class LayerTree;
 class PicturePane;
+struct WeightsShown;
 class Workspace;
 
 class ActivationsController : public Controller {
@@ -77,6 +78,8 @@ class ActivationsController : public Controller {
   void render_layer_views();
   void render_side_grid(const ViewOptions& options);
   void render_weights();
+  void hover_weights(double fx, double fy);
+  void toggle_weights_filter(double fx, double fy);
   void export_grid_dialog();
 
   Workspace& workspace_;
@@ -92,6 +95,9 @@ class ActivationsController : public Controller {
   QList<QAction*> view_actions_;
   QString preferred_layer_;
   bool weights_shown_ = false;
+  QString weights_layer_;                        // the layer the Weights tab drew
+  int weights_expanded_ = -1;                    // its filter shown kernel by kernel, or -1
+  std::shared_ptr<const WeightsShown> weights_drawn_;  // what is drawn, for the hover read-outs
   std::shared_ptr<const LayerView> shown_;  // the grid on screen, shared with the pane
 };
 

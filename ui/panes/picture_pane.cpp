@@ -78,11 +78,16 @@ bool PicturePane::eventFilter(QObject* watched, QEvent* event) {
   if (watched != label_) return false;
   const QPixmap picture = label_->pixmap();
   if (event->type() == QEvent::Leave && !picture.isNull()) Q_EMIT pointHovered(-1.0, -1.0);
-  if (event->type() != QEvent::MouseMove || picture.isNull()) return false;
+  const bool moved = event->type() == QEvent::MouseMove;
+  const bool double_clicked = event->type() == QEvent::MouseButtonDblClick;
+  if ((!moved && !double_clicked) || picture.isNull()) return false;
   // The picture sits at the label's top left (alignment above).
   const QPointF at = static_cast<QMouseEvent*>(event)->position();
   const QSizeF size = picture.deviceIndependentSize();
-  if (at.x() < 0 || at.y() < 0 || at.x() >= size.width() || at.y() >= size.height()) {
+  const bool inside = at.x() >= 0 && at.y() >= 0 && at.x() < size.width() && at.y() < size.height();
+  if (double_clicked) {
+    if (inside) Q_EMIT pointDoubleClicked(at.x() / size.width(), at.y() / size.height());
+  } else if (!inside) {
     Q_EMIT pointHovered(-1.0, -1.0);
   } else {
     Q_EMIT pointHovered(at.x() / size.width(), at.y() / size.height());
@@ -95,6 +100,8 @@ void PicturePane::show_picture(const QPixmap& picture, const QString& tooltip) {
   label_->setToolTip(tooltip);
   draw();
 }
+
+void PicturePane::set_hover_text(const QString& text) { label_->setToolTip(text); }
 
 void PicturePane::show_message(const QString& message) {
   picture_ = QPixmap();

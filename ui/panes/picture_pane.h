@@ -23,6 +23,8 @@ class PicturePane : public QWidget {
   // The picture, with `tooltip` on it.
   void show_picture(const QPixmap& picture, const QString& tooltip = QString());
   void show_message(const QString& message);
+  // The picture's tooltip, as the mouse moves over it (a hovered value).
+  void set_hover_text(const QString& text);
 
   // Fit the picture to the pane (true) or show it at 1:1 (false).
   void set_fit(bool fit);
@@ -32,6 +34,8 @@ class PicturePane : public QWidget {
   // The mouse over the picture, as fractions of its width and height in
   // [0, 1); (-1, -1) when it left the picture.
   void pointHovered(double fx, double fy);
+  // A double-click on the picture, at fractions of its width and height.
+  void pointDoubleClicked(double fx, double fy);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;

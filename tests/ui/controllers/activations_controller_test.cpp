@@ -7,7 +7,11 @@
 #include <iterator>
 #include <memory>
 
+#include <cmath>
+
 #include <gtest/gtest.h>
+#include <QTest>
+#include <QMouseEvent>
 #include <nlohmann/json.hpp>
 #include <QCheckBox>
 #include <QFileInfo>
@@ -119,6 +123,56 @@ TEST_F(ActivationsControllerTest, TheEnlargedFilterFollowsTheLayerAndTheImageOrS
   controller_.select_layer(QStringLiteral("conv1"));  // 32 filters: 40 is not there
   EXPECT_TRUE(picture->pixmap().isNull());
   EXPECT_TRUE(picture->text().contains(QStringLiteral("Filter 40 is not in conv1"))) << picture->text().toStdString();
+}
+
+// The Weights tab: hovering a tile gives its weight (conv2's 32 inputs: the
+// mean over them, as the tile is drawn), a double-click shows that filter's
+// 32 input kernels and another every filter again.
+TEST_F(ActivationsControllerTest, WeightsTellTheirValueOnHoverAndADoubleClickShowsAFiltersKernels) {
+  capture(0);
+  ASSERT_TRUE(controller_.select_layer(QStringLiteral("conv2")));
+  PicturePane* weights = controller_.weights();
+  weights->resize(600, 500);
+  weights->show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(weights));
+  controller_.set_current_page(weights);
+  auto* label = weights->findChild<QLabel*>(QStringLiteral("weightsView"));
+  ASSERT_NE(label, nullptr);
+  ASSERT_TRUE(QTest::qWaitFor([label] { return !label->pixmap().isNull(); }, 60000));
+  // Finds the first point whose read-out names `prefix`, moving the mouse over the picture.
+  auto hover_until = [label](const QString& prefix) {
+    const QSize size = label->pixmap().deviceIndependentSize().toSize();
+    for (int y = 0; y < size.height(); y += 2) {
+      for (int x = 0; x < size.width(); x += 2) {
+        QMouseEvent move(QEvent::MouseMove, QPointF(x, y), label->mapToGlobal(QPointF(x, y)), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(label, &move);
+        if (label->toolTip().startsWith(prefix)) return QPoint(x, y);
+      }
+    }
+    return QPoint(-1, -1);
+  };
+  QSignalSpy status(&controller_, &Controller::statusChanged);
+  const QPoint tile = hover_until(QStringLiteral("filter 0  row 0, column 0"));
+  ASSERT_NE(tile, QPoint(-1, -1)) << "no read-out over filter 0";
+  const FloatArray kernel = workspace_.model()->conv_weights("conv2").value();
+  ASSERT_EQ(kernel.shape()[1], 32);
+  double mean = 0.0;
+  for (int c = 0; c < 32; ++c) mean += kernel.data()[c * 9];  // filter 0, input c, row 0, column 0
+  mean /= 32.0;
+  const QString said = label->toolTip().section(QStringLiteral("mean of 32 inputs = "), 1).section(QLatin1Char(' '), 0, 0);
+  bool number = false;
+  EXPECT_NEAR(said.toDouble(&number), mean, 1e-3 * std::max(1.0, std::abs(mean))) << label->toolTip().toStdString();
+  EXPECT_TRUE(number) << label->toolTip().toStdString();
+  ASSERT_FALSE(status.isEmpty());
+  EXPECT_TRUE(status.last().at(0).toString().startsWith(QStringLiteral("conv2: filter 0")));
+
+  const QSize all_filters = label->pixmap().size();
+  QTest::mouseDClick(label, Qt::LeftButton, {}, tile);
+  ASSERT_TRUE(QTest::qWaitFor([label, all_filters] { return !label->pixmap().isNull() && label->pixmap().size() != all_filters; }, 60000));
+  EXPECT_NE(hover_until(QStringLiteral("filter 0, input 31")), QPoint(-1, -1)) << "filter 0's 32 input kernels";
+  QTest::mouseDClick(label, Qt::LeftButton, {}, QPoint(4, 4));
+  ASSERT_TRUE(QTest::qWaitFor([label, all_filters] { return label->pixmap().size() == all_filters; }, 60000));
 }
 
 TEST_F(ActivationsControllerTest, ALogitLayersTilesAreNamedWithTheCardsClassesAndNumbersCanBeShown) {
