@@ -134,6 +134,21 @@ def main():
         for row in rows:
             folder = os.path.basename(os.path.dirname(row["image"]))
             assert int(row["true_class"]) == classes[folder] and row["true_label"] == folder, (row, classes)
+        # --labels names the classes in the CSV too: folders named with the
+        # file's names are those classes, and the predictions are named.
+        named_folders = os.path.join(work, "named")
+        for name in ("thing 7", "thing 3"):
+            os.makedirs(os.path.join(named_folders, name))
+            Image.open(image).resize((64, 48)).save(os.path.join(named_folders, name, "x.png"))
+        named_table = os.path.join(work, "named.csv")
+        run("predict", "--model", resnet, "--dataset", named_folders, "--out", named_table, "--crop", "64x64",
+            "--channels", "3", "--labels", labels, "--quiet")
+        rows = list(csv.DictReader(open(named_table)))
+        assert len(rows) == 2, rows
+        for row in rows:
+            folder = os.path.basename(os.path.dirname(row["image"]))
+            assert row["true_label"] == folder and int(row["true_class"]) == int(folder.split()[1]), row
+            assert row["predicted_label"] == f"thing {row['predicted_class']}", row
         print(f"--resize 256 --crop 224x224: input mean |diff| {difference:.5f} (stretched {stretched:.3f}), "
               f"probabilities within {worst / reference.max():.2%} of the top one")
 
