@@ -3,11 +3,11 @@
 // channel c as R, G, B), others as the mean over their input channels.
 #pragma once
 
+#include <string>
+
 #include "core/base/float_array.h"
 #include "core/base/result.h"
 #include "core/maps/grid.h"
-
-#include <string>
 
 namespace actscope {
 

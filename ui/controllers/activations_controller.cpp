@@ -148,6 +148,9 @@ void ActivationsController::connect_workspace() {
 
 void ActivationsController::reset() {
   pane_->hide_side();
+  weights_layer_.clear();  // another model: its Weights tab starts on every filter
+  weights_expanded_ = -1;
+  weights_drawn_.reset();
   tree_->set_layers(workspace_.model()->layers());
   compute_fields();
   shown_.reset();
@@ -403,6 +406,7 @@ void ActivationsController::render_weights() {
       [this, name](Result<WeightsShown> drawn) {
         if (name != workspace_.current_layer()) return;  // the user browsed on
         if (!drawn) {
+          weights_expanded_ = -1;  // the next drawing shows every filter
           weights_->show_message(QString::fromStdString(drawn.error()));
           return;
         }

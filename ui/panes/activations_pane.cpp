@@ -185,6 +185,11 @@ void ActivationsPane::fit_grids() {
   side_grid_->fit();
 }
 
+void ActivationsPane::actual_size() {
+  grid_->set_zoom(1.0);
+  side_grid_->set_zoom(1.0);
+}
+
 void ActivationsPane::follow_main_grid() {
   if (grid_->fits()) {
     side_grid_->fit();

@@ -45,8 +45,9 @@ class ActivationsPane : public QWidget {
   void restore(const QString& normalization, const QString& colormap);
   // Zooms the grids by `factor` (as the zoom keys do); they stop fitting.
   void zoom_by(double factor);
-  // Every tile in sight again (Ctrl+0).
+  // Every tile in sight again (Ctrl+0), or the grids at 1:1 (Ctrl+Alt+0).
   void fit_grids();
+  void actual_size();
   // The grid beside (before activation) takes the main grid's zoom or fitting.
   void follow_main_grid();
   // Gives the grid the keyboard focus.

@@ -101,9 +101,9 @@ void CamMethodsView::show_sheet(const MethodSheet& sheet, const QString& notes) 
   sheet_ = to_qimage(sheet.sheet);
   for (size_t i = 0; i < sheet.pictures.size(); ++i) {
     images_.push_back(to_qimage(sheet.pictures[i]));
-    auto* name = new QLabel(QString::fromStdString(sheet.captions[i]));
+    auto* name = new QLabel(QString::fromStdString(sheet.captions[i]), cells_);
     name->setObjectName(QStringLiteral("camMethodsName"));
-    auto* picture = new QLabel;
+    auto* picture = new QLabel(cells_);
     picture->setObjectName(QStringLiteral("camMethodsPicture"));
     picture->setToolTip(i == 0 ? tr("The input") : tr("%1 over the input").arg(name->text()));
     captions_ << name;
@@ -155,7 +155,7 @@ void CamMethodsView::draw() {
   for (QLabel* label : captions_ + pictures_) cells_layout_->removeWidget(label);
   for (int row = 0; row <= 2 * count + 1; ++row) cells_layout_->setRowStretch(row, 0);
   for (int column = 0; column <= count; ++column) cells_layout_->setColumnStretch(column, 0);
-  // Enlarged by whole pixels (a map's cells stay sharp); made smaller smoothly.
+  // Enlarged with nearest neighbour (a map's cells stay sharp squares); made smaller smoothly.
   const Qt::TransformationMode mode = side >= images_[0].width() ? Qt::FastTransformation : Qt::SmoothTransformation;
   for (int i = 0; i < count; ++i) {
     const int row = 2 * (i / best_columns);

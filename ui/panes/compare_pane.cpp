@@ -154,6 +154,8 @@ void ComparePane::zoom_by(double factor) { grid_a_->set_zoom(grid_a_->zoom() * f
 
 void ComparePane::fit_grids() { grid_a_->fit(); }
 
+void ComparePane::actual_size() { grid_a_->set_zoom(1.0); }
+
 QScrollArea* ComparePane::grid_area(int which) const { return grid_area_[which]; }
 
 // Choosing image B, or asking for a proposal.

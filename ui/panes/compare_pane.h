@@ -47,9 +47,11 @@ class ComparePane : public QWidget {
   // class; null while it is being computed.
   void show_explanations(const ModelCard& card, const ImageExplanation* a, const ImageExplanation* b);
 
-  // Zooms the three grids together (they stop fitting), or fits them again.
+  // Zooms the three grids together (they stop fitting), fits them again,
+  // or shows them at 1:1.
   void zoom_by(double factor);
   void fit_grids();
+  void actual_size();
   // The scroll area of grid A (0), B (1) or A - B (2), for tests and the shell.
   QScrollArea* grid_area(int which) const;
   GridView* grid(int which) const { return which == 0 ? grid_a_ : which == 1 ? grid_b_ : grid_difference_; }

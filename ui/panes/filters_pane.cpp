@@ -84,7 +84,8 @@ FiltersPane::FiltersPane(QWidget* parent)
   new FrozenColumn(table_);  // the filter numbers stay in sight while the table scrolls sideways
   top_->setObjectName(QStringLiteral("atlasTop"));
   top_->setToolTip(tr("The images whose map for this filter peaks highest, each cut to the receptive field of "
-                      "the unit where it peaks; click one to open it with that unit shown"));
+                      "the unit where it peaks (a small field boxed in yellow on the whole image); click one to "
+                      "open it with that unit shown"));
   top_->setViewMode(QListView::IconMode);
   top_->setIconSize(QSize(72, 72));
   top_->setGridSize(QSize(104, 128));

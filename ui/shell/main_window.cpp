@@ -41,7 +41,6 @@
 #include "ui/shell/shortcuts_dialog.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
-#include "ui/widgets/grid_view.h"
 
 namespace actscope {
 namespace {
@@ -169,7 +168,7 @@ void MainWindow::build_views() {
   views_->addWidget(atlas_->pane());
   setCentralWidget(views_);
   size_by_current_page(views_);
-  size_by_current_page(browse_tabs_->findChild<QStackedWidget*>());
+  size_by_current_page(browse_tabs_->findChild<QStackedWidget*>(QString(), Qt::FindDirectChildrenOnly));
   auto page_changed = [this] {
     activations_->set_current_page(current_page());
     compare_->set_current_page(current_page());
@@ -236,6 +235,7 @@ void MainWindow::apply_default_layout(View view) {
   if (auto* layers = findChild<QDockWidget*>(QStringLiteral("layersDock")); layers && !layers->isHidden()) {
     layers->raise();  // the tree in front of the card
   }
+  size_side_docks();  // the state was saved before the window had its size
 }
 
 void MainWindow::show_view(View view) {
@@ -276,7 +276,6 @@ void MainWindow::build_docks() {
   // Right: Grad-CAM and predictions. Bottom: the images, one thin row.
   dock(tr("Grad-CAM"), QStringLiteral("camDock"), cam_->pane(), Qt::RightDockWidgetArea);
   dock(tr("Images"), QStringLiteral("imagesDock"), session_->strip(), Qt::BottomDockWidgetArea);
-  docks_.back()->setWidget(session_->strip());  // sized by itself: no scroll area around the strip
   view_states_ = QList<QByteArray>(kViews);
 }
 
@@ -363,21 +362,25 @@ QList<QAction*> MainWindow::build_zoom_actions() {
 }
 
 void MainWindow::zoom_grids(double factor) {
-  GridView* grid = nullptr;
   if (current_view_ == kCompare) {
-    grid = compare_->pane()->grid(0);  // B and A - B follow A
+    ComparePane* pane = compare_->pane();  // its three grids move together
+    if (factor == kFit) {
+      pane->fit_grids();
+    } else if (factor == kActualSize) {
+      pane->actual_size();
+    } else {
+      pane->zoom_by(factor);
+    }
   } else if (current_page() == activations_->pane()) {
-    grid = activations_->pane()->grid();
+    ActivationsPane* pane = activations_->pane();  // the grid beside follows
+    if (factor == kFit) {
+      pane->fit_grids();
+    } else if (factor == kActualSize) {
+      pane->actual_size();
+    } else {
+      pane->zoom_by(factor);
+    }
   }
-  if (!grid) return;
-  if (factor == kFit) {
-    grid->fit();
-  } else if (factor == kActualSize) {
-    grid->set_zoom(1.0);
-  } else {
-    grid->set_zoom(grid->zoom() * factor);
-  }
-  if (current_view_ == kBrowse) activations_->pane()->follow_main_grid();
 }
 
 // ---------------------------------------------------------------------------
@@ -397,12 +400,17 @@ void MainWindow::place_on_screen() {
   size = size.expandedTo(minimumSizeHint());
   resize(size);
   move(available.center() - QPoint(size.width() / 2, size.height() / 2));
-  // The layer tree wide enough for its names (narrower on a small screen),
-  // the Grad-CAM panel for two pictures side by side. Again once the window
-  // is laid out: before that the centre's minimum may squeeze the docks.
+  size_side_docks();
+}
+
+// The layer tree wide enough for its names (narrower on a small window),
+// the Grad-CAM panel for two pictures side by side. Again once the window
+// is laid out: before that the centre's minimum may squeeze the docks.
+void MainWindow::size_side_docks() {
   const QList<QDockWidget*> sides{findChild<QDockWidget*>(QStringLiteral("layersDock")),
                                   findChild<QDockWidget*>(QStringLiteral("camDock"))};
-  const QList<int> widths{size.width() < 1200 ? 170 : 200, size.width() < 1200 ? 300 : 320};
+  const bool narrow = width() < 1200;
+  const QList<int> widths{narrow ? 170 : 200, narrow ? 300 : 320};
   resizeDocks(sides, widths, Qt::Horizontal);
   QTimer::singleShot(0, this, [this, sides, widths] { resizeDocks(sides, widths, Qt::Horizontal); });
 }

@@ -116,6 +116,7 @@ class MainWindow : public QMainWindow {
   void show_error(const QString& title, const QString& message);
   void show_about();
   void place_on_screen();
+  void size_side_docks();
   void restore_settings();
   void save_settings() const;
 

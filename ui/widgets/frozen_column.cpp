@@ -14,7 +14,15 @@ FrozenColumn::FrozenColumn(QTableView* table) : QTableView(table), table_(table)
   setSelectionMode(table->selectionMode());
   setEditTriggers(QAbstractItemView::NoEditTriggers);
   setFocusPolicy(Qt::NoFocus);
-  setSortingEnabled(table->isSortingEnabled());
+  // Sorting is the table's: a click on this column's header sorts the table
+  // (the other way round when it is already sorted by that column).
+  horizontalHeader()->setSectionsClickable(table->isSortingEnabled());
+  horizontalHeader()->setSortIndicatorShown(table->isSortingEnabled());
+  connect(horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int section) {
+    const QHeaderView* header = table_->horizontalHeader();
+    const bool ascending = header->sortIndicatorSection() == section && header->sortIndicatorOrder() == Qt::AscendingOrder;
+    table_->sortByColumn(section, ascending ? Qt::DescendingOrder : Qt::AscendingOrder);
+  });
   verticalHeader()->hide();
   verticalHeader()->setDefaultSectionSize(table->verticalHeader()->defaultSectionSize());
   horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
@@ -38,7 +46,6 @@ FrozenColumn::FrozenColumn(QTableView* table) : QTableView(table), table_(table)
           [this](int row, int, int size) { setRowHeight(row, size); });
   connect(verticalScrollBar(), &QScrollBar::valueChanged, table->verticalScrollBar(), &QScrollBar::setValue);
   connect(table->verticalScrollBar(), &QScrollBar::valueChanged, verticalScrollBar(), &QScrollBar::setValue);
-  // The sort indicator is the table's: a click on this column's header sorts both.
   connect(table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
           [this](int section, Qt::SortOrder order) { horizontalHeader()->setSortIndicator(section, order); });
   table->installEventFilter(this);

@@ -181,8 +181,11 @@ void GridView::lay_out() {
     columns_ = columns_at(zoom_);
   }
   const int rows = (count + columns_ - 1) / columns_;
-  const int width = static_cast<int>(std::ceil(kGap + columns_ * (tile_width * zoom_ + kGap)));
-  const int height = static_cast<int>(std::ceil(caption + kGap + rows * (tile_height * zoom_ + kGap)));
+  // Rounding must not make a fitted grid a pixel larger than its area (a
+  // scroll bar would come and go): a hair below the next whole pixel rounds down.
+  constexpr double kHair = 1e-6;
+  const int width = static_cast<int>(std::ceil(kGap + columns_ * (tile_width * zoom_ + kGap) - kHair));
+  const int height = static_cast<int>(std::ceil(caption + kGap + rows * (tile_height * zoom_ + kGap) - kHair));
   resize(QSize(width, height).expandedTo(fit_ ? area : QSize(std::min(area.width(), width), 0)));
 }
 
@@ -385,9 +388,10 @@ void GridView::wheelEvent(QWheelEvent* event) {
 }
 
 void GridView::keyPressEvent(QKeyEvent* event) {
-  const int columns = std::max(1, view().grid.columns);
-  if (event->key() == Qt::Key_0 && (event->modifiers() & Qt::ControlModifier)) {
+  const int columns = std::max(1, columns_);  // as laid out on screen
+  if (event->key() == Qt::Key_0 && event->modifiers() == Qt::ControlModifier) {
     fit();
+    Q_EMIT zoomedByUser();
     return;
   }
   switch (event->key()) {

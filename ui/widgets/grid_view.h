@@ -13,10 +13,10 @@
 #include <QStringList>
 #include <QWidget>
 
-class QScrollArea;
-
 #include "core/atlas/filter_stats.h"
 #include "core/maps/layer_view.h"
+
+class QScrollArea;
 
 namespace actscope {
 

@@ -155,6 +155,11 @@ TEST_F(ActivationsControllerTest, WeightsTellTheirValueOnHoverAndADoubleClickSho
   QSignalSpy status(&controller_, &Controller::statusChanged);
   const QPoint tile = hover_until(QStringLiteral("filter 0  row 0, column 0"));
   ASSERT_NE(tile, QPoint(-1, -1)) << "no read-out over filter 0";
+  // Filter 0's first kernel cell is the picture's first tile, at its top left
+  // under the caption: the read-out belongs to the place the mouse is.
+  const QSize shown = label->pixmap().deviceIndependentSize().toSize();
+  EXPECT_LT(tile.x(), shown.width() / 8) << tile.x();
+  EXPECT_LT(tile.y(), shown.height() / 3) << tile.y();
   const FloatArray kernel = workspace_.model()->conv_weights("conv2").value();
   ASSERT_EQ(kernel.shape()[1], 32);
   double mean = 0.0;

@@ -126,6 +126,7 @@ TEST_F(AtlasControllerTest, TheFilterColumnStaysInSightWhenTheTableScrollsSidewa
   ASSERT_TRUE(frozen->isVisible());
   EXPECT_LE(frozen->geometry().left(), table()->frameWidth() + 1);
   EXPECT_EQ(frozen->geometry().width(), table()->columnWidth(FiltersPane::kFilter));
+  EXPECT_EQ(frozen->horizontalHeader()->sortIndicatorSection(), FiltersPane::kMax);
   EXPECT_EQ(frozen->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
   // The rows in sight beside the frozen column are the same rows: the filter
   // numbers the user reads belong to the values beside them.
@@ -135,6 +136,11 @@ TEST_F(AtlasControllerTest, TheFilterColumnStaysInSightWhenTheTableScrollsSidewa
   EXPECT_EQ(frozen->visualRect(number).top(), table()->visualRect(number).top());
   EXPECT_TRUE(frozen->visualRect(number).isValid());
   EXPECT_TRUE(frozen->isColumnHidden(FiltersPane::kMax));
+  // A click on the frozen column's header sorts the table by filter number.
+  QTest::mouseClick(frozen->horizontalHeader()->viewport(), Qt::LeftButton, {},
+                    QPoint(frozen->width() / 2, frozen->horizontalHeader()->height() / 2));
+  EXPECT_EQ(table()->horizontalHeader()->sortIndicatorSection(), FiltersPane::kFilter);
+  EXPECT_EQ(table()->item(0, FiltersPane::kFilter)->text(), QStringLiteral("0"));
 }
 
 TEST_F(AtlasControllerTest, TopImagesShowTheirCropsAndClickingOneOpensItWithTheUnitShown) {

@@ -196,7 +196,8 @@ TEST_F(BrowsingTest, ArrowsMoveTheSelectionAndEnterEnlargesEscGoesBack) {
   QTest::keyClick(grid_, Qt::Key_Right);
   EXPECT_EQ(grid_->selected_filter(), 1);
   QTest::keyClick(grid_, Qt::Key_Down);
-  EXPECT_EQ(grid_->selected_filter(), 1 + grid_->view().grid.columns);
+  EXPECT_EQ(grid_->selected_filter(), 1 + grid_->columns());  // one row down on screen
+  EXPECT_EQ(grid_->tile_rect(grid_->selected_filter()).left(), grid_->tile_rect(1).left());
   QTest::keyClick(grid_, Qt::Key_Return);
   EXPECT_EQ(window_.current_page(), static_cast<QWidget*>(window_.activations().enlarged()));
   EXPECT_FALSE(window_.findChild<QLabel*>(QStringLiteral("enlargedView"))->pixmap().isNull());
@@ -573,36 +574,6 @@ bool drop_files(QWidget& window, const QStringList& paths) {
   QDropEvent drop(QPointF(at), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
   QCoreApplication::sendEvent(&window, &drop);
   return drop.isAccepted();
-}
-
-// The window's --labels: the names of a file replace the card's, in the strip
-// and the predictions; an unreadable file is named and the card stays.
-TEST(MainWindowTest, ClassNamesFromAFileNameThePredictions) {
-  test::TempDir dir;
-  std::string names;
-  for (int i = 0; i < 10; ++i) names += "thing " + std::to_string(i) + "\n";
-  test::write_file(dir / "names.txt", names);
-  MainWindow window;
-  window.show();
-  CardOverrides overrides;
-  overrides.labels_file = (dir / "names.txt").string();
-  window.set_card_overrides(overrides);
-  const QString sandal = sample_paths().filter(QStringLiteral("00021_sandal")).value(0);
-  ASSERT_FALSE(sandal.isEmpty());
-  EXPECT_EQ(open_and_wait(window, bundled(), {sandal}), QStringList());
-  ASSERT_NE(window.workspace().model(), nullptr);
-  EXPECT_EQ(window.workspace().model()->card().label(5), "thing 5");
-  auto* strip = window.findChild<QListWidget*>(QStringLiteral("imageStrip"));
-  ASSERT_EQ(strip->count(), 1);
-  EXPECT_TRUE(strip->item(0)->data(ImageStrip::kCaptionRole).toString().contains(QStringLiteral("thing 5 (")))
-      << strip->item(0)->data(ImageStrip::kCaptionRole).toString().toStdString();
-
-  overrides.labels_file = (dir / "missing.txt").string();
-  window.set_card_overrides(overrides);
-  const QStringList errors = open_and_wait(window, bundled(), {sandal});
-  ASSERT_EQ(errors.size(), 1);
-  EXPECT_TRUE(errors[0].contains(QStringLiteral("missing.txt: cannot read the labels file"))) << errors[0].toStdString();
-  EXPECT_EQ(window.workspace().model()->card().label(5), "Sandal") << "the model's own card stays";
 }
 
 TEST(MainWindowTest, DroppedModelAndImagesAreOpened) {
