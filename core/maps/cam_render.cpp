@@ -91,4 +91,33 @@ RgbImage compose_sheet(const std::vector<RgbImage>& pictures, const std::vector<
   return to_rgb_image(canvas);
 }
 
+RgbImage in_context(const RgbImage& context, int crop_x, int crop_y, const RgbImage& picture) {
+  if (context.width == 0 || context.height == 0) return picture;
+  RgbImage placed = context;
+  for (uint8_t& value : placed.pixels) value = static_cast<uint8_t>(value * 2 / 5);
+  auto at = [&placed](int x, int y) { return placed.pixels.data() + (static_cast<size_t>(y) * placed.width + x) * 3; };
+  for (int y = 0; y < picture.height; ++y) {
+    for (int x = 0; x < picture.width; ++x) {
+      const int px = crop_x + x;
+      const int py = crop_y + y;
+      if (px < 0 || py < 0 || px >= placed.width || py >= placed.height) continue;
+      std::copy_n(picture.pixels.data() + (static_cast<size_t>(y) * picture.width + x) * 3, 3, at(px, py));
+    }
+  }
+  // The frame: a pixel outside the crop, where the photo has room for it.
+  auto mark = [&](int x, int y) {
+    if (x < 0 || y < 0 || x >= placed.width || y >= placed.height) return;
+    std::fill_n(at(x, y), 3, uint8_t{255});
+  };
+  for (int x = crop_x - 1; x <= crop_x + picture.width; ++x) {
+    mark(x, crop_y - 1);
+    mark(x, crop_y + picture.height);
+  }
+  for (int y = crop_y - 1; y <= crop_y + picture.height; ++y) {
+    mark(crop_x - 1, y);
+    mark(crop_x + picture.width, y);
+  }
+  return placed;
+}
+
 }  // namespace actscope

@@ -20,6 +20,12 @@ RgbImage cam_overlay(const RgbImage& image, const float* map, int height, int wi
 // The image times the map: what the model used, the rest dark.
 RgbImage cam_masked(const RgbImage& image, const float* map, int height, int width);
 
+// `picture` (drawn over a model input of its size) put back where that
+// input was cut from the whole photo `context` (at crop_x, crop_y): the rest
+// of the photo dimmed to 40%, the crop framed in white. `picture` itself
+// when there is no context.
+RgbImage in_context(const RgbImage& context, int crop_x, int crop_y, const RgbImage& picture);
+
 // Pictures side by side with a caption above each (for `--method all`).
 RgbImage compose_sheet(const std::vector<RgbImage>& pictures, const std::vector<std::string>& captions,
                        int min_size = 160);

@@ -103,7 +103,14 @@ cv::Mat resample_columns(const cv::Mat& image, int out_width) {
 // the shorter side to `size` (the longer in proportion, truncated), then the
 // centre cut out (offsets rounded half to even, as Python's round; zero
 // padding where the image is smaller than the crop).
-cv::Mat resize_and_centre_crop(const cv::Mat& image, int size, int height, int width) {
+struct Cropped {
+  cv::Mat crop;     // height x width
+  cv::Mat resized;  // the whole image, its shorter side `size`
+  int left = 0;
+  int top = 0;
+};
+
+Cropped resize_and_centre_crop(const cv::Mat& image, int size, int height, int width) {
   cv::Mat resized = image;
   const int w = image.cols, h = image.rows;
   if (std::min(w, h) != size) {
@@ -120,7 +127,7 @@ cv::Mat resize_and_centre_crop(const cv::Mat& image, int size, int height, int w
   const int left = static_cast<int>(std::nearbyint((resized.cols - width) / 2.0));
   const cv::Rect source = cv::Rect(left, top, width, height) & cv::Rect(0, 0, resized.cols, resized.rows);
   resized(source).copyTo(cropped(cv::Rect(source.x - left, source.y - top, source.width, source.height)));
-  return cropped;
+  return {cropped, resized, left, top};
 }
 
 RgbImage to_display(const cv::Mat& unit_rgb_or_gray) {
@@ -138,8 +145,16 @@ RgbImage to_display(const cv::Mat& unit_rgb_or_gray) {
 // From float RGB/gray on [0,1] at any size to the normalized CHW tensor.
 InputImage make_input(const cv::Mat& unit_rgb_or_gray, const ModelCard& card, std::string name) {
   cv::Mat sized = to_model_channels(unit_rgb_or_gray, card.channels);
+  RgbImage context;
+  int crop_x = 0, crop_y = 0;
   if (card.resize > 0) {
-    sized = resize_and_centre_crop(sized, card.resize, card.height, card.width);
+    Cropped cropped = resize_and_centre_crop(sized, card.resize, card.height, card.width);
+    if (cropped.resized.size() != cropped.crop.size()) {
+      context = to_display(cropped.resized);
+      crop_x = cropped.left;
+      crop_y = cropped.top;
+    }
+    sized = cropped.crop;
   } else if (sized.cols != card.width || sized.rows != card.height) {
     cv::Mat resized;
     cv::resize(sized, resized, cv::Size(card.width, card.height), 0, 0, cv::INTER_LINEAR);
@@ -148,6 +163,9 @@ InputImage make_input(const cv::Mat& unit_rgb_or_gray, const ModelCard& card, st
   InputImage input;
   input.name = std::move(name);
   input.display = to_display(sized);
+  input.context = std::move(context);
+  input.crop_x = crop_x;
+  input.crop_y = crop_y;
   std::vector<cv::Mat> planes;
   cv::split(sized.isContinuous() ? sized : sized.clone(), planes);
   if (card.channel_order == ChannelOrder::kBgr && planes.size() == 3) std::swap(planes[0], planes[2]);

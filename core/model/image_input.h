@@ -18,6 +18,12 @@ namespace actscope {
 struct InputImage {
   std::string name;           // the file path, or a name such as "t10k[42]"
   RgbImage display;           // what the model sees, for showing and overlays
+  // With a card's resize: the whole photo as resized (its shorter side to
+  // the card's resize), and where `display`, its centre crop, lies in it;
+  // empty (and 0, 0) when the image is not cropped.
+  RgbImage context;
+  int crop_x = 0;
+  int crop_y = 0;
   std::vector<float> tensor;  // [channels, height, width] of the card, normalized
   // What the decoder coped with but the user should know (stray bytes
   // between JPEG segments, a JPEG cut short): starts with the file's name;

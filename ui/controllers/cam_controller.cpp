@@ -143,6 +143,7 @@ void CamController::reset() {
 void CamController::show_image(int index) {
   const LoadedImage& image = workspace_.images()[index];
   pane_->set_image(image.input.display, image.top);
+  pane_->set_context(image.input.context, image.input.crop_x, image.input.crop_y);
   pane_->show_running(false);  // its CAM follows its capture: the last image's heatmap dims meanwhile
   if (!pane_->class_pinned()) {
     target_class_ = -1;

@@ -196,8 +196,16 @@ void CamPane::set_card(const ModelCard& card) {
   has_result_ = false;
 }
 
+void CamPane::set_context(const RgbImage& context, int crop_x, int crop_y) {
+  context_ = context;
+  crop_x_ = crop_x;
+  crop_y_ = crop_y;
+  draw_input(input_display_);
+}
+
 void CamPane::set_image(const RgbImage& display, const std::vector<ClassScore>& top) {
   input_display_ = display;
+  context_ = {};
   clear_field();
   predictions_->clear();
   for (const auto& score : top) {
@@ -270,8 +278,13 @@ float CamPane::image_weight() const { return 1.0f - static_cast<float>(opacity_-
 void CamPane::draw_result() {
   const int height = static_cast<int>(result_.map.shape()[1]);
   const int width = static_cast<int>(result_.map.shape()[2]);
-  full_[1] = cam_overlay(display_, result_.map.data(), height, width, Colormap::kJet, image_weight());
-  full_[2] = cam_masked(display_, result_.map.data(), height, width);
+  // Over the model's input, put back in the photo it was cut from (if any).
+  const bool cut = context_.width > 0 && display_.width == input_display_.width && display_.height == input_display_.height;
+  const RgbImage none;
+  const RgbImage& photo = cut ? context_ : none;
+  full_[1] = in_context(photo, crop_x_, crop_y_,
+                        cam_overlay(display_, result_.map.data(), height, width, Colormap::kJet, image_weight()));
+  full_[2] = in_context(photo, crop_x_, crop_y_, cam_masked(display_, result_.map.data(), height, width));
   heatmap_->setPixmap(picture(full_[1]));
   masked_->setPixmap(picture(full_[2]));
 }
@@ -307,13 +320,17 @@ void CamPane::show_large(int which) {
 bool CamPane::effective_field_on() const { return effective_->isChecked(); }
 
 // `shown` (the input, or the effective field over it) with the field box.
-void CamPane::draw_input(const RgbImage& shown) {
+void CamPane::draw_input(const RgbImage& input) {
+  // The input in the photo it was cut from (if any); the field box moves with it.
+  const RgbImage shown = in_context(context_, crop_x_, crop_y_, input);
+  const QPoint offset = context_.width > 0 ? QPoint(crop_x_, crop_y_) : QPoint(0, 0);
   full_[0] = shown;
   QPixmap pixmap = picture(shown);
   if (!field_box_.isEmpty() && shown.width > 0 && !pixmap.isNull()) {
     const double sx = static_cast<double>(pixmap.width()) / shown.width;
     const double sy = static_cast<double>(pixmap.height()) / shown.height;
-    const QRectF box(field_box_.x() * sx, field_box_.y() * sy, field_box_.width() * sx, field_box_.height() * sy);
+    const QRect field = field_box_.translated(offset);
+    const QRectF box(field.x() * sx, field.y() * sy, field.width() * sx, field.height() * sy);
     QPainter painter(&pixmap);
     // White on a black outline: visible on dark and bright images alike.
     painter.setPen(QPen(Qt::black, 3));

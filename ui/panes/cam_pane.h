@@ -35,6 +35,9 @@ class CamPane : public QWidget {
   void set_card(const ModelCard& card);
   // A new image: the input picture and its predictions.
   void set_image(const RgbImage& display, const std::vector<ClassScore>& top);
+  // The whole photo the current image's input was cut from (a card's resize
+  // and centre crop) and where: the pictures show the crop in it. Empty: none.
+  void set_context(const RgbImage& context, int crop_x, int crop_y);
 
   // Chooses the target class (-1: each image's predicted class) and emits requestChanged.
   void set_target_class(int class_index);
@@ -121,6 +124,9 @@ class CamPane : public QWidget {
   QLabel* field_note_;
   ColorBar* field_scale_;
   RgbImage input_display_;  // the current image, under the field box
+  RgbImage context_;        // the photo it was cut from, or empty
+  int crop_x_ = 0;
+  int crop_y_ = 0;
   RgbImage full_[3];        // input, heatmap and masked as drawn, before scaling down
   PicturePane* viewer_ = nullptr;
   QRect field_box_;

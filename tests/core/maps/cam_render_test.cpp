@@ -32,6 +32,28 @@ TEST(CamOverlayTest, MaskedImageIsTheImageTimesTheMap) {
   EXPECT_EQ(masked.pixels[3], 100);
 }
 
+// A picture drawn over a crop, put back in the photo it was cut from: its
+// pixels at the crop's place, the photo around dimmed to 40%, a white frame
+// a pixel outside the crop; without a photo, the picture itself.
+TEST(CamOverlayTest, APictureOfACropIsPutBackInItsPhoto) {
+  RgbImage photo{10, 8, std::vector<uint8_t>(10 * 8 * 3, 100)};
+  RgbImage picture{4, 3, std::vector<uint8_t>(4 * 3 * 3, 7)};
+  const RgbImage placed = in_context(photo, 3, 2, picture);
+  ASSERT_EQ(placed.width, 10);
+  ASSERT_EQ(placed.height, 8);
+  auto at = [&placed](int x, int y) { return placed.pixels[(static_cast<size_t>(y) * 10 + x) * 3]; };
+  for (int y = 2; y < 5; ++y)
+    for (int x = 3; x < 7; ++x) EXPECT_EQ(at(x, y), 7) << x << "," << y;
+  EXPECT_EQ(at(2, 1), 255);  // the frame's corner
+  EXPECT_EQ(at(7, 5), 255);
+  EXPECT_EQ(at(5, 5), 255);  // its bottom line
+  EXPECT_EQ(at(0, 0), 40);   // the photo, dimmed
+  EXPECT_EQ(at(9, 7), 40);
+  const RgbImage alone = in_context(RgbImage{}, 3, 2, picture);
+  EXPECT_EQ(alone.width, 4);
+  EXPECT_EQ(alone.pixels, picture.pixels);
+}
+
 TEST(CamSheetTest, OnePanelPerPictureSideBySide) {
   const std::vector<RgbImage> pictures(3, gray_image(28, 28, 50));
   const RgbImage sheet = compose_sheet(pictures, {"input", "gradcam", "cam"});

@@ -75,6 +75,42 @@ TEST_F(ImageInputTest, ColorForAGrayModelUsesLuma) {
   EXPECT_NEAR(input.value().tensor[0], 0.587f, 0.02f);  // JPEG rounding
 }
 
+// With a resize and a centre crop the input keeps the whole resized photo
+// and where the crop lies in it (torchvision's arithmetic, worked out here):
+// the crop's pixels are the photo's at that place, so overlays drawn on the
+// crop can be put back in the photo.
+TEST_F(ImageInputTest, ACroppedImageKeepsThePhotoItWasCutFromAndWhere) {
+  cv::Mat bgr(48, 64, CV_8UC3);
+  for (int y = 0; y < 48; ++y)
+    for (int x = 0; x < 64; ++x) bgr.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(4 * y), uchar(3 * x), uchar(x + y));
+  ModelCard cropped = card(3, 24);
+  cropped.resize = 32;
+  auto input = load_image(write("photo.png", bgr), cropped);
+  ASSERT_TRUE(input.ok()) << input.error();
+  const RgbImage& photo = input.value().context;
+  // Resize(32): the shorter side 48 -> 32, the longer 64 -> int(32 * 64 / 48) = 42.
+  ASSERT_EQ(photo.width, 42);
+  ASSERT_EQ(photo.height, 32);
+  // CenterCrop(24): left round((42 - 24) / 2) = 9, top round((32 - 24) / 2) = 4.
+  EXPECT_EQ(input.value().crop_x, 9);
+  EXPECT_EQ(input.value().crop_y, 4);
+  const RgbImage& crop = input.value().display;
+  ASSERT_EQ(crop.width, 24);
+  for (int y = 0; y < 24; ++y) {
+    for (int x = 0; x < 24; ++x) {
+      for (int c = 0; c < 3; ++c) {
+        ASSERT_EQ(crop.pixels[(static_cast<size_t>(y) * 24 + x) * 3 + c],
+                  photo.pixels[(static_cast<size_t>(y + 4) * 42 + x + 9) * 3 + c])
+            << y << "," << x;
+      }
+    }
+  }
+  // Stretched (no resize): no photo to put it back in.
+  auto stretched = load_image(write("photo2.png", bgr), card(3, 24));
+  ASSERT_TRUE(stretched.ok());
+  EXPECT_EQ(stretched.value().context.width, 0);
+}
+
 TEST_F(ImageInputTest, ResizesToTheCardSizeBilinearly) {
   cv::Mat gray(8, 8, CV_8UC1, cv::Scalar(0));
   gray.colRange(4, 8).setTo(200);

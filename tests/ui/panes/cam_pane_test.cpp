@@ -99,6 +99,27 @@ TEST_F(CamPaneTest, ResultDrawsHeatmapAndMaskAndItsCaptionNamesLayerAndClass) {
   EXPECT_EQ(caption(), QStringLiteral("gradcam on conv1: bird (class 2), score 50.0%, chosen"));
 }
 
+// A cropped photo (a card's resize): the input, heatmap and field box are
+// shown where the crop lies in the whole photo, the rest dimmed.
+TEST_F(CamPaneTest, ACroppedInputIsShownInThePhotoItWasCutFrom) {
+  pane_.set_context(test::gray_image(56, 40, 200), 14, 6);
+  pane_.show_result(result("conv2", 1), test::gray_image(28, 28, 90));
+  for (const char* name : {"camInput", "camOverlay"}) {
+    const QPixmap shown = test::named<QLabel>(pane_, name)->pixmap();
+    ASSERT_FALSE(shown.isNull()) << name;
+    EXPECT_NEAR(static_cast<double>(shown.width()) / shown.height(), 56.0 / 40.0, 0.05) << name << ": the photo's shape";
+  }
+  // The input picture: the crop's gray 90 inside, the photo's 200 dimmed to 80 outside.
+  const QImage input = test::named<QLabel>(pane_, "camInput")->pixmap().toImage();
+  const double scale = input.width() / 56.0;
+  EXPECT_EQ(qGray(input.pixel(static_cast<int>(28 * scale), static_cast<int>(20 * scale))), 90);
+  EXPECT_EQ(qGray(input.pixel(static_cast<int>(3 * scale), static_cast<int>(3 * scale))), 80);
+  pane_.set_image(test::gray_image(28, 28, 90), {{1, 0.75f}});  // another image: no photo until told
+  EXPECT_NEAR(static_cast<double>(test::named<QLabel>(pane_, "camInput")->pixmap().width()) /
+                  test::named<QLabel>(pane_, "camInput")->pixmap().height(),
+              1.0, 0.05);
+}
+
 // Regression: "class 720 (class 720)" when the card has no labels.
 TEST_F(CamPaneTest, AClassWithoutALabelIsNamedOnce) {
   pane_.set_card(test::labelled_card({}));
