@@ -184,6 +184,7 @@ void SessionController::ask_for_card(const Session& session) {
   Q_EMIT statusChanged(tr("%1 has no card: enter its input size").arg(file_name(model_path_)));
   auto* dialog = new CardDialog(file_name(model_path_), session.suggested_channels, window_);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->prefill(overrides_);  // what the window's flags already say
   connect(dialog, &QDialog::accepted, this, [this, dialog] {
     remember_card(model_path_, dialog->card());
     if (dialog->save_sidecar()) save_sidecar_card(dialog->card());

@@ -195,6 +195,25 @@ void CardDialog::describe_plan() {
 
 bool CardDialog::save_sidecar() const { return save_->isChecked(); }
 
+void CardDialog::prefill(const CardOverrides& overrides) {
+  if (overrides.channels > 0) channels_->setValue(overrides.channels);
+  const QStringList size = QString::fromStdString(overrides.input_size).split(QLatin1Char('x'));
+  if (size.size() == 2 && size[0].toInt() > 0 && size[1].toInt() > 0) {
+    height_->setValue(size[0].toInt());
+    width_->setValue(size[1].toInt());
+  }
+  if (overrides.resize > 0) resize_->setValue(overrides.resize);
+  if (!overrides.labels_file.empty()) labels_->setText(QString::fromStdString(overrides.labels_file));
+  auto text = [](const std::vector<float>& values) {
+    QStringList parts;
+    for (float value : values) parts << QString::number(value);
+    return parts.join(QStringLiteral(", "));
+  };
+  if (!overrides.mean.empty()) mean_->setText(text(overrides.mean));
+  if (!overrides.std.empty()) std_->setText(text(overrides.std));
+  describe_plan();
+}
+
 void CardDialog::apply_preset(int index) {
   const Preset& preset = kPresets[index];
   if (!preset.mean) return;  // Custom: what is typed stays
@@ -232,7 +251,10 @@ std::optional<std::vector<float>> CardDialog::read_field(const QLineEdit* field,
 void CardDialog::accept() {
   const auto mean = read_field(mean_, mean_problem_, tr("mean"));
   const auto std = read_field(std_, std_problem_, tr("std"));
-  if (!mean || !std) return;
+  if (!mean || !std) {
+    adjustSize();  // room for the messages, whole
+    return;
+  }
   CardOverrides typed;
   typed.channels = channels_->value();
   typed.input_size = QStringLiteral("%1x%2").arg(height_->value()).arg(width_->value()).toStdString();
@@ -243,6 +265,7 @@ void CardDialog::accept() {
   auto card = apply_card_overrides(ModelCard{}, typed, channels_->value());
   if (!card) {
     problem_->setText(QString::fromStdString(card.error()));
+    adjustSize();
     return;
   }
   card_ = std::move(card).value();

@@ -28,6 +28,10 @@ class CardDialog : public QDialog {
   // `suggested_channels` comes from the model's first conv layer (0: unknown).
   CardDialog(const QString& model_name, int suggested_channels, QWidget* parent = nullptr);
 
+  // Fills the fields the overrides give (the window's --resize, --crop,
+  // --labels), so the dialog shows what will be done.
+  void prefill(const CardOverrides& overrides);
+
   // The card typed in; valid once the dialog was accepted.
   const ModelCard& card() const { return card_; }
   // Whether the user asked to save it as a sidecar card (net.pt.json).

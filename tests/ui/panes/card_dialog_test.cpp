@@ -93,6 +93,9 @@ TEST_F(CardDialogTest, ABlankMeanIsRefusedWithAMessageBesideIt) {
   auto* problem = test::named<QLabel>(dialog_, "meanProblem");
   EXPECT_TRUE(problem->isVisible());
   EXPECT_TRUE(problem->text().contains(QStringLiteral("Enter the mean"))) << problem->text().toStdString();
+  // Shown whole: the label has the height its wrapped text needs.
+  QTest::qWait(0);
+  EXPECT_GE(problem->height(), problem->heightForWidth(problem->width())) << problem->text().toStdString();
   EXPECT_FALSE(test::named<QLabel>(dialog_, "stdProblem")->isVisible());
 }
 
@@ -201,6 +204,23 @@ TEST_F(CardDialogTest, AnUnreadableNamesFileIsRefusedNamingIt) {
   test::named<QLineEdit>(dialog_, "labelsFile")->clear();  // the message goes with what it spoke of
   EXPECT_FALSE(shown_text().contains(QStringLiteral("cannot read")));
   EXPECT_TRUE(click_ok());
+}
+
+// The window's --resize, --crop and --labels fill the dialog: it shows what will be done.
+TEST_F(CardDialogTest, TheWindowsCardFlagsFillTheFields) {
+  CardOverrides flags;
+  flags.resize = 256;
+  flags.input_size = "224x200";
+  flags.labels_file = "/data/names.txt";
+  dialog_.prefill(flags);
+  EXPECT_EQ(test::named<QSpinBox>(dialog_, "resize")->value(), 256);
+  EXPECT_EQ(test::named<QSpinBox>(dialog_, "height")->value(), 224);
+  EXPECT_EQ(test::named<QSpinBox>(dialog_, "width")->value(), 200);
+  EXPECT_EQ(test::named<QLineEdit>(dialog_, "labelsFile")->text(), QStringLiteral("/data/names.txt"));
+  const QString plan = test::named<QLabel>(dialog_, "cardPlan")->text();
+  EXPECT_TRUE(plan.contains(QStringLiteral("shorter side to 256 px"))) << plan.toStdString();
+  EXPECT_TRUE(plan.contains(QStringLiteral("centre 224x200"))) << plan.toStdString();
+  EXPECT_TRUE(test::named<QLineEdit>(dialog_, "mean")->text().isEmpty()) << "nothing the flags did not give";
 }
 
 TEST_F(CardDialogTest, CancelGivesNoCard) {
