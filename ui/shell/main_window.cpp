@@ -49,6 +49,18 @@ namespace {
 constexpr double kFit = 0.0;
 constexpr double kActualSize = -1.0;
 
+// Fits, shows at 1:1 or zooms by `factor` a pane's grids.
+template <typename Pane>
+void zoom_pane(Pane* pane, double factor) {
+  if (factor == kFit) {
+    pane->fit_grids();
+  } else if (factor == kActualSize) {
+    pane->actual_size();
+  } else {
+    pane->zoom_by(factor);
+  }
+}
+
 // A pane in a scroll area that gives it the dock's whole size once the dock
 // is large enough, and scroll bars when the window is made smaller than the
 // pane needs (on a laptop screen): never cut off.
@@ -363,23 +375,9 @@ QList<QAction*> MainWindow::build_zoom_actions() {
 
 void MainWindow::zoom_grids(double factor) {
   if (current_view_ == kCompare) {
-    ComparePane* pane = compare_->pane();  // its three grids move together
-    if (factor == kFit) {
-      pane->fit_grids();
-    } else if (factor == kActualSize) {
-      pane->actual_size();
-    } else {
-      pane->zoom_by(factor);
-    }
+    zoom_pane(compare_->pane(), factor);  // its three grids move together
   } else if (current_page() == activations_->pane()) {
-    ActivationsPane* pane = activations_->pane();  // the grid beside follows
-    if (factor == kFit) {
-      pane->fit_grids();
-    } else if (factor == kActualSize) {
-      pane->actual_size();
-    } else {
-      pane->zoom_by(factor);
-    }
+    zoom_pane(activations_->pane(), factor);  // the grid beside follows
   }
 }
 
