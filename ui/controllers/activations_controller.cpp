@@ -1,6 +1,7 @@
 #include "ui/controllers/activations_controller.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QAction>
 #include <QFileInfo>
@@ -340,7 +341,21 @@ namespace {
 // as its kernel, others as the mean of their input kernels, each through the
 // colormap with the bar under it; expanded, one filter's input kernels on
 // the filter's range. Any thread.
-Result<WeightsShown> draw_weights(const std::string& layer, FloatArray weights, int expanded) {
+// The tile size at which `count` tiles of `kernel` pixels, the caption and
+// the colour bar fit `room` at 1:1: the Fit view then never shrinks the
+// caption's and the bar's text (a whole factor of the kernel, at least 2).
+int weight_tile_for(int count, int kernel, int caption_lines, const QSize& room) {
+  constexpr int kGap = 2;  // GridOptions::gap
+  const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(count)))));
+  const int rows = (count + columns - 1) / columns;
+  const int around = caption_lines * 18 + 6 + kColorbarHeight + 8;  // the caption's lines, the bar, a margin
+  const int across = (room.width() - kGap) / columns - kGap;
+  const int down = (room.height() - around - kGap) / rows - kGap;
+  const int scale = std::clamp(std::min(across, down) / std::max(1, kernel), 2, 16);
+  return scale * std::max(1, kernel);
+}
+
+Result<WeightsShown> draw_weights(const std::string& layer, FloatArray weights, int expanded, const QSize& room) {
   const auto& shape = weights.shape();
   const int64_t inputs = shape[1];
   const std::string kernel = std::to_string(shape[2]) + "x" + std::to_string(shape[3]);
@@ -362,6 +377,11 @@ Result<WeightsShown> draw_weights(const std::string& layer, FloatArray weights, 
       options.grid.caption.push_back("each tile: the mean of a filter's " + std::to_string(inputs) + " " + kernel +
                                      " input kernels");
     }
+  }
+  if (room.isValid() && !room.isEmpty()) {
+    const int count = static_cast<int>(expanded >= 0 ? shape[1] : shape[0]);
+    options.grid.min_tile = weight_tile_for(count, static_cast<int>(std::max(shape[2], shape[3])),
+                                            static_cast<int>(options.grid.caption.size()), room);
   }
   auto grid = compose_weight_grid(weights, options);
   if (!grid) return Error{grid.error()};
@@ -398,10 +418,11 @@ void ActivationsController::render_weights() {
   const int expanded = weights_expanded_;
   worker_.submit(
       QStringLiteral("weights"), this,
-      [model = workspace_.shared_model(), layer_name = layer->name, expanded]() -> Result<WeightsShown> {
+      [model = workspace_.shared_model(), layer_name = layer->name, expanded,
+       room = weights_->picture_room()]() -> Result<WeightsShown> {
         auto weights = model->conv_weights(layer_name);
         if (!weights) return Error{weights.error()};
-        return draw_weights(layer_name, std::move(weights).value(), expanded);
+        return draw_weights(layer_name, std::move(weights).value(), expanded, room);
       },
       [this, name](Result<WeightsShown> drawn) {
         if (name != workspace_.current_layer()) return;  // the user browsed on

@@ -57,11 +57,15 @@ void PicturePane::draw() {
     label_->setPixmap(picture_);
   } else {
     // Whole pixels stay sharp squares when enlarged.
-    const QSize room = area_->maximumViewportSize() - QSize(2, 2);
+    const QSize room = picture_room();
     label_->setPixmap(picture_.scaled(room.expandedTo(QSize(16, 16)), Qt::KeepAspectRatio, Qt::FastTransformation));
   }
   label_->adjustSize();
 }
+
+QSize PicturePane::shown_size() const { return label_->pixmap().size(); }
+
+QSize PicturePane::picture_room() const { return area_->maximumViewportSize() - QSize(2, 2); }
 
 void PicturePane::resizeEvent(QResizeEvent* event) {
   QWidget::resizeEvent(event);

@@ -26,6 +26,12 @@ class PicturePane : public QWidget {
   // The picture's tooltip, as the mouse moves over it (a hovered value).
   void set_hover_text(const QString& text);
 
+  // The room a picture has in the pane without scrolling.
+  QSize picture_room() const;
+  // The picture's own size (1:1), and the size it is shown at.
+  QSize picture_size() const { return picture_.size(); }
+  QSize shown_size() const;
+
   // Fit the picture to the pane (true) or show it at 1:1 (false).
   void set_fit(bool fit);
   bool fits() const;

@@ -23,6 +23,7 @@
 #include "ui/panes/activations_pane.h"
 #include "ui/panes/compare_pane.h"
 #include "ui/panes/image_strip.h"
+#include "ui/panes/picture_pane.h"
 #include "ui/shell/main_window.h"
 #include "ui/widgets/color_bar.h"
 #include "ui/widgets/grid_view.h"
@@ -180,6 +181,18 @@ TEST_P(WindowAtSizeTest, ZoomingOrScrollingOneCompareGridMovesTheOthers) {
     EXPECT_TRUE(pane->grid(which)->fits()) << which;
     EXPECT_EQ(test::tiles_out_of_sight(*pane->grid(which)), QStringList()) << which;
   }
+}
+
+// The Weights tab of a 128-filter layer: drawn at a tile size that fits the
+// tab, so Fit never shrinks its caption and colour-bar numbers below 1:1.
+TEST_P(WindowAtSizeTest, TheWeightsOfA128FilterLayerFitWithoutShrinkingTheirText) {
+  ASSERT_TRUE(window_.activations().select_layer(QStringLiteral("conv5")));
+  PicturePane* weights = window_.activations().weights();
+  window_.show_page(weights);
+  ASSERT_TRUE(QTest::qWaitFor([weights] { return !weights->picture_size().isEmpty(); }, 60000));
+  QTest::qWait(0);
+  EXPECT_GE(weights->shown_size().width(), weights->picture_size().width());
+  EXPECT_LE(weights->shown_size().height(), weights->picture_room().height() + 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Screens, WindowAtSizeTest, ::testing::Values(QSize(1280, 720), QSize(1024, 640)),
