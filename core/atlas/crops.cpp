@@ -63,25 +63,9 @@ RgbImage field_in_context(const RgbImage& image, const ReceptiveField& field, in
   const Window rows = window_of(field, true, y, image.height);
   const Window cols = window_of(field, false, x, image.width);
   // The box's lines run a pixel outside the field's enlarged pixels.
-  const int64_t top = rows.first * factor - 1;
-  const int64_t bottom = (rows.first + rows.size) * factor;
-  const int64_t left = cols.first * factor - 1;
-  const int64_t right = (cols.first + cols.size) * factor;
-  auto mark = [&picture](int64_t row, int64_t column) {
-    if (row < 0 || column < 0 || row >= picture.height || column >= picture.width) return;
-    uint8_t* pixel = picture.pixels.data() + (static_cast<size_t>(row) * picture.width + column) * 3;
-    pixel[0] = 255;
-    pixel[1] = 210;
-    pixel[2] = 0;
-  };
-  for (int64_t column = left; column <= right; ++column) {
-    mark(top, column);
-    mark(bottom, column);
-  }
-  for (int64_t row = top; row <= bottom; ++row) {
-    mark(row, left);
-    mark(row, right);
-  }
+  draw_frame(picture, static_cast<int>(cols.first * factor - 1), static_cast<int>(rows.first * factor - 1),
+             static_cast<int>((cols.first + cols.size) * factor), static_cast<int>((rows.first + rows.size) * factor),
+             255, 210, 0);
   return picture;
 }
 

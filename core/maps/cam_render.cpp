@@ -105,18 +105,7 @@ RgbImage in_context(const RgbImage& context, int crop_x, int crop_y, const RgbIm
     }
   }
   // The frame: a pixel outside the crop, where the photo has room for it.
-  auto mark = [&](int x, int y) {
-    if (x < 0 || y < 0 || x >= placed.width || y >= placed.height) return;
-    std::fill_n(at(x, y), 3, uint8_t{255});
-  };
-  for (int x = crop_x - 1; x <= crop_x + picture.width; ++x) {
-    mark(x, crop_y - 1);
-    mark(x, crop_y + picture.height);
-  }
-  for (int y = crop_y - 1; y <= crop_y + picture.height; ++y) {
-    mark(crop_x - 1, y);
-    mark(crop_x + picture.width, y);
-  }
+  draw_frame(placed, crop_x - 1, crop_y - 1, crop_x + picture.width, crop_y + picture.height, 255, 255, 255);
   return placed;
 }
 

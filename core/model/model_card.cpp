@@ -215,16 +215,6 @@ std::string model_card_to_json(const ModelCard& card) {
 
 namespace {
 
-// "224x224" -> {224, 224}.
-std::optional<std::pair<int, int>> parse_size(const std::string& text) {
-  const auto x = text.find('x');
-  if (x == std::string::npos || x == 0 || x + 1 == text.size()) return std::nullopt;
-  const std::string height = text.substr(0, x), width = text.substr(x + 1);
-  for (const auto& part : {height, width}) {
-    if (part.size() > 5 || part.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  }
-  return std::make_pair(std::stoi(height), std::stoi(width));
-}
 
 // One value means "the same for every channel".
 std::vector<float> per_channel(const std::vector<float>& values, size_t channels) {
@@ -241,7 +231,7 @@ Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverride
   if (card.channels == 0) card.channels = suggested_channels;
   if (card.channels == 0) return Error{"the number of input channels is unknown: give --channels 1 or 3"};
   if (!overrides.input_size.empty()) {
-    auto size = parse_size(overrides.input_size);
+    auto size = parse_input_size(overrides.input_size);
     if (!size)
       return Error{"input size '" + overrides.input_size + "' must look like 224x224 (height x width)"};
     std::tie(card.height, card.width) = *size;
@@ -261,6 +251,16 @@ Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverride
   if (blank && card.std.empty()) card.std.assign(channels, 1.0f);
   // Validate the result exactly as a card file would be.
   return parse_model_card(model_card_to_json(card), "the input you gave");
+}
+
+std::optional<std::pair<int, int>> parse_input_size(const std::string& text) {
+  const auto x = text.find('x');
+  if (x == std::string::npos || x == 0 || x + 1 == text.size()) return std::nullopt;
+  const std::string height = text.substr(0, x), width = text.substr(x + 1);
+  for (const auto& part : {height, width}) {
+    if (part.size() > 5 || part.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  }
+  return std::make_pair(std::stoi(height), std::stoi(width));
 }
 
 std::vector<std::string> sidecar_card_paths(const std::string& model_path) {

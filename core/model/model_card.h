@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/result.h"
@@ -78,6 +79,9 @@ struct CardOverrides {
 // 1 when none is given. Errors say which value is missing or wrong.
 Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverrides& overrides,
                                        int suggested_channels);
+
+// "224x224" (height x width) -> {224, 224}; nullopt when it is not that shape.
+std::optional<std::pair<int, int>> parse_input_size(const std::string& text);
 
 // The sidecar card paths tried for a model file, in order of preference.
 std::vector<std::string> sidecar_card_paths(const std::string& model_path);

@@ -177,17 +177,17 @@ void ActivationsPane::set_dataset_marks(const std::vector<DatasetMark>& marks) {
 
 void ActivationsPane::zoom_by(double factor) {
   grid_->set_zoom(grid_->zoom() * factor);
-  side_grid_->set_zoom(grid_->zoom());
+  follow_main_grid();
 }
 
 void ActivationsPane::fit_grids() {
   grid_->fit();
-  side_grid_->fit();
+  follow_main_grid();
 }
 
 void ActivationsPane::actual_size() {
   grid_->set_zoom(1.0);
-  side_grid_->set_zoom(1.0);
+  follow_main_grid();
 }
 
 void ActivationsPane::follow_main_grid() {

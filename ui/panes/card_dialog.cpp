@@ -197,10 +197,9 @@ bool CardDialog::save_sidecar() const { return save_->isChecked(); }
 
 void CardDialog::prefill(const CardOverrides& overrides) {
   if (overrides.channels > 0) channels_->setValue(overrides.channels);
-  const QStringList size = QString::fromStdString(overrides.input_size).split(QLatin1Char('x'));
-  if (size.size() == 2 && size[0].toInt() > 0 && size[1].toInt() > 0) {
-    height_->setValue(size[0].toInt());
-    width_->setValue(size[1].toInt());
+  if (const auto size = parse_input_size(overrides.input_size)) {
+    height_->setValue(size->first);
+    width_->setValue(size->second);
   }
   if (overrides.resize > 0) resize_->setValue(overrides.resize);
   if (!overrides.labels_file.empty()) labels_->setText(QString::fromStdString(overrides.labels_file));
