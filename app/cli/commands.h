@@ -138,4 +138,25 @@ struct MergeOptions {
 };
 int run_merge(const MergeOptions& options);
 
+// embed: a layer's features over a dataset (or features from a .npy file)
+// laid out in 2-D by t-SNE or PCA: DIR/embedding.csv, embedding.png, manifest.json.
+struct EmbedCliOptions {
+  CommonFlags common;
+  std::string model;
+  std::string dataset;
+  std::string features;  // instead of model and dataset: an N x D float32 .npy
+  std::string classes;   // with features: an N integer .npy of true classes
+  std::string layer;     // empty: the penultimate layer
+  int64_t limit = 0;
+  std::string method = "tsne";
+  double perplexity = 30.0;
+  int iterations = 750;
+  uint64_t seed = 0;
+  bool flatten = false;
+  int batch = 64;
+  std::string out;
+  bool quiet = false;
+};
+int run_embed(const EmbedCliOptions& options);
+
 }  // namespace actscope::cli

@@ -188,6 +188,32 @@ int exit_now(int code) {
   return code;
 }
 
+void add_embed(CLI::App& app, EmbedCliOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand(
+      "embed", "A layer's features over a dataset laid out by t-SNE or PCA (embedding.csv, .png, manifest.json)");
+  command->add_option("--model", options.model, kModelHelp);
+  command->add_option("--dataset", options.dataset,
+                      "A folder of class folders, or an IDX image/label pair (file or folder)");
+  command->add_option("--features", options.features,
+                      "Instead of --model and --dataset: an N x D float32 .npy of features");
+  command->add_option("--classes", options.classes, "With --features: an .npy of N integer true classes");
+  command->add_option("--layer", options.layer, "Layer whose output is embedded (default: the penultimate)");
+  command->add_flag("--flatten", options.flatten, "A layer with maps: every value, not each map's mean");
+  command->add_option("--limit", options.limit, "Only the first N images (rows)")->check(CLI::NonNegativeNumber);
+  command->add_option("--method", options.method, "tsne (default) or pca")->check(CLI::IsMember({"tsne", "pca"}));
+  command->add_option("--perplexity", options.perplexity, "t-SNE perplexity (default 30)")
+      ->check(CLI::Range(1.0, 1000.0));
+  command->add_option("--iterations", options.iterations,
+                      "t-SNE iterations in all, the 250 of early exaggeration included (default 750)")
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--seed", options.seed, "Seed (the random start; default 0)");
+  command->add_option("--batch", options.batch, "Images per forward (default 64)")->check(CLI::PositiveNumber);
+  command->add_option("--out", options.out, "Output folder, made when missing")->required();
+  command->add_flag("--quiet", options.quiet, "No progress line");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_embed(options); });
+}
+
 }  // namespace
 }  // namespace actscope::cli
 
@@ -211,6 +237,7 @@ int main(int argc, char** argv) {
   RfOptions rf;
   ScanCliOptions scan;
   MergeOptions merge;
+  EmbedCliOptions embed;
   add_predict(app, predict, exit_code);
   add_layers(app, layers, exit_code);
   add_activations(app, activations, exit_code);
@@ -220,6 +247,7 @@ int main(int argc, char** argv) {
   add_rf(app, rf, exit_code);
   add_scan(app, scan, exit_code);
   add_merge(app, merge, exit_code);
+  add_embed(app, embed, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

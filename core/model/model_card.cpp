@@ -101,23 +101,6 @@ Result<ModelCard> parse_normalization(const json& root, const std::string& sourc
   return card;
 }
 
-// Class names from a text file, one per line in logit order (blank lines at
-// the end and Windows line ends are allowed).
-Result<std::vector<std::string>> read_labels_file(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return Error{path + ": cannot read the labels file"};
-  std::vector<std::string> labels;
-  for (std::string line; std::getline(file, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    labels.push_back(line);
-  }
-  while (!labels.empty() && labels.back().empty()) labels.pop_back();
-  if (labels.empty()) return Error{path + ": the labels file holds no class names"};
-  for (size_t i = 0; i < labels.size(); ++i) {
-    if (labels[i].empty()) return Error{path + ": line " + std::to_string(i + 1) + " is blank (one class name per line)"};
-  }
-  return labels;
-}
 
 Result<ModelCard> parse_labels_and_metrics(const json& root, const std::string& source,
                                            const std::string& folder, ModelCard card) {
@@ -152,6 +135,22 @@ Result<ModelCard> parse_labels_and_metrics(const json& root, const std::string& 
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> read_labels_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Error{path + ": cannot read the labels file"};
+  std::vector<std::string> labels;
+  for (std::string line; std::getline(file, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    labels.push_back(line);
+  }
+  while (!labels.empty() && labels.back().empty()) labels.pop_back();
+  if (labels.empty()) return Error{path + ": the labels file holds no class names"};
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i].empty()) return Error{path + ": line " + std::to_string(i + 1) + " is blank (one class name per line)"};
+  }
+  return labels;
+}
 
 std::string ModelCard::label(int index) const {
   if (index >= 0 && static_cast<size_t>(index) < labels.size()) return labels[index];

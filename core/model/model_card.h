@@ -59,6 +59,10 @@ std::string model_card_to_json(const ModelCard& card);
 // What the user typed to complete or override a card (CLI flags
 // --input-size/--channels/--mean/--std, or the GUI's card dialog). Empty
 // fields keep the card's value.
+// Class names from a text file, one per line in logit order (blank lines at
+// the end and Windows line ends are allowed). Errors name the file.
+Result<std::vector<std::string>> read_labels_file(const std::string& path);
+
 struct CardOverrides {
   std::string input_size;   // "HxW", e.g. "224x224"
   int channels = 0;         // 1 or 3; 0 keeps the card's
