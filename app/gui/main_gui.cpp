@@ -44,6 +44,12 @@ void follow_up(actscope::MainWindow& window, const actscope::StartupOptions& opt
     once(window, &actscope::MainWindow::sessionShown,
          [&window, dataset](const QStringList&) { window.load_dataset(dataset); });
   }
+  if (options.embed) {
+    const QString dataset = *options.dataset;
+    once(window, &actscope::MainWindow::datasetShown, [&window, dataset](const QString& error) {
+      if (error.isEmpty()) window.embed_dataset(dataset);
+    });
+  }
   if (options.atlas) {
     const QString atlas = *options.atlas;
     once(window, &actscope::MainWindow::sessionShown,

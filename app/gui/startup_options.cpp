@@ -37,6 +37,8 @@ void process(QCommandLineParser& parser, const QApplication& app) {
        QStringLiteral(
            "With --dataset: compare dataset image N with its nearest correctly classified partner"),
        QStringLiteral("N")});
+  parser.addOption({QStringLiteral("embed"),
+                    QStringLiteral("With --dataset: lay it out in the Embedding view (t-SNE of the penultimate layer)")});
   parser.addOption({QStringLiteral("atlas"),
                     QStringLiteral("Filter atlas (atlas.json from actscope-cli scan or merge) to show in the Filters tab"),
                     QStringLiteral("file")});
@@ -70,6 +72,11 @@ std::variant<StartupOptions, int> parse_startup_options(const QApplication& app)
   options.layer = parser.value(QStringLiteral("layer"));
   if (parser.isSet(QStringLiteral("dataset"))) options.dataset = parser.value(QStringLiteral("dataset"));
   if (parser.isSet(QStringLiteral("atlas"))) options.atlas = parser.value(QStringLiteral("atlas"));
+  options.embed = parser.isSet(QStringLiteral("embed"));
+  if (options.embed && !options.dataset) {
+    std::cerr << "actscope: --embed needs --dataset\n";
+    return 2;
+  }
   options.card.labels_file = parser.value(QStringLiteral("labels")).toStdString();
   options.card.input_size = parser.value(QStringLiteral("crop")).toStdString();
   if (parser.isSet(QStringLiteral("resize"))) {

@@ -1,5 +1,5 @@
 // The desktop program's own command line: `actscope [--layer L] [--dataset
-// PATH [--compare N]] [--atlas FILE] [--labels FILE] [--resize S] [--crop HxW]
+// PATH [--compare N] [--embed]] [--atlas FILE] [--labels FILE] [--resize S] [--crop HxW]
 // [MODEL [IMAGES...]]`. Without a model it opens the
 // bundled model and sample images.
 #pragma once
@@ -22,6 +22,7 @@ struct StartupOptions {
   QString layer;                   // the layer to show first; empty: the window's choice
   std::optional<QString> dataset;  // a dataset to predict once the model is open
   int compare = -1;                // with dataset: the image to compare with its partner; -1: none
+  bool embed = false;              // with dataset: lay it out in the Embedding view
   std::optional<QString> atlas;    // a filter atlas (atlas.json) to show once the model is open
   CardOverrides card;              // --labels, --resize, --crop: applied to the model's card
 };

@@ -24,6 +24,7 @@
 #include "core/base/version.h"
 #include "ui/controllers/activations_controller.h"
 #include "ui/controllers/atlas_controller.h"
+#include "ui/controllers/embedding_controller.h"
 #include "ui/controllers/cam_controller.h"
 #include "ui/controllers/compare_controller.h"
 #include "ui/controllers/dataset_controller.h"
@@ -105,10 +106,12 @@ MainWindow::MainWindow(QWidget* parent)
   dataset_ = new DatasetController(*workspace_, *worker_, this);
   export_ = new ExportController(*workspace_, *worker_, this);
   atlas_ = new AtlasController(*workspace_, *worker_, this);
-  for (Controller* controller :
-       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_, atlas_}) {
+  embedding_ = new EmbeddingController(*workspace_, *worker_, this);
+  for (Controller* controller : std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_,
+                                                                   export_, atlas_, embedding_}) {
     wire(controller);
   }
+  connect(embedding_, &EmbeddingController::browseRequested, this, [this] { show_page(activations_->pane()); });
   connect(session_, &SessionController::sessionShown, this, &MainWindow::sessionShown);
   connect(dataset_, &DatasetController::datasetShown, this, &MainWindow::datasetShown);
   connect(workspace_.get(), &Workspace::modelChanged, this, [this] {
@@ -128,8 +131,8 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() {
   worker_.reset();  // cancels long jobs and waits for the one that runs
   // The controllers go before the panes they listen to and the workspace they use.
-  for (Controller* controller :
-       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_, atlas_}) {
+  for (Controller* controller : std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_,
+                                                                   export_, atlas_, embedding_}) {
     delete controller;
   }
 }
@@ -145,7 +148,14 @@ void MainWindow::set_card_overrides(const CardOverrides& overrides) { session_->
 
 void MainWindow::set_preferred_layer(const QString& name) { activations_->set_preferred_layer(name); }
 
-void MainWindow::load_dataset(const QString& path) { dataset_->load(path); }
+void MainWindow::load_dataset(const QString& path) {
+  dataset_->load(path);
+  embedding_->set_dataset(path);  // the Embedding view's dataset until the user chooses another
+}
+
+void MainWindow::embed_dataset(const QString& path) {
+  embedding_->run(path, embedding_->pane()->settings());
+}
 
 void MainWindow::open_atlas(const QString& path) {
   atlas_->open_atlas(path);
@@ -178,6 +188,8 @@ void MainWindow::build_views() {
   views_->addWidget(compare_->pane());
   views_->addWidget(dataset_->pane());
   views_->addWidget(atlas_->pane());
+  embedding_->pane()->setObjectName(QStringLiteral("embeddingPane"));
+  views_->addWidget(embedding_->pane());
   setCentralWidget(views_);
   size_by_current_page(views_);
   size_by_current_page(browse_tabs_->findChild<QStackedWidget*>(QString(), Qt::FindDirectChildrenOnly));
@@ -190,7 +202,7 @@ void MainWindow::build_views() {
 }
 
 // The bar of views on the left, as an IDE's modes: one button per task, the
-// chosen one checked; Ctrl+1 .. Ctrl+4.
+// chosen one checked; Ctrl+1 .. Ctrl+5.
 void MainWindow::build_view_bar() {
   auto* bar = new QToolBar(tr("Views"), this);
   bar->setObjectName(QStringLiteral("viewBar"));
@@ -199,13 +211,14 @@ void MainWindow::build_view_bar() {
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   bar->toggleViewAction()->setVisible(false);  // the views are always in reach
   auto* group = new QActionGroup(this);
-  const QString titles[kViews] = {tr("Browse"), tr("Compare"), tr("Dataset"), tr("Filters")};
+  const QString titles[kViews] = {tr("Browse"), tr("Compare"), tr("Dataset"), tr("Filters"), tr("Embedding")};
   const QString tips[kViews] = {
       tr("Browse: one image's layers as grids, the weights and the Grad-CAM pane"),
       tr("Compare: two images' grids side by side, their difference and their CAMs"),
       tr("Dataset: a whole dataset predicted, the wrong images and the confusion matrix"),
-      tr("Filters: what every filter of the layer does over a scanned dataset")};
-  const char* names[kViews] = {"viewBrowse", "viewCompare", "viewDataset", "viewFilters"};
+      tr("Filters: what every filter of the layer does over a scanned dataset"),
+      tr("Embedding: where a dataset's images sit in a layer's features (t-SNE, PCA)")};
+  const char* names[kViews] = {"viewBrowse", "viewCompare", "viewDataset", "viewFilters", "viewEmbedding"};
   for (int view = 0; view < kViews; ++view) {
     QAction* action = bar->addAction(titles[view]);
     action->setObjectName(QString::fromLatin1(names[view]));
@@ -230,6 +243,8 @@ QStringList MainWindow::default_docks(View view) {
       return {QStringLiteral("layersDock"), QStringLiteral("modelDock"), QStringLiteral("imagesDock")};
     case kFilters:
       return {QStringLiteral("layersDock"), QStringLiteral("modelDock")};
+    case kEmbedding:  // the plot gets the room; a clicked point's image joins the strip
+      return {QStringLiteral("imagesDock")};
     default:
       return {};
   }
@@ -295,7 +310,7 @@ void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addActions({session_->open_model_action(), session_->open_images_action(), session_->replace_images_action(),
                     dataset_->open_action(),
-                    atlas_->scan_action(), atlas_->open_action()});
+                    atlas_->scan_action(), atlas_->open_action(), embedding_->embed_action()});
   file->addMenu(session_->recent_menu());
   file->addSeparator();
   file->addActions({activations_->export_action(), cam_->export_action(), compare_->export_action(),
@@ -304,7 +319,7 @@ void MainWindow::build_menus() {
   file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
-  view->addActions(view_actions_);  // Ctrl+1 .. Ctrl+4: the views
+  view->addActions(view_actions_);  // Ctrl+1 .. Ctrl+5: the views
   view->addSeparator();
   const QList<QAction*> browsing = activations_->view_actions();
   view->addActions(browsing.mid(0, 2));  // previous and next layer

@@ -1,5 +1,5 @@
 // The main window: the shell of the desktop program. A bar of views on the
-// left (Browse, Compare, Dataset, Filters: one task each) gives the chosen
+// left (Browse, Compare, Dataset, Filters, Embedding: one task each) gives the chosen
 // view the whole centre with its own docks (the layer tree and model
 // summary, the Grad-CAM pane, the thin image strip), and each view's layout
 // is remembered apart. It puts the controllers' actions in the menus, shows
@@ -31,6 +31,7 @@ class CamController;
 class CompareController;
 class Controller;
 class DatasetController;
+class EmbeddingController;
 class EngineWorker;
 class ExportController;
 class SessionController;
@@ -59,14 +60,16 @@ class MainWindow : public QMainWindow {
   void open_atlas(const QString& path);
   // Compares dataset image `index` with its partner (see DatasetController::compare_image).
   void compare_dataset_image(int index);
+  // Embeds a dataset with the default settings in the Embedding view (see EmbeddingController::run).
+  void embed_dataset(const QString& path);
 
   // View > Reset Layout: every view's docks shown in their default places
   // and sizes, the window at its default size inside the screen.
   QAction* reset_layout_action() const { return reset_layout_; }
   void reset_layout();
 
-  // The views of the bar on the left, in its order (Ctrl+1 .. Ctrl+4).
-  enum View { kBrowse, kCompare, kDataset, kFilters, kViews };
+  // The views of the bar on the left, in its order (Ctrl+1 .. Ctrl+5).
+  enum View { kBrowse, kCompare, kDataset, kFilters, kEmbedding, kViews };
   View current_view() const { return current_view_; }
   // Shows `view` with the docks it had when last shown (its defaults the first time).
   void show_view(View view);
@@ -89,6 +92,7 @@ class MainWindow : public QMainWindow {
   DatasetController& dataset() { return *dataset_; }
   ExportController& exports() { return *export_; }
   AtlasController& atlas() { return *atlas_; }
+  EmbeddingController& embedding() { return *embedding_; }
 
  Q_SIGNALS:
   // A session has been shown; `errors` lists the files that failed.
@@ -131,6 +135,7 @@ class MainWindow : public QMainWindow {
   DatasetController* dataset_;
   ExportController* export_;
   AtlasController* atlas_;
+  EmbeddingController* embedding_;
   QStackedWidget* views_;
   QTabWidget* browse_tabs_;  // Activations, Weights, Enlarged filter
   QList<QAction*> view_actions_;
