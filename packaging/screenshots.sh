@@ -4,7 +4,8 @@
 # settings, the bundled model and samples. Builds first if needed. Writes resources/screenshots/NAME.png.
 #   packaging/screenshots.sh            all of them
 #   packaging/screenshots.sh dataset    one of them (main_window, main_window_laptop, compare,
-#                                       compare_laptop, dataset, receptive_field, weights, cam_all_methods, filters)
+#                                       compare_laptop, dataset, receptive_field, weights, cam_all_methods, filters,
+#                                       embedding, embedding_cli)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -65,5 +66,15 @@ if want_shot filters; then
     --out "$atlas" --quiet
   shot filters 10 "" -- --layer relu5 --atlas "$atlas/atlas.json"
   rm -rf "$atlas"
+fi
+# The Embedding view on the test set, the mouse resting on a point (its card shows).
+want_shot embedding && shot embedding 45 "move:400,300 sleep" -- --dataset "$DATASET" --embed
+if want_shot embedding_cli; then
+  embedded="$(mktemp -d)"
+  "$ROOT/build/app/actscope-cli" embed --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \
+    --out "$embedded" --quiet
+  cp "$embedded/embedding.png" "$OUT/embedding_cli.png"
+  rm -rf "$embedded"
+  echo "wrote $OUT/embedding_cli.png"
 fi
 exit 0

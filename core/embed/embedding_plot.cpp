@@ -57,9 +57,11 @@ void draw_legend(cv::Mat& canvas, const ScatterPlot& plot, int left) {
   }
   if (std::find(plot.marked.begin(), plot.marked.end(), true) != plot.marked.end()) {
     y += 6;
-    cv::drawMarker(canvas, {left + 8, y}, cv::Scalar(20, 20, 20), cv::MARKER_TILTED_CROSS, 10, 2, cv::LINE_AA);
-    cv::putText(canvas, "misclassified (true class colour)", {left + 20, y + 5}, cv::FONT_HERSHEY_SIMPLEX, 0.42,
-                cv::Scalar(20, 20, 20), 1, cv::LINE_AA);
+    cv::drawMarker(canvas, {left + 8, y}, cv::Scalar(60, 60, 60), cv::MARKER_TILTED_CROSS, 10, 2, cv::LINE_AA);
+    cv::putText(canvas, "misclassified", {left + 20, y + 5}, cv::FONT_HERSHEY_SIMPLEX, kFont, cv::Scalar(20, 20, 20), 1,
+                cv::LINE_AA);
+    cv::putText(canvas, "(in its true class's colour)", {left + 20, y + 5 + kLegendLine}, cv::FONT_HERSHEY_SIMPLEX,
+                0.42, cv::Scalar(20, 20, 20), 1, cv::LINE_AA);
   }
 }
 
@@ -99,8 +101,8 @@ RgbImage draw_scatter_plot(const ScatterPlot& plot) {
       if (pass == 0) {
         cv::circle(canvas, at(i), radius, colour_of(cls, count), cv::FILLED, cv::LINE_AA);
       } else {
-        cv::drawMarker(canvas, at(i), cv::Scalar(20, 20, 20), cv::MARKER_TILTED_CROSS, 4 * radius + 3, 3, cv::LINE_AA);
-        cv::drawMarker(canvas, at(i), colour_of(cls, count), cv::MARKER_TILTED_CROSS, 4 * radius + 1, 1, cv::LINE_AA);
+        cv::drawMarker(canvas, at(i), cv::Scalar(60, 60, 60), cv::MARKER_TILTED_CROSS, 3 * radius + 2, 2, cv::LINE_AA);
+        cv::drawMarker(canvas, at(i), colour_of(cls, count), cv::MARKER_TILTED_CROSS, 3 * radius, 1, cv::LINE_AA);
       }
     }
   }

@@ -1,5 +1,7 @@
 #include "ui/panes/embedding_pane.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
@@ -7,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QListWidgetItem>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -130,6 +133,8 @@ QWidget* EmbeddingPane::build_selection() {
   selection_title_->setWordWrap(true);
   selection_list_ = new QListWidget;
   selection_list_->setObjectName(QStringLiteral("embeddingSelection"));
+  selection_list_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // long names elide instead
+  selection_list_->setTextElideMode(Qt::ElideRight);
   compare_ = new QPushButton(tr("Compare with Nearest Correct"));
   compare_->setObjectName(QStringLiteral("embeddingCompare"));
   compare_->setToolTip(tr("A wrong image beside the correctly classified image of its true class nearest to it "
@@ -276,14 +281,24 @@ void EmbeddingPane::recolour() {
 }
 
 void EmbeddingPane::list_selection(const std::vector<int>& indices) {
+  // The wrong images first: they are what a selection is usually made for.
   selection_ = indices;
+  std::stable_partition(selection_.begin(), selection_.end(), [this](int index) { return wrong(index); });
   selection_list_->clear();
   int wrong_count = 0;
-  for (int index : indices) {
-    if (wrong(index)) ++wrong_count;
-    selection_list_->addItem(describe(index).replace(QLatin1Char('\n'), QStringLiteral(" · ")));
+  for (int index : selection_) {
+    const auto i = static_cast<size_t>(index);
+    const bool is_wrong = wrong(index);
+    wrong_count += is_wrong;
+    QString text = QString::fromStdString(images_.names[i]) + QStringLiteral("  ") + label(images_.true_classes[i]);
+    if (images_.predicted[i] >= 0 && is_wrong) text += QStringLiteral(" \u2192 ") + label(images_.predicted[i]);
+    auto* item = new QListWidgetItem(text, selection_list_);
+    item->setToolTip(describe(index));
+    if (is_wrong) item->setForeground(QColor(180, 20, 20));
   }
-  selection_title_->setText(tr("%1 images selected, %2 wrong").arg(indices.size()).arg(wrong_count));
+  selection_title_->setText(tr("%1 images selected, %2 wrong (listed first, red: true \u2192 predicted)")
+                                .arg(selection_.size())
+                                .arg(wrong_count));
 }
 
 }  // namespace actscope

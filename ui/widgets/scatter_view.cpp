@@ -144,7 +144,7 @@ void ScatterView::paintEvent(QPaintEvent*) {
     }
   }
   painter.setBrush(Qt::NoBrush);
-  painter.setPen(QPen(QColor(0, 0, 0), 1.5));
+  painter.setPen(QPen(QColor(0, 0, 0, 140), 1.0));
   for (int i : selection_) {
     if (i >= 0 && i < count()) painter.drawEllipse(point_position(i), radius + 3, radius + 3);
   }
@@ -219,6 +219,11 @@ void ScatterView::wheelEvent(QWheelEvent* event) {
 
 void ScatterView::mousePressEvent(QMouseEvent* event) {
   press_ = event->pos();
+  if (hovered_ >= 0) {  // the card would cover what is being dragged over
+    hovered_ = -1;
+    update();
+    Q_EMIT pointHovered(-1);
+  }
   if (event->button() == Qt::RightButton || event->button() == Qt::MiddleButton) {
     panning_ = true;
     pan_from_ = event->position();
