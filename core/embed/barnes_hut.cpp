@@ -16,7 +16,7 @@ struct Cell {
   float count = 0;
   int32_t begin = 0, end = 0;
   int32_t child = -1;    // first of four children; -1: a leaf
-  int32_t unused = 0;
+  int32_t children = 0;  // bit q set: child q holds points
 };
 
 // Below this many points a cell is a leaf whose points are visited one by one.
@@ -46,48 +46,81 @@ class QuadTree {
     }
   }
 
-  // Sums the repulsion on the point at (x, y), whose own index is `self`.
-  void accumulate(int32_t self, float x, float y, float theta2, double& fx, double& fy, double& z) const {
+  // The leaves, each one's points consecutive in tree order.
+  const std::vector<int32_t>& leaves() const { return leaves_; }
+
+  // The repulsion on every point of leaf `leaf_index` (a group walk, Barnes
+  // 1990): the tree is walked once for the whole leaf, a cell summarized
+  // when it is far enough from the nearest point of the leaf's bounding box,
+  // so each point gets at least the accuracy of its own walk. Writes
+  // force and z by point index.
+  void accumulate_leaf(int32_t leaf_index, float theta2, std::vector<double>& force, std::vector<double>& z) const {
+    const Cell& leaf = cells_[static_cast<size_t>(leaf_index)];
+    float lo_x = INFINITY, hi_x = -INFINITY, lo_y = INFINITY, hi_y = -INFINITY;
+    for (int32_t p = leaf.begin; p < leaf.end; ++p) {
+      lo_x = std::min(lo_x, xs_[static_cast<size_t>(p)]);
+      hi_x = std::max(hi_x, xs_[static_cast<size_t>(p)]);
+      lo_y = std::min(lo_y, ys_[static_cast<size_t>(p)]);
+      hi_y = std::max(hi_y, ys_[static_cast<size_t>(p)]);
+    }
+    // Interaction lists: summarized cells (centre and count) and ranges of points met one by one.
+    thread_local std::vector<float> far_x, far_y, far_n;
+    thread_local std::vector<std::pair<int32_t, int32_t>> near;
+    far_x.clear(), far_y.clear(), far_n.clear(), near.clear();
     int32_t stack[4 * kMaxDepth + 8];
     int top = 0;
     stack[top++] = 0;
     while (top > 0) {
       const Cell& cell = cells_[static_cast<size_t>(stack[--top])];
-      const float dx = x - cell.cx, dy = y - cell.cy;
-      const float d2 = dx * dx + dy * dy;
-      if (cell.child >= 0 && cell.side2 >= theta2 * d2) {
+      const float dx = std::max({lo_x - cell.cx, 0.0f, cell.cx - hi_x});
+      const float dy = std::max({lo_y - cell.cy, 0.0f, cell.cy - hi_y});
+      if (cell.child < 0) {
+        near.emplace_back(cell.begin, cell.end);
+      } else if (cell.side2 < theta2 * (dx * dx + dy * dy)) {
+        far_x.push_back(cell.cx), far_y.push_back(cell.cy), far_n.push_back(cell.count);
+      } else {
         for (int32_t c = 0; c < 4; ++c) {
-          if (cells_[static_cast<size_t>(cell.child + c)].end > cells_[static_cast<size_t>(cell.child + c)].begin) {
-            stack[top++] = cell.child + c;
-          }
+          if (cell.children & (1 << c)) stack[top++] = cell.child + c;
         }
-        continue;
       }
-      if (cell.child >= 0) {
-        const float w = 1.0f / (1.0f + d2);
-        const float nw = cell.count * w;
-        z += nw;
-        fx += nw * w * dx;
-        fy += nw * w * dy;
-        continue;
+    }
+    for (int32_t p = leaf.begin; p < leaf.end; ++p) {
+      const float x = xs_[static_cast<size_t>(p)], y = ys_[static_cast<size_t>(p)];
+      float fx = 0, fy = 0, zp = 0;
+      const size_t far_count = far_x.size();
+      const float* cx = far_x.data();
+      const float* cy = far_y.data();
+      const float* cn = far_n.data();
+      // simd reductions: vectorized in a fixed order, the same on every run.
+#pragma omp simd reduction(+ : zp, fx, fy)
+      for (size_t c = 0; c < far_count; ++c) {
+        const float ex = x - cx[c], ey = y - cy[c];
+        const float w = 1.0f / (1.0f + ex * ex + ey * ey);
+        const float nw = cn[c] * w;
+        zp += nw;
+        fx += nw * w * ex;
+        fy += nw * w * ey;
       }
-      float lz = 0, lx = 0, ly = 0;
-      for (int32_t p = cell.begin; p < cell.end; ++p) {
-        if (order_[static_cast<size_t>(p)] == self) continue;
-        const float px = x - xs_[static_cast<size_t>(p)], py = y - ys_[static_cast<size_t>(p)];
-        const float w = 1.0f / (1.0f + px * px + py * py);
-        lz += w;
-        lx += w * w * px;
-        ly += w * w * py;
+      // The point itself is among them: it adds 1 to Z (w = 1) and nothing to the force.
+      const float* px = xs_.data();
+      const float* py = ys_.data();
+      for (const auto& [begin, end] : near) {
+#pragma omp simd reduction(+ : zp, fx, fy)
+        for (int32_t q = begin; q < end; ++q) {
+          const float ex = x - px[q], ey = y - py[q];
+          const float w = 1.0f / (1.0f + ex * ex + ey * ey);
+          zp += w;
+          fx += w * w * ex;
+          fy += w * w * ey;
+        }
       }
-      z += lz;
-      fx += lx;
-      fy += ly;
+      zp -= 1.0f;
+      const auto i = static_cast<size_t>(order_[static_cast<size_t>(p)]);
+      force[2 * i] = fx;
+      force[2 * i + 1] = fy;
+      z[i] = zp;
     }
   }
-
- // Point index of the p-th point in tree order (nearby points are near in this order).
-  int32_t point(int64_t p) const { return order_[static_cast<size_t>(p)]; }
 
  private:
   // Fills cell `at` (lower corner x0, y0 and `side`) and splits it into four.
@@ -103,7 +136,10 @@ class QuadTree {
     cells_[static_cast<size_t>(at)].cy = static_cast<float>(sy / n);
     cells_[static_cast<size_t>(at)].side2 = static_cast<float>(side * side);
     cells_[static_cast<size_t>(at)].count = static_cast<float>(cell.end - cell.begin);
-    if (cell.end - cell.begin <= kLeafSize || depth >= kMaxDepth) return;
+    if (cell.end - cell.begin <= kLeafSize || depth >= kMaxDepth) {
+      leaves_.push_back(at);
+      return;
+    }
     const double half = side / 2, mx = x0 + half, my = y0 + half;
     auto first = order_.begin() + cell.begin, last = order_.begin() + cell.end;
     auto below = [&](int32_t i) { return layout[2 * static_cast<size_t>(i) + 1] < my; };
@@ -123,6 +159,9 @@ class QuadTree {
       cells_.push_back(sub);
     }
     for (int q = 0; q < 4; ++q) {
+      if (bounds[q + 1] > bounds[q]) cells_[static_cast<size_t>(at)].children |= 1 << q;
+    }
+    for (int q = 0; q < 4; ++q) {
       if (bounds[q + 1] > bounds[q]) split(child + q, layout, x0 + (q % 2) * half, y0 + (q / 2) * half, half, depth + 1);
     }
   }
@@ -130,6 +169,7 @@ class QuadTree {
   std::vector<Cell> cells_;
   std::vector<float> xs_, ys_;    // the points in tree order
   std::vector<int32_t> order_;    // tree order -> point index
+  std::vector<int32_t> leaves_;
 };
 
 }  // namespace
@@ -141,16 +181,9 @@ RepulsiveForces repulsive_forces(const std::vector<float>& layout, int64_t count
   const QuadTree tree(layout, count);
   std::vector<double> z(static_cast<size_t>(count), 0.0);
   const auto theta2 = static_cast<float>(theta * theta);
-  // In tree order: consecutive points walk nearly the same cells, which stay in cache.
-#pragma omp parallel for schedule(dynamic, 256) num_threads(std::max(1, threads))
-  for (int64_t p = 0; p < count; ++p) {
-    const int32_t i = tree.point(p);
-    double fx = 0, fy = 0, zi = 0;
-    tree.accumulate(i, layout[2 * static_cast<size_t>(i)], layout[2 * static_cast<size_t>(i) + 1], theta2, fx, fy, zi);
-    result.force[static_cast<size_t>(2 * i)] = fx;
-    result.force[static_cast<size_t>(2 * i + 1)] = fy;
-    z[static_cast<size_t>(i)] = zi;
-  }
+  const auto& leaves = tree.leaves();
+#pragma omp parallel for schedule(dynamic, 16) num_threads(std::max(1, threads))
+  for (size_t leaf = 0; leaf < leaves.size(); ++leaf) tree.accumulate_leaf(leaves[leaf], theta2, result.force, z);
   // Summed in point order: the same total whatever the thread count.
   for (double zi : z) result.z += zi;
   return result;
