@@ -7,7 +7,7 @@ BUILD_PACKAGES=(cmake make g++ pkg-config ccache zlib1g-dev libdeflate-dev libss
 # What the tests and benchmarks need on top: reference numbers come from
 # Debian's python3-torch (the embedding's from python3-sklearn), the accuracy check reads the Fashion-MNIST package.
 TEST_PACKAGES=(libgtest-dev libbenchmark-dev python3-torch python3-torchvision python3-numpy python3-sklearn python3-scipy
-  dataset-fashion-mnist xvfb xauth universal-ctags valgrind
+  dataset-fashion-mnist xvfb xauth universal-ctags valgrind time
   help2man dpkg-dev desktop-file-utils appstream man-db lintian)
 # What the fuzz harnesses need on top (packaging/fuzz.sh): clang and its
 # libFuzzer and sanitizer runtimes.

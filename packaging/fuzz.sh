@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
 DURATION="${1:-30}"
-HARNESSES=(fuzz_image_header fuzz_image_decode fuzz_model_card fuzz_idx fuzz_samples_json fuzz_model_archive)
+HARNESSES=(fuzz_image_header fuzz_image_decode fuzz_model_card fuzz_idx fuzz_samples_json fuzz_model_archive fuzz_npy)
 
 install_missing "${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
 BUILD="$ROOT/build-fuzz"

@@ -2,7 +2,8 @@
 
 #include <cstring>
 #include <limits>
-#include <regex>
+#include <algorithm>
+#include <cctype>
 
 #include "core/io/file_bytes.h"
 
@@ -13,14 +14,33 @@ const char kMagic[] = "\x93NUMPY";
 // Features of 60,000 images by 4,096 floats are about 1 GiB; far above that is a mistake.
 constexpr uint64_t kMostNpyBytes = uint64_t{16} << 30;
 
-// The value of `key` in the header's dictionary: a quoted string, a tuple or a word.
+// NumPy's own limit on a header it reads (numpy.lib.format, max_header_size).
+constexpr size_t kMostHeaderBytes = 10000;
+
+// The value of `key` in the header's dictionary: a quoted string (without
+// its quotes), a tuple or a word; "" when the key is missing.
 std::string header_value(const std::string& header, const std::string& key) {
-  const std::regex pattern("['\"]" + key + "['\"]\\s*:\\s*('[^']*'|\"[^\"]*\"|\\([^)]*\\)|\\w+)");
-  std::smatch match;
-  if (!std::regex_search(header, match, pattern)) return "";
-  std::string value = match[1];
-  if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"')) value = value.substr(1, value.size() - 2);
-  return value;
+  size_t at = std::string::npos;
+  for (const char quote : {'\'', '"'}) {
+    at = std::min(at, header.find(quote + key + quote));
+  }
+  if (at == std::string::npos) return "";
+  at = header.find_first_not_of(" ", at + key.size() + 2);
+  if (at == std::string::npos || header[at] != ':') return "";
+  at = header.find_first_not_of(" ", at + 1);
+  if (at == std::string::npos) return "";
+  const char first = header[at];
+  if (first == '\'' || first == '"') {
+    const size_t end = header.find(first, at + 1);
+    return end == std::string::npos ? "" : header.substr(at + 1, end - at - 1);
+  }
+  if (first == '(') {
+    const size_t end = header.find(')', at);
+    return end == std::string::npos ? "" : header.substr(at, end - at + 1);
+  }
+  size_t end = at;
+  while (end < header.size() && (std::isalnum(static_cast<unsigned char>(header[end])) || header[end] == '_')) ++end;
+  return header.substr(at, end - at);
 }
 
 Result<std::vector<int64_t>> parse_shape(const std::string& tuple) {
@@ -64,6 +84,9 @@ Result<NpyArray> parse_npy(const std::string& bytes) {
     if (bytes.size() < 12) return Error{"a .npy header cut short"};
     for (int b = 3; b >= 0; --b) header_length = (header_length << 8) | static_cast<unsigned char>(bytes[8 + b]);
     header_start = 12;
+  }
+  if (header_length > kMostHeaderBytes) {
+    return Error{"a .npy header of " + std::to_string(header_length) + " bytes (NumPy reads at most 10000)"};
   }
   if (header_start + header_length > bytes.size()) return Error{"a .npy header cut short"};
   const std::string header = bytes.substr(header_start, header_length);

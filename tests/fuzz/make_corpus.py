@@ -15,6 +15,7 @@ import os
 import struct
 import zipfile
 
+import numpy as np
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -80,6 +81,15 @@ def main():
     with open(os.path.join(ROOT, "resources", "samples", "samples.json"), "rb") as f:
         write("fuzz_samples_json", "bundled.json", f.read())
     write("fuzz_samples_json", "small.json", b'{"samples": [{"file": "a.png", "true_class": 3}]}')
+
+    # .npy as NumPy writes them: features (float32 matrix) and classes of several integer types.
+    for name, array in [("features.npy", np.arange(12, dtype=np.float32).reshape(3, 4)),
+                        ("classes_i8.npy", np.array([1, 2, 3], dtype=np.int64)),
+                        ("classes_u1.npy", np.array([0, 9], dtype=np.uint8)),
+                        ("classes_i2.npy", np.array([-1, 7], dtype=np.int16))]:
+        buffer = io.BytesIO()
+        np.save(buffer, array)
+        write("fuzz_npy", name, buffer.getvalue())
 
 
 main()
