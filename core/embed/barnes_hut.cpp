@@ -127,14 +127,22 @@ class QuadTree {
   void split(int32_t at, const std::vector<float>& layout, double x0, double y0, double side, int depth) {
     Cell cell = cells_[static_cast<size_t>(at)];
     double sx = 0, sy = 0;
+    float lo_x = INFINITY, hi_x = -INFINITY, lo_y = INFINITY, hi_y = -INFINITY;
     for (int32_t p = cell.begin; p < cell.end; ++p) {
-      sx += layout[2 * static_cast<size_t>(order_[static_cast<size_t>(p)])];
-      sy += layout[2 * static_cast<size_t>(order_[static_cast<size_t>(p)]) + 1];
+      const float x = layout[2 * static_cast<size_t>(order_[static_cast<size_t>(p)])];
+      const float y = layout[2 * static_cast<size_t>(order_[static_cast<size_t>(p)]) + 1];
+      sx += x, sy += y;
+      lo_x = std::min(lo_x, x), hi_x = std::max(hi_x, x);
+      lo_y = std::min(lo_y, y), hi_y = std::max(hi_y, y);
     }
     const double n = std::max(1, cell.end - cell.begin);
     cells_[static_cast<size_t>(at)].cx = static_cast<float>(sx / n);
     cells_[static_cast<size_t>(at)].cy = static_cast<float>(sy / n);
-    cells_[static_cast<size_t>(at)].side2 = static_cast<float>(side * side);
+    // The opening criterion uses the extent of the cell's points rather than
+    // the square's side: a bound on how far they spread around their centre
+    // that is never looser, and often much tighter near a cluster's edge.
+    const float extent = std::max(hi_x - lo_x, hi_y - lo_y);
+    cells_[static_cast<size_t>(at)].side2 = std::min(static_cast<float>(side * side), extent * extent);
     cells_[static_cast<size_t>(at)].count = static_cast<float>(cell.end - cell.begin);
     if (cell.end - cell.begin <= kLeafSize || depth >= kMaxDepth) {
       leaves_.push_back(at);
