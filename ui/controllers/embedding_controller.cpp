@@ -52,7 +52,7 @@ EmbeddingController::EmbeddingController(Workspace& workspace, EngineWorker& wor
   connect(pane_, &EmbeddingPane::runRequested, this, [this] { run(pane_->dataset(), pane_->settings()); });
   connect(pane_, &EmbeddingPane::cancelRequested, this, [this] { cancel_->store(true); });
   connect(pane_, &EmbeddingPane::chooseDatasetRequested, this, &EmbeddingController::choose_dataset);
-  connect(pane_, &EmbeddingPane::exportRequested, this, &EmbeddingController::export_plot);
+  connect(pane_, &EmbeddingPane::exportRequested, this, &EmbeddingController::export_dialog);
   connect(pane_, &EmbeddingPane::pointHovered, this, &EmbeddingController::hover);
   connect(pane_, &EmbeddingPane::imageRequested, this, &EmbeddingController::open_image);
   connect(pane_, &EmbeddingPane::compareRequested, this, &EmbeddingController::compare_with_nearest);
@@ -257,13 +257,18 @@ void EmbeddingController::choose_dataset() {
   run(folder, pane_->settings());
 }
 
-// The plot as the command line draws it (legend, title, crosses), encoded
-// and written on the worker.
-void EmbeddingController::export_plot() {
+void EmbeddingController::export_dialog() {
   if (!embedded_ || embedded_->layout.empty()) return;
   const QString path = QFileDialog::getSaveFileName(window_, tr("Export embedding plot"), QStringLiteral("embedding.png"),
                                                     tr("PNG image (*.png)"));
-  if (path.isEmpty()) return;
+  if (!path.isEmpty()) export_plot(path, true);
+}
+
+void EmbeddingController::export_plot(const QString& path, bool report) {
+  if (!embedded_ || embedded_->layout.empty()) {
+    finish_export(path, Error{"no embedding to export yet"}, report);
+    return;
+  }
   ScatterPlot plot;
   plot.layout = embedded_->layout;
   plot.title = embedded_->title.toStdString();
@@ -282,8 +287,8 @@ void EmbeddingController::export_plot() {
         if (auto written = write_file_atomically(file, png); !written) return Error{written.error()};
         return true;
       },
-      [this, path](Result<bool> written) {
-        finish_export(path, written ? Status(Done{}) : Status(Error{written.error()}), true);
+      [this, path, report](Result<bool> written) {
+        finish_export(path, written ? Status(Done{}) : Status(Error{written.error()}), report);
       },
       Scope::kWindow);
 }

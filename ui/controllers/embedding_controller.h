@@ -61,6 +61,10 @@ class EmbeddingController : public Controller {
   // Opens point `row`'s image in the strip as the current image; with
   // `browse` the Browse view shows its activations. imageOpened follows.
   void open_image(int row, bool browse);
+  // Writes the plot as the command line draws it (legend, title, crosses)
+  // to `path`, encoded and written on the worker; exported(path, error)
+  // follows, and with `report` the status line or a message box.
+  void export_plot(const QString& path, bool report = false);
   // The row of the correctly classified image of `row`'s true class nearest
   // to it in the embedded features, or -1.
   int nearest_correct(int row) const;
@@ -82,7 +86,7 @@ class EmbeddingController : public Controller {
   void hover(int row);
   void compare_with_nearest(int row);
   void choose_dataset();
-  void export_plot();
+  void export_dialog();
 
   Workspace& workspace_;
   EngineWorker& worker_;

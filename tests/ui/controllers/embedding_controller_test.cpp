@@ -7,9 +7,11 @@
 #include "ui/controllers/embedding_controller.h"
 
 #include <cmath>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 #include <QLabel>
+#include <QImage>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -159,6 +161,35 @@ TEST_F(EmbeddingControllerTest, ARubberBandListsThePointsUnderItAndAWrongOneComp
   EXPECT_EQ(window_.workspace().images()[static_cast<size_t>(b)].input.name, f.names[static_cast<size_t>(expected)]);
   EXPECT_EQ(window_.workspace().images()[static_cast<size_t>(window_.workspace().current_image())].input.name,
             f.names[static_cast<size_t>(wrong)]);
+}
+
+// The exported PNG read back: the CLI's picture size, a dot in every class's
+// colour (the palette's, written here), and nothing left behind on a failure.
+TEST_F(EmbeddingControllerTest, TheExportedPlotHoldsEveryClasssColour) {
+  ASSERT_EQ(embed(400, QStringLiteral("pca")).first, QString());
+  test::TempDir dir;
+  const QString path = QString::fromStdString((dir.path() / "plot.png").string());
+  QSignalSpy exported(&window_.embedding(), &Controller::exported);
+  window_.embedding().export_plot(path);
+  ASSERT_TRUE(exported.wait(60000));
+  ASSERT_EQ(exported.at(0).at(1).toString(), QString());
+  const QImage picture(path);
+  ASSERT_EQ(picture.size(), QSize(1100, 800));
+  const int tableau[10][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},  {148, 103, 189},
+                              {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
+  for (const auto& rgb : tableau) {
+    int found = 0;
+    for (int y = 0; y < picture.height(); ++y) {
+      for (int x = 0; x < picture.width() - 220; ++x) found += picture.pixel(x, y) == qRgb(rgb[0], rgb[1], rgb[2]);
+    }
+    EXPECT_GT(found, 3) << rgb[0] << "," << rgb[1] << "," << rgb[2];
+  }
+  const QString missing = QString::fromStdString((dir.path() / "no-such-folder" / "plot.png").string());
+  exported.clear();
+  window_.embedding().export_plot(missing);
+  ASSERT_TRUE(exported.wait(60000));
+  EXPECT_FALSE(exported.at(0).at(1).toString().isEmpty());
+  EXPECT_FALSE(std::filesystem::exists((dir.path() / "no-such-folder").string()));
 }
 
 TEST_F(EmbeddingControllerTest, At1280x720ThePlotHasAtLeast600x400) {
