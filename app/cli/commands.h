@@ -152,6 +152,7 @@ struct EmbedCliOptions {
   double perplexity = 30.0;
   int iterations = 750;
   uint64_t seed = 0;
+  std::string init = "pca";  // t-SNE's start: pca or random (from the seed)
   bool flatten = false;
   int batch = 64;
   std::string out;

@@ -104,6 +104,7 @@ Status lay_out(const EmbedCliOptions& options, EmbeddingRun& run) {
   run.tsne.iterations = options.iterations;
   run.tsne.exaggeration_iterations = std::min(250, options.iterations);
   run.tsne.seed = options.seed;
+  run.tsne.init = options.init;
   ProgressLine progress(options.quiet, "t-SNE iteration");
   auto tsne = run_tsne(f.values.data(), f.rows, f.dims, run.tsne, progress.callback());
   progress.finish();

@@ -206,7 +206,9 @@ void add_embed(CLI::App& app, EmbedCliOptions& options, int& exit_code) {
   command->add_option("--iterations", options.iterations,
                       "t-SNE iterations in all, the 250 of early exaggeration included (default 750)")
       ->check(CLI::Range(1, 100000));
-  command->add_option("--seed", options.seed, "Seed (the random start; default 0)");
+  command->add_option("--init", options.init, "t-SNE's start: pca (default) or random (Gaussian, from --seed)")
+      ->check(CLI::IsMember({"pca", "random"}));
+  command->add_option("--seed", options.seed, "Seed of the random start (default 0)");
   command->add_option("--batch", options.batch, "Images per forward (default 64)")->check(CLI::PositiveNumber);
   command->add_option("--out", options.out, "Output folder, made when missing")->required();
   command->add_flag("--quiet", options.quiet, "No progress line");

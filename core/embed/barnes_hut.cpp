@@ -74,10 +74,12 @@ class QuadTree {
       const Cell& cell = cells_[static_cast<size_t>(stack[--top])];
       const float dx = std::max({lo_x - cell.cx, 0.0f, cell.cx - hi_x});
       const float dy = std::max({lo_y - cell.cy, 0.0f, cell.cy - hi_y});
-      if (cell.child < 0) {
-        near.emplace_back(cell.begin, cell.end);
-      } else if (cell.side2 < theta2 * (dx * dx + dy * dy)) {
+      // A far leaf is summarized too (many equal points far away cost one term);
+      // the leaf itself and its ancestors are never far (distance 0, or theta <= 0.7).
+      if (cell.side2 < theta2 * (dx * dx + dy * dy)) {
         far_x.push_back(cell.cx), far_y.push_back(cell.cy), far_n.push_back(cell.count);
+      } else if (cell.child < 0) {
+        near.emplace_back(cell.begin, cell.end);
       } else {
         for (int32_t c = 0; c < 4; ++c) {
           if (cell.children & (1 << c)) stack[top++] = cell.child + c;
@@ -188,7 +190,8 @@ RepulsiveForces repulsive_forces(const std::vector<float>& layout, int64_t count
   if (count < 2) return result;
   const QuadTree tree(layout, count);
   std::vector<double> z(static_cast<size_t>(count), 0.0);
-  const auto theta2 = static_cast<float>(theta * theta);
+  // Above 1/sqrt(2) a cell holding the point could be summarized with it.
+  const auto theta2 = static_cast<float>(std::min(theta, 0.7) * std::min(theta, 0.7));
   const auto& leaves = tree.leaves();
 #pragma omp parallel for schedule(dynamic, 16) num_threads(std::max(1, threads))
   for (size_t leaf = 0; leaf < leaves.size(); ++leaf) tree.accumulate_leaf(leaves[leaf], theta2, result.force, z);

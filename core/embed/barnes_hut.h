@@ -16,7 +16,7 @@ struct RepulsiveForces {
 };
 
 // The forces on each of the `count` points of `layout` (x, y interleaved)
-// with opening angle `theta` (0: exact). Points are spread over `threads`
+// with opening angle `theta` (0: exact; at most 0.7, larger is taken as 0.7). Points are spread over `threads`
 // threads; the result does not depend on the thread count. Any thread.
 RepulsiveForces repulsive_forces(const std::vector<float>& layout, int64_t count, double theta, int threads);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <opencv2/imgproc.hpp>
 
@@ -50,6 +51,12 @@ void draw_legend(cv::Mat& canvas, const ScatterPlot& plot, int left) {
   int y = kTitleHeight + 8;
   const int count = static_cast<int>(plot.classes.size());
   for (int c = 0; c < count; ++c) {
+    if (y > canvas.rows - 3 * kLegendLine) {  // as many as fit, then how many more
+      cv::putText(canvas, "+" + std::to_string(count - c) + " more classes", {left + 20, y + 5},
+                  cv::FONT_HERSHEY_SIMPLEX, kFont, cv::Scalar(20, 20, 20), 1, cv::LINE_AA);
+      y += kLegendLine;
+      break;
+    }
     cv::circle(canvas, {left + 8, y}, 5, colour_of(c, count), cv::FILLED, cv::LINE_AA);
     cv::putText(canvas, plot.classes[static_cast<size_t>(c)], {left + 20, y + 5}, cv::FONT_HERSHEY_SIMPLEX, kFont,
                 cv::Scalar(20, 20, 20), 1, cv::LINE_AA);

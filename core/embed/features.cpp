@@ -71,15 +71,21 @@ Result<bool> FeatureCollection::step() {
   const CaptureResult& result = captured.value();
   if (result.activations.size() != 1) return Error{model_->path() + ": layer '" + features_.layer + "' gave no output"};
   const auto count = static_cast<int64_t>(inputs.size());
+  const FloatArray& output = result.activations.front().values;
+  if (output.dim() < 1 || output.shape()[0] != count || output.size() % count != 0 ||
+      result.logits.dim() != 2 || result.logits.shape()[0] != count) {
+    return Error{model_->path() + ": layer '" + features_.layer + "' gave " + shape_string(output.shape()) +
+                 " for a batch of " + std::to_string(count) + ": not one row per image"};
+  }
   int64_t dims = 0;
-  std::vector<float> rows = layer_features(result.activations.front().values, count, flatten_, dims);
+  std::vector<float> rows = layer_features(output, count, flatten_, dims);
   if (features_.rows > 0 && dims != features_.dims) {
     return Error{model_->path() + ": layer '" + features_.layer + "' changed size between batches"};
   }
   features_.dims = dims;
   features_.rows += count;
   features_.values.insert(features_.values.end(), rows.begin(), rows.end());
-  const int64_t classes = result.logits.dim() == 2 ? result.logits.shape()[1] : 0;
+  const int64_t classes = result.logits.shape()[1];
   for (int64_t n = 0; n < count; ++n) {
     const auto index = static_cast<size_t>(readable[static_cast<size_t>(n)]);
     features_.indices.push_back(readable[static_cast<size_t>(n)]);

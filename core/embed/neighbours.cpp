@@ -20,7 +20,7 @@ constexpr int64_t kMicroColumns = 16;
 // the features column-major (dims x stride, zero past the last row) so that
 // the inner loops run along contiguous columns and vectorize without
 // reordering any float sum. Rows past `row_count` repeat the last row.
-// Compiled twice (AVX2 + FMA and the baseline); the CPU picks at load time.
+// Compiled twice (AVX2 and the baseline); the CPU picks at load time.
 __attribute__((target_clones("avx2", "default"))) void dot_tile(const float* x, const float* transposed,
                                                                 int64_t stride, int64_t dims, int64_t row,
                                                                 int64_t row_count, int64_t column,
@@ -94,6 +94,16 @@ Result<Neighbours> nearest_neighbours(const float* values, int64_t rows, int64_t
   const int64_t stride = (rows + kMicroColumns - 1) / kMicroColumns * kMicroColumns;
   std::vector<float> transposed(static_cast<size_t>(stride * dims), 0.0f);
   std::vector<float> squared(static_cast<size_t>(rows), 0.0f);
+  // Distances from centred features: |a|^2 + |b|^2 - 2ab keeps its precision
+  // when the features share a large offset.
+  std::vector<double> mean(static_cast<size_t>(dims), 0.0);
+  for (int64_t i = 0; i < rows * dims; ++i) mean[static_cast<size_t>(i % dims)] += values[i];
+  for (double& m : mean) m /= static_cast<double>(rows);
+  std::vector<float> centred(static_cast<size_t>(rows * dims));
+  for (int64_t i = 0; i < rows * dims; ++i) {
+    centred[static_cast<size_t>(i)] = static_cast<float>(values[i] - mean[static_cast<size_t>(i % dims)]);
+  }
+  values = centred.data();
   for (int64_t i = 0; i < rows; ++i) {
     for (int64_t d = 0; d < dims; ++d) {
       const float v = values[i * dims + d];

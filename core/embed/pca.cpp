@@ -1,6 +1,7 @@
 #include "core/embed/pca.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "core/model/torch_bridge.h"
@@ -22,6 +23,9 @@ void orient_axes(torch::Tensor& coords) {
 Result<Projection> principal_components(const float* values, int64_t rows, int64_t dims, int components) {
   if (rows < 2) return Error{"PCA needs at least 2 rows of features, got " + std::to_string(rows)};
   if (dims < 1 || components < 1) return Error{"PCA needs features of at least one dimension"};
+  for (int64_t i = 0; i < rows * dims; ++i) {
+    if (!std::isfinite(values[i])) return Error{"the features of row " + std::to_string(i / dims) + " hold NaN or Inf"};
+  }
   try {
     torch::NoGradGuard no_grad;
     auto x = torch::from_blob(const_cast<float*>(values), {rows, dims}, torch::kFloat32).to(torch::kFloat64);

@@ -54,6 +54,19 @@ Result<std::vector<float>> starting_layout(const float* values, int64_t rows, in
 
 }  // namespace
 
+Status check_features(const float* values, int64_t rows, int64_t dims) {
+  bool varies = false;
+  for (int64_t row = 0; row < rows; ++row) {
+    for (int64_t d = 0; d < dims; ++d) {
+      const float value = values[row * dims + d];
+      if (!std::isfinite(value)) return Error{"the features of row " + std::to_string(row) + " hold NaN or Inf"};
+      varies = varies || value != values[d];
+    }
+  }
+  if (!varies) return Error{"every row of features is the same: nothing to lay out (a dead layer?)"};
+  return Done{};
+}
+
 double kl_divergence(const Affinities& p, const std::vector<float>& layout, double z) {
   constexpr double kTiny = std::numeric_limits<float>::min();
   double kl = 0.0;
@@ -76,6 +89,7 @@ Result<TsneRun> TsneRun::start(const float* values, int64_t rows, int64_t dims, 
   if (!(options.perplexity > 0)) return Error{"the perplexity must be above 0"};
   if (options.iterations < 1) return Error{"t-SNE needs at least one iteration"};
   if (options.theta < 0 || options.theta > 0.7) return Error{"the Barnes-Hut angle must be within 0 .. 0.7"};
+  if (auto usable = check_features(values, rows, dims); !usable) return Error{usable.error()};
   TsneRun run;
   run.options_ = options;
   // Too few rows for the perplexity: the largest it can be (openTSNE does the same).
@@ -100,6 +114,11 @@ bool TsneRun::step(int count) {
   std::vector<double> gradient(static_cast<size_t>(2 * rows));
   for (int done = 0; done < count && iteration_ < options_.iterations; ++done, ++iteration_) {
     const bool early = iteration_ < options_.exaggeration_iterations;
+    if (iteration_ == options_.exaggeration_iterations) {
+      // A second descent from where the first ended, as scikit-learn runs it.
+      std::fill(update_.begin(), update_.end(), 0.0);
+      std::fill(gains_.begin(), gains_.end(), 1.0);
+    }
     const double exaggeration = early ? options_.exaggeration : 1.0;
     const double momentum = early ? kMomentumEarly : kMomentumLate;
     const RepulsiveForces repulsion = repulsive_forces(layout_, rows, options_.theta, threads_);

@@ -45,6 +45,10 @@ struct Affinities {
 struct Neighbours;
 Affinities tsne_affinities(const Neighbours& neighbours, double perplexity);
 
+// Features a layout can be made of: every value finite, not every row the
+// same. Errors name the first row with NaN or Inf.
+Status check_features(const float* values, int64_t rows, int64_t dims);
+
 // KL(P || Q) of a layout, Q's normalization from Barnes-Hut's Z.
 double kl_divergence(const Affinities& p, const std::vector<float>& layout, double z);
 

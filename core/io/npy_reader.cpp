@@ -13,6 +13,8 @@ namespace {
 const char kMagic[] = "\x93NUMPY";
 // Features of 60,000 images by 4,096 floats are about 1 GiB; far above that is a mistake.
 constexpr uint64_t kMostNpyBytes = uint64_t{16} << 30;
+// Class indices above this are a mistake (a float array saved as integers, ids instead of classes).
+constexpr int64_t kMostClasses = 100000;
 
 // NumPy's own limit on a header it reads (numpy.lib.format, max_header_size).
 constexpr size_t kMostHeaderBytes = 10000;
@@ -151,9 +153,10 @@ Result<std::vector<int>> read_npy_classes(const std::string& path) {
     std::memcpy(&raw, at, static_cast<size_t>(size));
     if (kind == 'i' && size < 8 && (raw >> (size * 8 - 1)) & 1) raw |= ~uint64_t{0} << (size * 8);
     std::memcpy(&value, &raw, sizeof value);
-    if ((kind == 'u' && raw > static_cast<uint64_t>(std::numeric_limits<int>::max())) ||
-        value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
-      return Error{path + ": class " + std::to_string(i) + " is out of range"};
+    if ((kind == 'u' && raw >= static_cast<uint64_t>(kMostClasses)) || (kind != 'u' && value >= kMostClasses) ||
+        (kind != 'u' && value < -1)) {
+      return Error{path + ": class " + std::to_string(i) + " is " + (kind == 'u' ? std::to_string(raw) : std::to_string(value)) +
+                   ", outside -1 (unknown) .. " + std::to_string(kMostClasses - 1)};
     }
     classes[i] = static_cast<int>(value);
   }

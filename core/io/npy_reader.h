@@ -25,8 +25,8 @@ Result<NpyArray> parse_npy(const std::string& bytes);
 // Reads `path`: a 2-D float32 array (rows x dims), as floats. Errors name the file.
 Result<std::vector<float>> read_npy_matrix(const std::string& path, int64_t& rows, int64_t& dims);
 
-// Reads `path`: a 1-D array of any integer type (or booleans), as ints.
-// Values outside int's range are refused. Errors name the file.
+// Reads `path`: a 1-D array of any integer type (or booleans), as ints:
+// classes from -1 (unknown) to 99,999; others are refused. Errors name the file.
 Result<std::vector<int>> read_npy_classes(const std::string& path);
 
 }  // namespace actscope

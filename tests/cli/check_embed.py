@@ -171,10 +171,12 @@ def check_bad_input(tmp):
     assert "not both" in run("--model", MODEL, "--dataset", DATA, "--features", digits, "--out", out, expect=2).stderr
     assert "--features" in run("--out", out, expect=2).stderr
     np.save(os.path.join(tmp, "doubles.npy"), np.zeros((10, 3)))
+    np.save(os.path.join(tmp, "ids.npy"), np.full(len(load_digits().target), 10 ** 9, dtype=np.int64))
     for args, named in [(["--features", os.path.join(tmp, "missing.npy")], "missing.npy"),
                         (["--features", os.path.join(tmp, "doubles.npy")], "doubles.npy"),
                         (["--features", MODEL], MODEL),
                         (["--features", digits, "--classes", os.path.join(tmp, "doubles.npy")], "doubles.npy"),
+                        (["--features", digits, "--classes", os.path.join(tmp, "ids.npy")], "ids.npy"),
                         (["--model", MODEL, "--dataset", DATA, "--layer", "conv9"], "conv9")]:
         err = run(*args, "--out", out, expect=1).stderr
         assert named in err, (args, err)

@@ -57,7 +57,8 @@ EmbeddingController::EmbeddingController(Workspace& workspace, EngineWorker& wor
   connect(pane_, &EmbeddingPane::imageRequested, this, &EmbeddingController::open_image);
   connect(pane_, &EmbeddingPane::compareRequested, this, &EmbeddingController::compare_with_nearest);
   connect(&workspace_, &Workspace::modelChanged, this, [this] {
-    cancel_->store(true);
+    cancel_->store(true);  // frames and results of the old model's run are dropped
+    cancel_ = std::make_shared<std::atomic<bool>>(true);
     embedded_.reset();
     pane_->show_images({});
     pane_->show_layout({}, tr("Choose a dataset and run: each point is an image, placed by the layer's features."), true);
@@ -91,7 +92,7 @@ void EmbeddingController::run(const QString& dataset, const EmbeddingSettings& s
     return;
   }
   cancel_->store(true);  // a run still going stops; this one gets a fresh flag
-  cancel_ = std::make_shared<std::atomic<bool>>(false);
+  cancel_ = worker_.token(kLane);  // also cancelled when the window closes or another model opens
   pane_->set_dataset(dataset);
   pane_->show_running(tr("Opening %1...").arg(dataset));
   Q_EMIT pageRequested(pane_);
@@ -104,18 +105,19 @@ void EmbeddingController::run(const QString& dataset, const EmbeddingSettings& s
   QPointer<EmbeddingController> self(this);
   job->progress = [self, cancel = cancel_](const QString& what, size_t done, size_t total) {
     EngineWorker::post(self, [self, cancel, what, done, total] {
-      if (cancel == self->cancel_) self->pane_->show_progress(what, done, total);
+      if (cancel == self->cancel_ && !*cancel) self->pane_->show_progress(what, done, total);
     });
   };
-  job->frame = [self, cancel = cancel_, job_features = std::weak_ptr<EmbeddingJob>(job)](
+  job->frame = [self, cancel = cancel_, job_features = std::weak_ptr<EmbeddingJob>(job), path = job->dataset_path](
                    std::vector<float> layout, const QString& title, bool final) {
     auto shared = job_features.lock();
     auto features = shared ? std::shared_ptr<const Features>(shared->features) : nullptr;
-    EngineWorker::post(self, [self, cancel, features, layout = std::move(layout), title, final]() mutable {
-      if (cancel != self->cancel_) return;
+    EngineWorker::post(self, [self, cancel, features, path, layout = std::move(layout), title, final]() mutable {
+      if (cancel != self->cancel_ || *cancel) return;
       if (features && (!self->embedded_ || self->embedded_->features != features)) {
         self->embedded_ = std::make_shared<Embedded>();
         self->embedded_->features = features;
+        self->embedded_->dataset_path = path;  // points can be opened while t-SNE still runs
         self->pane_->show_images({features->names, features->true_classes, features->predicted, features->confidence,
                                   self->workspace_.model()->card().labels});
       }
@@ -162,14 +164,16 @@ void EmbeddingController::hover(int row) {
   if (row < 0 || !embedded_ || !embedded_->features || !workspace_.model()) return;
   const auto& indices = embedded_->features->indices;
   if (row >= static_cast<int>(indices.size())) return;
-  pool_.start([self = QPointer<EmbeddingController>(this), embedded = embedded_, card = workspace_.model()->card(),
-               index = indices[static_cast<size_t>(row)], row, text = pane_->describe(row)] {
-    if (!embedded->dataset) {
-      auto opened = open_dataset(embedded->dataset_path, card);
+  pool_.start([self = QPointer<EmbeddingController>(this), holder = thumbnails_, path = embedded_->dataset_path,
+               card = workspace_.model()->card(), index = indices[static_cast<size_t>(row)], row,
+               text = pane_->describe(row)] {
+    if (holder->path != path || !holder->dataset) {
+      auto opened = open_dataset(path, card);
       if (!opened) return;
-      embedded->dataset = std::make_shared<const Dataset>(std::move(opened).value());
+      holder->dataset = std::make_shared<const Dataset>(std::move(opened).value());
+      holder->path = path;
     }
-    auto input = embedded->dataset->input(static_cast<size_t>(index), card);
+    auto input = holder->dataset->input(static_cast<size_t>(index), card);
     const QImage picture = input ? to_qimage(input.value().display) : QImage();
     EngineWorker::post(self, [self, row, picture, text] { self->pane_->show_hover(row, picture, text); });
   });

@@ -33,7 +33,7 @@ class Workspace;
 // A finished (or forming) embedding: the features with their images, and the layout.
 struct Embedded {
   std::shared_ptr<const Features> features;
-  std::shared_ptr<const Dataset> dataset;  // null when read from the cache (opened again when needed)
+  std::shared_ptr<const Dataset> dataset;  // null when read from the cache (opened again when needed); not for the GUI
   std::string dataset_path;
   std::vector<float> layout;  // rows x 2
   QString title;
@@ -95,6 +95,12 @@ class EmbeddingController : public Controller {
   QAction* embed_;
   std::shared_ptr<Embedded> embedded_;
   std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
+  // The dataset thumbnails are read from, touched on the thumbnail thread only.
+  struct Thumbnails {
+    std::string path;
+    std::shared_ptr<const Dataset> dataset;
+  };
+  std::shared_ptr<Thumbnails> thumbnails_ = std::make_shared<Thumbnails>();
   QThreadPool pool_;  // one thread reading thumbnails (no model)
 };
 

@@ -160,10 +160,13 @@ QWidget* EmbeddingPane::build_selection() {
 
 void EmbeddingPane::set_layers(const QStringList& layers, const QString& penultimate) {
   layer_->clear();
+  if (!penultimate.isEmpty() && !layers.contains(penultimate)) {
+    layer_->addItem(tr("%1 (penultimate)").arg(penultimate), penultimate);
+  }
   for (const QString& name : layers) {
     layer_->addItem(name == penultimate ? tr("%1 (penultimate)").arg(name) : name, name);
   }
-  layer_->setCurrentIndex(std::max<int>(0, static_cast<int>(layers.indexOf(penultimate))));
+  layer_->setCurrentIndex(std::max(0, layer_->findData(penultimate)));
 }
 
 void EmbeddingPane::set_dataset(const QString& path) {

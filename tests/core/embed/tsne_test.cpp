@@ -129,6 +129,30 @@ TEST(TsneTest, SeparatedClustersStaySeparatedAndTheRunRepeats) {
   }
 }
 
+TEST(TsneTest, FeaturesWithNanOrAllTheSameAreRefusedSayingWhy) {
+  auto x = random_values(50 * 4, 1.0f, 9);
+  x[17 * 4 + 2] = NAN;
+  auto run = TsneRun::start(x.data(), 50, 4, TsneOptions{});
+  ASSERT_FALSE(run);
+  EXPECT_NE(run.error().find("row 17"), std::string::npos) << run.error();
+  const std::vector<float> same(50 * 4, 0.5f);
+  auto dead = TsneRun::start(same.data(), 50, 4, TsneOptions{});
+  ASSERT_FALSE(dead);
+  EXPECT_NE(dead.error().find("the same"), std::string::npos) << dead.error();
+}
+
+// Many equal points far away are one cluster of the tree: their pull is
+// the exact sum (their centre is where they all are).
+TEST(BarnesHutTest, ManyEqualPointsFarAwayActAsTheirSum) {
+  const int64_t count = 3001;
+  std::vector<float> layout(2 * count, 50.0f);
+  layout[0] = 0.0f, layout[1] = 0.0f;
+  const auto exact = exact_forces(layout, count);
+  const auto tree = repulsive_forces(layout, count, 0.5, 2);
+  EXPECT_NEAR(tree.force[0], exact.force[0], 1e-5 * std::abs(exact.force[0]));
+  EXPECT_NEAR(tree.z, exact.z, 1e-5 * exact.z);
+}
+
 TEST(TsneTest, TooFewRowsForThePerplexityLowerIt) {
   const auto x = random_values(20 * 3, 1.0f, 8);
   auto run = TsneRun::start(x.data(), 20, 3, TsneOptions{});

@@ -103,7 +103,7 @@ TEST_F(EmbeddingControllerTest, ClickingAPointOpensThatImage) {
   int row = -1;
   for (int candidate = 0; candidate < plot()->count() && row < 0; ++candidate) {
     const QPointF at = plot()->point_position(candidate);
-    if (plot()->rect().contains(at.toPoint()) && plot()->point_at(at) == candidate) row = candidate;
+    if (plot()->rect().contains(at.toPoint()) && plot()->point_at(at.toPoint()) == candidate) row = candidate;
   }
   ASSERT_GE(row, 0);
   QSignalSpy opened(&window_.embedding(), &EmbeddingController::imageOpened);
