@@ -26,20 +26,13 @@ struct Frame {
 };
 
 Frame fit_layout(const std::vector<float>& layout, int width, int height) {
-  double lo_x = INFINITY, hi_x = -INFINITY, lo_y = INFINITY, hi_y = -INFINITY;
-  for (size_t i = 0; i + 1 < layout.size(); i += 2) {
-    if (!std::isfinite(layout[i]) || !std::isfinite(layout[i + 1])) continue;
-    lo_x = std::min<double>(lo_x, layout[i]);
-    hi_x = std::max<double>(hi_x, layout[i]);
-    lo_y = std::min<double>(lo_y, layout[i + 1]);
-    hi_y = std::max<double>(hi_y, layout[i + 1]);
-  }
-  if (!std::isfinite(lo_x)) return {0, 0, 1, kMargin, kTitleHeight};
-  const double span = std::max({hi_x - lo_x, hi_y - lo_y, 1e-12});
+  const LayoutBounds box = layout_bounds(layout);
+  if (box.empty) return {0, 0, 1, kMargin, kTitleHeight};
+  const double span = std::max({box.right - box.left, box.bottom - box.top, 1e-12});
   const double scale = std::min(width, height) / span;
-  const int left = kMargin + static_cast<int>((width - (hi_x - lo_x) * scale) / 2);
-  const int top = kTitleHeight + static_cast<int>((height - (hi_y - lo_y) * scale) / 2);
-  return {lo_x, lo_y, scale, left, top};
+  const int left = kMargin + static_cast<int>((width - (box.right - box.left) * scale) / 2);
+  const int top = kTitleHeight + static_cast<int>((height - (box.bottom - box.top) * scale) / 2);
+  return {box.left, box.top, scale, left, top};
 }
 
 cv::Scalar colour_of(int index, int count) {
@@ -73,6 +66,19 @@ void draw_legend(cv::Mat& canvas, const ScatterPlot& plot, int left) {
 }
 
 }  // namespace
+
+LayoutBounds layout_bounds(const std::vector<float>& layout) {
+  LayoutBounds box{INFINITY, INFINITY, -INFINITY, -INFINITY, true};
+  for (size_t i = 0; i + 1 < layout.size(); i += 2) {
+    if (!std::isfinite(layout[i]) || !std::isfinite(layout[i + 1])) continue;
+    box.left = std::min<double>(box.left, layout[i]);
+    box.right = std::max<double>(box.right, layout[i]);
+    box.top = std::min<double>(box.top, layout[i + 1]);
+    box.bottom = std::max<double>(box.bottom, layout[i + 1]);
+    box.empty = false;
+  }
+  return box.empty ? LayoutBounds{} : box;
+}
 
 std::array<uint8_t, 3> class_colour(int index, int count) {
   if (index < 0) return {150, 150, 150};

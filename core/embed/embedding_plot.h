@@ -27,6 +27,14 @@ struct ScatterPlot {
   int height = 800;
 };
 
+// The box around a layout's finite points (x, y interleaved); `empty` when
+// there is none. The plot and the desktop program's view both fit it.
+struct LayoutBounds {
+  double left = 0, top = 0, right = 1, bottom = 1;
+  bool empty = true;
+};
+LayoutBounds layout_bounds(const std::vector<float>& layout);
+
 // The picture. Points outside a finite layout are left out. Any thread.
 RgbImage draw_scatter_plot(const ScatterPlot& plot);
 

@@ -9,6 +9,8 @@
 #include <QRubberBand>
 #include <QWheelEvent>
 
+#include "core/embed/embedding_plot.h"
+
 namespace actscope {
 namespace {
 
@@ -66,16 +68,8 @@ void ScatterView::set_selection(std::vector<int> indices) {
 }
 
 QRectF ScatterView::bounds() const {
-  double lo_x = INFINITY, hi_x = -INFINITY, lo_y = INFINITY, hi_y = -INFINITY;
-  for (size_t i = 0; i + 1 < layout_.size(); i += 2) {
-    if (!std::isfinite(layout_[i]) || !std::isfinite(layout_[i + 1])) continue;
-    lo_x = std::min<double>(lo_x, layout_[i]);
-    hi_x = std::max<double>(hi_x, layout_[i]);
-    lo_y = std::min<double>(lo_y, layout_[i + 1]);
-    hi_y = std::max<double>(hi_y, layout_[i + 1]);
-  }
-  if (!std::isfinite(lo_x)) return QRectF(0, 0, 1, 1);
-  return QRectF(lo_x, lo_y, std::max(hi_x - lo_x, 1e-12), std::max(hi_y - lo_y, 1e-12));
+  const LayoutBounds box = layout_bounds(layout_);
+  return QRectF(box.left, box.top, std::max(box.right - box.left, 1e-12), std::max(box.bottom - box.top, 1e-12));
 }
 
 int ScatterView::legend_width() const {
