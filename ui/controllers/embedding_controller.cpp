@@ -25,7 +25,7 @@ namespace {
 const QString kLane = QStringLiteral("embed");
 
 // The version of the cached files: another layout of them is another key.
-constexpr const char* kCacheVersion = "embedding-1";
+constexpr const char* kCacheVersion = "embedding-2";
 
 }  // namespace
 

@@ -77,6 +77,8 @@ int ScatterView::legend_width() const {
   const QFontMetrics metrics(font());
   int width = metrics.horizontalAdvance(marked_name_);
   for (const QString& name : legend_names_) width = std::max(width, metrics.horizontalAdvance(name));
+  const auto count = static_cast<int>(legend_names_.size());
+  if (count > 20) width = std::max(width, metrics.horizontalAdvance(tr("+%1 more classes").arg(count)));
   return width + 34;
 }
 
@@ -155,18 +157,29 @@ void ScatterView::draw_legend(QPainter& painter) const {
   const QFontMetrics metrics(font());
   const int line = metrics.height() + 2;
   const int width = legend_width() - 34;
-  const int rows = static_cast<int>(legend_names_.size()) + (marked_name_.isEmpty() ? 0 : 1);
+  // As many classes as fit the view's height, then a line saying how many more.
+  const int marked_rows = marked_name_.isEmpty() ? 0 : 1;
+  const int fitting = std::max(1, (height() - 20) / line - marked_rows);
+  const int total = static_cast<int>(legend_names_.size());
+  const int shown = total <= fitting ? total : fitting - 1;
+  const int rows = shown + (shown < total ? 1 : 0) + marked_rows;
   const QRect box(this->width() - width - 40, 6, width + 34, rows * line + 8);
   painter.setPen(QColor(200, 200, 200));
   painter.setBrush(QColor(255, 255, 255, 230));
   painter.drawRect(box);
   int y = box.top() + 4;
-  for (size_t i = 0; i < legend_names_.size(); ++i, y += line) {
+  for (size_t i = 0; i < static_cast<size_t>(shown); ++i, y += line) {
     painter.setPen(Qt::NoPen);
     painter.setBrush(i < legend_colours_.size() ? legend_colours_[i] : QColor(Qt::gray));
     painter.drawEllipse(QPointF(box.left() + 12, y + line / 2.0), 5, 5);
     painter.setPen(QColor(20, 20, 20));
     painter.drawText(QRect(box.left() + 24, y, width + 8, line), Qt::AlignVCenter, legend_names_[i]);
+  }
+  if (shown < total) {
+    painter.setPen(QColor(20, 20, 20));
+    painter.drawText(QRect(box.left() + 24, y, width + 8, line), Qt::AlignVCenter,
+                     tr("+%1 more classes").arg(total - shown));
+    y += line;
   }
   if (!marked_name_.isEmpty()) {
     const QPointF p(box.left() + 12, y + line / 2.0);
