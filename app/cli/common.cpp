@@ -78,12 +78,7 @@ int usage_error(const std::string& message) {
 Status check_layer_names(const Model& model, const std::vector<std::string>& names) {
   for (const auto& name : names) {
     if (model.find_layer(name)) continue;
-    std::string closest;
-    for (const auto& candidate : closest_layer_names(model, name)) {
-      closest += (closest.empty() ? "" : ", ") + candidate;
-    }
-    return Error{model.path() + ": unknown layer '" + name + "'; closest: " + closest +
-                 " (actscope-cli layers lists them all)"};
+    return Error{unknown_layer_message(model, name) + " (actscope-cli layers lists them all)"};
   }
   return Done{};
 }

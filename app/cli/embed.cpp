@@ -93,11 +93,7 @@ Status lay_out(const EmbedCliOptions& options, EmbeddingRun& run) {
     auto pca = principal_components(f.values.data(), f.rows, f.dims, 2);
     if (!pca) return Error{pca.error()};
     run.explained = pca.value().explained_ratio;
-    run.layout.assign(static_cast<size_t>(2 * f.rows), 0.0f);
-    const int components = pca.value().components;
-    for (int64_t row = 0; row < f.rows; ++row) {
-      for (int c = 0; c < components; ++c) run.layout[2 * row + c] = pca.value().coordinates[row * components + c];
-    }
+    run.layout = planar_layout(pca.value());
     return Done{};
   }
   run.tsne.perplexity = options.perplexity;

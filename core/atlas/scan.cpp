@@ -21,11 +21,7 @@ Result<std::vector<const LayerInfo*>> scanned_layers(const Model& model, const s
   }
   for (const std::string& name : names) {
     const LayerInfo* layer = model.find_layer(name);
-    if (!layer) {
-      std::string closest;
-      for (const auto& candidate : closest_layer_names(model, name)) closest += (closest.empty() ? "" : ", ") + candidate;
-      return Error{model.path() + ": unknown layer '" + name + "'; closest: " + closest};
-    }
+    if (!layer) return Error{unknown_layer_message(model, name)};
     if (!layer->capturable || layer->shape.size() != 4) {
       return Error{model.path() + ": layer '" + name + "' has no maps to scan (output " +
                    shape_string(layer->shape) + ")"};

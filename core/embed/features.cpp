@@ -27,6 +27,23 @@ std::vector<float> layer_features(const FloatArray& values, int64_t count, bool 
   return pooled;
 }
 
+int64_t nearest_correct_row(const Features& f, int64_t row) {
+  if (row < 0 || row >= f.rows || f.true_classes[static_cast<size_t>(row)] < 0) return -1;
+  const int truth = f.true_classes[static_cast<size_t>(row)];
+  const float* a = f.values.data() + row * f.dims;
+  int64_t best = -1;
+  double best_d2 = INFINITY;
+  for (int64_t other = 0; other < f.rows; ++other) {
+    const auto o = static_cast<size_t>(other);
+    if (other == row || f.true_classes[o] != truth || f.predicted[o] != truth) continue;
+    const float* b = f.values.data() + other * f.dims;
+    double d2 = 0;
+    for (int64_t d = 0; d < f.dims; ++d) d2 += static_cast<double>(a[d] - b[d]) * (a[d] - b[d]);
+    if (d2 < best_d2) best_d2 = d2, best = other;
+  }
+  return best;
+}
+
 Result<FeatureCollection> FeatureCollection::start(const Model& model, const Dataset& dataset,
                                                    const FeatureOptions& options) {
   if (options.batch_size < 1) return Error{"the batch size must be at least 1"};
@@ -34,11 +51,7 @@ Result<FeatureCollection> FeatureCollection::start(const Model& model, const Dat
   const std::string layer = options.layer.empty() ? penultimate_layer(model) : options.layer;
   if (layer.empty()) return Error{model.path() + ": no layer feeds the classifier; name one with --layer"};
   const LayerInfo* info = model.find_layer(layer);
-  if (!info) {
-    std::string closest;
-    for (const auto& candidate : closest_layer_names(model, layer)) closest += (closest.empty() ? "" : ", ") + candidate;
-    return Error{model.path() + ": unknown layer '" + layer + "'; closest: " + closest};
-  }
+  if (!info) return Error{unknown_layer_message(model, layer)};
   if (!info->capturable) return Error{model.path() + ": layer '" + layer + "' cannot be captured: " + info->not_capturable_reason};
   FeatureCollection collection(model, dataset);
   collection.features_.layer = layer;

@@ -40,7 +40,18 @@ struct Features {
   std::vector<int> predicted;       // -1 unknown (features from a file)
   std::vector<float> confidence;    // softmax probability of the predicted class; 0 when unknown
   std::vector<std::string> skipped; // images that could not be read, each naming the file
+
+  // Whether row `row`'s image has a true class and a prediction that differ.
+  bool misclassified(int64_t row) const {
+    const auto i = static_cast<size_t>(row);
+    return i < predicted.size() && i < true_classes.size() && predicted[i] >= 0 && true_classes[i] >= 0 &&
+           predicted[i] != true_classes[i];
+  }
 };
+
+// The row of the correctly classified image of `row`'s true class nearest to
+// it in `features` (Euclidean), or -1 when there is none. Any thread.
+int64_t nearest_correct_row(const Features& features, int64_t row);
 
 // The features of `options.layer` of every readable image of `dataset`
 // (opened for `model`'s card). A layer without output values per image

@@ -20,6 +20,17 @@ void orient_axes(torch::Tensor& coords) {
 
 }  // namespace
 
+std::vector<float> planar_layout(const Projection& projection) {
+  std::vector<float> layout(static_cast<size_t>(2 * projection.rows), 0.0f);
+  const int used = std::min(projection.components, 2);
+  for (int64_t row = 0; row < projection.rows; ++row) {
+    for (int c = 0; c < used; ++c) {
+      layout[static_cast<size_t>(2 * row + c)] = projection.coordinates[static_cast<size_t>(row * projection.components + c)];
+    }
+  }
+  return layout;
+}
+
 Result<Projection> principal_components(const float* values, int64_t rows, int64_t dims, int components) {
   if (rows < 2) return Error{"PCA needs at least 2 rows of features, got " + std::to_string(rows)};
   if (dims < 1 || components < 1) return Error{"PCA needs features of at least one dimension"};

@@ -23,4 +23,8 @@ struct Projection {
 // in absolute value is positive. Requires rows >= 2, dims >= 1. Any thread.
 Result<Projection> principal_components(const float* values, int64_t rows, int64_t dims, int components = 2);
 
+// The projection as a 2-D layout (rows x 2, x and y interleaved); the
+// second coordinate 0 when there is one component.
+std::vector<float> planar_layout(const Projection& projection);
+
 }  // namespace actscope

@@ -27,19 +27,14 @@ std::string number(double value, const char* format) {
 }
 
 // The class names of the legend: the labels, else "class 0", "class 1"... up to the largest class seen.
-std::vector<std::string> legend_names(const EmbeddingRun& run) {
-  if (!run.labels.empty()) return run.labels;
+std::vector<std::string> legend_names(const Features& features, const std::vector<std::string>& labels) {
+  if (!labels.empty()) return labels;
   int largest = -1;
-  for (int c : run.features.true_classes) largest = std::max(largest, c);
-  for (int c : run.features.predicted) largest = std::max(largest, c);
+  for (int c : features.true_classes) largest = std::max(largest, c);
+  for (int c : features.predicted) largest = std::max(largest, c);
   std::vector<std::string> names;
   for (int c = 0; c <= largest; ++c) names.push_back("class " + std::to_string(c));
   return names;
-}
-
-bool wrong(const Features& features, size_t row) {
-  return row < features.predicted.size() && features.predicted[row] >= 0 && features.true_classes[row] >= 0 &&
-         features.predicted[row] != features.true_classes[row];
 }
 
 nlohmann::json parameters(const EmbeddingRun& run) {
@@ -84,6 +79,22 @@ std::string embedding_csv(const EmbeddingRun& run) {
   return csv;
 }
 
+ScatterPlot embedding_plot(const Features& features, const std::vector<float>& layout,
+                           const std::vector<std::string>& labels, const std::string& title) {
+  ScatterPlot plot;
+  plot.layout = layout;
+  plot.classes = legend_names(features, labels);
+  plot.title = title;
+  for (int64_t row = 0; row < features.rows; ++row) {
+    const auto i = static_cast<size_t>(row);
+    const int truth = i < features.true_classes.size() ? features.true_classes[i] : -1;
+    const int predicted = i < features.predicted.size() ? features.predicted[i] : -1;
+    plot.colour_class.push_back(truth >= 0 ? truth : predicted);
+    plot.marked.push_back(features.misclassified(row));
+  }
+  return plot;
+}
+
 std::string embedding_title(const EmbeddingRun& run) {
   std::string what = !run.features.layer.empty() ? "layer " + run.features.layer
                      : run.subject.empty()         ? std::string("features")
@@ -98,17 +109,8 @@ Status write_embedding(const EmbeddingRun& run, const std::string& dir) {
   if (error) return Error{dir + ": cannot make the folder: " + error.message()};
   const std::string csv_path = (fs::path(dir) / "embedding.csv").string();
   if (auto written = write_file_atomically(csv_path, embedding_csv(run)); !written) return written;
-  ScatterPlot plot;
-  plot.layout = run.layout;
-  plot.classes = legend_names(run);
-  plot.title = embedding_title(run);
-  for (size_t row = 0; row < static_cast<size_t>(run.features.rows); ++row) {
-    const int truth = row < run.features.true_classes.size() ? run.features.true_classes[row] : -1;
-    const int predicted = row < run.features.predicted.size() ? run.features.predicted[row] : -1;
-    plot.colour_class.push_back(truth >= 0 ? truth : predicted);
-    plot.marked.push_back(wrong(run.features, row));
-  }
-  const RgbImage picture = draw_scatter_plot(plot);
+  const RgbImage picture =
+      draw_scatter_plot(embedding_plot(run.features, run.layout, run.labels, embedding_title(run)));
   const std::string png_path = (fs::path(dir) / "embedding.png").string();
   const std::string png = encode_rgb_png(picture.pixels.data(), picture.width, picture.height);
   if (png.empty()) return Error{png_path + ": the picture could not be encoded"};

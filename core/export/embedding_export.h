@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/result.h"
+#include "core/embed/embedding_plot.h"
 #include "core/embed/features.h"
 #include "core/embed/tsne.h"
 
@@ -32,6 +33,12 @@ struct EmbeddingRun {
 // The CSV: index,image,true_class,true_label,predicted_class,predicted_label,
 // confidence,correct,x,y; empty cells where unknown. Any thread.
 std::string embedding_csv(const EmbeddingRun& run);
+
+// The plot of `layout` (rows x 2) for `features`' rows: coloured by true
+// class (the predicted one when unknown), misclassified ones crossed,
+// `labels` in the legend (empty: "class i" up to the largest class seen).
+ScatterPlot embedding_plot(const Features& features, const std::vector<float>& layout,
+                           const std::vector<std::string>& labels, const std::string& title);
 
 // The plot's title: layer (or features file), method, perplexity, N.
 std::string embedding_title(const EmbeddingRun& run);

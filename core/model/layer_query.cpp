@@ -65,4 +65,10 @@ std::vector<std::string> closest_layer_names(const Model& model, const std::stri
   return names;
 }
 
+std::string unknown_layer_message(const Model& model, const std::string& name) {
+  std::string closest;
+  for (const auto& candidate : closest_layer_names(model, name)) closest += (closest.empty() ? "" : ", ") + candidate;
+  return model.path() + ": unknown layer '" + name + "'; closest: " + closest;
+}
+
 }  // namespace actscope

@@ -37,4 +37,7 @@ std::string penultimate_layer(const Model& model);
 // The layer names closest to `name` (for "unknown layer" messages).
 std::vector<std::string> closest_layer_names(const Model& model, const std::string& name, size_t count = 3);
 
+// "<model path>: unknown layer '<name>'; closest: a, b, c".
+std::string unknown_layer_message(const Model& model, const std::string& name);
+
 }  // namespace actscope

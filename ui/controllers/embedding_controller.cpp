@@ -9,7 +9,7 @@
 #include <QStandardPaths>
 
 #include "core/data/loaded_images.h"
-#include "core/embed/embedding_plot.h"
+#include "core/export/embedding_export.h"
 #include "core/io/atomic_file.h"
 #include "core/io/png_writer.h"
 #include "core/io/sha256.h"
@@ -60,7 +60,7 @@ EmbeddingController::EmbeddingController(Workspace& workspace, EngineWorker& wor
     cancel_->store(true);  // frames and results of the old model's run are dropped
     cancel_ = std::make_shared<std::atomic<bool>>(true);
     embedded_.reset();
-    pane_->show_images({});
+    pane_->show_images(nullptr, {});
     pane_->show_layout({}, tr("Choose a dataset and run: each point is an image, placed by the layer's features."), true);
     refresh_layers();
   });
@@ -118,8 +118,7 @@ void EmbeddingController::run(const QString& dataset, const EmbeddingSettings& s
         self->embedded_ = std::make_shared<Embedded>();
         self->embedded_->features = features;
         self->embedded_->dataset_path = path;  // points can be opened while t-SNE still runs
-        self->pane_->show_images({features->names, features->true_classes, features->predicted, features->confidence,
-                                  self->workspace_.model()->card().labels});
+        self->pane_->show_images(features, self->workspace_.model()->card().labels);
       }
       if (self->embedded_) self->embedded_->layout = layout;
       self->show_frame(std::move(layout), title, final);
@@ -152,7 +151,7 @@ void EmbeddingController::finish(Result<Embedded> embedded, bool cached) {
   }
   embedded_ = std::make_shared<Embedded>(std::move(embedded).value());
   const Features& f = *embedded_->features;
-  pane_->show_images({f.names, f.true_classes, f.predicted, f.confidence, workspace_.model()->card().labels});
+  pane_->show_images(embedded_->features, workspace_.model()->card().labels);
   show_frame(embedded_->layout, embedded_->title + (cached ? tr(" (from the cache)") : QString()), true);
   Q_EMIT statusChanged(tr("Embedding of %1 images ready%2").arg(f.rows).arg(cached ? tr(" (cached)") : QString()));
   Q_EMIT embeddingShown(QString(), cached);
@@ -207,21 +206,7 @@ void EmbeddingController::open_image(int row, bool browse) {
 
 int EmbeddingController::nearest_correct(int row) const {
   if (!embedded_ || !embedded_->features) return -1;
-  const Features& f = *embedded_->features;
-  if (row < 0 || row >= f.rows) return -1;
-  const int truth = f.true_classes[static_cast<size_t>(row)];
-  int best = -1;
-  double best_d2 = INFINITY;
-  const float* a = f.values.data() + row * f.dims;
-  for (int64_t other = 0; other < f.rows; ++other) {
-    const auto o = static_cast<size_t>(other);
-    if (other == row || truth < 0 || f.true_classes[o] != truth || f.predicted[o] != truth) continue;
-    const float* b = f.values.data() + other * f.dims;
-    double d2 = 0;
-    for (int64_t d = 0; d < f.dims; ++d) d2 += static_cast<double>(a[d] - b[d]) * (a[d] - b[d]);
-    if (d2 < best_d2) best_d2 = d2, best = static_cast<int>(other);
-  }
-  return best;
+  return static_cast<int>(nearest_correct_row(*embedded_->features, row));
 }
 
 void EmbeddingController::compare_with_nearest(int row) {
@@ -273,15 +258,8 @@ void EmbeddingController::export_plot(const QString& path, bool report) {
     finish_export(path, Error{"no embedding to export yet"}, report);
     return;
   }
-  ScatterPlot plot;
-  plot.layout = embedded_->layout;
-  plot.title = embedded_->title.toStdString();
-  const Features& f = *embedded_->features;
-  plot.classes = workspace_.model()->card().labels;
-  for (size_t i = 0; i < static_cast<size_t>(f.rows); ++i) {
-    plot.colour_class.push_back(f.true_classes[i] >= 0 ? f.true_classes[i] : f.predicted[i]);
-    plot.marked.push_back(pane_->wrong(static_cast<int>(i)));
-  }
+  ScatterPlot plot = embedding_plot(*embedded_->features, embedded_->layout, workspace_.model()->card().labels,
+                                    embedded_->title.toStdString());
   worker_.submit(
       QStringLiteral("embedding export"), this,
       [plot = std::move(plot), file = path.toStdString()]() -> Result<bool> {

@@ -33,7 +33,6 @@ class Workspace;
 // A finished (or forming) embedding: the features with their images, and the layout.
 struct Embedded {
   std::shared_ptr<const Features> features;
-  std::shared_ptr<const Dataset> dataset;  // null when read from the cache (opened again when needed); not for the GUI
   std::string dataset_path;
   std::vector<float> layout;  // rows x 2
   QString title;

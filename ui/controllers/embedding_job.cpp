@@ -47,11 +47,8 @@ std::optional<Result<EmbeddingOutcome>> project(EmbeddingJob& job) {
   const Features& f = *job.features;
   auto pca = principal_components(f.values.data(), f.rows, f.dims, 2);
   if (!pca) return Result<EmbeddingOutcome>(Error{pca.error()});
-  std::vector<float> layout(static_cast<size_t>(2 * f.rows), 0.0f);
+  std::vector<float> layout = planar_layout(pca.value());
   const int components = pca.value().components;
-  for (int64_t row = 0; row < f.rows; ++row) {
-    for (int c = 0; c < components; ++c) layout[2 * row + c] = pca.value().coordinates[row * components + c];
-  }
   const bool final = job.settings.method == QStringLiteral("pca");
   const QString title = method_title(job, QStringLiteral("PCA (%1% and %2% of the variance)")
                                               .arg(100 * pca.value().explained_ratio[0], 0, 'f', 1)
@@ -60,7 +57,7 @@ std::optional<Result<EmbeddingOutcome>> project(EmbeddingJob& job) {
     job.frame(std::move(layout), title + QStringLiteral(" - t-SNE starting"), false);
     return std::nullopt;
   }
-  Embedded embedded{job.features, job.dataset, job.dataset_path, std::move(layout), title, 0.0};
+  Embedded embedded{job.features, job.dataset_path, std::move(layout), title, 0.0};
   return Result<EmbeddingOutcome>(EmbeddingOutcome{std::move(embedded), false});
 }
 
@@ -77,7 +74,7 @@ std::optional<Result<EmbeddingOutcome>> iterate(EmbeddingJob& job) {
     return std::nullopt;
   }
   const double kl = tsne.kl_divergence();
-  Embedded embedded{job.features, job.dataset, job.dataset_path, tsne.layout(),
+  Embedded embedded{job.features, job.dataset_path, tsne.layout(),
                     method_title(job, method) + QStringLiteral(" - KL %1").arg(kl, 0, 'f', 3), kl};
   return Result<EmbeddingOutcome>(EmbeddingOutcome{std::move(embedded), false});
 }
@@ -158,7 +155,7 @@ Result<Embedded> read_embedding_cache(const QString& folder) {
         features->true_classes.size() != rows || features->predicted.size() != rows || features->confidence.size() != rows) {
       return Error{base + ": the cached embedding's parts disagree"};
     }
-    return Embedded{features, nullptr, meta.at("dataset").get<std::string>(), std::move(layout).value(),
+    return Embedded{features, meta.at("dataset").get<std::string>(), std::move(layout).value(),
                     QString::fromStdString(meta.at("title").get<std::string>()), meta.at("kl_divergence").get<double>()};
   } catch (const nlohmann::json::exception& error) {
     return Error{base + "/embedding.json: " + error.what()};

@@ -206,8 +206,9 @@ void EmbeddingPane::show_message(const QString& message) {
   progress_text_->setText(message);
 }
 
-void EmbeddingPane::show_images(EmbeddedImages images) {
-  images_ = std::move(images);
+void EmbeddingPane::show_images(std::shared_ptr<const Features> features, std::vector<std::string> labels) {
+  features_ = std::move(features);
+  labels_ = std::move(labels);
   layout_.clear();
   selection_.clear();
   selection_list_->clear();
@@ -229,22 +230,21 @@ void EmbeddingPane::show_hover(int index, const QImage& picture, const QString& 
 
 QString EmbeddingPane::label(int cls) const {
   if (cls < 0) return tr("unknown");
-  if (cls < static_cast<int>(images_.labels.size())) return QString::fromStdString(images_.labels[static_cast<size_t>(cls)]);
+  if (cls < static_cast<int>(labels_.size())) return QString::fromStdString(labels_[static_cast<size_t>(cls)]);
   return tr("class %1").arg(cls);
 }
 
-bool EmbeddingPane::wrong(int index) const {
-  const auto i = static_cast<size_t>(index);
-  return i < images_.predicted.size() && images_.predicted[i] >= 0 && images_.true_classes[i] >= 0 &&
-         images_.predicted[i] != images_.true_classes[i];
-}
+bool EmbeddingPane::wrong(int index) const { return features_ && features_->misclassified(index); }
 
 QString EmbeddingPane::describe(int index) const {
+  if (!features_ || index < 0 || index >= features_->rows) return QString();
   const auto i = static_cast<size_t>(index);
-  if (i >= images_.names.size()) return QString();
-  QString text = QString::fromStdString(images_.names[i]) + QStringLiteral("\n") + tr("true: %1").arg(label(images_.true_classes[i]));
-  if (images_.predicted[i] >= 0) {
-    text += QStringLiteral("\n") + tr("predicted: %1 (%2%)").arg(label(images_.predicted[i])).arg(100.0 * images_.confidence[i], 0, 'f', 1);
+  QString text = QString::fromStdString(features_->names[i]) + QStringLiteral("\n") +
+                 tr("true: %1").arg(label(features_->true_classes[i]));
+  if (features_->predicted[i] >= 0) {
+    text += QStringLiteral("\n") + tr("predicted: %1 (%2%)")
+                                      .arg(label(features_->predicted[i]))
+                                      .arg(100.0 * features_->confidence[i], 0, 'f', 1);
   }
   return text;
 }
@@ -252,17 +252,18 @@ QString EmbeddingPane::describe(int index) const {
 // Each point's colour from the chosen key, the legend to match, wrong images as crosses.
 void EmbeddingPane::recolour() {
   const size_t count = layout_.size() / 2;
-  int classes = static_cast<int>(images_.labels.size());
-  for (size_t i = 0; i < count && i < images_.true_classes.size(); ++i) {
-    classes = std::max({classes, images_.true_classes[i] + 1, images_.predicted[i] + 1});
+  const size_t known = features_ ? std::min(count, static_cast<size_t>(features_->rows)) : 0;
+  int classes = static_cast<int>(labels_.size());
+  for (size_t i = 0; i < known; ++i) {
+    classes = std::max({classes, features_->true_classes[i] + 1, features_->predicted[i] + 1});
   }
   const auto by = static_cast<ColourBy>(colour_by_->currentIndex());
   std::vector<QColor> colours(count);
   std::vector<bool> marked(count);
   const QColor right(44, 160, 44), wrong_colour(214, 39, 40);
   for (size_t i = 0; i < count; ++i) {
-    const int truth = i < images_.true_classes.size() ? images_.true_classes[i] : -1;
-    const int predicted = i < images_.predicted.size() ? images_.predicted[i] : -1;
+    const int truth = i < known ? features_->true_classes[i] : -1;
+    const int predicted = i < known ? features_->predicted[i] : -1;
     marked[i] = wrong(static_cast<int>(i));
     if (by == kCorrectness) colours[i] = marked[i] ? wrong_colour : right;
     else colours[i] = qcolour(class_colour(by == kTrueClass ? truth : predicted, classes));
@@ -293,8 +294,8 @@ void EmbeddingPane::list_selection(const std::vector<int>& indices) {
     const auto i = static_cast<size_t>(index);
     const bool is_wrong = wrong(index);
     wrong_count += is_wrong;
-    QString text = QString::fromStdString(images_.names[i]) + QStringLiteral("  ") + label(images_.true_classes[i]);
-    if (images_.predicted[i] >= 0 && is_wrong) text += QStringLiteral(" \u2192 ") + label(images_.predicted[i]);
+    QString text = QString::fromStdString(features_->names[i]) + QStringLiteral("  ") + label(features_->true_classes[i]);
+    if (is_wrong) text += QStringLiteral(" \u2192 ") + label(features_->predicted[i]);
     auto* item = new QListWidgetItem(text, selection_list_);
     item->setToolTip(describe(index));
     if (is_wrong) item->setForeground(QColor(180, 20, 20));

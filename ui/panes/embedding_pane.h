@@ -8,6 +8,7 @@
 // controller computes, reads thumbnails and opens images.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 #include <QString>
 #include <QStringList>
 #include <QWidget>
+
+#include "core/embed/features.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -36,15 +39,6 @@ struct EmbeddingSettings {
   int limit = 0;               // the first images of the dataset; 0: all
 };
 
-// The points' images: per point, its name and classes (-1 unknown).
-struct EmbeddedImages {
-  std::vector<std::string> names;
-  std::vector<int> true_classes;
-  std::vector<int> predicted;
-  std::vector<float> confidence;
-  std::vector<std::string> labels;  // class names; empty: "class i"
-};
-
 class EmbeddingPane : public QWidget {
   Q_OBJECT
 
@@ -63,8 +57,10 @@ class EmbeddingPane : public QWidget {
   void show_progress(const QString& what, size_t done, size_t total);
   // A message over an empty plot (no dataset, an error, cancelled).
   void show_message(const QString& message);
-  // New points (and their images): the selection and hover are cleared.
-  void show_images(EmbeddedImages images);
+  // New points: `features`' rows (their images' names and classes; null for
+  // none), `labels` naming the classes (empty: "class i"). The selection and
+  // hover are cleared.
+  void show_images(std::shared_ptr<const Features> features, std::vector<std::string> labels);
   // Their layout now (rows x 2) and the title above it; `final` ends the run.
   void show_layout(std::vector<float> layout, const QString& title, bool final);
   // The thumbnail and text of the hovered point `index` (late answers for
@@ -113,7 +109,8 @@ class EmbeddingPane : public QWidget {
   QLabel* selection_title_;
   QListWidget* selection_list_;
   QPushButton* compare_;
-  EmbeddedImages images_;
+  std::shared_ptr<const Features> features_;
+  std::vector<std::string> labels_;
   std::vector<float> layout_;
   std::vector<int> selection_;
 };
