@@ -13,6 +13,10 @@
 #include "app/cli/common.h"
 #include "app/cli/image_run.h"
 
+namespace actscope {
+struct CkaRun;
+}
+
 namespace actscope::cli {
 
 // predict: the top classes of images, or a whole dataset into a CSV.
@@ -131,9 +135,10 @@ struct ScanCliOptions {
 };
 int run_scan(const ScanCliOptions& options);
 
-// merge: the atlases of every shard of one scan, combined as one run writes it.
+// merge: every shard of one scan (atlas.json) or of one CKA comparison
+// (cka.json), combined as one run writes it.
 struct MergeOptions {
-  std::vector<std::string> shards;  // folders holding atlas.json (or the files)
+  std::vector<std::string> shards;  // folders holding atlas.json or cka.json (or the files)
   std::string out;
 };
 int run_merge(const MergeOptions& options);
@@ -159,5 +164,36 @@ struct EmbedCliOptions {
   bool quiet = false;
 };
 int run_embed(const EmbedCliOptions& options);
+
+// cka: model A's layers against model B's over a dataset: DIR/cka.json, cka.png.
+struct CkaCliOptions {
+  CommonFlags common;
+  std::vector<std::string> models;  // A, then B (the same file twice: a model with itself)
+  std::string dataset;
+  std::vector<std::string> layers_a;  // empty: every layer with maps plus the penultimate
+  std::vector<std::string> layers_b;
+  int64_t limit = 0;
+  int batch = 64;
+  std::string shard;  // "k/N"; empty: from the scheduler's environment, else the whole dataset
+  int shards = 0;     // with a Kubernetes Indexed Job: the number of shards
+  bool b_uses_own_card = false;  // feed B by its own card, not A's (and the card flags)
+  std::string out;
+  bool quiet = false;
+};
+int run_cka(const CkaCliOptions& options);
+// Writes DIR/cka.png and DIR/cka.json of `run` (cka and merge); the exit code.
+int write_cka_files(const CkaRun& run, const std::string& out);
+
+// timeline: a model across its training checkpoints: DIR/timeline.json, timeline.png.
+struct TimelineCliOptions {
+  CommonFlags common;
+  std::vector<std::string> checkpoints;  // files in order, or folders (their *.pt sorted naturally)
+  std::string dataset;
+  int64_t limit = 0;
+  int batch = 64;
+  std::string out;
+  bool quiet = false;
+};
+int run_timeline(const TimelineCliOptions& options);
 
 }  // namespace actscope::cli

@@ -1,10 +1,14 @@
 #include "app/cli/common.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 
+#include "core/io/atomic_file.h"
 #include "core/model/layer_query.h"
 
 namespace actscope::cli {
@@ -100,6 +104,59 @@ bool ProgressLine::operator()(size_t done, size_t total) {
 
 std::function<bool(size_t, size_t)> ProgressLine::callback() {
   return [this](size_t done, size_t total) { return (*this)(done, total); };
+}
+
+namespace {
+
+std::optional<long> env_number(const char* name) {
+  const char* text = std::getenv(name);
+  if (!text || !*text) return std::nullopt;
+  char* end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0') return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+Result<Shard> resolve_shard(const std::string& flag, int shards) {
+  if (!flag.empty()) {
+    Shard shard;
+    char slash = 0;
+    std::istringstream text(flag);
+    if (!(text >> shard.index >> slash >> shard.count) || slash != '/' || !text.eof() || shard.count < 1 ||
+        shard.index < 0 || shard.index >= shard.count) {
+      return Error{"--shard '" + flag + "': expected k/N with 0 <= k < N"};
+    }
+    return shard;
+  }
+  if (auto task = env_number("SLURM_ARRAY_TASK_ID")) {
+    const auto first = env_number("SLURM_ARRAY_TASK_MIN").value_or(0);
+    const auto step = env_number("SLURM_ARRAY_TASK_STEP").value_or(1);
+    const auto count = env_number("SLURM_ARRAY_TASK_COUNT");
+    if (!count || step < 1 || (*task - first) % step != 0) {
+      return Error{"a Slurm array task without a usable SLURM_ARRAY_TASK_COUNT/MIN/STEP; give --shard k/N"};
+    }
+    return Shard{static_cast<int>((*task - first) / step), static_cast<int>(*count)};
+  }
+  if (auto index = env_number("JOB_COMPLETION_INDEX"); index && shards > 0) {
+    if (*index < 0 || *index >= shards) {
+      return Error{"JOB_COMPLETION_INDEX " + std::to_string(*index) + " is not below --shards " +
+                   std::to_string(shards)};
+    }
+    return Shard{static_cast<int>(*index), shards};
+  }
+  if (shards > 1) return Error{"--shards needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or --shard"};
+  return Shard{};
+}
+
+
+int write_output_file(const std::string& folder, const std::string& name, const std::string& bytes) {
+  if (auto made = make_output_folder(folder); !made) return fail(made.error());
+  const std::string path = (std::filesystem::path(folder) / name).string();
+  if (auto written = write_file_atomically(path, bytes); !written) return fail(written.error());
+  std::cerr << "wrote " << path << "\n";
+  return 0;
 }
 
 }  // namespace actscope::cli

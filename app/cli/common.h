@@ -52,6 +52,22 @@ Result<InputImage> read_image(const std::string& path, const ModelCard& card);
 Status make_output_folder(const std::string& folder);
 Status make_output_parent(const std::string& file);
 
+// The part of a dataset a run takes: index of count.
+struct Shard {
+  int index = 0;
+  int count = 1;
+};
+
+// "k/N" from `flag` (--shard); else a Slurm array task's position among the
+// array's tasks; else a Kubernetes Indexed Job's index of `shards` (--shards);
+// else the whole dataset. Errors say which flag or variable is wrong.
+Result<Shard> resolve_shard(const std::string& flag, int shards);
+
+// Writes `bytes` as `folder`/`name` (the folder made when missing) through a
+// temporary file renamed into place, and says so on stderr. Returns 0, or
+// kExitFailure after printing why.
+int write_output_file(const std::string& folder, const std::string& name, const std::string& bytes);
+
 // Prints "error: <message>" on stderr; returns kExitFailure.
 int fail(const std::string& message);
 // Prints "error: <message>" on stderr; returns kExitUsage.

@@ -167,10 +167,51 @@ void add_scan(CLI::App& app, ScanCliOptions& options, int& exit_code) {
 }
 
 void add_merge(CLI::App& app, MergeOptions& options, int& exit_code) {
-  auto* command = app.add_subcommand("merge", "Merge the atlases of every shard of a scan into one");
-  command->add_option("shards", options.shards, "Shard output folders (or their atlas.json)")->required();
-  command->add_option("--out", options.out, "Output folder (made when missing): atlas.json")->required();
+  auto* command = app.add_subcommand("merge", "Merge every shard of a scan (atlas.json) or of a cka run (cka.json)");
+  command->add_option("shards", options.shards, "Shard output folders (or their atlas.json / cka.json)")->required();
+  command->add_option("--out", options.out, "Output folder (made when missing): atlas.json, or cka.json and cka.png")
+      ->required();
   command->callback([&] { exit_code = run_merge(options); });
+}
+
+void add_cka(CLI::App& app, CkaCliOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand("cka", "How alike two models' layers are over a dataset (cka.json, cka.png)");
+  command->add_option("--model", options.models, "Model A, then model B (give the same file twice for a model "
+                                                 "with itself)")->required();
+  command->add_option("--dataset", options.dataset, "A folder of class folders, a plain folder of images, or an IDX set")
+      ->required();
+  command->add_option("--layer-a", options.layers_a, "A's layer (repeatable; default: every layer with maps and the "
+                                                     "penultimate)");
+  command->add_option("--layer-b", options.layers_b, "B's layer (repeatable; default as A's)");
+  command->add_option("--limit", options.limit, "Only the first N images in dataset order")->check(CLI::PositiveNumber);
+  command->add_option("--batch", options.batch, "Images per batch, at least 4 (default 64); the last partial batch "
+                                                "is left out")->check(CLI::Range(4, 100000));
+  command->add_option("--shard", options.shard, "k/N: batches j with j % N == k (default: from SLURM_ARRAY_TASK_* or, "
+                                                "with --shards, JOB_COMPLETION_INDEX)");
+  command->add_option("--shards", options.shards, "Number of shards of a Kubernetes Indexed Job")
+      ->check(CLI::PositiveNumber);
+  command->add_flag("--b-uses-own-card", options.b_uses_own_card,
+                    "Feed B by its own card (input size, normalization) instead of A's and the card flags");
+  command->add_option("--out", options.out, "Output folder (made when missing)")->required();
+  command->add_flag("--quiet", options.quiet, "No progress line");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_cka(options); });
+}
+
+void add_timeline(CLI::App& app, TimelineCliOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand(
+      "timeline", "A model across its training checkpoints: accuracy, dead filters, CKA to the last (timeline.json, .png)");
+  command->add_option("--checkpoints", options.checkpoints,
+                      "Checkpoints (.pt) in training order, or a folder of them (sorted naturally: epoch_2 before "
+                      "epoch_10)")->required();
+  command->add_option("--dataset", options.dataset, "A folder of class folders, a plain folder of images, or an IDX set")
+      ->required();
+  command->add_option("--limit", options.limit, "Only the first N images in dataset order")->check(CLI::PositiveNumber);
+  command->add_option("--batch", options.batch, "Images per batch, at least 4 (default 64)")->check(CLI::Range(4, 100000));
+  command->add_option("--out", options.out, "Output folder (made when missing)")->required();
+  command->add_flag("--quiet", options.quiet, "No progress line");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_timeline(options); });
 }
 
 // Ends the process with `code` without running static destructors: those of
@@ -240,6 +281,8 @@ int main(int argc, char** argv) {
   ScanCliOptions scan;
   MergeOptions merge;
   EmbedCliOptions embed;
+  CkaCliOptions cka;
+  TimelineCliOptions timeline;
   add_predict(app, predict, exit_code);
   add_layers(app, layers, exit_code);
   add_activations(app, activations, exit_code);
@@ -250,6 +293,8 @@ int main(int argc, char** argv) {
   add_scan(app, scan, exit_code);
   add_merge(app, merge, exit_code);
   add_embed(app, embed, exit_code);
+  add_cka(app, cka, exit_code);
+  add_timeline(app, timeline, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -267,6 +268,27 @@ std::vector<std::string> sidecar_card_paths(const std::string& model_path) {
   std::filesystem::path with_stem = path;
   with_stem.replace_extension(".json");
   return {model_path + ".json", with_stem.string()};
+}
+
+bool same_input(const ModelCard& a, const ModelCard& b) {
+  return a.channels == b.channels && a.height == b.height && a.width == b.width && a.resize == b.resize &&
+         a.channel_order == b.channel_order && a.mean == b.mean && a.std == b.std;
+}
+
+std::string input_description(const ModelCard& card) {
+  auto values = [](const std::vector<float>& list) {
+    std::string text;
+    for (float value : list) {
+      char number[24];
+      std::snprintf(number, sizeof number, "%s%.4g", text.empty() ? "" : ",", static_cast<double>(value));
+      text += number;
+    }
+    return text;
+  };
+  std::string text = std::to_string(card.channels) + "x" + std::to_string(card.height) + "x" + std::to_string(card.width);
+  if (card.resize > 0) text += " (resized to " + std::to_string(card.resize) + ", centre crop)";
+  if (card.channel_order == ChannelOrder::kBgr) text += ", BGR";
+  return text + ", mean " + values(card.mean) + ", std " + values(card.std);
 }
 
 }  // namespace actscope

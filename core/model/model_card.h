@@ -87,6 +87,13 @@ Result<ModelCard> apply_card_overrides(const ModelCard& base, const CardOverride
 // "224x224" (height x width) -> {224, 224}; nullopt when it is not that shape.
 std::optional<std::pair<int, int>> parse_input_size(const std::string& text);
 
+// True when the two cards make the same input tensor of an image (channels,
+// size, resize, channel order, mean and std); labels and names aside.
+bool same_input(const ModelCard& a, const ModelCard& b);
+
+// The input a card makes, for messages: "1x28x28, mean 0.286, std 0.353".
+std::string input_description(const ModelCard& card);
+
 // The sidecar card paths tried for a model file, in order of preference.
 std::vector<std::string> sidecar_card_paths(const std::string& model_path);
 
