@@ -280,7 +280,7 @@ std::string input_description(const ModelCard& card) {
     std::string text;
     for (float value : list) {
       char number[24];
-      std::snprintf(number, sizeof number, "%s%.4g", text.empty() ? "" : ",", static_cast<double>(value));
+      std::snprintf(number, sizeof number, "%s%.6g", text.empty() ? "" : ",", static_cast<double>(value));
       text += number;
     }
     return text;
