@@ -11,8 +11,18 @@ CNN on the CPU with a fixed seed, and writes:
                                     images of the same true classes
   resources/samples/samples.json    true and predicted label of every sample
 
+With --checkpoints [DIR] (default resources/models/fashion_run) it trains the
+same way but instead saves TorchScript checkpoints of the model during the run,
+each with the same card embedded (and its own test accuracy): before the first
+step, after 50 and 200 steps, and at the end of every epoch (of every other
+epoch, or further apart, past 3 epochs; always the last), named step_NNNN.pt by
+the number of steps done, so that a plain or a natural sort gives the training
+order. DIR/run.json lists them with their step, epoch and test accuracy. This
+mode leaves fashion_cnn.pt and the samples alone.
+
 Run with Debian's interpreter so the saved archive matches Debian's libtorch:
     /usr/bin/python3 resources/models/train_fashion_cnn.py
+    /usr/bin/python3 resources/models/train_fashion_cnn.py --checkpoints
 """
 
 import argparse
@@ -36,6 +46,8 @@ LABELS = [
 SEED = 20261123
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESOURCES = os.path.dirname(HERE)
+CHECKPOINT_DIR = os.path.join(HERE, "fashion_run")
+EARLY_CHECKPOINT_STEPS = (50, 200)  # the first steps change the filters most
 
 
 def read_idx(path):
@@ -98,11 +110,17 @@ def to_input(images, mean, std):
     return (x - mean) / std
 
 
-def train(model, x_train, y_train, epochs, batch_size):
+def train(model, x_train, y_train, epochs, batch_size, after_step=None):
+    """Train `model` in place. `after_step(steps_done)`, if given, is called
+    before the first step (with 0) and after every optimizer step; it must
+    leave the model in train mode."""
     generator = torch.Generator().manual_seed(SEED)
     optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
     steps = epochs * ((len(x_train) + batch_size - 1) // batch_size)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=4e-3, total_steps=steps)
+    steps_done = 0
+    if after_step:
+        after_step(0)
     for epoch in range(epochs):
         model.train()
         order = torch.randperm(len(x_train), generator=generator)
@@ -118,6 +136,9 @@ def train(model, x_train, y_train, epochs, batch_size):
             optimizer.step()
             schedule.step()
             total_loss += loss.item() * len(batch)
+            steps_done += 1
+            if after_step:
+                after_step(steps_done)
         print(f"epoch {epoch + 1}/{epochs}: loss {total_loss / len(x_train):.4f} "
               f"({time.time() - started:.0f} s)", flush=True)
 
@@ -187,37 +208,8 @@ def write_samples(images, y_test, predicted, confidence, indices):
     return entries
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=6)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
-    parser.add_argument("--samples-only", action="store_true",
-                        help="keep the saved model; only rewrite the sample images")
-    args = parser.parse_args()
-
-    torch.manual_seed(SEED)
-    torch.set_num_threads(args.threads)
-    train_images, y_train = load_split("train")
-    test_images, y_test = load_split("t10k")
-    mean = float(train_images.mean() / 255.0)
-    std = float(train_images.std() / 255.0)
-    x_train, x_test = to_input(train_images, mean, std), to_input(test_images, mean, std)
-
-    model_path = os.path.join(HERE, "fashion_cnn.pt")
-    if args.samples_only:
-        scripted = torch.jit.load(model_path)
-    else:
-        model = FashionCNN(len(LABELS))
-        train(model, x_train, torch.from_numpy(y_train), args.epochs, args.batch_size)
-        scripted = torch.jit.script(model.eval())
-    predicted, confidence = predict(scripted, x_test)
-    predicted, confidence = predicted.numpy(), confidence.numpy()
-    correct = int((predicted == y_test).sum())
-    accuracy = correct / len(y_test)
-    print(f"test accuracy: {accuracy:.4f} ({correct}/{len(y_test)})")
-
-    card = {
+def model_card(mean, std, accuracy):
+    return {
         "name": "fashion_cnn",
         "description": "Small CNN trained on Fashion-MNIST by resources/models/train_fashion_cnn.py",
         "input": {"channels": 1, "height": 28, "width": 28, "channel_order": "RGB"},
@@ -227,7 +219,114 @@ def main():
         "test_accuracy": accuracy,
         "test_set": "Fashion-MNIST test set (10,000 images)",
     }
+
+
+def test_accuracy(predicted, y_test):
+    correct = int((predicted == y_test).sum())
+    return correct / len(y_test), correct
+
+
+def checkpoint_steps(epochs, steps_per_epoch):
+    """Steps after which the checkpoint run saves: 0, the early steps, and the
+    end of every epoch (of every other epoch, or more apart, past 3 epochs)."""
+    stride = (epochs + 2) // 3
+    epoch_ends = [e * steps_per_epoch for e in range(epochs, 0, -stride)]
+    total = epochs * steps_per_epoch
+    early = [s for s in EARLY_CHECKPOINT_STEPS if s < total]
+    return sorted({0, *early, *epoch_ends})
+
+
+class CheckpointWriter:
+    """Saves the model as a scripted checkpoint with its card at chosen steps;
+    used as train()'s after_step."""
+
+    def __init__(self, model, folder, steps, steps_per_epoch, x_test, y_test, card):
+        self.model, self.folder, self.steps = model, folder, set(steps)
+        self.steps_per_epoch, self.x_test, self.y_test = steps_per_epoch, x_test, y_test
+        self.card, self.width, self.saved = card, len(str(max(steps))), []
+
+    def __call__(self, steps_done):
+        if steps_done not in self.steps:
+            return
+        scripted = torch.jit.script(self.model.eval())
+        predicted, _ = predict(scripted, self.x_test)
+        accuracy, _ = test_accuracy(predicted.numpy(), self.y_test)
+        file_name = f"step_{steps_done:0{self.width}d}.pt"
+        card = dict(self.card, test_accuracy=accuracy)
+        torch.jit.save(scripted, os.path.join(self.folder, file_name),
+                       _extra_files={"actscope.json": json.dumps(card, indent=2)})
+        self.model.train()
+        epoch = round(steps_done / self.steps_per_epoch, 3)
+        self.saved.append({"file": file_name, "step": steps_done, "epoch": epoch,
+                           "test_accuracy": accuracy})
+        print(f"saved {file_name} (epoch {epoch}, test accuracy {accuracy:.4f})", flush=True)
+
+
+def write_checkpoints(folder, data, args):
+    """Train a fresh model and save checkpoints into `folder` (stale step_*.pt
+    there are removed first), then list them in folder/run.json."""
+    x_train, y_train, x_test, y_test, mean, std = data
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.startswith("step_") and name.endswith(".pt"):
+            os.remove(os.path.join(folder, name))
+    steps_per_epoch = (len(x_train) + args.batch_size - 1) // args.batch_size
+    steps = checkpoint_steps(args.epochs, steps_per_epoch)
+    model = FashionCNN(len(LABELS))
+    writer = CheckpointWriter(model, folder, steps, steps_per_epoch, x_test, y_test,
+                              model_card(mean, std, None))
+    train(model, x_train, y_train, args.epochs, args.batch_size, after_step=writer)
+    run = {"model": "fashion_cnn", "seed": SEED, "epochs": args.epochs,
+           "batch_size": args.batch_size, "steps_per_epoch": steps_per_epoch,
+           "checkpoints": writer.saved}
+    with open(os.path.join(folder, "run.json"), "w") as f:
+        json.dump(run, f, indent=2)
+        f.write("\n")
+    print(f"wrote {len(writer.saved)} checkpoints and run.json to {folder}")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--samples-only", action="store_true",
+                      help="keep the saved model; only rewrite the sample images")
+    mode.add_argument("--checkpoints", nargs="?", const=CHECKPOINT_DIR, metavar="DIR",
+                      help="save checkpoints of a training run into DIR (default "
+                           "resources/models/fashion_run) instead of the bundled model")
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    torch.manual_seed(SEED)
+    torch.set_num_threads(args.threads)
+    train_images, y_train = load_split("train")
+    test_images, y_test = load_split("t10k")
+    mean = float(train_images.mean() / 255.0)
+    std = float(train_images.std() / 255.0)
+    x_train, x_test = to_input(train_images, mean, std), to_input(test_images, mean, std)
+    y_train = torch.from_numpy(y_train)
+    if args.checkpoints:
+        write_checkpoints(args.checkpoints, (x_train, y_train, x_test, y_test, mean, std), args)
+        return
+
+    model_path = os.path.join(HERE, "fashion_cnn.pt")
+    if args.samples_only:
+        scripted = torch.jit.load(model_path)
+    else:
+        model = FashionCNN(len(LABELS))
+        train(model, x_train, y_train, args.epochs, args.batch_size)
+        scripted = torch.jit.script(model.eval())
+    predicted, confidence = predict(scripted, x_test)
+    predicted, confidence = predicted.numpy(), confidence.numpy()
+    accuracy, correct = test_accuracy(predicted, y_test)
+    print(f"test accuracy: {accuracy:.4f} ({correct}/{len(y_test)})")
+
     if not args.samples_only:
+        card = model_card(mean, std, accuracy)
         torch.jit.save(scripted, model_path, _extra_files={"actscope.json": json.dumps(card, indent=2)})
         print(f"saved {model_path} ({os.path.getsize(model_path)} bytes)")
 
