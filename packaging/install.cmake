@@ -2,7 +2,8 @@
 # packaging/deb.sh). Included by the top-level CMakeLists.txt.
 #
 #   bin/actscope, bin/actscope-cli
-#   share/actscope/{models,samples}        the bundled model (its card inside) and samples;
+#   share/actscope/{models,samples}        the bundled model (its card inside), its training run
+#                                          (models/fashion_run) and samples;
 #                                          the programs find them from bin/ (core/base/version.h)
 #   share/applications, share/metainfo     desktop entry and AppStream data, id org.actscope.actscope
 #   share/icons/hicolor/*/apps             SVG and PNG icons (PNGs rendered from the SVG by
@@ -22,6 +23,7 @@ set(PACKAGING "${PROJECT_SOURCE_DIR}/packaging")
 
 install(TARGETS actscope actscope-cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 install(FILES "${PROJECT_SOURCE_DIR}/resources/models/fashion_cnn.pt" DESTINATION "${ACTSCOPE_SHARE}/models")
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/resources/models/fashion_run/" DESTINATION "${ACTSCOPE_SHARE}/models/fashion_run")
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/resources/samples/" DESTINATION "${ACTSCOPE_SHARE}/samples")
 install(FILES "${PROJECT_SOURCE_DIR}/resources/labels/imagenet_classes.txt" DESTINATION "${ACTSCOPE_SHARE}/labels")
 

@@ -20,6 +20,9 @@ grep -qx "bundled model and samples: $share" <<<"$version" ||
 predicted="$("$root/usr/bin/actscope-cli" predict --model "$share/models/fashion_cnn.pt" \
   --image "$share/samples/00021_sandal.png" --top 1)"
 grep -q "Sandal" <<<"$predicted" || { echo "unexpected prediction: $predicted"; exit 1; }
+# The shipped training run: six checkpoints, in training order.
+[ "$(ls "$share/models/fashion_run/"step_*.pt | wc -l)" -eq 6 ] ||
+  { echo "the training run is not installed"; exit 1; }
 # The ImageNet class names the card dialog's ImageNet preset uses.
 [ "$(wc -l <"$share/labels/imagenet_classes.txt")" -eq 1000 ] ||
   { echo "the ImageNet class names are not installed"; exit 1; }
