@@ -23,9 +23,10 @@ struct BatchGram {
 
 // The Gram matrix X X^T of `images` rows of `dims` floats each (row-major,
 // one image's output flattened per row). Products are taken in float and
-// summed in float over runs of 256 values, the runs summed in double; the
-// result does not depend on the thread count beyond that order. Spreads
-// over the engine's threads (OpenMP); any thread may call it.
+// summed in float over runs of 1,024 values (eight lanes of 128), the runs
+// summed in double; the result depends on the thread count only through
+// that order. Spreads over the engine's threads (OpenMP); any thread may
+// call it.
 BatchGram batch_gram(const float* x, int64_t images, int64_t dims);
 
 // The unbiased HSIC_1 of two Gram matrices of the same images (Song et al.
