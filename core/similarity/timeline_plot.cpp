@@ -37,16 +37,23 @@ struct Series {
 };
 
 void draw_panel(cv::Mat& canvas, const TimelinePicture::Box& box, const std::vector<int>& xs, const std::string& title,
-                const std::vector<Series>& series, bool label_points) {
+                const std::vector<Series>& series, bool label_points, double high = 1.0,
+                const std::string& when_all_zero = "") {
   put(canvas, title, {box.left, box.top - 10}, 0.5);
+  const bool all_zero = std::all_of(series.begin(), series.end(), [](const Series& line) {
+    return std::all_of(line.values.begin(), line.values.end(), [](double v) { return !(v > 0.0); });
+  });
+  if (all_zero && !when_all_zero.empty()) {
+    put(canvas, when_all_zero, {box.left + (box.width - text_width(when_all_zero)) / 2, box.top + box.height / 2});
+  }
   cv::rectangle(canvas, {box.left, box.top}, {box.left + box.width, box.top + box.height}, cv::Scalar(170, 170, 170));
-  auto y_of = [&](double value) { return box.top + static_cast<int>(std::lround((1.0 - value) * box.height)); };
+  auto y_of = [&](double value) { return box.top + static_cast<int>(std::lround((1.0 - value / high) * box.height)); };
   for (int tick = 0; tick <= 4; ++tick) {
-    const double value = tick / 4.0;
+    const double value = high * tick / 4.0;
     const int y = y_of(value);
     if (tick > 0 && tick < 4) cv::line(canvas, {box.left + 1, y}, {box.left + box.width - 1, y}, kGrid);
     char text[8];
-    std::snprintf(text, sizeof text, "%.2f", value);
+    std::snprintf(text, sizeof text, high < 0.1 ? "%.3f" : "%.2f", value);
     put(canvas, text, {box.left - text_width(text) - 6, y + 5});
   }
   for (const Series& line : series) {
@@ -56,14 +63,16 @@ void draw_panel(cv::Mat& canvas, const TimelinePicture::Box& box, const std::vec
         previous = {-1, -1};
         continue;
       }
-      const cv::Point at(box.left + xs[i], y_of(std::clamp(line.values[i], 0.0, 1.0)));
+      const cv::Point at(box.left + xs[i], y_of(std::clamp(line.values[i], 0.0, high)));
       if (previous.x >= 0) cv::line(canvas, previous, at, line.colour, 2, cv::LINE_AA);
       cv::circle(canvas, at, 3, line.colour, cv::FILLED, cv::LINE_AA);
-      if (label_points) {
+      if (label_points) {  // beside the dot, below the line's next rise (left of the last dot)
         char text[12];
         std::snprintf(text, sizeof text, "%.3f", line.values[i]);
-        put(canvas, text, {std::clamp(at.x - text_width(text) / 2, box.left + 2, box.left + box.width - text_width(text) - 2),
-                           at.y + (at.y > box.top + 30 ? -8 : 16)});
+        const bool last = i + 1 == line.values.size();
+        const int x = last ? at.x - text_width(text) - 8 : at.x + 8;
+        put(canvas, text, {std::clamp(x, box.left + 2, box.left + box.width - text_width(text) - 2),
+                           last ? std::max(at.y - 10, box.top + 14) : std::min(at.y + 18, box.top + box.height - 4)});
       }
       previous = at;
     }
@@ -88,6 +97,20 @@ int draw_names(cv::Mat& canvas, const std::vector<std::string>& names, const Tim
 cv::Scalar layer_colour(size_t index, size_t count) {
   const auto rgb = class_colour(static_cast<int>(index), static_cast<int>(count));
   return cv::Scalar(rgb[0], rgb[1], rgb[2]);
+}
+
+// The dead panel's top: the largest fraction rounded up to 0.02, 0.05, 0.1, 0.2, 0.5 or 1.
+double dead_scale(const std::vector<Series>& series) {
+  double most = 0.0;
+  for (const Series& line : series) {
+    for (double value : line.values) {
+      if (std::isfinite(value)) most = std::max(most, value);
+    }
+  }
+  for (double top : {0.02, 0.05, 0.1, 0.2, 0.5}) {
+    if (most <= top) return top;
+  }
+  return 1.0;
 }
 
 int draw_legend(cv::Mat& canvas, const std::vector<std::string>& layers, int top, int width) {
@@ -150,7 +173,8 @@ TimelinePicture draw_timeline(const Timeline& timeline, const std::string& title
   }
   for (const auto& checkpoint : timeline.checkpoints) accuracy[0].values.push_back(checkpoint.accuracy);
   draw_panel(canvas, picture.panels[0], picture.checkpoint_x, "accuracy", accuracy, true);
-  draw_panel(canvas, picture.panels[1], picture.checkpoint_x, "dead filters (fraction of the layer's)", dead, false);
+  draw_panel(canvas, picture.panels[1], picture.checkpoint_x, "dead filters (fraction of the layer's)", dead, false,
+             dead_scale(dead), "no layer has a dead filter at any checkpoint");
   draw_panel(canvas, picture.panels[2], picture.checkpoint_x, "CKA to the last checkpoint", similarity, false);
   for (const auto& box : picture.panels) draw_names(canvas, names, box, picture.checkpoint_x, name_length);
   draw_legend(canvas, layers, legend_top, width);
