@@ -25,6 +25,7 @@
 #include "core/data/dataset.h"
 #include "core/model/model.h"
 #include "tests/bench/bench_support.h"
+#include "tests/bench/synthetic_images.h"
 
 using actscope::bench::median;
 using actscope::bench::time_ms;
@@ -114,22 +115,8 @@ Workload fashion(int limit) {
 Workload resnet18(int images) {
   Workload work{"resnet18 224x224 (every map layer)", nullptr, {}, 32};
   work.model = std::move(actscope::Model::load(std::string(ACTSCOPE_FIXTURE_DIR) + "/resnet18_scripted.pt")).value();
-  actscope::ModelCard card = work.model->card();
-  card.channels = 3;
-  card.height = card.width = 224;
-  if (card.mean.empty()) card.mean = {0.485f, 0.456f, 0.406f}, card.std = {0.229f, 0.224f, 0.225f};
-  work.model->set_card(card);
-  std::mt19937 random(1);
-  std::normal_distribution<float> pixel(0.0f, 1.0f);
-  for (int i = 0; i < images; ++i) {
-    actscope::InputImage input;
-    input.name = "synthetic[" + std::to_string(i) + "]";
-    input.tensor.resize(3 * 224 * 224);
-    for (float& value : input.tensor) value = pixel(random);
-    work.dataset.images.push_back({input.name, -1});
-    work.dataset.loaded.push_back(std::move(input));
-  }
-  work.dataset.source = "synthetic";
+  actscope::bench::use_imagenet_card(*work.model);
+  work.dataset = actscope::bench::synthetic_dataset(images);
   return work;
 }
 

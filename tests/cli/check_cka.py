@@ -7,7 +7,7 @@
    built here) over the first 600 Fashion-MNIST test images in batches of 64
    (9 batches, the last 24 images dropped): every entry of cka.json's matrix
    equals a NumPy implementation of the minibatch unbiased estimator
-   (Nguyen et al. 2021, eq. 3) within 1e-4, on layer outputs recorded by
+   (Nguyen et al. 2021, eq. 3; cka_reference.py) within 1e-4, on layer outputs recorded by
    PyTorch forward hooks (with .clone()); functional layers are computed from
    the module before them as the model does (max_pool2d, the pooled and
    flattened features).
@@ -30,6 +30,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from cka_reference import minibatch_cka
 
 CLI, MODEL, DATA = sys.argv[1], sys.argv[2], sys.argv[3]
 LIMIT, BATCH = 600, 64
@@ -105,35 +107,6 @@ def hooked(model, x):
     return {name: torch.cat(parts).numpy() for name, parts in outputs.items()}
 
 
-def hsic1(k, l):
-    """Unbiased HSIC of two Gram matrices (Song et al. 2012; Nguyen et al. 2021, eq. 3)."""
-    n = len(k)
-    k, l = k.copy(), l.copy()
-    np.fill_diagonal(k, 0.0)
-    np.fill_diagonal(l, 0.0)
-    ones = np.ones(n)
-    return (np.trace(k @ l) + (ones @ k @ ones) * (ones @ l @ ones) / ((n - 1) * (n - 2))
-            - 2.0 / (n - 2) * (ones @ k @ l @ ones)) / (n * (n - 3))
-
-
-def minibatch_cka(a_layers, b_layers, a_out, b_out, images):
-    batches = images // BATCH
-    cross = np.zeros((len(a_layers), len(b_layers)))
-    self_a, self_b = np.zeros(len(a_layers)), np.zeros(len(b_layers))
-    for j in range(batches):
-        rows = slice(j * BATCH, (j + 1) * BATCH)
-        gram = lambda out, name: (lambda f: f @ f.T)(out[name][rows].reshape(BATCH, -1).astype(np.float64))
-        ka = [gram(a_out, name) for name in a_layers]
-        kb = [gram(b_out, name) for name in b_layers]
-        for i, k in enumerate(ka):
-            self_a[i] += hsic1(k, k)
-            for m, l in enumerate(kb):
-                cross[i, m] += hsic1(k, l)
-        for m, l in enumerate(kb):
-            self_b[m] += hsic1(l, l)
-    return cross / np.sqrt(np.outer(self_a, self_b))
-
-
 def read(folder):
     with open(os.path.join(folder, "cka.json")) as f:
         return json.load(f)
@@ -156,7 +129,8 @@ def check_against_numpy(folder, probe, card):
     a_card = json.loads(extra["actscope.json"])
     a_out = fashion_outputs((pixels - a_card["mean"][0]) / a_card["std"][0])
     b_out = probe_outputs(probe, (pixels - card["mean"][0]) / card["std"][0])
-    want = minibatch_cka(document["layers_a"], document["layers_b"], a_out, b_out, LIMIT)
+    want = minibatch_cka([a_out[n] for n in document["layers_a"]], [b_out[n] for n in document["layers_b"]], LIMIT,
+                         BATCH)
     got = matrix(document)
     assert got.shape == want.shape, (got.shape, want.shape)
     worst = float(np.max(np.abs(got - want)))

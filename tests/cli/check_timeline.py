@@ -29,6 +29,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from cka_reference import minibatch_cka
+
 CLI, RUN, DATA = sys.argv[1], sys.argv[2], sys.argv[3]
 LIMIT, BATCH = 1000, 64
 
@@ -86,16 +88,6 @@ def check_fractions(document, folder, limit=LIMIT):
             assert got == want[layer["name"]], (checkpoint["path"], layer["name"], got, want[layer["name"]])
 
 
-def hsic1(k, l):
-    n = len(k)
-    k, l = k.copy(), l.copy()
-    np.fill_diagonal(k, 0.0)
-    np.fill_diagonal(l, 0.0)
-    ones = np.ones(n)
-    return (np.trace(k @ l) + (ones @ k @ ones) * (ones @ l @ ones) / ((n - 1) * (n - 2))
-            - 2.0 / (n - 2) * (ones @ k @ l @ ones)) / (n * (n - 3))
-
-
 def hooked(path, x, names):
     scripted, _ = card_of(path)
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../resources/models"))
@@ -127,15 +119,10 @@ def check_shipped_run(folder):
         accuracy = float((logits.argmax(1).numpy() == labels).mean())
         assert abs(checkpoint["accuracy"] - accuracy) <= 1 / 500, (checkpoint["path"], checkpoint["accuracy"], accuracy)
         by_name = {layer["name"]: layer for layer in checkpoint["layers"]}
-        for name in names:
-            cross = mine = theirs = 0.0
-            for j in range(LIMIT // BATCH):
-                rows = slice(j * BATCH, (j + 1) * BATCH)
-                k = (lambda f: f @ f.T)(outputs[name][rows].reshape(BATCH, -1).astype(np.float64))
-                l = (lambda f: f @ f.T)(final[name][rows].reshape(BATCH, -1).astype(np.float64))
-                cross, mine, theirs = cross + hsic1(k, l), mine + hsic1(k, k), theirs + hsic1(l, l)
-            want = cross / np.sqrt(mine * theirs)
-            assert abs(by_name[name]["cka_to_final"] - want) <= 1e-4, (checkpoint["path"], name, by_name[name], want)
+        want = minibatch_cka([outputs[name] for name in names], [final[name] for name in names], LIMIT, BATCH)
+        for i, name in enumerate(names):
+            assert abs(by_name[name]["cka_to_final"] - want[i, i]) <= 1e-4, (checkpoint["path"], name, by_name[name],
+                                                                               want[i, i])
     assert all(abs(layer["cka_to_final"] - 1.0) <= 1e-5 for layer in document["checkpoints"][-1]["layers"])
     check_fractions(document, folder)
     first, last = document["checkpoints"][0]["accuracy"], document["checkpoints"][-1]["accuracy"]
