@@ -5,7 +5,7 @@
 #   packaging/screenshots.sh            all of them
 #   packaging/screenshots.sh dataset    one of them (main_window, main_window_laptop, compare,
 #                                       compare_laptop, dataset, receptive_field, weights, cam_all_methods, filters,
-#                                       embedding, embedding_cli)
+#                                       embedding, embedding_cli, models, timeline)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -77,4 +77,12 @@ if want_shot embedding_cli; then
   rm -rf "$embedded"
   echo "wrote $OUT/embedding_cli.png"
 fi
+# The Models view: the bundled model (A) against an early checkpoint of its training (B) over the
+# test set; the cell relu3 x conv4 clicked (both layers drawn for the current image), the mouse
+# resting on another cell (its tooltip).
+want_shot models && shot models 40 "click:559,252 sleep move:373,332" -- \
+  --second-model "$ROOT/resources/models/fashion_run/step_0050.pt"
+# The Timeline view: the shipped training run followed over the test set, step_0050 clicked (the
+# open model, marked).
+want_shot timeline && shot timeline 60 "click:260,350 sleep" -- --training-run "$ROOT/resources/models/fashion_run"
 exit 0

@@ -1,6 +1,7 @@
 // actscope: the desktop program. Parses its command line (startup_options.h),
-// shows the main window and opens the model and images, then the dataset and
-// the comparison asked for, each once what it needs is shown.
+// shows the main window and opens the model and images, then the dataset,
+// the comparison, model B and the training run asked for, each once what it
+// needs is shown.
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -54,6 +55,22 @@ void follow_up(actscope::MainWindow& window, const actscope::StartupOptions& opt
     const QString atlas = *options.atlas;
     once(window, &actscope::MainWindow::sessionShown,
          [&window, atlas](const QStringList&) { window.open_atlas(atlas); });
+  }
+  if (options.second_model) {
+    const QString second = *options.second_model;
+    once(window, &actscope::MainWindow::sessionShown,
+         [&window, second](const QStringList&) { window.open_second_model(second); });
+  }
+  if (options.training_run) {
+    // Over the dataset once it is predicted (it is then the open dataset), else once the model is open.
+    const QString run = *options.training_run;
+    if (options.dataset) {
+      once(window, &actscope::MainWindow::datasetShown,
+           [&window, run](const QString&) { window.open_training_run(run); });
+    } else {
+      once(window, &actscope::MainWindow::sessionShown,
+           [&window, run](const QStringList&) { window.open_training_run(run); });
+    }
   }
   if (options.compare >= 0) {
     const int index = options.compare;

@@ -42,6 +42,14 @@ void process(QCommandLineParser& parser, const QApplication& app) {
   parser.addOption({QStringLiteral("atlas"),
                     QStringLiteral("Filter atlas (atlas.json from actscope-cli scan or merge) to show in the Filters tab"),
                     QStringLiteral("file")});
+  parser.addOption({QStringLiteral("second-model"),
+                    QStringLiteral("A second TorchScript model (B) whose layers the Models view compares with the "
+                                   "model's (CKA over the dataset)"),
+                    QStringLiteral("path")});
+  parser.addOption({QStringLiteral("training-run"),
+                    QStringLiteral("A folder of TorchScript checkpoints of one model to follow in the Timeline view "
+                                   "(accuracy, dead filters, CKA to the last) over the dataset"),
+                    QStringLiteral("dir")});
   parser.addOption({QStringLiteral("labels"),
                     QStringLiteral("Class names, one per line in logit order (e.g. labels/imagenet_classes.txt of the "
                                    "bundled files), instead of the card's"),
@@ -72,6 +80,12 @@ std::variant<StartupOptions, int> parse_startup_options(const QApplication& app)
   options.layer = parser.value(QStringLiteral("layer"));
   if (parser.isSet(QStringLiteral("dataset"))) options.dataset = parser.value(QStringLiteral("dataset"));
   if (parser.isSet(QStringLiteral("atlas"))) options.atlas = parser.value(QStringLiteral("atlas"));
+  if (parser.isSet(QStringLiteral("second-model"))) {
+    options.second_model = parser.value(QStringLiteral("second-model"));
+  }
+  if (parser.isSet(QStringLiteral("training-run"))) {
+    options.training_run = parser.value(QStringLiteral("training-run"));
+  }
   options.embed = parser.isSet(QStringLiteral("embed"));
   if (options.embed && !options.dataset) {
     std::cerr << "actscope: --embed needs --dataset\n";

@@ -104,6 +104,8 @@ void DatasetController::show_run(Result<Run> run) {
   run_ = std::make_shared<const Run>(std::move(run).value());
   run_model_path_ = workspace_.model_path();
   run_labels_ = workspace_.model()->card().labels;
+  // The open dataset: the Models and Timeline views read it too.
+  workspace_.set_dataset_path(QString::fromStdString(run_->dataset->source));
   show_class_names();
   pane_->show_predictions(run_->dataset, run_->predictions);
   Q_EMIT statusChanged(tr("%1 images predicted").arg(run_->predictions.size()));

@@ -76,6 +76,9 @@ SessionController::SessionController(Workspace& workspace, EngineWorker& worker,
   connect(strip_, &ImageStrip::removeRequested, this, &SessionController::remove_image);
   connect(strip_, &ImageStrip::clearRequested, this, &SessionController::clear_images);
   connect(&workspace_, &Workspace::modelChanged, this, &SessionController::show_images);
+  // A checkpoint of a training run opened as the model, with the open images.
+  connect(&workspace_, &Workspace::modelRequested, this,
+          [this](const QString& path) { open(path, image_paths_); });
   connect(&workspace_, &Workspace::currentImageChanged, strip_, &ImageStrip::set_current);
   connect(&workspace_, &Workspace::imageAdded, this,
           [this](int index) { strip_->add_image(workspace_.model()->card(), workspace_.images()[index]); });

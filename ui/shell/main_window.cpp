@@ -29,7 +29,9 @@
 #include "ui/controllers/compare_controller.h"
 #include "ui/controllers/dataset_controller.h"
 #include "ui/controllers/export_controller.h"
+#include "ui/controllers/models_controller.h"
 #include "ui/controllers/session_controller.h"
+#include "ui/controllers/timeline_controller.h"
 #include "ui/panes/activations_pane.h"
 #include "ui/panes/cam_pane.h"
 #include "ui/panes/compare_pane.h"
@@ -38,7 +40,9 @@
 #include "ui/panes/image_strip.h"
 #include "ui/panes/layer_tree.h"
 #include "ui/panes/model_summary.h"
+#include "ui/panes/models_pane.h"
 #include "ui/panes/picture_pane.h"
+#include "ui/panes/timeline_pane.h"
 #include "ui/shell/shortcuts_dialog.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
@@ -107,16 +111,18 @@ MainWindow::MainWindow(QWidget* parent)
   export_ = new ExportController(*workspace_, *worker_, this);
   atlas_ = new AtlasController(*workspace_, *worker_, this);
   embedding_ = new EmbeddingController(*workspace_, *worker_, this);
+  models_ = new ModelsController(*workspace_, *worker_, this);
+  timeline_ = new TimelineController(*workspace_, *worker_, this);
   for (Controller* controller : std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_,
-                                                                   export_, atlas_, embedding_}) {
+                                                                   export_, atlas_, embedding_, models_, timeline_}) {
     wire(controller);
   }
   connect(embedding_, &EmbeddingController::browseRequested, this, [this] { show_page(activations_->pane()); });
+  connect(timeline_, &TimelineController::browseRequested, this, [this] { show_page(activations_->pane()); });
   connect(session_, &SessionController::sessionShown, this, &MainWindow::sessionShown);
   connect(dataset_, &DatasetController::datasetShown, this, &MainWindow::datasetShown);
-  connect(workspace_.get(), &Workspace::modelChanged, this, [this] {
-    setWindowTitle(QStringLiteral("actscope - %1").arg(QFileInfo(workspace_->model_path()).fileName()));
-  });
+  connect(workspace_.get(), &Workspace::modelChanged, this, &MainWindow::show_title);
+  connect(workspace_.get(), &Workspace::secondModelChanged, this, &MainWindow::show_title);
   build_views();
   build_view_bar();
   build_docks();
@@ -132,7 +138,7 @@ MainWindow::~MainWindow() {
   worker_.reset();  // cancels long jobs and waits for the one that runs
   // The controllers go before the panes they listen to and the workspace they use.
   for (Controller* controller : std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_,
-                                                                   export_, atlas_, embedding_}) {
+                                                                   export_, atlas_, embedding_, models_, timeline_}) {
     delete controller;
   }
 }
@@ -155,6 +161,18 @@ void MainWindow::load_dataset(const QString& path) {
 
 void MainWindow::embed_dataset(const QString& path) {
   embedding_->run(path, embedding_->pane()->settings());
+}
+
+void MainWindow::open_second_model(const QString& path) { models_->open_second_model(path); }
+
+void MainWindow::open_training_run(const QString& folder) { timeline_->open_run(folder); }
+
+void MainWindow::show_title() {
+  QString title = QStringLiteral("actscope - %1").arg(QFileInfo(workspace_->model_path()).fileName());
+  if (workspace_->second_model()) {
+    title += tr(" (B: %1)").arg(QFileInfo(workspace_->second_model_path()).fileName());
+  }
+  setWindowTitle(title);
 }
 
 void MainWindow::open_atlas(const QString& path) {
@@ -190,19 +208,22 @@ void MainWindow::build_views() {
   views_->addWidget(atlas_->pane());
   embedding_->pane()->setObjectName(QStringLiteral("embeddingPane"));
   views_->addWidget(embedding_->pane());
+  views_->addWidget(models_->pane());
+  views_->addWidget(timeline_->pane());
   setCentralWidget(views_);
   size_by_current_page(views_);
   size_by_current_page(browse_tabs_->findChild<QStackedWidget*>(QString(), Qt::FindDirectChildrenOnly));
   auto page_changed = [this] {
     activations_->set_current_page(current_page());
     compare_->set_current_page(current_page());
+    models_->set_current_page(current_page());
   };
   connect(browse_tabs_, &QTabWidget::currentChanged, this, page_changed);
   connect(views_, &QStackedWidget::currentChanged, this, page_changed);
 }
 
 // The bar of views on the left, as an IDE's modes: one button per task, the
-// chosen one checked; Ctrl+1 .. Ctrl+5.
+// chosen one checked; Ctrl+1 .. Ctrl+7.
 void MainWindow::build_view_bar() {
   auto* bar = new QToolBar(tr("Views"), this);
   bar->setObjectName(QStringLiteral("viewBar"));
@@ -211,14 +232,18 @@ void MainWindow::build_view_bar() {
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   bar->toggleViewAction()->setVisible(false);  // the views are always in reach
   auto* group = new QActionGroup(this);
-  const QString titles[kViews] = {tr("Browse"), tr("Compare"), tr("Dataset"), tr("Filters"), tr("Embedding")};
+  const QString titles[kViews] = {tr("Browse"),    tr("Compare"), tr("Dataset"), tr("Filters"),
+                                  tr("Embedding"), tr("Models"),  tr("Timeline")};
   const QString tips[kViews] = {
       tr("Browse: one image's layers as grids, the weights and the Grad-CAM pane"),
       tr("Compare: two images' grids side by side, their difference and their CAMs"),
       tr("Dataset: a whole dataset predicted, the wrong images and the confusion matrix"),
       tr("Filters: what every filter of the layer does over a scanned dataset"),
-      tr("Embedding: where a dataset's images sit in a layer's features (t-SNE, PCA)")};
-  const char* names[kViews] = {"viewBrowse", "viewCompare", "viewDataset", "viewFilters", "viewEmbedding"};
+      tr("Embedding: where a dataset's images sit in a layer's features (t-SNE, PCA)"),
+      tr("Models: how alike the layers of the open model and a second model are (CKA)"),
+      tr("Timeline: a model across its training checkpoints (accuracy, dead filters, CKA to the last)")};
+  const char* names[kViews] = {"viewBrowse",    "viewCompare", "viewDataset", "viewFilters",
+                               "viewEmbedding", "viewModels",  "viewTimeline"};
   for (int view = 0; view < kViews; ++view) {
     QAction* action = bar->addAction(titles[view]);
     action->setObjectName(QString::fromLatin1(names[view]));
@@ -244,6 +269,7 @@ QStringList MainWindow::default_docks(View view) {
     case kFilters:
       return {QStringLiteral("layersDock"), QStringLiteral("modelDock")};
     case kEmbedding:  // the plot gets the room; a clicked point's image joins the strip
+    case kModels:     // the heatmap gets the room; the strip chooses the image its two layers are drawn for
       return {QStringLiteral("imagesDock")};
     default:
       return {};
@@ -308,9 +334,10 @@ void MainWindow::build_docks() {
 
 void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  file->addActions({session_->open_model_action(), session_->open_images_action(), session_->replace_images_action(),
-                    dataset_->open_action(),
-                    atlas_->scan_action(), atlas_->open_action(), embedding_->embed_action()});
+  file->addActions({session_->open_model_action(), models_->open_second_action(), models_->close_second_action(),
+                    session_->open_images_action(), session_->replace_images_action(), dataset_->open_action(),
+                    atlas_->scan_action(), atlas_->open_action(), embedding_->embed_action(),
+                    timeline_->open_action()});
   file->addMenu(session_->recent_menu());
   file->addSeparator();
   file->addActions({activations_->export_action(), cam_->export_action(), compare_->export_action(),
@@ -319,7 +346,7 @@ void MainWindow::build_menus() {
   file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
-  view->addActions(view_actions_);  // Ctrl+1 .. Ctrl+5: the views
+  view->addActions(view_actions_);  // Ctrl+1 .. Ctrl+7: the views
   view->addSeparator();
   const QList<QAction*> browsing = activations_->view_actions();
   view->addActions(browsing.mid(0, 2));  // previous and next layer

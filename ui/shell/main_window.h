@@ -1,5 +1,6 @@
 // The main window: the shell of the desktop program. A bar of views on the
-// left (Browse, Compare, Dataset, Filters, Embedding: one task each) gives the chosen
+// left (Browse, Compare, Dataset, Filters, Embedding, Models, Timeline: one
+// task each) gives the chosen
 // view the whole centre with its own docks (the layer tree and model
 // summary, the Grad-CAM pane, the thin image strip), and each view's layout
 // is remembered apart. It puts the controllers' actions in the menus, shows
@@ -34,7 +35,9 @@ class DatasetController;
 class EmbeddingController;
 class EngineWorker;
 class ExportController;
+class ModelsController;
 class SessionController;
+class TimelineController;
 class Workspace;
 
 class MainWindow : public QMainWindow {
@@ -62,14 +65,18 @@ class MainWindow : public QMainWindow {
   void compare_dataset_image(int index);
   // Embeds a dataset with the default settings in the Embedding view (see EmbeddingController::run).
   void embed_dataset(const QString& path);
+  // Opens `path` as model B and compares it in the Models view (see ModelsController::open_second_model).
+  void open_second_model(const QString& path);
+  // Follows a folder of checkpoints in the Timeline view (see TimelineController::open_run).
+  void open_training_run(const QString& folder);
 
   // View > Reset Layout: every view's docks shown in their default places
   // and sizes, the window at its default size inside the screen.
   QAction* reset_layout_action() const { return reset_layout_; }
   void reset_layout();
 
-  // The views of the bar on the left, in its order (Ctrl+1 .. Ctrl+5).
-  enum View { kBrowse, kCompare, kDataset, kFilters, kEmbedding, kViews };
+  // The views of the bar on the left, in its order (Ctrl+1 .. Ctrl+7).
+  enum View { kBrowse, kCompare, kDataset, kFilters, kEmbedding, kModels, kTimeline, kViews };
   View current_view() const { return current_view_; }
   // Shows `view` with the docks it had when last shown (its defaults the first time).
   void show_view(View view);
@@ -93,6 +100,8 @@ class MainWindow : public QMainWindow {
   ExportController& exports() { return *export_; }
   AtlasController& atlas() { return *atlas_; }
   EmbeddingController& embedding() { return *embedding_; }
+  ModelsController& models() { return *models_; }
+  TimelineController& timeline() { return *timeline_; }
 
  Q_SIGNALS:
   // A session has been shown; `errors` lists the files that failed.
@@ -118,6 +127,8 @@ class MainWindow : public QMainWindow {
   void zoom_grids(double factor);
   void wire(Controller* controller);
   void show_error(const QString& title, const QString& message);
+  // "actscope - a.pt", with model B when one is open.
+  void show_title();
   void show_about();
   void place_on_screen();
   void size_side_docks();
@@ -136,6 +147,8 @@ class MainWindow : public QMainWindow {
   ExportController* export_;
   AtlasController* atlas_;
   EmbeddingController* embedding_;
+  ModelsController* models_;
+  TimelineController* timeline_;
   QStackedWidget* views_;
   QTabWidget* browse_tabs_;  // Activations, Weights, Enlarged filter
   QList<QAction*> view_actions_;

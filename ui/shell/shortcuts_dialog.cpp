@@ -24,7 +24,8 @@ void show_shortcuts_dialog(QWidget* parent) {
       {QDialog::tr("Ctrl+0"), QDialog::tr("fit the grid: every filter in sight")},
       {QDialog::tr("Ctrl+Alt+0"), QDialog::tr("the grid at 1:1")},
       {QDialog::tr("Ctrl+Tab"), QDialog::tr("next image")},
-      {QDialog::tr("Ctrl+1 .. Ctrl+4"), QDialog::tr("the Browse, Compare, Dataset, Filters view")},
+      {QDialog::tr("Ctrl+1 .. Ctrl+7"),
+       QDialog::tr("the Browse, Compare, Dataset, Filters, Embedding, Models, Timeline view")},
       {QDialog::tr("Ctrl+E"), QDialog::tr("export the current grid")},
       {QDialog::tr("Ctrl+O"), QDialog::tr("open a model")},
       {QDialog::tr("Click a prediction"), QDialog::tr("Grad-CAM for that class")}};

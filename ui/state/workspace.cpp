@@ -20,6 +20,20 @@ void Workspace::open(std::shared_ptr<const Model> model, const QString& model_pa
   Q_EMIT modelChanged();
 }
 
+void Workspace::set_second_model(std::shared_ptr<const Model> model, const QString& path) {
+  second_model_ = std::move(model);
+  second_model_path_ = second_model_ ? path : QString();
+  Q_EMIT secondModelChanged();
+}
+
+void Workspace::request_model(const QString& path) { Q_EMIT modelRequested(path); }
+
+void Workspace::set_dataset_path(const QString& path) {
+  if (path == dataset_path_) return;
+  dataset_path_ = path;
+  Q_EMIT datasetChanged();
+}
+
 void Workspace::replace_images(std::vector<LoadedImage> images) {
   const QString layer = current_layer_;
   images_ = std::move(images);

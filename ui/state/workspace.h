@@ -1,6 +1,7 @@
 // Workspace: what the desktop program has open and where the user is: the
-// model (and the files it came from), the images, the current image and
-// layer, the current image's captured layers, and how grids are drawn.
+// model (and the files it came from), a second model to compare it with,
+// the images, the current image and layer, the current image's captured
+// layers, the open dataset, and how grids are drawn.
 // Controllers change it and react to its signals; they never call each
 // other. GUI thread only.
 #pragma once
@@ -44,6 +45,24 @@ class Workspace : public QObject {
   std::shared_ptr<const Model> shared_model() const { return model_; }
   const QString& model_path() const { return model_path_; }
 
+  // Model B: a second model beside the open one, whose layers the Models
+  // view compares with the open model's; null when none (also before any
+  // model opened). It stays when another model opens. Emits secondModelChanged.
+  void set_second_model(std::shared_ptr<const Model> model, const QString& path);
+  const Model* second_model() const { return second_model_.get(); }
+  std::shared_ptr<const Model> shared_second_model() const { return second_model_; }
+  const QString& second_model_path() const { return second_model_path_; }
+
+  // Asks for `path` to be opened as the model with the open images (a
+  // checkpoint of a training run). Emits modelRequested: the session opens it.
+  void request_model(const QString& path);
+
+  // The dataset the user opened and predicted (the Dataset view's), empty
+  // when none; the Models and Timeline views run over it. It stays when
+  // another model opens. Emits datasetChanged when it changes.
+  void set_dataset_path(const QString& path);
+  const QString& dataset_path() const { return dataset_path_; }
+
   const std::vector<LoadedImage>& images() const { return images_; }
   // The open model with other images (some removed, all cleared, or
   // replaced): like open() (modelChanged: everything that shows images starts
@@ -68,6 +87,7 @@ class Workspace : public QObject {
   // current layer becomes `layer`. Emits captureChanged.
   void set_capture(int image, std::shared_ptr<const CaptureResult> capture, const QString& layer);
   const CaptureResult* capture() const { return capture_.get(); }
+  std::shared_ptr<const CaptureResult> shared_capture() const { return capture_; }
   int capture_image() const { return capture_image_; }
   // Layer `name` of the capture, null when absent.
   const LayerActivation* activation(const QString& name) const;
@@ -103,6 +123,9 @@ class Workspace : public QObject {
 
  Q_SIGNALS:
   void modelChanged();
+  void secondModelChanged();
+  void modelRequested(const QString& path);
+  void datasetChanged();
   void imageAdded(int index);
   void imageUpdated(int index);
   void currentImageChanged(int index);
@@ -118,6 +141,9 @@ class Workspace : public QObject {
  private:
   std::shared_ptr<const Model> model_;
   QString model_path_;
+  std::shared_ptr<const Model> second_model_;
+  QString second_model_path_;
+  QString dataset_path_;
   std::vector<LoadedImage> images_;
   int current_image_ = -1;
   QString current_layer_;
