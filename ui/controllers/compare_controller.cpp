@@ -24,6 +24,10 @@ CompareController::CompareController(Workspace& workspace, EngineWorker& worker,
   connect(export_, &QAction::triggered, this, &CompareController::export_dialog);
   connect(pane_, &ComparePane::imageBChosen, this, &CompareController::set_image_b);
   connect(pane_, &ComparePane::proposeRequested, this, &CompareController::propose);
+  connect(pane_, &ComparePane::modeChosen, this,
+          [this](int mode) { set_mode(static_cast<CompareMode>(mode)); });
+  connect(pane_, &ComparePane::partnerLayerChosen, this, &CompareController::set_partner_layer);
+  connect(&workspace_, &Workspace::secondModelChanged, this, &CompareController::second_model_changed);
   connect(&workspace_, &Workspace::modelChanged, this, &CompareController::reset);
   connect(&workspace_, &Workspace::imageAdded, this, &CompareController::refresh_choices);
   connect(&workspace_, &Workspace::compareRequested, this, &CompareController::show_request);
@@ -39,6 +43,9 @@ CompareController::CompareController(Workspace& workspace, EngineWorker& worker,
 void CompareController::reset() {
   image_b_ = -1;
   capture_b_.reset();
+  model_b_capture_.reset();  // of an image the new model's card made
+  model_b_ = nullptr;
+  model_b_image_ = model_b_pending_ = -1;
   explanations_.clear();
   explaining_.clear();
   clear();
@@ -57,6 +64,10 @@ void CompareController::refresh_choices() {
 void CompareController::set_current_page(QWidget* page) {
   shown_tab_ = page == pane_;
   if (!shown_tab_ || quiet_) return;
+  if (mode_ == CompareMode::kModels) {
+    render_models();
+    return;
+  }
   const int current = workspace_.current_image();
   if (image_b_ < 0 && current >= 0 && workspace_.images()[current].misclassified()) {
     propose();
@@ -89,6 +100,10 @@ void CompareController::set_image_b(int index) {
     clear();
     return;
   }
+  if (mode_ == CompareMode::kModels) {  // an image B chosen (or proposed elsewhere) is of the first mode
+    mode_ = CompareMode::kImages;
+    pane_->set_mode(mode_);
+  }
   pane_->set_image_b(index);
   image_b_ = index;
   Q_EMIT pageRequested(pane_);
@@ -113,6 +128,10 @@ void CompareController::request_capture_b() {
 
 // The browsed layer for A (the captured current image) and B, from both cached captures.
 void CompareController::render() {
+  if (mode_ == CompareMode::kModels) {
+    render_models();
+    return;
+  }
   if (!workspace_.capture() || !capture_b_) return;
   const QString& layer = workspace_.current_layer();
   const LayerActivation* a = workspace_.activation(layer);
@@ -237,6 +256,10 @@ void CompareController::show_proposal(int image, Result<size_t> partner) {
 
 void CompareController::export_comparison(const QString& path, bool report) {
   const auto refuse = [&](const std::string& why) { finish_export(path, Error{why}, report); };
+  if (mode_ == CompareMode::kModels) {
+    refuse("the comparison sheet is of two images in one model: choose \"Two images, one model\" in the Compare tab");
+    return;
+  }
   if (!workspace_.capture() || !capture_b_ || image_b_ < 0) {
     refuse("nothing to export: compare two images first (the Compare tab)");
     return;

@@ -1,8 +1,12 @@
-// CompareController: compare mode (the Compare tab). Captures image B on the
-// worker and compares the browsed layer of the current image (A) and B;
-// explains both images (prediction and Grad-CAMs) once each; proposes B (the
-// nearest correctly classified open image of A's true class); owns "Export
-// Comparison Sheet".
+// CompareController: compare mode (the Compare tab). Two images, one model:
+// captures image B on the worker and compares the browsed layer of the
+// current image (A) and B; explains both images (prediction and Grad-CAMs)
+// once each; proposes B (the nearest correctly classified open image of A's
+// true class); owns "Export Comparison Sheet". One image, two models: the
+// current image through the open model (A, the browsed layer) and the second
+// model (B, captured on the worker; the layer of the same name, else the one
+// picked), compared alike when both layers have one shape, else side by side
+// (compare_two_models.cpp).
 #pragma once
 
 #include <memory>
@@ -15,13 +19,13 @@
 #include "core/explain/compare.h"
 #include "core/explain/compare_sheet.h"
 #include "ui/controllers/controller.h"
+#include "ui/panes/compare_pane.h"
 
 class QAction;
 class QWidget;
 
 namespace actscope {
 
-class ComparePane;
 class EngineWorker;
 class Workspace;
 
@@ -39,6 +43,12 @@ class CompareController : public Controller {
   // is shown for both images.
   void set_image_b(int index);
   int image_b() const { return image_b_; }
+  // Two images in one model, or the current image in the open model and the
+  // second one (ignored without a second model). Drawn when the tab shows.
+  void set_mode(CompareMode mode);
+  CompareMode mode() const { return mode_; }
+  // B's layer compared with the browsed layer when B has none of its name.
+  void set_partner_layer(const QString& name);
   // B becomes the correctly classified open image of A's true class nearest
   // to A in the penultimate layer's features (found on the worker). Opening
   // the Compare tab does this for a misclassified A.
@@ -51,7 +61,8 @@ class CompareController : public Controller {
   void export_comparison(const QString& path, bool report = false);
 
  Q_SIGNALS:
-  // The Compare tab shows the browsed layer for images A and B.
+  // The Compare tab shows the browsed layer for images A and B (or for
+  // models A and B).
   void compareShown();
   // Both compared images' predictions and Grad-CAMs are shown.
   void explanationsShown();
@@ -81,6 +92,14 @@ class CompareController : public Controller {
   bool show_explanations();
   void show_proposal(int image, Result<size_t> partner);
   void export_dialog();
+  // One image, two models (compare_two_models.cpp).
+  void second_model_changed();
+  void render_models();
+  QString partner_layer(const Model& b, const QString& layer);
+  void request_capture_model_b(int image);
+  void render_side_by_side(const LayerActivation& a, const QString& a_caption, const LayerActivation& b,
+                           const QString& b_caption);
+  QString model_caption(const QString& letter, const QString& layer, const QString& path) const;
 
   Workspace& workspace_;
   EngineWorker& worker_;
@@ -96,6 +115,15 @@ class CompareController : public Controller {
   std::vector<int> explaining_;  // the images whose explanations are on their way
   int choice_ = 0;               // counts choices of B: a proposal made before a later choice is dropped
   int proposal_choice_ = -1;     // the choice the proposal on its way was made at
+  CompareMode mode_ = CompareMode::kImages;
+  // The current image through model B: which image and model it is of, and
+  // the request on its way (image -1: none).
+  std::shared_ptr<const CaptureResult> model_b_capture_;
+  int model_b_image_ = -1;
+  const Model* model_b_ = nullptr;
+  int model_b_pending_ = -1;
+  QString chosen_partner_;  // picked in the pane; used when B lacks the browsed layer's name
+  std::shared_ptr<const CaptureResult> drawn_[2];  // what side-by-side grids point into
 };
 
 }  // namespace actscope

@@ -10,6 +10,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include "core/maps/cam_render.h"
@@ -56,6 +57,9 @@ QWidget* titled_scroll(QLabel* title, GridView* view, ColorBar* scale, QScrollAr
 ComparePane::ComparePane(QWidget* parent)
     : QWidget(parent),
       image_b_(new QComboBox),
+      mode_box_(new QComboBox),
+      partner_(new QComboBox),
+      hint_(new QLabel),
       summary_(new QLabel),
       grid_a_(new GridView),
       grid_b_(new GridView),
@@ -69,17 +73,25 @@ ComparePane::ComparePane(QWidget* parent)
   ranking_->setObjectName(QStringLiteral("compareRanking"));
   ranking_->setToolTip(
       tr("Filters by |mean A - mean B|, largest first; click one to select it in the grids"));
+  summary_->setObjectName(QStringLiteral("compareSummary"));
   summary_->setWordWrap(true);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(build_choice_row());
+  hint_->setObjectName(QStringLiteral("compareModelsHint"));
+  hint_->setWordWrap(true);
+  hint_->setContentsMargins(4, 0, 4, 0);
+  hint_->hide();
+  layout->addWidget(hint_);
   layout->addWidget(summary_);
   // Six pictures of a fixed size fit the width Compare has at 1024x640.
-  QWidget* explanations = build_explanations();
-  explanations->setObjectName(QStringLiteral("compareExplanations"));
-  layout->addWidget(explanations);
+  explanations_ = build_explanations();
+  explanations_->setObjectName(QStringLiteral("compareExplanations"));
+  layout->addWidget(explanations_);
   layout->addWidget(build_grids(), 1);
+  set_second_model({});
+  set_mode(CompareMode::kImages);
   connect(image_b_, qOverload<int>(&QComboBox::activated), this, [this] { Q_EMIT imageBChosen(image_b()); });
   clear();
 }
@@ -158,21 +170,83 @@ void ComparePane::actual_size() { grid_a_->set_zoom(1.0); }
 
 QScrollArea* ComparePane::grid_area(int which) const { return grid_area_[which]; }
 
-// Choosing image B, or asking for a proposal.
+// The mode; then choosing image B (or asking for a proposal), or B's partner layer.
 QWidget* ComparePane::build_choice_row() {
   auto* top = new QWidget;
   auto* top_layout = new QHBoxLayout(top);
   top_layout->setContentsMargins(4, 4, 4, 0);
-  top_layout->addWidget(new QLabel(tr("Compare with image B")));
-  top_layout->addWidget(image_b_, 1);
+  mode_box_->setObjectName(QStringLiteral("compareMode"));
+  mode_box_->addItem(tr("Two images, one model"), static_cast<int>(CompareMode::kImages));
+  mode_box_->addItem(tr("One image, two models (A and B)"), static_cast<int>(CompareMode::kModels));
+  mode_box_->setToolTip(
+      tr("Two images through the open model, or the current image through the open model (A) and a second "
+         "model (B: File > Open Second Model...)"));
+  connect(mode_box_, qOverload<int>(&QComboBox::activated), this,
+          [this] { Q_EMIT modeChosen(mode_box_->currentData().toInt()); });
+  top_layout->addWidget(mode_box_);
+
+  image_row_ = new QWidget;
+  auto* image_layout = new QHBoxLayout(image_row_);
+  image_layout->setContentsMargins(0, 0, 0, 0);
+  image_layout->addWidget(new QLabel(tr("Compare with image B")));
+  image_layout->addWidget(image_b_, 1);
   auto* propose = new QPushButton(tr("Propose B"));
   propose->setObjectName(QStringLiteral("compareProposeB"));
   propose->setToolTip(
       tr("The correctly classified open image of A's true class nearest to A "
          "in the penultimate layer's features"));
   connect(propose, &QPushButton::clicked, this, &ComparePane::proposeRequested);
-  top_layout->addWidget(propose);
+  image_layout->addWidget(propose);
+  top_layout->addWidget(image_row_, 1);
+
+  partner_row_ = new QWidget;
+  auto* partner_layout = new QHBoxLayout(partner_row_);
+  partner_layout->setContentsMargins(0, 0, 0, 0);
+  partner_layout->addWidget(new QLabel(tr("B's layer")));
+  partner_->setObjectName(QStringLiteral("comparePartnerLayer"));
+  partner_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  partner_->setToolTip(tr("B's layer compared with the browsed layer of A"));
+  connect(partner_, qOverload<int>(&QComboBox::activated), this,
+          [this] { Q_EMIT partnerLayerChosen(partner_->currentData().toString()); });
+  partner_layout->addWidget(partner_);
+  partner_layout->addStretch(1);
+  top_layout->addWidget(partner_row_, 1);
   return top;
+}
+
+void ComparePane::set_mode(CompareMode mode) {
+  mode_ = mode;
+  mode_box_->setCurrentIndex(mode_box_->findData(static_cast<int>(mode)));
+  const bool models = mode == CompareMode::kModels;
+  image_row_->setVisible(!models);
+  partner_row_->setVisible(models);
+  explanations_->setVisible(!models);  // a prediction per image: not of this mode
+  hint_->setVisible(!models && !second_model_.isEmpty());
+}
+
+void ComparePane::set_second_model(const QString& b_file) {
+  second_model_ = b_file;
+  auto* items = qobject_cast<QStandardItemModel*>(mode_box_->model());
+  QStandardItem* models = items->item(mode_box_->findData(static_cast<int>(CompareMode::kModels)));
+  models->setEnabled(!b_file.isEmpty());
+  models->setToolTip(b_file.isEmpty() ? tr("Open a second model first: File > Open Second Model...")
+                                      : tr("The current image through the open model (A) and %1 (B)").arg(b_file));
+  hint_->setText(tr("Model B (%1) is open: \"One image, two models\" compares the current image through "
+                    "the open model and B, layer by layer.")
+                     .arg(b_file));
+  hint_->setVisible(mode_ == CompareMode::kImages && !b_file.isEmpty());
+}
+
+void ComparePane::set_partner_layers(const QStringList& names, const QStringList& shapes, const QString& current,
+                                     bool enabled, const QString& note) {
+  partner_->clear();
+  for (int i = 0; i < names.size(); ++i) {
+    const QString shape = i < shapes.size() ? shapes[i] : QString();
+    partner_->addItem(shape.isEmpty() ? names[i] : QStringLiteral("%1  %2").arg(names[i], shape), names[i]);
+  }
+  partner_->setCurrentIndex(partner_->findData(current));
+  partner_->setEnabled(enabled);
+  partner_->setToolTip(note);
 }
 
 // Per image: its caption, then the input and its CAMs for the predicted and the true class.
@@ -269,6 +343,26 @@ void ComparePane::show_comparison(const std::string& layer, const QString& a_cap
                         .arg(QString::fromStdString(layer), a_caption, b_caption)
                         .arg(shown.ranking.empty() ? 0.0 : shown.ranking.front().difference, 0, 'g', 3));
 }
+
+void ComparePane::show_side_by_side(const QString& a_caption, std::shared_ptr<const LayerView> a,
+                                    const QString& b_caption, std::shared_ptr<const LayerView> b,
+                                    const QString& why) {
+  grid_scale_[0]->set_scale(a->scale);
+  grid_scale_[1]->set_scale(b->scale);
+  grid_scale_[2]->clear();
+  grid_a_->set_view(std::move(a));
+  grid_b_->set_view(std::move(b));
+  grid_difference_->clear(why);
+  a_values_ = {};
+  b_values_ = {};
+  comparison_.reset();
+  ranking_->clear();
+  set_grid_titles(a_caption, b_caption);
+  grid_title_[2]->setText(tr("No A - B: the layers differ in shape"));
+  summary_->setText(why);
+}
+
+void ComparePane::set_summary(const QString& text) { summary_->setText(text); }
 
 void ComparePane::set_grid_titles(const QString& a_caption, const QString& b_caption) {
   grid_title_[0]->setText(a_caption.isEmpty() ? tr("A (current image)") : a_caption);

@@ -1,9 +1,11 @@
 // ComparePane: the browsed layer for image A (the current image) and image B
 // side by side on one scale per filter, the difference A - B, and the filters
 // ranked by how differently they fire; above them, each image's prediction
-// and its Grad-CAM for the predicted and the true class. It only displays
-// and asks: the compare controller captures B on the worker and hands the
-// comparison in.
+// and its Grad-CAM for the predicted and the true class. In its second mode
+// the two sides are one image through model A and model B (B's partner
+// layer chosen here when B has none of the browsed layer's name). It only
+// displays and asks: the compare controller captures on the worker and hands
+// the comparison in.
 #pragma once
 
 #include <memory>
@@ -25,6 +27,13 @@ namespace actscope {
 
 class ColorBar;
 class GridView;
+struct LayerView;
+
+// What the Compare tab compares.
+enum class CompareMode {
+  kImages,  // two images, one model
+  kModels,  // one image, two models (A and B)
+};
 
 class ComparePane : public QWidget {
   Q_OBJECT
@@ -36,11 +45,31 @@ class ComparePane : public QWidget {
   void set_images(const QStringList& names);
   void set_image_b(int index);  // -1: none; without imageBChosen
 
+  // The mode shown (without modeChosen): two models hides the choice of
+  // image B and the images' explanations and shows the partner layer.
+  void set_mode(CompareMode mode);
+  CompareMode mode() const { return mode_; }
+  // Whether a second model is open (`b_file`, its file name): the two-models
+  // mode can be chosen only then, and a hint says it exists.
+  void set_second_model(const QString& b_file);
+  // B's layers to pick the partner from (shown as "name  shape") with
+  // `current` selected; `enabled` false when B has the browsed layer's name
+  // (then it is the partner) and `note` says so in the tooltip.
+  void set_partner_layers(const QStringList& names, const QStringList& shapes, const QString& current,
+                          bool enabled, const QString& note);
+
   // Shows `comparison` of `layer`; `a_values` and `b_values` are the two
   // images' raw activations (kept here for the hover read-outs).
   void show_comparison(const std::string& layer, const QString& a_caption, const QString& b_caption,
                        FloatArray a_values, FloatArray b_values,
                        std::shared_ptr<const LayerComparison> comparison);
+  // Two layers that cannot be compared filter by filter (another shape):
+  // each grid on its own range, no A - B and no ranking; `why` says so.
+  // `a` and `b` point into captures the caller keeps alive while shown.
+  void show_side_by_side(const QString& a_caption, std::shared_ptr<const LayerView> a, const QString& b_caption,
+                         std::shared_ptr<const LayerView> b, const QString& why);
+  // Replaces the line above the grids (what is compared, in words).
+  void set_summary(const QString& text);
   // Empties the pane with `message` (by default: choose image B).
   void clear(const QString& message = QString());
   // Each image's prediction and its Grad-CAM for the predicted and the true
@@ -60,6 +89,9 @@ class ComparePane : public QWidget {
   void imageBChosen(int index);
   // "Propose B" was clicked.
   void proposeRequested();
+  // The user chose a mode (CompareMode as int) or B's partner layer.
+  void modeChosen(int mode);
+  void partnerLayerChosen(const QString& name);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -73,6 +105,14 @@ class ComparePane : public QWidget {
   void set_grid_titles(const QString& a_caption, const QString& b_caption);
 
   QComboBox* image_b_;
+  QComboBox* mode_box_;
+  QComboBox* partner_;
+  QWidget* image_row_;    // choosing image B
+  QWidget* partner_row_;  // choosing B's layer
+  QWidget* explanations_;
+  QLabel* hint_;          // model B is open: the two-models mode exists
+  CompareMode mode_ = CompareMode::kImages;
+  QString second_model_;  // B's file name, empty when none
   QLabel* summary_;
   GridView* grid_a_;
   GridView* grid_b_;
