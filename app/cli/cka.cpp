@@ -29,11 +29,19 @@ Result<std::unique_ptr<Model>> load_model_b(const CkaCliOptions& options, const 
     }
     return b;
   }
-  auto b = load_for_cli(options.models[1], options.common, /*card_required=*/false);
+  // A B without a card is fed as A is (A's card after the flags); one with a card takes the flags too.
+  CommonFlags bare;
+  bare.threads = options.common.threads;
+  auto b = load_for_cli(options.models[1], bare, /*card_required=*/false);
   if (!b) return b;
-  if (b.value()->card_source() == CardSource::kNone && options.common.card.empty()) {
+  if (b.value()->card_source() == CardSource::kNone) {
     b.value()->set_card(a.card());
     return b;
+  }
+  if (!options.common.card.empty()) {
+    auto card = apply_card_overrides(b.value()->card(), options.common.card, b.value()->inferred_channels().value_or(0));
+    if (!card) return Error{options.models[1] + ": " + card.error()};
+    b.value()->set_card(std::move(card).value());
   }
   if (!same_input(b.value()->card(), a.card())) {
     return Error{options.models[1] + ": its card feeds it " + input_description(b.value()->card()) + ", model A (" +

@@ -184,8 +184,8 @@ void add_cka(CLI::App& app, CkaCliOptions& options, int& exit_code) {
                                                      "penultimate)");
   command->add_option("--layer-b", options.layers_b, "B's layer (repeatable; default as A's)");
   command->add_option("--limit", options.limit, "Only the first N images in dataset order")->check(CLI::PositiveNumber);
-  command->add_option("--batch", options.batch, "Images per batch, at least 4 (default 64); the last partial batch "
-                                                "is left out")->check(CLI::Range(4, 100000));
+  command->add_option("--batch", options.batch, "Images per batch, 4 to 4096 (default 64); the last partial batch "
+                                                "is left out")->check(CLI::Range(4, 4096));
   command->add_option("--shard", options.shard, "k/N: batches j with j % N == k (default: from SLURM_ARRAY_TASK_* or, "
                                                 "with --shards, JOB_COMPLETION_INDEX)");
   command->add_option("--shards", options.shards, "Number of shards of a Kubernetes Indexed Job")
@@ -207,7 +207,7 @@ void add_timeline(CLI::App& app, TimelineCliOptions& options, int& exit_code) {
   command->add_option("--dataset", options.dataset, "A folder of class folders, a plain folder of images, or an IDX set")
       ->required();
   command->add_option("--limit", options.limit, "Only the first N images in dataset order")->check(CLI::PositiveNumber);
-  command->add_option("--batch", options.batch, "Images per batch, at least 4 (default 64)")->check(CLI::Range(4, 100000));
+  command->add_option("--batch", options.batch, "Images per batch, 4 to 4096 (default 64)")->check(CLI::Range(4, 4096));
   command->add_option("--out", options.out, "Output folder (made when missing)")->required();
   command->add_flag("--quiet", options.quiet, "No progress line");
   options.common.add_to(command);

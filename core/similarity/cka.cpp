@@ -55,6 +55,7 @@ Result<std::vector<BatchGram>> grams_of(const Model& model, const std::vector<In
 // Whether two runs are parts of one comparison; the difference otherwise.
 std::string difference(const CkaRun& first, const CkaRun& other) {
   if (other.sha256_a != first.sha256_a || other.sha256_b != first.sha256_b) return "other model files";
+  if (other.input_a != first.input_a || other.input_b != first.input_b) return "models fed other inputs";
   if (other.dataset_path != first.dataset_path || other.dataset_images != first.dataset_images ||
       other.limit != first.limit) {
     return "another dataset or limit";
@@ -132,6 +133,8 @@ Result<CkaComparison> CkaComparison::start(const Model& a, const Model& b, const
   run.model_b = b.path();
   run.sha256_a = a.sha256();
   run.sha256_b = b.sha256();
+  run.input_a = input_description(a.card());
+  run.input_b = input_description(b.card());
   run.dataset_path = dataset.source;
   const auto available = static_cast<int64_t>(dataset.images.size());
   run.dataset_images = options.limit > 0 ? std::min(options.limit, available) : available;
@@ -140,6 +143,10 @@ Result<CkaComparison> CkaComparison::start(const Model& a, const Model& b, const
   run.shard = options.shard;
   run.shards = options.shards;
   run.dropped = run.dataset_images % options.batch_size;
+  if (run.dataset_images < options.batch_size) {
+    return Error{dataset.source + ": " + std::to_string(run.dataset_images) + " images make no batch of " +
+                 std::to_string(options.batch_size) + "; give a smaller batch size or more images"};
+  }
   run.sums.cross.assign(run.layers_a.size() * run.layers_b.size(), 0.0);
   run.sums.self_a.assign(run.layers_a.size(), 0.0);
   run.sums.self_b.assign(run.layers_b.size(), 0.0);

@@ -43,6 +43,7 @@ struct CkaSums {
 struct CkaRun {
   std::string model_a, model_b;  // paths
   std::string sha256_a, sha256_b;
+  std::string input_a, input_b;  // what each model was fed (input_description of its card)
   std::string dataset_path;
   int64_t dataset_images = 0;  // images in the run's range (after any limit), every shard
   int64_t limit = 0;

@@ -47,8 +47,8 @@ std::string cka_to_json(const CkaRun& run) {
   const json document = {
       {"format", "actscope-cka"},
       {"version", kFormatVersion},
-      {"model_a", {{"path", run.model_a}, {"sha256", run.sha256_a}}},
-      {"model_b", {{"path", run.model_b}, {"sha256", run.sha256_b}}},
+      {"model_a", {{"path", run.model_a}, {"sha256", run.sha256_a}, {"input", run.input_a}}},
+      {"model_b", {{"path", run.model_b}, {"sha256", run.sha256_b}, {"input", run.input_b}}},
       {"dataset", {{"path", run.dataset_path}, {"images", run.dataset_images}, {"limit", run.limit}, {"skipped", skipped}}},
       {"shard", {{"index", run.shard}, {"count", run.shards}}},
       {"batch", run.batch_size},
@@ -77,6 +77,8 @@ Result<CkaRun> cka_from_json(const std::string& text, const std::string& path) {
     run.sha256_a = document["model_a"].at("sha256").get<std::string>();
     run.model_b = document.at("model_b").at("path").get<std::string>();
     run.sha256_b = document["model_b"].at("sha256").get<std::string>();
+    run.input_a = document["model_a"].at("input").get<std::string>();
+    run.input_b = document["model_b"].at("input").get<std::string>();
     const json& dataset = document.at("dataset");
     run.dataset_path = dataset.at("path").get<std::string>();
     run.dataset_images = dataset.at("images").get<int64_t>();

@@ -232,12 +232,14 @@ Timeline TimelineRun::take() {
       layer.name = s.layers[l];
       layer.has_maps = s.has_maps[l];
       layer.dead_fraction = layer.rarely_active_fraction = NAN;
-      if (layer.has_maps) {
+      if (layer.has_maps && sums.maps[with_maps].images > 0) {
         const LayerStats& stats = sums.maps[with_maps++];
         const LayerFlags flags = flags_of(stats);
         const auto filters = static_cast<double>(stats.filters.size());
         layer.dead_fraction = static_cast<double>(flags.dead.size()) / filters;
         layer.rarely_active_fraction = static_cast<double>(flags.rarely_active.size()) / filters;
+      } else if (layer.has_maps) {
+        ++with_maps;  // no image read: no fraction to give
       }
       const bool defined = sums.self[l] > 0 && final_self[l] > 0;
       layer.cka_to_final = defined ? sums.to_final[l] / std::sqrt(sums.self[l] * final_self[l]) : NAN;

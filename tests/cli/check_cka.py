@@ -11,10 +11,12 @@
    PyTorch forward hooks (with .clone()); functional layers are computed from
    the module before them as the model does (max_pool2d, the pooled and
    flattened features).
-2. A model against itself: 1 on the diagonal within 1e-5.
+2. A model against a copy of itself (loaded and run twice): 1 on the diagonal
+   within 1e-5. A B without a card is fed as A is, the card flags included.
 3. The merge of 3 shards (whole batches j % 3 == k) equals one run within
    1e-6; a shard from a Slurm array task is the one --shard gives.
-4. Refusals: a missing shard, an atlas mixed with CKA shards, B fed
+4. Refusals: a missing shard, a shard whose models were fed otherwise, fewer
+   images than one batch, an atlas mixed with CKA shards, B fed
    differently from A without --b-uses-own-card, an unknown layer, a batch
    under 4: exit code 1 (2 for bad usage) naming what is wrong, nothing written.
 """
@@ -22,6 +24,7 @@
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -142,10 +145,26 @@ def check_against_numpy(folder, probe, card):
 
 
 def check_self(folder):
+    """A model against a copy of itself at another path: both loaded and run, the diagonal 1."""
+    copy = os.path.join(folder, "copy.pt")
+    shutil.copyfile(MODEL, copy)
     out = os.path.join(folder, "self")
-    run("cka", "--model", MODEL, "--model", MODEL, "--dataset", DATA, "--limit", "256", "--out", out, "--quiet")
+    run("cka", "--model", MODEL, "--model", copy, "--dataset", DATA, "--limit", "256", "--out", out, "--quiet")
     diagonal = np.diag(matrix(read(out)))
     assert np.all(np.abs(diagonal - 1.0) <= 1e-5), diagonal
+
+
+def check_cardless_b(folder, probe):
+    """A B without a card is fed as A is, card flags included."""
+    scripted = torch.jit.load(probe)
+    bare = os.path.join(folder, "bare.pt")
+    torch.jit.save(scripted, bare)
+    out = os.path.join(folder, "bare_out")
+    run("cka", "--model", MODEL, "--model", bare, "--dataset", DATA, "--limit", "64", "--mean", "0.3", "--std", "0.3",
+        "--out", out, "--quiet")
+    document = read(out)
+    assert document["model_b"]["input"] == document["model_a"]["input"], (document["model_a"], document["model_b"])
+    assert "mean 0.3, std 0.3" in document["model_a"]["input"], document["model_a"]
 
 
 def check_shards(folder, probe, whole_dir):
@@ -173,6 +192,13 @@ def check_refusals(folder, probe, parts):
     target = os.path.join(folder, "refused")
     missing = run("merge", "--out", target, parts[0], parts[2], expect=1)
     assert "shard 1 of 3 is missing" in missing.stderr, missing.stderr
+    fed_otherwise = os.path.join(folder, "fed_otherwise")
+    run("cka", "--model", MODEL, "--model", probe, "--dataset", DATA, "--limit", str(LIMIT), "--b-uses-own-card",
+        "--mean", "0.4", "--shard", "1/3", "--out", fed_otherwise, "--quiet")
+    other = run("merge", "--out", target, parts[0], fed_otherwise, parts[2], expect=1)
+    assert "models fed other inputs" in other.stderr, other.stderr
+    few = run("cka", "--model", MODEL, "--model", MODEL, "--dataset", DATA, "--limit", "10", "--out", target, expect=1)
+    assert "10 images make no batch of 64" in few.stderr, few.stderr
     atlas = os.path.join(folder, "atlas")
     run("scan", "--model", MODEL, "--dataset", DATA, "--limit", "64", "--out", atlas, "--quiet")
     mixed = run("merge", "--out", target, parts[0], atlas, expect=1)
@@ -194,6 +220,7 @@ def main():
         probe, card = save_probe(folder)
         whole = check_against_numpy(folder, probe, card)
         check_self(folder)
+        check_cardless_b(folder, probe)
         parts = check_shards(folder, probe, whole)
         check_refusals(folder, probe, parts)
     print("cka and merge agree with NumPy and with each other")

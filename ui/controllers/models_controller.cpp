@@ -89,6 +89,7 @@ void ModelsController::models_changed() {
   pane_->clear_pair(tr("Click a cell of the heatmap: its two layers are drawn here for the current image."));
   if (running_.a && !(running_ == key())) {
     cancel_->store(true);  // a run of models or a dataset no longer open
+    cancel_ = std::make_shared<std::atomic<bool>>(false);  // its end, when it comes, is not this key's
     running_ = {};
   }
   if (!(shown_key_ == key())) {

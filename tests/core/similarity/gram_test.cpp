@@ -51,8 +51,10 @@ double reference_hsic(std::vector<double> k, std::vector<double> l, int64_t n) {
 }
 
 TEST(BatchGramTest, EqualsADoubleLoopOffTheTiles) {
-  // Rows and values that are no multiple of the kernel's tiles (4 x 16 products, 256 values a pass).
-  for (const auto& [rows, dims] : std::vector<std::pair<int64_t, int64_t>>{{5, 3}, {37, 300}, {64, 1000}, {70, 513}}) {
+  // Rows and values that are no multiple of the kernel's tiles (4 x 2 rows, 1,024 values a pass, 8 lanes):
+  // one pass, several passes, a last pass of 6 or 3 values (copied and padded) or of 904.
+  for (const auto& [rows, dims] : std::vector<std::pair<int64_t, int64_t>>{
+           {5, 3}, {37, 300}, {64, 1000}, {70, 513}, {9, 1030}, {23, 2051}, {64, 5000}}) {
     const auto x = random_rows(rows, dims, static_cast<unsigned>(rows * 7 + dims), 0.7f);
     const auto want = double_loop_gram(x, rows, dims);
     const BatchGram gram = batch_gram(x.data(), rows, dims);
