@@ -196,4 +196,26 @@ struct TimelineCliOptions {
 };
 int run_timeline(const TimelineCliOptions& options);
 
+// visualize: the image each filter of a layer responds to most (feature
+// visualization by optimization): DIR/<layer>/<filter>.png (and .npy),
+// DIR/<layer>.png and DIR/manifest.json.
+struct VisualizeCliOptions {
+  CommonFlags common;
+  std::string model;
+  std::string layer;
+  std::vector<int> filter;   // --filter F (repeatable)
+  std::string filters;       // --filters 0-15,20
+  std::string objective = "channel";
+  std::string unit;          // "Y,X" for neuron; empty: the centre
+  int steps = 512;
+  std::string size;          // "HxW"; empty: the card's
+  uint64_t seed = 0;
+  bool negative = false;
+  bool npy = false;
+  int batch = 32;
+  std::string out;
+  bool quiet = false;
+};
+int run_visualize(const VisualizeCliOptions& options);
+
 }  // namespace actscope::cli

@@ -159,4 +159,23 @@ int write_output_file(const std::string& folder, const std::string& name, const 
   return 0;
 }
 
+// "Y,X" as two non-negative integers.
+Result<std::pair<int64_t, int64_t>> parse_unit(const std::string& text) {
+  const auto comma = text.find(',');
+  const Error bad{"--unit '" + text + "': expected the unit's row and column as Y,X (for example 3,5)"};
+  if (comma == std::string::npos) return bad;
+  try {
+    size_t used_y = 0;
+    size_t used_x = 0;
+    const std::string y_text = text.substr(0, comma);
+    const std::string x_text = text.substr(comma + 1);
+    const long long y = std::stoll(y_text, &used_y);
+    const long long x = std::stoll(x_text, &used_x);
+    if (used_y != y_text.size() || used_x != x_text.size() || y < 0 || x < 0) return bad;
+    return std::make_pair(static_cast<int64_t>(y), static_cast<int64_t>(x));
+  } catch (const std::exception&) {
+    return bad;
+  }
+}
+
 }  // namespace actscope::cli

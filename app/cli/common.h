@@ -68,6 +68,9 @@ Result<Shard> resolve_shard(const std::string& flag, int shards);
 // kExitFailure after printing why.
 int write_output_file(const std::string& folder, const std::string& name, const std::string& bytes);
 
+// "Y,X" (--unit) as two non-negative integers; an error saying what to type.
+Result<std::pair<int64_t, int64_t>> parse_unit(const std::string& text);
+
 // Prints "error: <message>" on stderr; returns kExitFailure.
 int fail(const std::string& message);
 // Prints "error: <message>" on stderr; returns kExitUsage.

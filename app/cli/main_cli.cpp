@@ -257,6 +257,30 @@ void add_embed(CLI::App& app, EmbedCliOptions& options, int& exit_code) {
   command->callback([&] { exit_code = run_embed(options); });
 }
 
+void add_visualize(CLI::App& app, VisualizeCliOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand(
+      "visualize", "What each filter of a layer responds to most: images optimized for it (feature visualization)");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  command->add_option("--layer", options.layer, "Layer name")->required();
+  command->add_option("--filter", options.filter, "Filter index (repeatable; default: every filter of the layer)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--filters", options.filters, "Filter indices such as 0-15,20 (ranges inclusive)");
+  command->add_option("--objective", options.objective,
+                      "channel (a filter's mean, default), neuron (one unit) or layer (the layer's mean)")
+      ->check(CLI::IsMember({"channel", "neuron", "layer"}));
+  command->add_option("--unit", options.unit, "Y,X: the unit for --objective neuron (default: the map's centre)");
+  command->add_option("--steps", options.steps, "Adam steps (default 512)")->check(CLI::Range(1, 100000));
+  command->add_option("--size", options.size, "HxW of the image (default: the card's input size)");
+  command->add_option("--seed", options.seed, "Seed of the spectra and transforms (default 0)");
+  command->add_flag("--negative", options.negative, "What the filter responds to least (minimize)");
+  command->add_flag("--npy", options.npy, "Also write each model input (C x H x W float32, normalized) as .npy");
+  command->add_option("--batch", options.batch, "Images optimized together (default 32)")->check(CLI::Range(1, 1024));
+  command->add_option("--out", options.out, "Output folder (made when missing)")->required();
+  command->add_flag("--quiet", options.quiet, "No progress or summary on stderr");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_visualize(options); });
+}
+
 }  // namespace
 }  // namespace actscope::cli
 
@@ -283,6 +307,7 @@ int main(int argc, char** argv) {
   EmbedCliOptions embed;
   CkaCliOptions cka;
   TimelineCliOptions timeline;
+  VisualizeCliOptions visualize;
   add_predict(app, predict, exit_code);
   add_layers(app, layers, exit_code);
   add_activations(app, activations, exit_code);
@@ -295,6 +320,7 @@ int main(int argc, char** argv) {
   add_embed(app, embed, exit_code);
   add_cka(app, cka, exit_code);
   add_timeline(app, timeline, exit_code);
+  add_visualize(app, visualize, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -111,13 +111,15 @@ class CaptureGraph {
   // the earlier one). d(score)/d(returned tensor) is then the true gradient
   // at each capture. Returns the model output and those tensors, in the
   // order of `captures`. Runs in grad mode. The function per set of
-  // captures is built once and reused.
+  // captures is built once and reused. With `model_output` false the
+  // function stops where the captures are made (the rest of forward is never
+  // run) and GradientOutput::model_output is None.
   struct GradientOutput {
     c10::IValue model_output;
     std::vector<torch::Tensor> leaves;
   };
   GradientOutput run_with_leaves(const torch::jit::Module& module, const torch::Tensor& input,
-                                 const std::vector<int>& captures) const;
+                                 const std::vector<int>& captures, bool model_output = true) const;
 
   // Per capture index: whether its range follows from another capture's
   // (a relu, relu6 or hardtanh of it).

@@ -32,7 +32,9 @@ def as_gradient_leaf(x: Tensor) -> Tensor:
 // replaced, where it is produced, by itself when autograd already records it
 // (an earlier leaf feeds it, also through in-place writes), else by a leaf
 // that requires grad: a leaf there would cut the path from the earlier one.
-std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>& captures) {
+// Without `model_output` the tuple holds the leaves only, and what only the
+// model output needed is removed with the dead code.
+std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>& captures, bool model_output) {
   auto graph = base.copy();
   std::vector<Value*> targets;
   for (int capture : captures) targets.push_back(graph->outputs().at(1 + capture));
@@ -47,7 +49,8 @@ std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>
     value->replaceAllUsesAfterNodeWith(leaf->node(), leaf);
     leaf_of.emplace(value, leaf);
   }
-  std::vector<Value*> outputs{graph->outputs().at(0)};
+  std::vector<Value*> outputs;
+  if (model_output) outputs.push_back(graph->outputs().at(0));
   for (Value* value : targets) outputs.push_back(leaf_of.at(value));
   while (!graph->outputs().empty()) graph->eraseOutput(0);
   graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
@@ -60,12 +63,15 @@ std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>
 
 CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Module& module,
                                                            const torch::Tensor& input,
-                                                           const std::vector<int>& captures) const {
+                                                           const std::vector<int>& captures,
+                                                           bool model_output) const {
   GraphFunction* function = nullptr;
   {
+    std::vector<int> key = captures;
+    if (!model_output) key.push_back(-1);  // capture indices are >= 0
     std::lock_guard<std::mutex> lock(leaf_functions_mutex_);
-    auto& slot = leaf_functions_[captures];
-    if (!slot) slot = leaf_function(*base_graph_, captures);
+    auto& slot = leaf_functions_[key];
+    if (!slot) slot = leaf_function(*base_graph_, captures, model_output);
     function = slot.get();
   }
   torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};
@@ -76,8 +82,9 @@ CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Mod
   }
   const auto& elements = stack.back().toTupleRef().elements();
   GradientOutput output;
-  output.model_output = elements.at(0);
-  for (size_t i = 1; i < elements.size(); ++i) output.leaves.push_back(elements[i].toTensor());
+  const size_t first_leaf = model_output ? 1 : 0;
+  if (model_output) output.model_output = elements.at(0);
+  for (size_t i = first_leaf; i < elements.size(); ++i) output.leaves.push_back(elements[i].toTensor());
   return output;
 }
 

@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 FLOORS = {
-    "core": ["base", "io", "capture", "model", "maps", "data", "explain", "atlas", "embed", "similarity", "export", "session"],
+    "core": ["base", "io", "capture", "model", "maps", "data", "explain", "atlas", "embed", "similarity", "visualize", "export", "session"],
     "ui": ["widgets", "state", "panes", "controllers", "shell"],
 }
 FRONTS = ["core", "ui", "app"]  # a front includes only fronts to its left
