@@ -5,7 +5,7 @@
 #   packaging/screenshots.sh            all of them
 #   packaging/screenshots.sh dataset    one of them (main_window, main_window_laptop, compare,
 #                                       compare_laptop, dataset, receptive_field, weights, cam_all_methods, filters,
-#                                       embedding, embedding_cli, models, timeline, cka_cli, timeline_cli)
+#                                       embedding, embedding_cli, models, timeline, cka_cli, timeline_cli, visualize_cli)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -87,7 +87,7 @@ want_shot models && shot models 40 "click:559,252 sleep move:373,332" -- \
 want_shot timeline && shot timeline 60 "click:260,350 sleep" -- --training-run "$ROOT/resources/models/fashion_run"
 # The CLI's pictures: the bundled model against its checkpoint after 200 steps, and the shipped run,
 # over the 10,000 test images.
-if want_shot cka_cli || want_shot timeline_cli; then
+if want_shot cka_cli || want_shot timeline_cli || want_shot visualize_cli; then
   pictures="$(mktemp -d)"
   if want_shot cka_cli; then
     "$ROOT/build/app/actscope-cli" cka --model "$ROOT/resources/models/fashion_cnn.pt" \
@@ -100,6 +100,12 @@ if want_shot cka_cli || want_shot timeline_cli; then
       --out "$pictures" --quiet
     cp "$pictures/timeline.png" "$OUT/timeline_cli.png"
     echo "wrote $OUT/timeline_cli.png"
+  fi
+  if want_shot visualize_cli; then
+    "$ROOT/build/app/actscope-cli" visualize --model "$ROOT/resources/models/fashion_cnn.pt" --layer relu3 \
+      --out "$pictures" --quiet
+    cp "$pictures/relu3.png" "$OUT/visualize_cli.png"
+    echo "wrote $OUT/visualize_cli.png"
   fi
   rm -rf "$pictures"
 fi

@@ -66,9 +66,18 @@ Grid visualization_grid(const VisualizeOptions& options, const std::vector<Filte
   }
   GridOptions grid;
   grid.min_tile = min_tile;
+  bool in_order = true;
+  for (size_t i = 1; i < filters.size(); ++i) in_order = in_order && filters[i] == filters[i - 1] + 1;
+  const std::string tiles_line =
+      filters.empty() || filters.front() < 0
+          ? "the layer's mean"
+          : in_order ? "filters " + std::to_string(filters.front()) + ".." + std::to_string(filters.back()) +
+                           ", row by row"
+                     : "filters in the order given, row by row";
   grid.caption = {options.layer + ": what each filter responds to " + (options.negative ? "least" : "most"),
                   std::string("objective ") + objective_name(options.objective) + ", " + std::to_string(options.steps) +
-                      " steps, seed " + std::to_string(options.seed) + " (images, no colour scale)"};
+                      " steps, seed " + std::to_string(options.seed),
+                  tiles_line + " (images: no colour scale)"};
   return compose_tile_grid(tiles, filters, grid);
 }
 
