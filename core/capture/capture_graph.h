@@ -113,7 +113,9 @@ class CaptureGraph {
   // order of `captures`. Runs in grad mode. The function per set of
   // captures is built once and reused. With `model_output` false the
   // function stops where the captures are made (the rest of forward is never
-  // run) and GradientOutput::model_output is None.
+  // run), GradientOutput::model_output is None, and eval BatchNorms after
+  // convolutions run as their affine maps (batch_norm_folding.h, with
+  // `module`'s statistics when the function is built).
   struct GradientOutput {
     c10::IValue model_output;
     std::vector<torch::Tensor> leaves;

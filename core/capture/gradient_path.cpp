@@ -9,6 +9,7 @@
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/jit.h>
 
+#include "core/capture/batch_norm_folding.h"
 #include "core/capture/capture_graph.h"
 #include "core/capture/jit_ir.h"
 
@@ -27,6 +28,32 @@ def as_gradient_leaf(x: Tensor) -> Tensor:
   return *torch::jit::toGraphFunction(unit->get_function("as_gradient_leaf")).graph();
 }
 
+// The top-level node of `graph` that holds `node` (itself when top-level).
+Node* top_level(Graph& graph, Node* node) {
+  while (node->owningBlock() != graph.block()) node = node->owningBlock()->owningNode();
+  return node;
+}
+
+// Removes every top-level node after the last one that makes `kept` (but the
+// return tuple, the last node): the rest of forward, which dead-code
+// elimination keeps for its checks that may raise (BatchNorm's input
+// dimension, a pooling's size), is never run.
+void drop_after(Graph& graph, const std::vector<Value*>& kept) {
+  Node* last = nullptr;
+  for (Value* value : kept) {
+    Node* node = top_level(graph, value->node());
+    if (node->kind() == prim::Param) continue;
+    if (last == nullptr || last->isBefore(node)) last = node;
+  }
+  Node* tuple = graph.outputs().at(0)->node();
+  std::vector<Node*> after;
+  for (Node* node = last != nullptr ? last->next() : graph.block()->nodes().front(); node != tuple;
+       node = node->next()) {
+    after.push_back(node);
+  }
+  for (auto it = after.rbegin(); it != after.rend(); ++it) (*it)->destroy();
+}
+
 // The function of `base` (outputs: model output, captures...) that returns
 // (model output, leaves...) for `captures`. Each requested capture is
 // replaced, where it is produced, by itself when autograd already records it
@@ -34,7 +61,10 @@ def as_gradient_leaf(x: Tensor) -> Tensor:
 // that requires grad: a leaf there would cut the path from the earlier one.
 // Without `model_output` the tuple holds the leaves only, and what only the
 // model output needed is removed with the dead code.
-std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>& captures, bool model_output) {
+// Without the model output, eval BatchNorms after convolutions also become
+// their affine maps (batch_norm_folding.h), with `module`'s statistics.
+std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>& captures, bool model_output,
+                                             const torch::jit::Module& module) {
   auto graph = base.copy();
   std::vector<Value*> targets;
   for (int capture : captures) targets.push_back(graph->outputs().at(1 + capture));
@@ -54,6 +84,10 @@ std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>
   for (Value* value : targets) outputs.push_back(leaf_of.at(value));
   while (!graph->outputs().empty()) graph->eraseOutput(0);
   graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
+  if (!model_output) {
+    drop_after(*graph, outputs);
+    fold_batch_norms(*graph, module, targets);
+  }
   torch::jit::EliminateDeadCode(graph);
   return std::make_unique<GraphFunction>("actscope_gradient", graph, nullptr,
                                          torch::jit::ExecutorExecutionMode::SIMPLE);
@@ -71,7 +105,7 @@ CaptureGraph::GradientOutput CaptureGraph::run_with_leaves(const torch::jit::Mod
     if (!model_output) key.push_back(-1);  // capture indices are >= 0
     std::lock_guard<std::mutex> lock(leaf_functions_mutex_);
     auto& slot = leaf_functions_[key];
-    if (!slot) slot = leaf_function(*base_graph_, captures, model_output);
+    if (!slot) slot = leaf_function(*base_graph_, captures, model_output, module);
     function = slot.get();
   }
   torch::jit::Stack stack{module._ivalue(), input_written_ ? input.clone() : input};
