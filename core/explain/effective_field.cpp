@@ -5,22 +5,13 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/script.h>
 
+#include "core/model/layer_query.h"
 #include "core/model/model_impl.h"
 #include "core/model/receptive_fields.h"
 #include "core/model/torch_bridge.h"
 
 namespace actscope {
 namespace {
-
-Result<size_t> layer_index(const Model& model, const std::string& name) {
-  const auto& layers = model.layers();
-  for (size_t i = 0; i < layers.size(); ++i) {
-    if (layers[i].name != name) continue;
-    if (!layers[i].capturable) return Error{"layer '" + name + "' cannot be captured: " + layers[i].not_capturable_reason};
-    return i;
-  }
-  return Error{"unknown layer '" + name + "' in " + model.path()};
-}
 
 // The unit's position and filter against the layer's output [1, C, h, w].
 Status check_unit(const UnitRequest& unit, const torch::Tensor& output) {
@@ -48,7 +39,7 @@ Result<EffectiveField> effective_field(const Model& model, const InputImage& ima
   if (on_gui_thread()) return gui_thread_refusal(model.path());
   const Model::Impl& impl = model.internals();
   if (!impl.capture_graph) return Error{model.path() + ": " + impl.analysis_notice};
-  auto index = layer_index(model, unit.layer);
+  auto index = capturable_layer_index(model, unit.layer);
   if (!index) return Error{index.error()};
   auto batch = impl.batch_of({image});
   if (!batch) return Error{batch.error()};

@@ -71,4 +71,14 @@ std::string unknown_layer_message(const Model& model, const std::string& name) {
   return model.path() + ": unknown layer '" + name + "'; closest: " + closest;
 }
 
+Result<size_t> capturable_layer_index(const Model& model, const std::string& name) {
+  const auto& layers = model.layers();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (layers[i].name != name) continue;
+    if (!layers[i].capturable) return Error{"layer '" + name + "' cannot be captured: " + layers[i].not_capturable_reason};
+    return i;
+  }
+  return Error{unknown_layer_message(model, name)};
+}
+
 }  // namespace actscope

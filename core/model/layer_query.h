@@ -37,6 +37,11 @@ std::string penultimate_layer(const Model& model);
 // The layer names closest to `name` (for "unknown layer" messages).
 std::vector<std::string> closest_layer_names(const Model& model, const std::string& name, size_t count = 3);
 
+// The index in Model::layers() of the layer `name`, which must be capturable;
+// errors name an unknown layer (unknown_layer_message) or say why the layer
+// cannot be captured.
+Result<size_t> capturable_layer_index(const Model& model, const std::string& name);
+
 // "<model path>: unknown layer '<name>'; closest: a, b, c".
 std::string unknown_layer_message(const Model& model, const std::string& name);
 

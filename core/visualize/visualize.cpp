@@ -9,6 +9,7 @@
 
 #include <torch/script.h>
 
+#include "core/model/layer_query.h"
 #include "core/model/model_impl.h"
 #include "core/model/torch_bridge.h"
 #include "core/visualize/transform_draws.h"
@@ -87,16 +88,6 @@ struct LayerTarget {
   int unit_y = 0, unit_x = 0;
 };
 
-Result<size_t> layer_index(const Model& model, const std::string& name) {
-  const auto& layers = model.layers();
-  for (size_t i = 0; i < layers.size(); ++i) {
-    if (layers[i].name != name) continue;
-    if (!layers[i].capturable) return Error{"layer '" + name + "' cannot be captured: " + layers[i].not_capturable_reason};
-    return i;
-  }
-  return Error{"unknown layer '" + name + "' in " + model.path()};
-}
-
 // The channels and spatial size of the model input for `options`.
 struct InputSize {
   int channels = 0, height = 0, width = 0;
@@ -144,7 +135,7 @@ Result<LayerTarget> find_target(const Model& model, const VisualizeOptions& opti
     return Error{"image size " + std::to_string(size.height) + "x" + std::to_string(size.width) +
                  " is outside 8x8..1024x1024"};
   }
-  auto index = layer_index(model, options.layer);
+  auto index = capturable_layer_index(model, options.layer);
   if (!index) return Error{index.error()};
   LayerTarget target;
   target.capture = impl.capture_graph->points().at(index.value()).output_index;

@@ -43,17 +43,7 @@ nlohmann::json python_figures(const BenchCase& bench, int threads, int iteration
                               "/tests/bench/python_gradcam.py' --model " + bench.name + " --fixtures '" +
                               ACTSCOPE_FIXTURE_DIR + "' --threads " + std::to_string(threads) +
                               " --iterations " + std::to_string(iterations) + " 2>/dev/null";
-  std::string output;
-  if (FILE* child = popen(command.c_str(), "r")) {
-    char buffer[512];
-    while (fgets(buffer, sizeof buffer, child)) output += buffer;
-    pclose(child);
-  }
-  try {
-    return nlohmann::json::parse(output);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
+  return actscope::bench::child_json(command);
 }
 
 void compare(const BenchCase& bench, int iterations, int threads, bool with_python) {

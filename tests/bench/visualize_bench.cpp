@@ -38,17 +38,7 @@ nlohmann::json python_figures(const BenchCase& bench, int threads, int steps) {
                               "/tests/bench/python_visualize.py' --model " + bench.name + " --fixtures '" +
                               ACTSCOPE_FIXTURE_DIR + "' --threads " + std::to_string(threads) + " --filters " +
                               std::to_string(bench.filters) + " --steps " + std::to_string(steps) + " 2>/dev/null";
-  std::string output;
-  if (FILE* child = popen(command.c_str(), "r")) {
-    char buffer[512];
-    while (fgets(buffer, sizeof buffer, child)) output += buffer;
-    pclose(child);
-  }
-  try {
-    return nlohmann::json::parse(output);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
+  return actscope::bench::child_json(command);
 }
 
 // The median step of visualize() over `steps` steps after 3 warm-up steps.
