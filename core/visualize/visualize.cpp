@@ -107,10 +107,20 @@ torch::Tensor normalize(const Model& model, const torch::Tensor& pixels) {
   return (ordered - mean) / deviation;
 }
 
-// The layer's output for `input` (autograd records it when input requires grad).
+// The layer's output for `input` (autograd records it when input requires
+// grad). LibTorch convolves a batch of one image with another algorithm than
+// larger batches (its own instead of oneDNN's), whose rounding would make a
+// filter's image depend on whether it ran alone; with oneDNN an image's
+// values do not depend on its batch-mates, to the bit. So one image runs
+// beside a copy of itself, and only its own output is kept (the copy's
+// gradient is zero).
 torch::Tensor layer_output(const Model& model, const LayerTarget& target, const torch::Tensor& input) {
   const Model::Impl& impl = model.internals();
-  return impl.capture_graph->run_with_leaves(impl.module, input, {target.capture}, /*model_output=*/false).leaves.at(0);
+  const bool alone = input.size(0) == 1;
+  const torch::Tensor batch = alone ? torch::cat({input, input}) : input;
+  const torch::Tensor output =
+      impl.capture_graph->run_with_leaves(impl.module, batch, {target.capture}, /*model_output=*/false).leaves.at(0);
+  return alone ? output.slice(0, 0, 1) : output;
 }
 
 std::string filter_error(int filter, const VisualizeOptions& options, int64_t filters) {
