@@ -5,7 +5,8 @@
 #   packaging/screenshots.sh            all of them
 #   packaging/screenshots.sh dataset    one of them (main_window, main_window_laptop, compare,
 #                                       compare_laptop, dataset, receptive_field, weights, cam_all_methods, filters,
-#                                       embedding, embedding_cli, models, timeline, cka_cli, timeline_cli, visualize_cli)
+#                                       embedding, embedding_cli, models, timeline, cka_cli, timeline_cli, visualize,
+#                                       visualize_cli)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -65,6 +66,15 @@ if want_shot filters; then
   "$ROOT/build/app/actscope-cli" scan --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \
     --out "$atlas" --quiet
   shot filters 10 "" -- --layer relu5 --atlas "$atlas/atlas.json"
+  rm -rf "$atlas"
+fi
+# The Filters view's Visualization tab: every filter of relu3 optimized (512 steps, about a minute),
+# then a tile clicked: its image beside its top image of the test set, with the objective on each.
+if want_shot visualize; then
+  atlas="$(mktemp -d)"
+  "$ROOT/build/app/actscope-cli" scan --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \
+    --out "$atlas" --quiet
+  shot visualize 100 "click:482,305 sleep" -- --layer relu3 --atlas "$atlas/atlas.json" --visualize
   rm -rf "$atlas"
 fi
 # The Embedding view on the test set, the mouse resting on a point (its card shows).

@@ -13,6 +13,8 @@
 
 #include "app/gui/startup_options.h"
 #include "core/base/version.h"
+#include "ui/controllers/activations_controller.h"
+#include "ui/controllers/visualize_controller.h"
 #include "ui/shell/main_window.h"
 #include "core/base/gui_thread.h"
 
@@ -55,6 +57,14 @@ void follow_up(actscope::MainWindow& window, const actscope::StartupOptions& opt
     const QString atlas = *options.atlas;
     once(window, &actscope::MainWindow::sessionShown,
          [&window, atlas](const QStringList&) { window.open_atlas(atlas); });
+  }
+  if (options.visualize) {  // once the first layer is drawn: it is then the browsed layer
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = QObject::connect(&window.activations(), &actscope::ActivationsController::captureShown, &window,
+                                   [connection, &window] {
+                                     QObject::disconnect(*connection);
+                                     window.visualize().visualize_layer();
+                                   });
   }
   if (options.second_model) {
     const QString second = *options.second_model;

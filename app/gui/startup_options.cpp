@@ -42,6 +42,9 @@ void process(QCommandLineParser& parser, const QApplication& app) {
   parser.addOption({QStringLiteral("atlas"),
                     QStringLiteral("Filter atlas (atlas.json from actscope-cli scan or merge) to show in the Filters tab"),
                     QStringLiteral("file")});
+  parser.addOption({QStringLiteral("visualize"),
+                    QStringLiteral("Optimize an image for every filter of the first layer shown (--layer): the "
+                                   "Filters view's Visualization grid")});
   parser.addOption({QStringLiteral("second-model"),
                     QStringLiteral("A second TorchScript model (B) whose layers the Models view compares with the "
                                    "model's (CKA over the dataset)"),
@@ -87,6 +90,7 @@ std::variant<StartupOptions, int> parse_startup_options(const QApplication& app)
     options.training_run = parser.value(QStringLiteral("training-run"));
   }
   options.embed = parser.isSet(QStringLiteral("embed"));
+  options.visualize = parser.isSet(QStringLiteral("visualize"));
   if (options.embed && !options.dataset) {
     std::cerr << "actscope: --embed needs --dataset\n";
     return 2;

@@ -1,5 +1,5 @@
 // The desktop program's own command line: `actscope [--layer L] [--dataset
-// PATH [--compare N] [--embed]] [--atlas FILE] [--second-model PATH]
+// PATH [--compare N] [--embed]] [--atlas FILE] [--visualize] [--second-model PATH]
 // [--training-run DIR] [--labels FILE] [--resize S] [--crop HxW] [MODEL
 // [IMAGES...]]`. Without a model it opens the bundled model and sample images.
 #pragma once
@@ -24,6 +24,7 @@ struct StartupOptions {
   int compare = -1;                // with dataset: the image to compare with its partner; -1: none
   bool embed = false;              // with dataset: lay it out in the Embedding view
   std::optional<QString> atlas;    // a filter atlas (atlas.json) to show once the model is open
+  bool visualize = false;          // Visualize Layer on the first layer shown (the Filters view's grid)
   std::optional<QString> second_model;  // model B to compare in the Models view once the model is open
   std::optional<QString> training_run;  // a folder of checkpoints to follow in the Timeline view
   CardOverrides card;              // --labels, --resize, --crop: applied to the model's card

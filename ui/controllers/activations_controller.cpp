@@ -498,6 +498,7 @@ bool ActivationsController::draw_enlarged(int filter) {
                   filter_scale(shown_->maps, filter, workspace_.grid_settings().view_options()), 448);
   enlarged_->show_picture(QPixmap::fromImage(to_qimage(figure)), description);
   enlarged_filter_ = filter;
+  workspace_.set_enlarged_filter(filter);
   Q_EMIT statusChanged(description);
   return true;
 }
@@ -511,6 +512,7 @@ void ActivationsController::refresh_enlarged() {
                               .arg(enlarged_filter_)
                               .arg(workspace_.current_layer()));
   enlarged_filter_ = -1;
+  workspace_.set_enlarged_filter(-1);
 }
 
 // ---------------------------------------------------------------------------

@@ -91,12 +91,19 @@ AtlasController::AtlasController(Workspace& workspace, EngineWorker& worker, QWi
   connect(pane_, &FiltersPane::scanRequested, this, &AtlasController::scan_dialog);
   connect(pane_, &FiltersPane::openRequested, this, &AtlasController::open_dialog);
   connect(pane_, &FiltersPane::cancelRequested, this, [this] { cancel_->store(true); });
-  connect(pane_, &FiltersPane::cropsWanted, this, &AtlasController::compute_crops);
+  connect(pane_, &FiltersPane::cropsWanted, this, [this](int filter) {
+    workspace_.choose_filter(filter);  // the Filters view's other panes follow the table
+    compute_crops(filter);
+  });
+  connect(&workspace_, &Workspace::filterChosen, this, [this](int filter) {
+    if (atlas_ && filter >= 0 && pane_->shown_filter() != filter) pane_->select_filter(filter);
+  });
   connect(pane_, &FiltersPane::topImageChosen, this, &AtlasController::open_top_image);
   connect(&workspace_, &Workspace::layerChanged, this, &AtlasController::show_layer);
   connect(&workspace_, &Workspace::captureChanged, this, &AtlasController::show_layer);
   connect(&workspace_, &Workspace::modelChanged, this, [this] {
     atlas_.reset();
+    workspace_.set_atlas(nullptr);
     pane_->show_message(tr("No filter atlas for this model yet: scan a dataset, or open an atlas."));
   });
 }
@@ -166,6 +173,7 @@ void AtlasController::finish(Result<Atlas> atlas, bool cached, const QString& ab
   QHash<QString, std::vector<DatasetMark>> marks;
   for (const LayerStats& layer : atlas_->layers) marks.insert(QString::fromStdString(layer.name), dataset_marks(layer));
   workspace_.set_dataset_marks(std::move(marks));
+  workspace_.set_atlas(atlas_);
   about_ = tr("%1 (%2 images%3)").arg(about).arg(atlas_->dataset_images).arg(cached ? tr(", from the cache") : QString());
   show_layer();
   Q_EMIT statusChanged(tr("Filter atlas of %1 images ready%2").arg(atlas_->dataset_images).arg(cached ? tr(" (cached)") : QString()));

@@ -1,5 +1,6 @@
 #include "ui/panes/filters_pane.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>
@@ -8,7 +9,9 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "ui/widgets/frozen_column.h"
@@ -55,6 +58,9 @@ FiltersPane::FiltersPane(QWidget* parent)
       progress_(new QProgressBar),
       cancel_(new QPushButton(tr("Cancel"))),
       table_(new QTableWidget(0, kColumns)),
+      tabs_(new QTabWidget),
+      buttons_(new QHBoxLayout),
+      top_layout_(new QVBoxLayout),
       top_title_(new QLabel(tr("Top images: select a filter"))),
       top_(new QListWidget) {
   setObjectName(QStringLiteral("filtersPane"));
@@ -107,28 +113,42 @@ FiltersPane::FiltersPane(QWidget* parent)
 }
 
 void FiltersPane::build_layout() {
-  auto* buttons = new QHBoxLayout;
-  buttons->addWidget(scan_);
-  buttons->addWidget(open_);
-  buttons->addWidget(progress_, 1);
-  buttons->addWidget(cancel_);
-  buttons->addStretch(0);
+  buttons_->addWidget(scan_);
+  buttons_->addWidget(open_);
+  buttons_->addWidget(progress_, 1);
+  buttons_->addWidget(cancel_);
+  buttons_->addStretch(0);
   auto* top_box = new QWidget;
-  auto* top_layout = new QVBoxLayout(top_box);
-  top_layout->setContentsMargins(0, 0, 0, 0);
-  top_layout->addWidget(top_title_);
-  top_layout->addWidget(top_, 1);
+  top_box->setLayout(top_layout_);
+  top_layout_->setContentsMargins(0, 0, 0, 0);
+  top_layout_->addWidget(top_title_);
+  top_layout_->addWidget(top_, 1);
+  tabs_->setObjectName(QStringLiteral("filtersTabs"));
+  tabs_->setDocumentMode(true);
+  tabs_->addTab(table_, tr("Statistics"));
   auto* split = new QSplitter(Qt::Horizontal);
-  split->addWidget(table_);
+  split->addWidget(tabs_);
   split->addWidget(top_box);
   // The top list wide enough for three crops a row (a 3x3 block).
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 1);
   split->setSizes({420, 350});
   auto* layout = new QVBoxLayout(this);
-  layout->addLayout(buttons);
+  layout->addLayout(buttons_);
   layout->addWidget(about_);
   layout->addWidget(split, 1);
+}
+
+void FiltersPane::add_page(QWidget* page, const QString& title) { tabs_->addTab(page, title); }
+
+void FiltersPane::add_panel_above_top(QWidget* panel) { top_layout_->insertWidget(0, panel); }
+
+void FiltersPane::add_button(QAction* action) {
+  auto* button = new QToolButton;
+  button->setDefaultAction(action);
+  button->setObjectName(action->objectName() + QStringLiteral("Button"));
+  button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  buttons_->insertWidget(2, button);  // after Scan and Open
 }
 
 void FiltersPane::show_layer(const LayerStats& layer, const std::vector<std::string>& labels, const QString& about) {

@@ -3,7 +3,9 @@
 // active shares, mean, max, preferred class, selectivity, flags) and, for the
 // selected filter, the images that excite it most. Buttons ask for a scan or
 // an atlas file; a scan's progress shows with Cancel. It only displays and
-// asks: the atlas controller scans and reads.
+// asks: the atlas controller scans and reads. The shell puts other
+// features' parts of the view in it (a tab beside the table, a panel above
+// the top images, a button), which it hosts without reading.
 #pragma once
 
 #include <string>
@@ -14,11 +16,15 @@
 #include "core/atlas/filter_stats.h"
 #include "core/base/rgb_image.h"
 
+class QAction;
+class QHBoxLayout;
 class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+class QTabWidget;
+class QVBoxLayout;
 
 namespace actscope {
 
@@ -52,6 +58,12 @@ class FiltersPane : public QWidget {
   // The filter whose top images are listed, or -1.
   int shown_filter() const { return shown_filter_; }
 
+  // Hosts another feature's widgets (the pane takes ownership): `page` as a
+  // tab beside the table, `panel` above the top images, a button for `action`.
+  void add_page(QWidget* page, const QString& title);
+  void add_panel_above_top(QWidget* panel);
+  void add_button(QAction* action);
+
  Q_SIGNALS:
   void scanRequested();
   void openRequested();
@@ -72,6 +84,9 @@ class FiltersPane : public QWidget {
   QProgressBar* progress_;
   QPushButton* cancel_;
   QTableWidget* table_;
+  QTabWidget* tabs_;  // the table and hosted pages
+  QHBoxLayout* buttons_;
+  QVBoxLayout* top_layout_;
   QLabel* top_title_;
   QListWidget* top_;
   LayerStats layer_{"", 0, 1, 1, 0, 1};

@@ -13,6 +13,7 @@ namespace actscope {
 PicturePane::PicturePane(const QString& label_name, const QString& message, QWidget* parent)
     : QWidget(parent),
       area_(new QScrollArea),
+      body_(new QHBoxLayout),
       label_(new QLabel(message)),
       fit_(new QToolButton),
       actual_(new QToolButton) {
@@ -37,12 +38,16 @@ PicturePane::PicturePane(const QString& label_name, const QString& message, QWid
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
   layout->addLayout(buttons);
-  layout->addWidget(area_, 1);
+  body_->setContentsMargins(0, 0, 0, 0);
+  body_->addWidget(area_, 1);
+  layout->addLayout(body_, 1);
   connect(fit_, &QToolButton::toggled, this, [this] { draw(); });
   connect(actual_, &QToolButton::clicked, this, [this] { set_fit(false); });
   label_->setMouseTracking(true);
   label_->installEventFilter(this);
 }
+
+void PicturePane::add_beside(QWidget* side) { body_->addWidget(side, 0); }
 
 void PicturePane::set_fit(bool fit) {
   fit_->setChecked(fit);

@@ -6,6 +6,7 @@
 #include <QPixmap>
 #include <QWidget>
 
+class QHBoxLayout;
 class QLabel;
 class QScrollArea;
 class QToolButton;
@@ -32,6 +33,10 @@ class PicturePane : public QWidget {
   QSize picture_size() const { return picture_.size(); }
   QSize shown_size() const;
 
+  // Shows `side` (another feature's pane, which this one only hosts) at the
+  // right of the picture; the pane takes ownership.
+  void add_beside(QWidget* side);
+
   // Fit the picture to the pane (true) or show it at 1:1 (false).
   void set_fit(bool fit);
   bool fits() const;
@@ -52,6 +57,7 @@ class PicturePane : public QWidget {
   void draw();
 
   QScrollArea* area_;
+  QHBoxLayout* body_;  // the picture and what is beside it
   QLabel* label_;
   QToolButton* fit_;
   QToolButton* actual_;

@@ -32,6 +32,7 @@
 #include "ui/controllers/models_controller.h"
 #include "ui/controllers/session_controller.h"
 #include "ui/controllers/timeline_controller.h"
+#include "ui/controllers/visualize_controller.h"
 #include "ui/panes/activations_pane.h"
 #include "ui/panes/cam_pane.h"
 #include "ui/panes/compare_pane.h"
@@ -43,6 +44,8 @@
 #include "ui/panes/models_pane.h"
 #include "ui/panes/picture_pane.h"
 #include "ui/panes/timeline_pane.h"
+#include "ui/panes/visualization_pane.h"
+#include "ui/panes/visualize_layer_pane.h"
 #include "ui/shell/shortcuts_dialog.h"
 #include "ui/state/engine_worker.h"
 #include "ui/state/workspace.h"
@@ -113,8 +116,10 @@ MainWindow::MainWindow(QWidget* parent)
   embedding_ = new EmbeddingController(*workspace_, *worker_, this);
   models_ = new ModelsController(*workspace_, *worker_, this);
   timeline_ = new TimelineController(*workspace_, *worker_, this);
-  for (Controller* controller : std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_,
-                                                                   export_, atlas_, embedding_, models_, timeline_}) {
+  visualize_ = new VisualizeController(*workspace_, *worker_, this);
+  for (Controller* controller :
+       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_, atlas_,
+                                          embedding_, models_, timeline_, visualize_}) {
     wire(controller);
   }
   connect(embedding_, &EmbeddingController::browseRequested, this, [this] { show_page(activations_->pane()); });
@@ -137,8 +142,9 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() {
   worker_.reset();  // cancels long jobs and waits for the one that runs
   // The controllers go before the panes they listen to and the workspace they use.
-  for (Controller* controller : std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_,
-                                                                   export_, atlas_, embedding_, models_, timeline_}) {
+  for (Controller* controller :
+       std::initializer_list<Controller*>{session_, activations_, cam_, compare_, dataset_, export_, atlas_,
+                                          embedding_, models_, timeline_, visualize_}) {
     delete controller;
   }
 }
@@ -198,6 +204,12 @@ void MainWindow::build_views() {
   browse_tabs_->addTab(activations_->pane(), tr("Activations"));
   browse_tabs_->addTab(activations_->weights(), tr("Weights"));
   browse_tabs_->addTab(activations_->enlarged(), tr("Enlarged filter"));
+  activations_->enlarged()->add_beside(visualize_->enlarged_panel());
+  // The Filters view: the atlas' table with the visualization's grid as a
+  // tab beside it, the chosen filter's synthesized image above its top images.
+  atlas_->pane()->add_page(visualize_->layer_pane(), tr("Visualization"));
+  atlas_->pane()->add_panel_above_top(visualize_->filters_panel());
+  atlas_->pane()->add_button(visualize_->visualize_action());
   compare_->pane()->setObjectName(QStringLiteral("comparePane"));
   dataset_->pane()->setObjectName(QStringLiteral("datasetPane"));
   views_ = new QStackedWidget;
@@ -217,6 +229,7 @@ void MainWindow::build_views() {
     activations_->set_current_page(current_page());
     compare_->set_current_page(current_page());
     models_->set_current_page(current_page());
+    visualize_->set_current_page(current_page());
   };
   connect(browse_tabs_, &QTabWidget::currentChanged, this, page_changed);
   connect(views_, &QStackedWidget::currentChanged, this, page_changed);
@@ -306,11 +319,16 @@ QWidget* MainWindow::current_page() const {
 }
 
 void MainWindow::show_page(QWidget* page) {
-  if (browse_tabs_->indexOf(page) >= 0) {
-    browse_tabs_->setCurrentWidget(page);
-    show_view(kBrowse);
-  } else if (const int view = views_->indexOf(page); view >= 0) {
-    show_view(static_cast<View>(view));
+  // Up from the page: each tab widget on the way shows the tab holding it
+  // (a tab's page sits in the tab widget's stack), then its view comes.
+  for (QWidget* child = page; child; child = child->parentWidget()) {
+    QWidget* parent = child->parentWidget();
+    if (parent == views_) {
+      show_view(static_cast<View>(views_->indexOf(child)));
+      return;
+    }
+    auto* tabs = parent ? qobject_cast<QTabWidget*>(parent->parentWidget()) : nullptr;
+    if (tabs && tabs->indexOf(child) >= 0) tabs->setCurrentWidget(child);
   }
 }
 
@@ -336,7 +354,8 @@ void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addActions({session_->open_model_action(), models_->open_second_action(), models_->close_second_action(),
                     session_->open_images_action(), session_->replace_images_action(), dataset_->open_action(),
-                    atlas_->scan_action(), atlas_->open_action(), embedding_->embed_action(),
+                    atlas_->scan_action(), atlas_->open_action(), visualize_->visualize_action(),
+                    embedding_->embed_action(),
                     timeline_->open_action()});
   file->addMenu(session_->recent_menu());
   file->addSeparator();

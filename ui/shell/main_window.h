@@ -38,6 +38,7 @@ class ExportController;
 class ModelsController;
 class SessionController;
 class TimelineController;
+class VisualizeController;
 class Workspace;
 
 class MainWindow : public QMainWindow {
@@ -83,7 +84,8 @@ class MainWindow : public QMainWindow {
   // The page in sight: Browse's current tab (Activations, Weights or
   // Enlarged filter) or another view's page.
   QWidget* current_page() const;
-  // Shows the view that holds `page` (and, in Browse, its tab).
+  // Shows the view that holds `page` (and the tabs that hold it: Browse's,
+  // the Filters view's).
   void show_page(QWidget* page);
   // The bar's button for `view`.
   QAction* view_action(View view) const { return view_actions_[view]; }
@@ -102,6 +104,7 @@ class MainWindow : public QMainWindow {
   EmbeddingController& embedding() { return *embedding_; }
   ModelsController& models() { return *models_; }
   TimelineController& timeline() { return *timeline_; }
+  VisualizeController& visualize() { return *visualize_; }
 
  Q_SIGNALS:
   // A session has been shown; `errors` lists the files that failed.
@@ -149,6 +152,7 @@ class MainWindow : public QMainWindow {
   EmbeddingController* embedding_;
   ModelsController* models_;
   TimelineController* timeline_;
+  VisualizeController* visualize_;
   QStackedWidget* views_;
   QTabWidget* browse_tabs_;  // Activations, Weights, Enlarged filter
   QList<QAction*> view_actions_;

@@ -20,6 +20,10 @@ void EngineWorker::stop_long_jobs() {
   }
 }
 
+std::function<bool()> EngineWorker::foreground_waiting() const {
+  return [state = state_] { return state->foreground_queued > 0; };
+}
+
 bool EngineWorker::busy(const QString& lane) const {
   const auto found = lanes_.find(lane);
   return found != lanes_.end() && *found->second.pending > 0;

@@ -6,6 +6,8 @@
 //   skipped; one that has finished is not reported);
 // - each job is stamped with the session: results of jobs submitted before
 //   begin_session() are dropped.
+// A long background job (Priority::kBackground) can ask, between its
+// steps, whether a foreground job waits, stop and be submitted again.
 // Anything a job throws becomes an Error with the exception's message. The
 // worker also hands out cancel tokens for long jobs and posts their progress
 // to the GUI thread. The GUI thread never runs a model; every member is for
@@ -14,6 +16,7 @@
 
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,6 +40,12 @@ enum class Scope {
   kWindow    // outlives a model change (a load, an export)
 };
 
+// How a submitted job stands to long background jobs (see foreground_waiting).
+enum class Priority {
+  kForeground,  // what the user waits for (a capture, a CAM, an image)
+  kBackground   // itself a long job that gives way (a feature visualization)
+};
+
 class EngineWorker : public QObject {
   Q_OBJECT
 
@@ -49,7 +58,14 @@ class EngineWorker : public QObject {
   // with its result on the GUI thread, while `context` lives and the job is
   // neither superseded on `lane` nor (for Scope::kSession) of an earlier session.
   template <typename Work, typename Done>
-  void submit(const QString& lane, QObject* context, Work work, Done done, Scope scope = Scope::kSession);
+  void submit(const QString& lane, QObject* context, Work work, Done done, Scope scope = Scope::kSession,
+              Priority priority = Priority::kForeground);
+
+  // For a long job that can stop and come again (its result depends only on
+  // its input): called on the worker between its steps, true while a
+  // foreground job submitted meanwhile waits for the worker. Slices do not
+  // count: they wait their turn anyway.
+  std::function<bool()> foreground_waiting() const;
 
   // A long job in slices (a dataset predicted a batch at a time): `slice`
   // (returning std::optional<Result<T>>) runs on the worker again and again
@@ -81,6 +97,7 @@ class EngineWorker : public QObject {
   // Shared with the jobs, which outlive neither the worker nor its pool.
   struct State {
     std::atomic<int> session{0};
+    std::atomic<int> foreground_queued{0};  // foreground jobs submitted and not started
   };
   struct Lane {
     std::shared_ptr<std::atomic<int>> latest = std::make_shared<std::atomic<int>>(0);
@@ -105,15 +122,19 @@ class EngineWorker : public QObject {
 };
 
 template <typename Work, typename Done>
-void EngineWorker::submit(const QString& lane_name, QObject* context, Work work, Done done, Scope scope) {
+void EngineWorker::submit(const QString& lane_name, QObject* context, Work work, Done done, Scope scope,
+                          Priority priority) {
   using Outcome = decltype(work());
   Lane& lane = this->lane(lane_name);
   const int job = ++*lane.latest;
   ++*lane.pending;
   // -1: a job of the window, whatever the session.
   const int session = scope == Scope::kSession ? state_->session.load() : -1;
-  pool_.start([state = state_, session, lane, job, context = QPointer<QObject>(context),
+  const bool foreground = priority == Priority::kForeground;
+  if (foreground) ++state_->foreground_queued;
+  pool_.start([state = state_, session, lane, job, foreground, context = QPointer<QObject>(context),
                work = std::move(work), done = std::move(done)]() mutable {
+    if (foreground) --state->foreground_queued;
     auto stale = [state, session, lane, job] {
       return *lane.latest != job || (session >= 0 && state->session != session);
     };

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/atlas/atlas.h"
+
 namespace actscope {
 
 Workspace::Workspace(QObject* parent) : QObject(parent) {}
@@ -17,6 +19,8 @@ void Workspace::open(std::shared_ptr<const Model> model, const QString& model_pa
   capture_image_ = -1;
   fields_.clear();  // the next model's are computed again
   marks_.clear();
+  atlas_.reset();
+  chosen_filter_ = enlarged_filter_ = -1;
   Q_EMIT modelChanged();
 }
 
@@ -67,6 +71,7 @@ void Workspace::set_current_image(int index) {
 }
 
 void Workspace::set_current_layer(const QString& name) {
+  if (name != current_layer_) chosen_filter_ = -1;  // a filter number of another layer
   current_layer_ = name;
   Q_EMIT layerChanged(name);
 }
@@ -89,6 +94,23 @@ void Workspace::set_hovered_unit(const HoveredUnit& unit) { Q_EMIT unitHovered(u
 
 void Workspace::request_filter(int filter) { Q_EMIT filterRequested(filter); }
 
+void Workspace::set_atlas(std::shared_ptr<const Atlas> atlas) {
+  atlas_ = std::move(atlas);
+  Q_EMIT atlasChanged();
+}
+
+void Workspace::choose_filter(int filter) {
+  if (filter == chosen_filter_) return;
+  chosen_filter_ = filter;
+  Q_EMIT filterChosen(filter);
+}
+
+void Workspace::set_enlarged_filter(int filter) {
+  if (filter == enlarged_filter_) return;
+  enlarged_filter_ = filter;
+  Q_EMIT enlargedFilterChanged(filter);
+}
+
 void Workspace::set_dataset_marks(QHash<QString, std::vector<DatasetMark>> marks) {
   marks_ = std::move(marks);
   Q_EMIT datasetMarksChanged();
@@ -106,6 +128,7 @@ const LayerInfo* Workspace::layer_info(const QString& name) const {
 void Workspace::set_capture(int image, std::shared_ptr<const CaptureResult> capture, const QString& layer) {
   capture_ = std::move(capture);
   capture_image_ = image;
+  if (layer != current_layer_) chosen_filter_ = -1;
   current_layer_ = layer;
   Q_EMIT captureChanged();
 }

@@ -21,6 +21,8 @@
 
 namespace actscope {
 
+struct Atlas;
+
 // A unit of a layer's maps under the mouse: row `y`, column `x` of
 // filter `filter` (-1: the unit's position without one filter).
 struct HoveredUnit {
@@ -117,6 +119,22 @@ class Workspace : public QObject {
   // current image's layers are drawn). Emits filterRequested.
   void request_filter(int filter);
 
+  // The filter atlas shown in the Filters view (null when none; open()
+  // drops it). Emits atlasChanged.
+  void set_atlas(std::shared_ptr<const Atlas> atlas);
+  std::shared_ptr<const Atlas> atlas() const { return atlas_; }
+
+  // The filter of the browsed layer the Filters view is about (its table's
+  // row, a tile of its visualization; -1: none). Emits filterChosen when it
+  // changes; open() and a new layer reset it to -1 without a signal.
+  void choose_filter(int filter);
+  int chosen_filter() const { return chosen_filter_; }
+
+  // The filter of the browsed layer the Enlarged filter tab shows (-1:
+  // none). Emits enlargedFilterChanged when it changes.
+  void set_enlarged_filter(int filter);
+  int enlarged_filter() const { return enlarged_filter_; }
+
   // Asks compare mode to compare the current image with image `b`; with b
   // = -1, to show `note` (why there is no B). Emits compareRequested.
   void request_compare(int b, const QString& note = QString());
@@ -137,6 +155,9 @@ class Workspace : public QObject {
   void unitHovered(const HoveredUnit& unit);
   void filterRequested(int filter);
   void datasetMarksChanged();
+  void atlasChanged();
+  void filterChosen(int filter);
+  void enlargedFilterChanged(int filter);
 
  private:
   std::shared_ptr<const Model> model_;
@@ -152,6 +173,9 @@ class Workspace : public QObject {
   GridSettings grid_settings_;
   std::vector<ReceptiveField> fields_;
   QHash<QString, std::vector<DatasetMark>> marks_;
+  std::shared_ptr<const Atlas> atlas_;
+  int chosen_filter_ = -1;
+  int enlarged_filter_ = -1;
 };
 
 // The activation of layer `name` in `capture` (null when absent or no capture).

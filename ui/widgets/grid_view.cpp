@@ -261,6 +261,10 @@ QString GridView::describe(const QPoint& position) const {
   const Unit unit = unit_at(position);
   if (unit.filter < 0) return {};
   const int filter = unit.filter;
+  const QString note = filter < notes_.size() ? QStringLiteral("   ") + notes_[filter] : QString();
+  if (!view().raw || filter >= static_cast<int>(view().maps.stats.size())) {
+    return QStringLiteral("filter %1").arg(filter_label(filter)) + note;  // a picture, not a map
+  }
   const int x = unit.x;
   const int y = unit.y;
   const FilterStats& stats = view().maps.stats[filter];
@@ -275,6 +279,7 @@ QString GridView::describe(const QPoint& position) const {
                      .arg(stats.min, 0, 'g', 4)
                      .arg(stats.max, 0, 'g', 4)
                      .arg(stats.mean, 0, 'g', 4);
+  text += note;
   if (is_dead_filter(stats)) text += QStringLiteral("   dead: never fires for this image");
   if (stats.near_dead) text += QStringLiteral("   near-dead: its largest magnitude is below 1e-6 of the layer's (drawn dark)");
   if (filter < static_cast<int>(marks_.size())) {
@@ -316,7 +321,9 @@ void GridView::paintEvent(QPaintEvent* event) {
   // Dead filters: a red cross, so that black never passes for "weak";
   // near-dead ones (tiny next to the layer): an orange dashed cross.
   for (int tile = 0; tile < tile_count(); ++tile) {
-    const FilterStats& stats = view().maps.stats[view().grid.filters[tile]];
+    const size_t filter = static_cast<size_t>(view().grid.filters[tile]);
+    if (filter >= view().maps.stats.size()) continue;  // a picture: no statistics
+    const FilterStats& stats = view().maps.stats[filter];
     if (!is_dead_filter(stats) && !stats.near_dead) continue;
     painter.setPen(is_dead_filter(stats) ? QPen(QColor(220, 60, 60), 1) : QPen(QColor(240, 150, 40), 1, Qt::DashLine));
     const QRect r = tile_rect(tile).adjusted(2, 2, -3, -3);

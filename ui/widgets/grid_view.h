@@ -61,6 +61,10 @@ class GridView : public QWidget {
   void set_filter_names(const QStringList& names);
   // The label of `filter`: "12", or "12 Dress" with names.
   QString filter_label(int filter) const;
+  // A line per filter (by index) that hovering its tile shows after its
+  // label. A view without raw maps (tiles that are pictures, such as
+  // feature visualizations) shows only these.
+  void set_tile_notes(const QStringList& notes) { notes_ = notes; }
 
   // Marks for what each filter does over a scanned dataset (by filter;
   // empty: none): a purple corner for dead on every image, orange for
@@ -128,6 +132,7 @@ class GridView : public QWidget {
   QSize shared_room_;
   bool show_labels_ = false;
   QStringList names_;
+  QStringList notes_;
   std::vector<DatasetMark> marks_;
 };
 

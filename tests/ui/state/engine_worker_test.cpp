@@ -3,6 +3,7 @@
 #include "ui/state/engine_worker.h"
 
 #include <atomic>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -196,6 +197,29 @@ TEST(EngineWorkerTest, ProgressIsPostedToTheGuiThreadAndNotAfterItsReceiverIsGon
   *release = true;
   drain(worker);
   EXPECT_FALSE(*late) << "a result was delivered after its receiver was gone";
+}
+
+// A background job sees a foreground job submitted behind it (so it can
+// give way), and not a background one, nor one that has started.
+TEST(EngineWorkerTest, ABackgroundJobSeesAForegroundJobWaitingBehindIt) {
+  EngineWorker worker;
+  Receiver receiver;
+  QSignalSpy received(&receiver, &Receiver::received);
+  const std::function<bool()> waiting = worker.foreground_waiting();
+  auto release = std::make_shared<std::atomic<bool>>(false);
+  worker.submit(QStringLiteral("long"), &receiver, blocker(release), [](Result<int>) {}, Scope::kSession,
+                Priority::kBackground);
+  worker.submit(QStringLiteral("other long"), &receiver, blocker(release), [](Result<int>) {}, Scope::kSession,
+                Priority::kBackground);
+  EXPECT_FALSE(waiting());
+  worker.submit(
+      QStringLiteral("capture"), &receiver, []() -> Result<QString> { return QStringLiteral("captured"); },
+      text_of(&receiver));
+  EXPECT_TRUE(waiting());
+  *release = true;
+  ASSERT_TRUE(received.wait(10000));
+  EXPECT_EQ(received.first().at(0).toString(), QStringLiteral("captured"));
+  EXPECT_FALSE(waiting());
 }
 
 }  // namespace
