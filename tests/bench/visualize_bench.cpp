@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/model/model.h"
+#include "core/model/model_card.h"
 #include "core/visualize/visualize.h"
 #include "tests/bench/bench_support.h"
 
@@ -69,6 +70,14 @@ void compare(const BenchCase& bench, int steps, int threads, bool with_python) {
   if (!model) {
     std::cerr << model.error() << "\n";
     std::exit(1);
+  }
+  if (model.value()->card().channels == 0) {  // the resnet18 fixture: ImageNet's input
+    actscope::ModelCard card;
+    card.channels = 3;
+    card.height = card.width = 224;
+    card.mean = {0.485f, 0.456f, 0.406f};
+    card.std = {0.229f, 0.224f, 0.225f};
+    model.value()->set_card(card);
   }
   const double ours = our_step_ms(*model.value(), bench, steps);
   std::printf("%-12s %-7s %3d filters  threads %d  ours %8.2f ms/step\n", bench.name.c_str(), bench.layer.c_str(),
