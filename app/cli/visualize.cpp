@@ -15,18 +15,21 @@ namespace {
 // The filters asked for: --filter values then --filters ranges, else every
 // filter of the layer. Errors name the flag.
 Result<std::vector<int>> chosen_filters(const Model& model, const VisualizeCliOptions& options) {
+  const LayerInfo* layer = model.find_layer(options.layer);
+  const int64_t count = layer != nullptr && layer->shape.size() >= 2 ? layer->shape[1] : 0;
   std::vector<int> filters(options.filter.begin(), options.filter.end());
   if (!options.filters.empty()) {
-    auto indices = parse_indices(options.filters, std::numeric_limits<int>::max());
-    if (!indices) return Error{"--filters: " + indices.error()};
+    if (count == 0) return Error{"layer '" + options.layer + "': its filters are unknown; give --filter"};
+    auto indices = parse_indices(options.filters, count);  // checked against the layer before spelled out
+    if (!indices) {
+      return Error{"--filters '" + options.filters + "': give filter indices of layer '" + options.layer +
+                   "' (0.." + std::to_string(count - 1) + ") such as 0-15,20"};
+    }
     filters.insert(filters.end(), indices.value().begin(), indices.value().end());
   }
   if (!filters.empty()) return filters;
-  const LayerInfo* layer = model.find_layer(options.layer);
-  if (layer == nullptr || layer->shape.size() < 2) {
-    return Error{"layer '" + options.layer + "': its filters are unknown; give --filter or --filters"};
-  }
-  for (int64_t f = 0; f < layer->shape[1]; ++f) filters.push_back(static_cast<int>(f));
+  if (count == 0) return Error{"layer '" + options.layer + "': its filters are unknown; give --filter or --filters"};
+  for (int64_t f = 0; f < count; ++f) filters.push_back(static_cast<int>(f));
   return filters;
 }
 
@@ -44,7 +47,9 @@ Result<VisualizeOptions> request_of(const Model& model, const VisualizeCliOption
   }
   if (!options.size.empty()) {
     auto size = parse_input_size(options.size);
-    if (!size) return Error{"--size '" + options.size + "' must look like 64x64 (height x width)"};
+    if (!size || size->first < 1 || size->second < 1) {
+      return Error{"--size '" + options.size + "' must look like 64x64 (height x width)"};
+    }
     request.height = size->first;
     request.width = size->second;
   }
@@ -52,6 +57,9 @@ Result<VisualizeOptions> request_of(const Model& model, const VisualizeCliOption
   request.seed = options.seed;
   request.negative = options.negative;
   request.batch = options.batch;
+  if (request.objective == VisualObjective::kLayer && (!options.filter.empty() || !options.filters.empty())) {
+    return Error{"--objective layer makes one image for the whole layer: give no --filter or --filters"};
+  }
   if (request.objective != VisualObjective::kLayer) {
     auto filters = chosen_filters(model, options);
     if (!filters) return Error{filters.error()};

@@ -33,23 +33,13 @@ std::optional<torch::Tensor> tensor_of(Value* value, const Graph& graph, const t
   return attribute->toTensor();
 }
 
-// Whether `conv`'s output may be replaced: only the batch_norm and
-// dimension checks read it, and no capture asked for is it.
-bool only_feeds(Value* output, Node* batch_norm, const std::vector<Value*>& kept) {
-  if (std::find(kept.begin(), kept.end(), output) != kept.end()) return false;
-  return std::all_of(output->uses().begin(), output->uses().end(), [&](const torch::jit::Use& use) {
-    return use.user == batch_norm || (use.user->kind() == aten::dim && use.offset == 0);
-  });
-}
-
 // Replaces `batch_norm` by its affine map; false when it does not qualify.
-bool fold(Graph& graph, Node* batch_norm, const torch::jit::Module& module, const std::vector<Value*>& kept) {
+bool fold(Graph& graph, Node* batch_norm, const torch::jit::Module& module) {
   Node* conv = batch_norm->input(0)->node();
   if (conv->kind() != aten::conv2d || conv->inputs().size() != 7) return false;
   const auto training = torch::jit::toIValue(batch_norm->input(5));
   const auto eps = torch::jit::toIValue(batch_norm->input(7));
   if (!training || !training->isBool() || training->toBool() || !eps || !eps->isDouble()) return false;
-  if (!only_feeds(conv->output(), batch_norm, kept)) return false;
   auto weight = tensor_of(conv->input(1), graph, module);
   auto mean = tensor_of(batch_norm->input(3), graph, module);
   auto variance = tensor_of(batch_norm->input(4), graph, module);
@@ -63,10 +53,9 @@ bool fold(Graph& graph, Node* batch_norm, const torch::jit::Module& module, cons
     if (!attribute->isTensor()) return std::nullopt;
     return attribute->toTensor().to(torch::kFloat64);
   };
-  auto bias = optional_tensor(conv->input(2), 0.0);
   auto gamma = optional_tensor(batch_norm->input(1), 1.0);
   auto beta = optional_tensor(batch_norm->input(2), 0.0);
-  if (!bias || !gamma || !beta) return false;
+  if (!gamma || !beta) return false;
   torch::NoGradGuard no_grad;
   const torch::Tensor scale = *gamma / (variance->to(torch::kFloat64) + eps->toDouble()).sqrt();
   const torch::Tensor shift = *beta - mean->to(torch::kFloat64) * scale;
@@ -84,13 +73,13 @@ bool fold(Graph& graph, Node* batch_norm, const torch::jit::Module& module, cons
 
 }  // namespace
 
-int fold_batch_norms(Graph& graph, const torch::jit::Module& module, const std::vector<Value*>& kept) {
+int fold_batch_norms(Graph& graph, const torch::jit::Module& module) {
   std::vector<Node*> batch_norms;
   for (Node* node : graph.block()->nodes()) {
     if (node->kind() == aten::batch_norm) batch_norms.push_back(node);
   }
   int folded = 0;
-  for (Node* batch_norm : batch_norms) folded += fold(graph, batch_norm, module, kept);
+  for (Node* batch_norm : batch_norms) folded += fold(graph, batch_norm, module);
   return folded;
 }
 

@@ -16,10 +16,9 @@
 namespace actscope {
 
 // Replaces every such batch_norm of `graph` (whose first input is `module`)
-// that follows a conv2d whose output is used by nothing but the batch_norm
-// and dimension checks and is not one of `kept`. The statistics are read
-// from `module` now: the graph is for this module's current buffers.
-// Returns the number replaced.
-int fold_batch_norms(Graph& graph, const torch::jit::Module& module, const std::vector<Value*>& kept);
+// that reads a conv2d's output (the convolution itself is left as it is,
+// also when it is captured). The statistics are read from `module` now: the
+// graph is for this module's current buffers. Returns the number replaced.
+int fold_batch_norms(Graph& graph, const torch::jit::Module& module);
 
 }  // namespace actscope

@@ -86,7 +86,7 @@ std::unique_ptr<GraphFunction> leaf_function(Graph& base, const std::vector<int>
   graph->registerOutput(graph->insertNode(graph->createTuple(outputs))->output());
   if (!model_output) {
     drop_after(*graph, outputs);
-    fold_batch_norms(*graph, module, targets);
+    fold_batch_norms(*graph, module);
   }
   torch::jit::EliminateDeadCode(graph);
   return std::make_unique<GraphFunction>("actscope_gradient", graph, nullptr,

@@ -40,9 +40,7 @@ nlohmann::json parameters(const VisualizeOptions& options, const FilterVisualiza
       {"transforms",
        {{"pad", sizes.pad}, {"jitter", sizes.jitter}, {"scale", {0.9, 1.1}}, {"degrees", {-10, 10}},
         {"late_jitter", sizes.late_jitter}, {"fill", 0.5}}}};
-  if (options.objective == VisualObjective::kNeuron && options.unit) {
-    entry["unit"] = {options.unit->first, options.unit->second};
-  }
+  if (first.unit) entry["unit"] = {first.unit->first, first.unit->second};  // given, or the centre
   return entry;
 }
 

@@ -28,7 +28,8 @@ class VisualRandom {
 // The transforms' sizes for an image of height x width, lucent's for 224
 // scaled in proportion (never below one pixel): the pad (12 at 224), the
 // first jitter's reach (4 at 224: shifts of -4..4, lucent's jitter(8) spans 8)
-// and the last one's (2 at 224).
+// and the last one's (2 at 224). The pad is recorded, not drawn: with the
+// image cut back to its frame, what the moves bring in is the pad's grey.
 struct TransformSizes {
   int pad = 12;
   int jitter = 4;

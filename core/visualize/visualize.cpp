@@ -102,8 +102,13 @@ torch::Tensor normalize(const Model& model, const torch::Tensor& pixels) {
   const ModelCard& card = model.card();
   const int64_t channels = pixels.size(1);
   const torch::Tensor ordered = card.channel_order == ChannelOrder::kBgr ? pixels.flip({1}) : pixels;
-  const auto mean = torch::tensor(card.mean).view({1, channels, 1, 1});
-  const auto deviation = torch::tensor(card.std).view({1, channels, 1, 1});
+  // One value stands for every channel, as image_input reads a card.
+  auto per_channel = [channels](const std::vector<float>& values) {
+    return torch::tensor(values.size() == 1 ? std::vector<float>(channels, values.front()) : values)
+        .view({1, channels, 1, 1});
+  };
+  const auto mean = per_channel(card.mean);
+  const auto deviation = per_channel(card.std);
   return (ordered - mean) / deviation;
 }
 
@@ -135,8 +140,16 @@ Result<LayerTarget> find_target(const Model& model, const VisualizeOptions& opti
   const Model::Impl& impl = model.internals();
   if (!impl.capture_graph) return Error{model.path() + ": " + impl.analysis_notice};
   const ModelCard& card = model.card();
-  if (card.channels != 1 && card.channels != 3) {
+  if (card.channels == 0) {
     return Error{model.path() + ": the model has no card: give its input size, channels, mean and std"};
+  }
+  if (card.channels != 1 && card.channels != 3) {
+    return Error{model.path() + ": the card says " + std::to_string(card.channels) +
+                 " input channels; feature visualization makes 1- or 3-channel images"};
+  }
+  if ((card.mean.size() != 1 && card.mean.size() != static_cast<size_t>(card.channels)) ||
+      (card.std.size() != 1 && card.std.size() != static_cast<size_t>(card.channels))) {
+    return Error{model.path() + ": the card's mean and std need one value, or one per channel"};
   }
   if (options.steps < 1) return Error{"--steps must be at least 1, not " + std::to_string(options.steps)};
   if (options.batch < 1) return Error{"the batch must hold at least one image"};
@@ -263,6 +276,7 @@ class BatchOptimizer {
       result.image = to_rgb(pixels[static_cast<int64_t>(i)]);
       result.input = to_float_array(input[static_cast<int64_t>(i)].clone());
       result.objective = values[static_cast<int64_t>(i)].item<double>();
+      if (options_.objective == VisualObjective::kNeuron) result.unit = std::make_pair(target_.unit_y, target_.unit_x);
       results.push_back(std::move(result));
     }
     return results;
@@ -337,34 +351,71 @@ Status check_visualize(const Model& model, const VisualizeOptions& options) {
   return Done{};
 }
 
-Result<std::vector<FilterVisualization>> visualize(const Model& model, const VisualizeOptions& options,
-                                                   const VisualizeProgress& progress) {
+struct VisualizeRun::State {
+  const Model& model;
+  VisualizeOptions options;
+  LayerTarget target;
+  std::vector<int> filters;  // {-1} for the layer objective
+  int64_t batches = 0;
+  int64_t batch = 0;  // the batch under way
+  int step = 0;       // its steps done
+  std::unique_ptr<BatchOptimizer> optimizer;
+  std::vector<FilterVisualization> results;
+};
+
+VisualizeRun::VisualizeRun(std::unique_ptr<State> state) : state_(std::move(state)) {}
+VisualizeRun::~VisualizeRun() = default;
+
+Result<std::unique_ptr<VisualizeRun>> VisualizeRun::start(const Model& model, const VisualizeOptions& options) {
   auto target = find_target(model, options);
   if (!target) return Error{target.error()};
-  const std::vector<int> filters =
-      options.objective == VisualObjective::kLayer ? std::vector<int>{-1} : options.filters;
-  const int64_t batches = (static_cast<int64_t>(filters.size()) + options.batch - 1) / options.batch;
-  const int64_t total = batches * options.steps;
-  std::vector<FilterVisualization> results;
+  auto state = std::unique_ptr<State>(new State{model, options, target.value(), {}, 0, 0, 0, nullptr, {}});
+  state->filters = options.objective == VisualObjective::kLayer ? std::vector<int>{-1} : options.filters;
+  state->batches = (static_cast<int64_t>(state->filters.size()) + options.batch - 1) / options.batch;
+  return std::unique_ptr<VisualizeRun>(new VisualizeRun(std::move(state)));
+}
+
+Result<bool> VisualizeRun::advance(const VisualizeProgress& progress) {
+  State& s = *state_;
+  const int steps = s.options.steps;
+  const int64_t total = s.batches * steps;
   try {
     c10::InferenceMode not_inference(false);
-    for (int64_t b = 0; b < batches; ++b) {
-      const auto first = filters.begin() + b * options.batch;
-      const auto last = filters.begin() + std::min<int64_t>((b + 1) * options.batch, filters.size());
-      BatchOptimizer optimizer(model, options, target.value(), std::vector<int>(first, last));
-      for (int t = 1; t <= options.steps; ++t) {
+    for (; s.batch < s.batches; ++s.batch) {
+      if (!s.optimizer) {
+        const auto first = s.filters.begin() + s.batch * s.options.batch;
+        const auto last = s.filters.begin() + std::min<int64_t>((s.batch + 1) * s.options.batch, s.filters.size());
+        s.optimizer = std::make_unique<BatchOptimizer>(s.model, s.options, s.target, std::vector<int>(first, last));
+      }
+      while (s.step < steps) {
         {
           torch::AutoGradMode grad(true);
-          optimizer.step(t);
+          s.optimizer->step(s.step + 1);
         }
-        if (progress && !progress(b * options.steps + t, total)) return Error{"cancelled"};
+        ++s.step;
+        if (progress && !progress(s.batch * steps + s.step, total)) return false;
       }
-      for (auto& result : optimizer.finish()) results.push_back(std::move(result));
+      for (auto& result : s.optimizer->finish()) s.results.push_back(std::move(result));
+      s.optimizer.reset();
+      s.step = 0;
     }
   } catch (const std::exception& e) {
-    return Error{model.path() + ": the visualization of layer '" + options.layer + "' failed (" + first_line(e.what()) + ")"};
+    return Error{s.model.path() + ": the visualization of layer '" + s.options.layer + "' failed (" +
+                 first_line(e.what()) + ")"};
   }
-  return results;
+  return true;
+}
+
+std::vector<FilterVisualization> VisualizeRun::take_results() { return std::move(state_->results); }
+
+Result<std::vector<FilterVisualization>> visualize(const Model& model, const VisualizeOptions& options,
+                                                   const VisualizeProgress& progress) {
+  auto run = VisualizeRun::start(model, options);
+  if (!run) return Error{run.error()};
+  auto done = run.value()->advance(progress);
+  if (!done) return Error{done.error()};
+  if (!done.value()) return Error{"cancelled"};
+  return run.value()->take_results();
 }
 
 Result<double> objective_on_image(const Model& model, const VisualizeOptions& options, int filter,

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -55,6 +56,7 @@ struct FilterVisualization {
   RgbImage image;      // the final image in pixel space (what the sigmoid gives)
   FloatArray input;    // [C, H, W]: that image normalized exactly as the model receives it
   double objective = 0.0;  // the objective (not negated) on `input`, without transforms
+  std::optional<std::pair<int, int>> unit;  // kNeuron: the unit (row, column) used
 };
 
 // Called after each optimization step with steps done and steps in all
@@ -75,6 +77,32 @@ Status check_visualize(const Model& model, const VisualizeOptions& options);
 // One call at a time per Model; worker threads only.
 Result<std::vector<FilterVisualization>> visualize(const Model& model, const VisualizeOptions& options,
                                                    const VisualizeProgress& progress = {});
+
+// A visualization that can stop between steps and go on later (a GUI run
+// that gives way to other work on the worker): its images are, to the bit,
+// those visualize() gives for the same options, since each filter's
+// generator goes on where it stopped. Holds a reference to the model, which
+// must outlive it. Worker threads only; one call at a time.
+class VisualizeRun {
+ public:
+  // Checks as check_visualize does; errors as its.
+  static Result<std::unique_ptr<VisualizeRun>> start(const Model& model, const VisualizeOptions& options);
+  ~VisualizeRun();
+  VisualizeRun(const VisualizeRun&) = delete;
+  VisualizeRun& operator=(const VisualizeRun&) = delete;
+
+  // Runs steps until every image is done (true), or until `progress`
+  // (called after each step with steps done and steps in all) returns false
+  // (false: call again to go on). After an error the run is over.
+  Result<bool> advance(const VisualizeProgress& progress);
+  // The images, in options.filters order, once advance() returned true.
+  std::vector<FilterVisualization> take_results();
+
+ private:
+  struct State;
+  explicit VisualizeRun(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 // The objective of `filter` (as options say) on a dataset image, for the
 // comparison with a synthesized one. Worker threads only.

@@ -173,6 +173,7 @@ def check_objectives(folder, hooked):
     assert close(entry["objective"], maps[5, 3, 9].item()), (entry, maps[5, 3, 9])
     entry, maps = value_of("centre", "--filter", "5", "--objective", "neuron")
     assert close(entry["objective"], maps[5, 7, 7].item()), (entry, maps[5, 7, 7])
+    assert read_run(os.path.join(folder, "centre"))["parameters"]["unit"] == [7, 7]
     entry, maps = value_of("layer", "--objective", "layer")
     assert entry["filter"] is None and entry["png"].endswith("layer.png")
     assert close(entry["objective"], maps.mean().item()), (entry, maps.mean())
@@ -185,7 +186,10 @@ def check_objectives(folder, hooked):
 
 def check_refusals(folder):
     cases = [(["--layer", "relu9"], "relu9"), (["--layer", "relu3", "--filter", "64"], "filter 64"),
-             (["--layer", "relu3", "--filters", "60-70"], "filter 64"),
+             (["--layer", "relu3", "--filters", "60-70"], "(0..63)"),
+             (["--layer", "relu3", "--filters", "0-2000000000"], "(0..63)"),
+             (["--layer", "relu3", "--objective", "layer", "--filter", "2"], "no --filter"),
+             (["--layer", "relu3", "--filter", "1", "--size", "0x28"], "--size '0x28'"),
              (["--layer", "relu3", "--filter", "1", "--objective", "neuron", "--unit", "14,0"], "unit 14,0"),
              (["--layer", "fc", "--filter", "1", "--objective", "neuron"], "fc")]
     for args, named in cases:

@@ -102,7 +102,7 @@ VisualizeOptions VisualizeController::options(const QString& layer) const {
 }
 
 std::string VisualizeController::key_for(const QString& layer, int filter) const {
-  return visualization_key(workspace_.model() ? workspace_.model()->sha256() : std::string(), options(layer),
+  return visualization_key(workspace_.model() ? model_identity(*workspace_.model()) : std::string(), options(layer),
                            filter);
 }
 
@@ -216,22 +216,24 @@ void VisualizeController::run_filter(PanelId id) {
     return !*cancel;
   };
   Q_EMIT runStarted(panel.layer, 1);
-  submit_filter(id, progress);
+  submit_filter(id, progress, std::make_shared<PausedRun>());
 }
 
 // The run of panel `id` on the worker, in the background: it gives way to
-// a capture, a CAM or an image asked for meanwhile, and is submitted again.
-void VisualizeController::submit_filter(PanelId id, const VisualizeProgress& progress) {
+// a capture, a CAM or an image asked for meanwhile, and is submitted again
+// with `paused`, going on from the step it stopped at.
+void VisualizeController::submit_filter(PanelId id, const VisualizeProgress& progress,
+                                        const std::shared_ptr<PausedRun>& paused) {
   Panel& panel = panels_[id];
   worker_.submit(
       panel.lane, this,
       [model = workspace_.shared_model(), options = options(panel.layer), filter = panel.filter, progress,
-       give_way = worker_.foreground_waiting()] {
-        return visualize_filter(*model, options, filter, progress, give_way);
+       give_way = worker_.foreground_waiting(), paused] {
+        return visualize_filter(*model, options, filter, progress, give_way, *paused);
       },
-      [this, id, progress, key = panel.key, cancel = panel.cancel](Result<FilterVisualization> result) {
+      [this, id, progress, paused, key = panel.key, cancel = panel.cancel](Result<FilterVisualization> result) {
         if (!result && result.error() == kGaveWay && panels_[id].cancel == cancel && panels_[id].key == key) {
-          submit_filter(id, progress);
+          submit_filter(id, progress, paused);
           return;
         }
         finish_filter(id, key, cancel, std::move(result));
@@ -348,7 +350,7 @@ void VisualizeController::visualize_layer() {
       if (self->layer_run_.cancel == cancel) self->layer_pane_->show_progress(done, total, finished);
     });
   };
-  job->batch_done = [self = QPointer<VisualizeController>(this), sha = job->model->sha256(),
+  job->batch_done = [self = QPointer<VisualizeController>(this), sha = model_identity(*job->model),
                      options](std::vector<FilterVisualization> images) {
     auto shared = std::make_shared<std::vector<FilterVisualization>>(std::move(images));
     EngineWorker::post(self, [self, sha, options, shared] { self->store_batch(sha, options, *shared); });
@@ -364,10 +366,10 @@ void VisualizeController::visualize_layer() {
 
 // A finished batch: into the cache (also when the user has left its layer),
 // then the grid and the panels that wait for one of its filters.
-void VisualizeController::store_batch(const std::string& model_sha256, const VisualizeOptions& options,
+void VisualizeController::store_batch(const std::string& model_identity, const VisualizeOptions& options,
                                       const std::vector<FilterVisualization>& images) {
   for (const FilterVisualization& image : images) {
-    cache_.insert(visualization_key(model_sha256, options, image.filter), image);
+    cache_.insert(visualization_key(model_identity, options, image.filter), image);
   }
   if (QString::fromStdString(options.layer) != workspace_.current_layer()) return;
   refresh_grid();

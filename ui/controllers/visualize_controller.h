@@ -98,7 +98,7 @@ class VisualizeController : public Controller {
   void show_nothing(Panel& panel, PanelId id);
   void stop(Panel& panel);
   void run_filter(PanelId id);
-  void submit_filter(PanelId id, const VisualizeProgress& progress);
+  void submit_filter(PanelId id, const VisualizeProgress& progress, const std::shared_ptr<PausedRun>& paused);
   void finish_filter(PanelId id, const std::string& key, const CancelToken& cancel,
                      Result<FilterVisualization> result);
   void show_cached(PanelId id, const FilterVisualization& image);
@@ -106,7 +106,7 @@ class VisualizeController : public Controller {
   void show_top_result(PanelId id, const TopImageObjective& top);
   // The browsed layer's grid from the cache (placeholders for the rest), or a message.
   void refresh_grid();
-  void store_batch(const std::string& model_sha256, const VisualizeOptions& options,
+  void store_batch(const std::string& model_identity, const VisualizeOptions& options,
                    const std::vector<FilterVisualization>& images);
   void finish_layer(const QString& layer, Result<int> done);
 

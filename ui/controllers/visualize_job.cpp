@@ -3,10 +3,16 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/model/model_card.h"
+
 namespace actscope {
 
-std::string visualization_key(const std::string& model_sha256, const VisualizeOptions& options, int filter) {
-  return model_sha256 + "|" + parameters_key(options) + "|filter=" + std::to_string(filter);
+std::string model_identity(const Model& model) {
+  return model.sha256() + "|" + input_description(model.card());
+}
+
+std::string visualization_key(const std::string& model_identity, const VisualizeOptions& options, int filter) {
+  return model_identity + "|" + parameters_key(options) + "|filter=" + std::to_string(filter);
 }
 
 const FilterVisualization* VisualizationCache::find(const std::string& key) const {
@@ -25,19 +31,40 @@ void VisualizationCache::insert(const std::string& key, FilterVisualization visu
 
 const char* const kGaveWay = "gave way to a waiting job";
 
+namespace {
+
+// Starts `paused`'s run when it has none, then advances it: true when its
+// images are done, false when it stopped (gave way or was cancelled).
+Result<bool> advance(const Model& model, const VisualizeOptions& options, PausedRun& paused,
+                     const VisualizeProgress& progress) {
+  if (!paused.run) {
+    auto started = VisualizeRun::start(model, options);
+    if (!started) return Error{started.error()};
+    paused.run = std::move(started).value();
+  }
+  return paused.run->advance(progress);
+}
+
+}  // namespace
+
 Result<FilterVisualization> visualize_filter(const Model& model, VisualizeOptions options, int filter,
                                              const VisualizeProgress& progress,
-                                             const std::function<bool()>& give_way) {
+                                             const std::function<bool()>& give_way, PausedRun& paused) {
   options.filters = {filter};
   bool gave_way = false;
-  auto images = visualize(model, options, [&](int64_t done, int64_t total) {
-    gave_way = give_way && give_way();
-    return !gave_way && progress(done, total);
+  auto done = advance(model, options, paused, [&](int64_t steps, int64_t total) {
+    if (!progress(steps, total)) return false;
+    gave_way = steps < total && give_way && give_way();
+    return !gave_way;
   });
-  if (gave_way) return Error{kGaveWay};
-  if (!images) return Error{images.error()};
-  if (images.value().size() != 1) return Error{"the visualization returned no image"};
-  return std::move(images.value().front());
+  if (!done || !done.value()) {
+    if (!done || !gave_way) paused.run.reset();  // over: an error or cancelled
+    return Error{!done ? done.error() : gave_way ? kGaveWay : "cancelled"};
+  }
+  auto images = paused.run->take_results();
+  paused.run.reset();
+  if (images.size() != 1) return Error{"the visualization returned no image"};
+  return std::move(images.front());
 }
 
 std::optional<Result<int>> visualize_layer_slice(LayerVisualizationJob& job) {
@@ -54,15 +81,20 @@ std::optional<Result<int>> visualize_layer_slice(LayerVisualizationJob& job) {
   const int64_t total = static_cast<int64_t>((filters.size() + batch - 1) / batch) * steps;
   const int64_t before = static_cast<int64_t>(first / batch) * steps;
   bool gave_way = false;
-  auto images = visualize(*job.model, options, [&job, &gave_way, before, total](int64_t done, int64_t) {
-    if (job.progress) job.progress(before + done, total);
-    gave_way = job.give_way && job.give_way();
+  auto done = advance(*job.model, options, job.paused, [&job, &gave_way, before, total](int64_t step, int64_t all) {
+    if (job.progress) job.progress(before + step, total);
+    gave_way = step < all && job.give_way && job.give_way();
     return !*job.cancel && !gave_way;
   });
-  if (gave_way && !*job.cancel) return std::nullopt;  // the same batch again, after the waiting jobs
-  if (!images) return Result<int>(Error{images.error()});
+  if (done && !done.value() && gave_way && !*job.cancel) return std::nullopt;  // goes on after the waiting jobs
+  if (!done || !done.value()) {
+    job.paused.run.reset();
+    return Result<int>(Error{!done ? done.error() : "cancelled"});
+  }
+  auto images = job.paused.run->take_results();
+  job.paused.run.reset();
   job.next = last;
-  job.batch_done(std::move(images).value());
+  job.batch_done(std::move(images));
   if (job.next < filters.size()) return std::nullopt;
   return Result<int>(static_cast<int>(filters.size()));
 }

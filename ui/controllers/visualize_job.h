@@ -19,9 +19,14 @@
 
 namespace actscope {
 
-// What names one filter's image: the model's digest, every parameter that
+// The model as its images depend on it: the digest of its file and what its
+// card feeds it (input_description: size, channel order, mean and std; the
+// card dialog can change them for the same file).
+std::string model_identity(const Model& model);
+
+// What names one filter's image: model_identity, every parameter that
 // changes the image (parameters_key, the layer among them) and the filter.
-std::string visualization_key(const std::string& model_sha256, const VisualizeOptions& options, int filter);
+std::string visualization_key(const std::string& model_identity, const VisualizeOptions& options, int filter);
 
 // Finished images by visualization_key, the oldest forgotten past `capacity`
 // (the model inputs are not kept: only the image and its objective). GUI
@@ -41,16 +46,23 @@ class VisualizationCache {
 };
 
 // The error of a run that stopped to let a foreground job have the worker:
-// it is submitted again (the images depend only on the options, so nothing
-// changes but the time).
+// it is submitted again with its PausedRun and goes on from the step it
+// stopped at (the images are those of an uninterrupted run, to the bit).
 extern const char* const kGaveWay;
 
-// One filter's image as `options` say (their filters ignored). Worker only;
-// "cancelled" when `progress` returns false, kGaveWay when `give_way`
-// (checked between steps) returns true.
+// The state of a run between its slices on the worker: touched on the
+// worker only (the GUI thread only passes it on to the next submission).
+struct PausedRun {
+  std::unique_ptr<VisualizeRun> run;
+};
+
+// One filter's image as `options` say (their filters ignored), started or
+// continued in `paused`. Worker only; "cancelled" when `progress` returns
+// false, kGaveWay when `give_way` (checked between steps, never after the
+// last) returns true.
 Result<FilterVisualization> visualize_filter(const Model& model, VisualizeOptions options, int filter,
                                              const VisualizeProgress& progress,
-                                             const std::function<bool()>& give_way);
+                                             const std::function<bool()>& give_way, PausedRun& paused);
 
 // A layer's images a batch at a time: options.filters in batches of
 // options.batch, each batch one call of visualize() (so a CAM or a capture
@@ -63,10 +75,10 @@ struct LayerVisualizationJob {
   // steps, and each finished batch.
   std::function<void(int64_t done, int64_t total)> progress;
   std::function<void(std::vector<FilterVisualization>)> batch_done;
-  // True while a foreground job waits: the batch stops and comes again
-  // after it.
+  // True while a foreground job waits: the batch stops and goes on after it.
   std::function<bool()> give_way;
-  size_t next = 0;  // the first filter of the next batch
+  size_t next = 0;   // the first filter of the batch under way
+  PausedRun paused;  // that batch's run, between slices
 };
 
 // One batch of `job`. Nothing while filters remain; the number computed, or

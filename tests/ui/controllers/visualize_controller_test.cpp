@@ -187,14 +187,30 @@ TEST_F(VisualizeControllerTest, TheTopImageCarriesTheObjectiveOfObjectiveOnImage
   ASSERT_TRUE(dataset);
   auto input = dataset.value().input(static_cast<size_t>(top->image), model.value()->card());
   ASSERT_TRUE(input);
-  const VisualizeOptions options = controller().options(kLayer);
-  auto objective = std::async(std::launch::async, [&] {
-                     return objective_on_image(*model.value(), options, 2, input.value());
-                   }).get();
-  ASSERT_TRUE(objective) << objective.error();
+  // Independently of objective_on_image's path (which stops at the layer):
+  // filter 2's mean over its map in the ordinary capture of that image.
+  CaptureOptions only_layer;
+  only_layer.layers = {kLayer.toStdString()};
+  auto captured = std::async(std::launch::async, [&] {
+                    return model.value()->capture({input.value()}, only_layer);
+                  }).get();
+  ASSERT_TRUE(captured) << captured.error();
+  const FloatArray* maps = nullptr;
+  for (const auto& activation : captured.value().activations) {
+    if (activation.name == kLayer.toStdString()) maps = &activation.values;
+  }
+  ASSERT_NE(maps, nullptr);
+  const int64_t area = maps->shape()[2] * maps->shape()[3];
+  double sum = 0.0;
+  for (int64_t i = 0; i < area; ++i) sum += (*maps)[2 * area + i];
+  const double expected = sum / static_cast<double>(area);
   const QString caption = text("visualizeFiltersTopCaption");
   EXPECT_TRUE(caption.contains(QString::fromStdString(top->name))) << caption.toStdString();
-  EXPECT_TRUE(caption.contains(QString::number(objective.value(), 'g', 4))) << caption.toStdString();
+  const QString shown = caption.section(QStringLiteral("mean of filter 2: "), 1).section(QLatin1Char('\n'), 0, 0);
+  bool number = false;
+  const double value = shown.toDouble(&number);
+  ASSERT_TRUE(number) << caption.toStdString();
+  EXPECT_NEAR(value, expected, 1e-3 * std::max(1.0, std::abs(expected))) << caption.toStdString();
 }
 
 TEST_F(VisualizeControllerTest, CancelStopsALayerRunAndAFilterRun) {
@@ -238,6 +254,51 @@ TEST_F(VisualizeControllerTest, ACaptureAskedForDuringARunDoesNotWaitForIt) {
   EXPECT_TRUE(failed.isEmpty());
   EXPECT_TRUE(filters_panel()->synthesized().pixels.empty());  // still optimizing
   EXPECT_EQ(started.size(), 1);
+}
+
+}  // namespace
+}  // namespace actscope
+
+namespace actscope {
+namespace {
+
+// A filter's run that gives way goes on from the step it stopped at (no step
+// is run twice) and ends with the bytes of an uninterrupted visualize().
+TEST(VisualizeJobTest, ARunThatGivesWayGoesOnWhereItStoppedAndEndsAsOneUninterrupted) {
+  auto model = Model::load(test::bundled_model().string());
+  ASSERT_TRUE(model);
+  VisualizeOptions options;
+  options.layer = kLayer.toStdString();
+  options.steps = 40;
+  std::async(std::launch::async, [&] {
+    std::vector<int64_t> steps_seen;
+    auto progress = [&](int64_t done, int64_t) {
+      steps_seen.push_back(done);
+      return true;
+    };
+    PausedRun paused;
+    int gave_way = 0;
+    Result<FilterVisualization> result = Error{""};
+    for (int stop : {7, 19, 33, -1}) {  // foreground work waits after these steps
+      result = visualize_filter(*model.value(), options, 5, progress,
+                                [&] { return stop >= 0 && steps_seen.back() >= stop; }, paused);
+      if (stop >= 0) {
+        ASSERT_FALSE(result);
+        ASSERT_EQ(result.error(), kGaveWay);
+        ++gave_way;
+      }
+    }
+    ASSERT_TRUE(result) << result.error();
+    EXPECT_EQ(gave_way, 3);
+    std::vector<int64_t> once(40);
+    for (int i = 0; i < 40; ++i) once[i] = i + 1;
+    EXPECT_EQ(steps_seen, once);
+    options.filters = {5};
+    auto direct = visualize(*model.value(), options);
+    ASSERT_TRUE(direct) << direct.error();
+    EXPECT_EQ(result.value().image.pixels, direct.value().front().image.pixels);
+    EXPECT_EQ(result.value().objective, direct.value().front().objective);
+  }).get();
 }
 
 }  // namespace
