@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds core, the command-line program and their tests with AddressSanitizer
 # and UndefinedBehaviorSanitizer (gcc, -O1) in build-sanitize/ and runs them:
-# core_tests, engine_tests and the command-line tests (ctest -R '^cli\.').
+# core_tests, engine_tests and the command-line tests (ctest -R '^cli\.'; spectrum_pixels serves the parametrization's).
 # Any report fails the run: undefined behaviour aborts (no recovery), and so
 # do leaks found at exit. LibTorch, Qt and OpenCV are not instrumented; what
 # they are known to leave behind is in packaging/sanitize/lsan.supp, one
@@ -21,7 +21,7 @@ FLAGS="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=und
 cmake -S "$ROOT" -B "$BUILD" -DACTSCOPE_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_FLAGS="$FLAGS" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" --target actscope-cli core_tests engine_tests
+cmake --build "$BUILD" -j"$(nproc)" --target actscope-cli spectrum_pixels core_tests engine_tests
 cmake --build "$BUILD" --target fixtures
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0:strict_init_order=1"
