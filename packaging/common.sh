@@ -3,7 +3,7 @@
 
 # What building the programs needs.
 BUILD_PACKAGES=(cmake make g++ pkg-config ccache zlib1g-dev libdeflate-dev libssl-dev libtorch-dev qt6-base-dev
-  libopencv-dev nlohmann-json3-dev libcli11-dev help2man)
+  libopencv-dev nlohmann-json3-dev libcli11-dev libeigen3-dev help2man)
 # What the tests and benchmarks need on top: reference numbers come from
 # Debian's python3-torch (the embedding's from python3-sklearn), the accuracy check reads the Fashion-MNIST package.
 TEST_PACKAGES=(libgtest-dev libbenchmark-dev python3-torch python3-torchvision python3-numpy python3-sklearn python3-scipy

@@ -15,6 +15,7 @@
 
 namespace actscope {
 struct CkaRun;
+struct FaithfulnessRun;
 }
 
 namespace actscope::cli {
@@ -217,5 +218,33 @@ struct VisualizeCliOptions {
   bool quiet = false;
 };
 int run_visualize(const VisualizeCliOptions& options);
+
+// faithfulness: how far to believe each CAM method's map (deletion and
+// insertion AUC, confidence change, ROAD) per image and over the images,
+// beside a random map: DIR/faithfulness.json and DIR/faithfulness.png.
+struct FaithfulnessCliOptions {
+  FaithfulnessCliOptions() { images.batch = 16; }
+  CommonFlags common;
+  std::string model;
+  ImageFlags images;                 // --batch: images per CAM batch (default 16)
+  int64_t limit = 0;                 // only the first N selected images
+  std::vector<std::string> methods;  // empty: every CAM method that applies, and random
+  std::vector<std::string> layers;   // empty: the model's default CAM layer
+  std::string target_class;          // empty: the predicted class
+  std::string score = "probability";
+  int step = 0;                      // 0: the input width
+  double road_noise = 0.01;
+  uint64_t seed = 0;
+  int perturbed_batch = 64;
+  int score_batch = 32;
+  std::string shard;  // "k/N"; empty: from the scheduler's environment, else every image
+  int shards = 0;
+  std::string out;
+  bool quiet = false;
+};
+int run_faithfulness(const FaithfulnessCliOptions& options);
+// Writes DIR/faithfulness.json and DIR/faithfulness.png of `run` (faithfulness
+// and merge); `labels` name the classes. The exit code.
+int write_faithfulness_files(const FaithfulnessRun& run, const std::vector<std::string>& labels, const std::string& out);
 
 }  // namespace actscope::cli

@@ -166,10 +166,50 @@ void add_scan(CLI::App& app, ScanCliOptions& options, int& exit_code) {
   command->callback([&] { exit_code = run_scan(options); });
 }
 
+void add_faithfulness(CLI::App& app, FaithfulnessCliOptions& options, int& exit_code) {
+  auto* command = app.add_subcommand(
+      "faithfulness", "How far to believe each CAM method: deletion/insertion AUC, confidence change and ROAD per "
+                      "image and over the images, beside a random map (faithfulness.json, faithfulness.png)");
+  command->add_option("--model", options.model, kModelHelp)->required();
+  options.images.add_to(command);
+  command->get_option("--batch")->description("Images per CAM batch (default 16)");
+  command->add_option("--limit", options.limit, "Only the first N selected images")->check(CLI::PositiveNumber);
+  command->add_option("--method", options.methods,
+                      "gradcam, hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, cam or random "
+                      "(repeatable; default: every method that applies, and random)");
+  command->add_option("--layer", options.layers,
+                      "The CAM's layer (repeatable: the mean of the layers' maps; default: the last layer with maps)");
+  command->add_option("--class", options.target_class,
+                      "The class scored: an index or a label of the model card (default: each image's predicted class)");
+  command->add_option("--score", options.score, "probability (the class's softmax, default) or logit")
+      ->check(CLI::IsMember({"probability", "logit"}));
+  command->add_option("--step", options.step, "Pixels deleted or inserted per step of the curves (default: the "
+                                              "input width)")->check(CLI::PositiveNumber);
+  command->add_option("--road-noise", options.road_noise,
+                      "ROAD: standard deviation of the noise added to imputed pixels (default 0.01; 0: none)")
+      ->check(CLI::Range(0.0, 1e6));
+  command->add_option("--seed", options.seed, "Seeds ROAD's noise and the random maps (default 0)");
+  command->add_option("--perturbed-batch", options.perturbed_batch, "Perturbed images per forward (default 64)")
+      ->check(CLI::Range(1, 65536));
+  command->add_option("--score-batch", options.score_batch, "Score-CAM: masked inputs per forward (default 32)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--shard", options.shard,
+                      "k/N: images j with j % N == k (default: from SLURM_ARRAY_TASK_* or, with --shards, "
+                      "JOB_COMPLETION_INDEX)");
+  command->add_option("--shards", options.shards, "Number of shards of a Kubernetes Indexed Job")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--out", options.out, "Output folder (made when missing)")->required();
+  command->add_flag("--quiet", options.quiet, "No progress line");
+  options.common.add_to(command);
+  command->callback([&] { exit_code = run_faithfulness(options); });
+}
+
 void add_merge(CLI::App& app, MergeOptions& options, int& exit_code) {
-  auto* command = app.add_subcommand("merge", "Merge every shard of a scan (atlas.json) or of a cka run (cka.json)");
-  command->add_option("shards", options.shards, "Shard output folders (or their atlas.json / cka.json)")->required();
-  command->add_option("--out", options.out, "Output folder (made when missing): atlas.json, or cka.json and cka.png")
+  auto* command = app.add_subcommand("merge", "Merge every shard of a scan (atlas.json), a cka run (cka.json) or a faithfulness run "
+                                                 "(faithfulness.json)");
+  command->add_option("shards", options.shards, "Shard output folders (or their atlas.json / cka.json / faithfulness.json)")->required();
+  command->add_option("--out", options.out, "Output folder (made when missing): atlas.json, cka.json and cka.png, or faithfulness.json and "
+                                                "faithfulness.png")
       ->required();
   command->callback([&] { exit_code = run_merge(options); });
 }
@@ -308,6 +348,7 @@ int main(int argc, char** argv) {
   CkaCliOptions cka;
   TimelineCliOptions timeline;
   VisualizeCliOptions visualize;
+  FaithfulnessCliOptions faithfulness;
   add_predict(app, predict, exit_code);
   add_layers(app, layers, exit_code);
   add_activations(app, activations, exit_code);
@@ -321,6 +362,7 @@ int main(int argc, char** argv) {
   add_cka(app, cka, exit_code);
   add_timeline(app, timeline, exit_code);
   add_visualize(app, visualize, exit_code);
+  add_faithfulness(app, faithfulness, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

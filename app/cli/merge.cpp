@@ -1,5 +1,5 @@
 // merge: the parts of a run split across a cluster (scan's atlas.json, cka's
-// cka.json), combined into what one run writes. Each file says what it is
+// cka.json, faithfulness's faithfulness.json), combined into what one run writes. Each file says what it is
 // ("format"); parts of different kinds are refused.
 #include <filesystem>
 #include <fstream>
@@ -10,6 +10,7 @@
 
 #include "app/cli/commands.h"
 #include "core/atlas/atlas_json.h"
+#include "core/faithfulness/faithfulness_json.h"
 #include "core/similarity/cka_json.h"
 
 namespace actscope::cli {
@@ -20,19 +21,38 @@ namespace fs = std::filesystem;
 struct Part {
   std::string path;
   std::string text;
-  std::string format;  // "actscope-atlas" or "actscope-cka"
+  std::string format;  // "actscope-atlas", "actscope-cka" or "actscope-faithfulness"
 };
 
-// A shard given as a folder holds atlas.json or cka.json; a file is read as it is.
+struct Kind {
+  const char* format;
+  const char* file;
+  const char* name;
+};
+constexpr Kind kKinds[] = {{"actscope-atlas", "atlas.json", "filter atlas"},
+                           {"actscope-cka", "cka.json", "CKA file"},
+                           {"actscope-faithfulness", "faithfulness.json", "faithfulness file"}};
+
+std::string kind_name(const std::string& format) {
+  for (const Kind& kind : kKinds) {
+    if (format == kind.format) return kind.name;
+  }
+  return format;
+}
+
+// A shard given as a folder holds one of atlas.json, cka.json or
+// faithfulness.json; a file is read as it is.
 Result<Part> read_part(const std::string& given) {
   Part part{given, "", ""};
   std::error_code error;
   if (fs::is_directory(given, error)) {
-    const bool atlas = fs::exists(fs::path(given) / "atlas.json", error);
-    const bool cka = fs::exists(fs::path(given) / "cka.json", error);
-    if (atlas && cka) return Error{given + ": holds both atlas.json and cka.json; name the file to merge"};
-    if (!atlas && !cka) return Error{given + ": holds neither atlas.json nor cka.json"};
-    part.path = (fs::path(given) / (atlas ? "atlas.json" : "cka.json")).string();
+    std::vector<std::string> held;
+    for (const Kind& kind : kKinds) {
+      if (fs::exists(fs::path(given) / kind.file, error)) held.push_back(kind.file);
+    }
+    if (held.size() > 1) return Error{given + ": holds " + held[0] + " and " + held[1] + "; name the file to merge"};
+    if (held.empty()) return Error{given + ": holds no atlas.json, cka.json or faithfulness.json"};
+    part.path = (fs::path(given) / held.front()).string();
   }
   std::ifstream file(part.path, std::ios::binary);
   if (!file) return Error{part.path + ": cannot be read"};
@@ -41,10 +61,33 @@ Result<Part> read_part(const std::string& given) {
   part.text = text.str();
   const auto document = nlohmann::json::parse(part.text, nullptr, /*allow_exceptions=*/false);
   if (document.is_object()) part.format = document.value("format", "");
-  if (part.format != "actscope-atlas" && part.format != "actscope-cka") {
-    return Error{part.path + ": not an actscope atlas (atlas.json) or CKA file (cka.json)"};
+  for (const Kind& kind : kKinds) {
+    if (part.format == kind.format) return part;
   }
-  return part;
+  return Error{part.path + ": not an actscope atlas (atlas.json), CKA file (cka.json) or faithfulness file "
+                           "(faithfulness.json)"};
+}
+
+int merge_faithfulness_parts(const std::vector<Part>& parts, const std::string& out) {
+  std::vector<FaithfulnessRun> shards;
+  std::vector<std::string> labels;
+  for (const Part& part : parts) {
+    auto run = faithfulness_from_json(part.text, part.path);
+    if (!run) return fail(run.error());
+    shards.push_back(std::move(run).value());
+    // The classes' names as the shards wrote them.
+    const auto document = nlohmann::json::parse(part.text);
+    for (const auto& image : document["images"]) {
+      const int index = image.value("class", -1);
+      const std::string label = image.value("label", "");
+      if (index < 0 || label.empty()) continue;
+      if (labels.size() <= static_cast<size_t>(index)) labels.resize(static_cast<size_t>(index) + 1);
+      labels[static_cast<size_t>(index)] = label;
+    }
+  }
+  auto merged = merge_faithfulness(std::move(shards));
+  if (!merged) return fail(merged.error());
+  return write_faithfulness_files(merged.value(), labels, out);
 }
 
 int merge_atlas_parts(const std::vector<Part>& parts, const std::string& out) {
@@ -80,13 +123,13 @@ int run_merge(const MergeOptions& options) {
     auto part = read_part(given);
     if (!part) return fail(part.error());
     if (!parts.empty() && part.value().format != parts.front().format) {
-      return fail(part.value().path + ": a " + (part.value().format == "actscope-cka" ? "CKA file" : "filter atlas") +
-                  " cannot be merged with " + parts.front().path + " (a " +
-                  (parts.front().format == "actscope-cka" ? "CKA file" : "filter atlas") + ")");
+      return fail(part.value().path + ": a " + kind_name(part.value().format) + " cannot be merged with " +
+                  parts.front().path + " (a " + kind_name(parts.front().format) + ")");
     }
     parts.push_back(std::move(part).value());
   }
   if (parts.front().format == "actscope-cka") return merge_cka_parts(parts, options.out);
+  if (parts.front().format == "actscope-faithfulness") return merge_faithfulness_parts(parts, options.out);
   return merge_atlas_parts(parts, options.out);
 }
 

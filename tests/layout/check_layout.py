@@ -2,7 +2,8 @@
 """Checks the code's layout rules (README, "How the code is organised").
 
 - Includes point one way: a room includes only rooms at or below its own
-  floor (core: base < io < capture < model < maps < data < explain <
+  floor (core: base < io < capture < model < maps < data < explain < atlas <
+  embed < similarity < visualize < faithfulness <
   export < session; ui: widgets < state < panes < controllers < shell),
   core never includes ui or app, ui never includes app, the CLI never
   includes ui.
@@ -19,7 +20,7 @@ import subprocess
 import sys
 
 FLOORS = {
-    "core": ["base", "io", "capture", "model", "maps", "data", "explain", "atlas", "embed", "similarity", "visualize", "export", "session"],
+    "core": ["base", "io", "capture", "model", "maps", "data", "explain", "atlas", "embed", "similarity", "visualize", "faithfulness", "export", "session"],
     "ui": ["widgets", "state", "panes", "controllers", "shell"],
 }
 FRONTS = ["core", "ui", "app"]  # a front includes only fronts to its left
