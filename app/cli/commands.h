@@ -237,6 +237,7 @@ struct FaithfulnessCliOptions {
   uint64_t seed = 0;
   int perturbed_batch = 64;
   int score_batch = 32;
+  bool npy = false;   // also DIR/maps/<image>/<method>.npy: the maps measured
   std::string shard;  // "k/N"; empty: from the scheduler's environment, else every image
   int shards = 0;
   std::string out;

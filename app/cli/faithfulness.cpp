@@ -9,6 +9,7 @@
 #include "app/cli/commands.h"
 #include "core/faithfulness/faithfulness_json.h"
 #include "core/faithfulness/faithfulness_plot.h"
+#include "core/io/npy_writer.h"
 #include "core/maps/grid.h"
 
 namespace actscope::cli {
@@ -77,6 +78,18 @@ std::vector<size_t> shard_positions(size_t count, const FaithfulnessCliOptions& 
 
 std::string stem(const std::string& path) { return fs::path(path).filename().string(); }
 
+// DIR/maps/<image>/<method>.npy for each measured image.
+Status write_maps(const std::string& out, const std::string& image, const std::vector<std::string>& methods,
+                  const ImageFaithfulness& measured, const ModelCard& card) {
+  const fs::path folder = fs::path(out) / "maps" / image;
+  if (auto made = make_output_folder(folder.string()); !made) return made;
+  for (size_t m = 0; m < methods.size() && m < measured.maps.size(); ++m) {
+    const std::string file = (folder / (methods[m] + ".npy")).string();
+    if (auto written = write_npy(file, measured.maps[m].data(), {card.height, card.width}); !written) return written;
+  }
+  return Done{};
+}
+
 }  // namespace
 
 int write_faithfulness_files(const FaithfulnessRun& run, const std::vector<std::string>& labels,
@@ -121,6 +134,7 @@ int run_faithfulness(const FaithfulnessCliOptions& options) {
   run.source = options.images.dataset.empty() ? options.images.image_list : fs::absolute(options.images.dataset).string();
   run.total = options.limit > 0 ? std::min<int64_t>(options.limit, static_cast<int64_t>(images.images.size()))
                                 : static_cast<int64_t>(images.images.size());
+  settings.value().keep_maps = options.npy;
   run.shard = shard.value().index;
   run.shards = shard.value().count;
   const std::vector<size_t> positions = shard_positions(images.images.size(), options, shard.value());
@@ -153,12 +167,20 @@ int run_faithfulness(const FaithfulnessCliOptions& options) {
     auto measured = measure_images(model, inputs, at, indices, settings.value());
     if (!measured) return fail(measured.error());
     for (size_t n = 0; n < measured.value().size(); ++n) {
-      measured.value()[n].true_class = truths[n];
-      run.images.push_back(std::move(measured.value()[n]));
+      ImageFaithfulness& image = measured.value()[n];
+      image.true_class = truths[n];
+      image.stem = images.images[static_cast<size_t>(image.position)].stem;
+      if (options.npy) {
+        if (auto written = write_maps(options.out, image.stem, settings.value().methods, image, card); !written)
+          return fail(written.error());
+        image.maps.clear();
+      }
+      run.images.push_back(std::move(image));
     }
     progress(std::min(positions.size(), first + batch), positions.size());
   }
   progress.finish();
+  if (run.images.empty() && !run.skipped.empty()) return fail("no image could be read; nothing written");
   run.methods = settings.value().methods;
   if (const int written = write_faithfulness_files(run, card.labels, options.out); written != 0) return written;
   if (run.skipped.empty()) return 0;

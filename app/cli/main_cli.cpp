@@ -189,6 +189,8 @@ void add_faithfulness(CLI::App& app, FaithfulnessCliOptions& options, int& exit_
                       "ROAD: standard deviation of the noise added to imputed pixels (default 0.01; 0: none)")
       ->check(CLI::Range(0.0, 1e6));
   command->add_option("--seed", options.seed, "Seeds ROAD's noise and the random maps (default 0)");
+  command->add_flag("--npy", options.npy,
+                    "Also write each image's maps as DIR/maps/<image>/<method>.npy ([H, W] float32, as measured)");
   command->add_option("--perturbed-batch", options.perturbed_batch, "Perturbed images per forward (default 64)")
       ->check(CLI::Range(1, 65536));
   command->add_option("--score-batch", options.score_batch, "Score-CAM: masked inputs per forward (default 32)")

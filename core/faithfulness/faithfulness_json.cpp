@@ -80,6 +80,7 @@ std::string faithfulness_to_json(const FaithfulnessRun& run, const std::vector<s
     images.push_back({{"position", image.position},
                       {"index", image.index},
                       {"name", image.name},
+                      {"stem", image.stem},
                       {"class", image.target_class},
                       {"label", label_of(labels, image.target_class)},
                       {"true_class", image.true_class},
@@ -142,6 +143,7 @@ Result<FaithfulnessRun> faithfulness_from_json(const std::string& text, const st
       image.position = entry.at("position").get<int64_t>();
       image.index = entry.at("index").get<int64_t>();
       image.name = entry.at("name").get<std::string>();
+      image.stem = entry.value("stem", "");
       image.target_class = entry.at("class").get<int>();
       image.true_class = entry.at("true_class").get<int>();
       for (const std::string& method : run.methods) image.methods.push_back(method_from(entry.at("methods").at(method)));

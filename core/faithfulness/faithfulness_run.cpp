@@ -173,6 +173,9 @@ Result<std::vector<ImageFaithfulness>> measure_images(const Model& model, const 
     entry.name = images[n].name;
     entry.target_class = classes[n];
     entry.methods = std::move(metrics).value();
+    if (options.keep_maps) {
+      for (const float* map : pointers) entry.maps.emplace_back(map, map + plane);
+    }
     measured.push_back(std::move(entry));
     if (progress && !progress(n + 1, images.size())) return Error{"cancelled"};
   }

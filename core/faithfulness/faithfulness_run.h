@@ -35,6 +35,8 @@ struct FaithfulnessRunOptions {
   // The CAM's layers, target class and Score-CAM batch (its method is ignored).
   CamOptions cam;
   FaithfulnessOptions metrics;
+  // Keep each image's maps (ImageFaithfulness::maps), as measured.
+  bool keep_maps = false;
 };
 
 // Every CAM method and then the random baseline.
@@ -46,9 +48,12 @@ struct ImageFaithfulness {
   int64_t position = 0;  // in the run's order of images (shards keep the whole run's)
   int64_t index = 0;     // in the dataset, or in the list of images
   std::string name;
+  std::string stem;       // the name of its outputs (maps/<stem>/), unique in the run; may be empty
   int target_class = -1;  // the class scored
   int true_class = -1;    // -1 when unknown
   std::vector<MapFaithfulness> methods;  // in the run's methods' order
+  // With keep_maps: each method's map, H * W values on [0, 1], in the same order.
+  std::vector<std::vector<float>> maps;
 };
 
 // Measures a batch of images, each given with its position and index: the
