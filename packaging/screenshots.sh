@@ -6,7 +6,7 @@
 #   packaging/screenshots.sh dataset    one of them (main_window, main_window_laptop, compare,
 #                                       compare_laptop, dataset, receptive_field, weights, cam_all_methods, filters,
 #                                       embedding, embedding_cli, models, timeline, cka_cli, timeline_cli, visualize,
-#                                       visualize_cli)
+#                                       visualize_cli, faithfulness_cli)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -97,7 +97,7 @@ want_shot models && shot models 40 "click:559,252 sleep move:373,332" -- \
 want_shot timeline && shot timeline 60 "click:260,350 sleep" -- --training-run "$ROOT/resources/models/fashion_run"
 # The CLI's pictures: the bundled model against its checkpoint after 200 steps, and the shipped run,
 # over the 10,000 test images.
-if want_shot cka_cli || want_shot timeline_cli || want_shot visualize_cli; then
+if want_shot cka_cli || want_shot timeline_cli || want_shot visualize_cli || want_shot faithfulness_cli; then
   pictures="$(mktemp -d)"
   if want_shot cka_cli; then
     "$ROOT/build/app/actscope-cli" cka --model "$ROOT/resources/models/fashion_cnn.pt" \
@@ -116,6 +116,12 @@ if want_shot cka_cli || want_shot timeline_cli || want_shot visualize_cli; then
       --out "$pictures" --quiet
     cp "$pictures/relu3.png" "$OUT/visualize_cli.png"
     echo "wrote $OUT/visualize_cli.png"
+  fi
+  if want_shot faithfulness_cli; then
+    "$ROOT/build/app/actscope-cli" faithfulness --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \
+      --limit 500 --out "$pictures" --quiet
+    cp "$pictures/faithfulness.png" "$OUT/faithfulness_cli.png"
+    echo "wrote $OUT/faithfulness_cli.png"
   fi
   rm -rf "$pictures"
 fi
