@@ -22,6 +22,7 @@
 #include "core/faithfulness/faithfulness_run.h"
 #include "core/model/model.h"
 #include "core/model/model_card.h"
+#include "tests/bench/bench_model.h"
 #include "tests/bench/bench_support.h"
 
 namespace {
@@ -42,20 +43,8 @@ nlohmann::json python_figures(const BenchCase& bench, int threads) {
 
 void compare(const BenchCase& bench, int threads, bool with_python) {
   actscope::set_thread_count(threads);
-  auto model = actscope::Model::load(bench.path);
-  if (!model) {
-    std::cerr << model.error() << "\n";
-    std::exit(1);
-  }
-  if (model.value()->card().channels == 0) {  // the resnet18 fixture: ImageNet's input
-    actscope::ModelCard card;
-    card.channels = 3;
-    card.height = card.width = 224;
-    card.mean = {0.485f, 0.456f, 0.406f};
-    card.std = {0.229f, 0.224f, 0.225f};
-    model.value()->set_card(card);
-  }
-  auto dataset = actscope::open_dataset("/usr/share/datasets/fashion-mnist", model.value()->card());
+  auto model = actscope::bench::load_bench_model(bench.path);
+  auto dataset = actscope::open_dataset("/usr/share/datasets/fashion-mnist", model->card());
   if (!dataset) {
     std::cerr << dataset.error() << "\n";
     std::exit(1);
@@ -67,7 +56,7 @@ void compare(const BenchCase& bench, int threads, bool with_python) {
   for (int i = 0; i < bench.images; ++i) indices.push_back(i);
   actscope::Result<actscope::FaithfulnessRun> run = actscope::Error{"not run"};
   const double ours = actscope::bench::time_ms(
-      [&] { run = actscope::measure_dataset(*model.value(), dataset.value(), indices, options, 16); });
+      [&] { run = actscope::measure_dataset(*model, dataset.value(), indices, options, 16); });
   if (!run) {
     std::cerr << bench.name << ": " << run.error() << "\n";
     std::exit(1);

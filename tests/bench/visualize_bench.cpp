@@ -20,6 +20,7 @@
 #include "core/model/model.h"
 #include "core/model/model_card.h"
 #include "core/visualize/visualize.h"
+#include "tests/bench/bench_model.h"
 #include "tests/bench/bench_support.h"
 
 namespace {
@@ -66,20 +67,8 @@ double our_step_ms(const actscope::Model& model, const BenchCase& bench, int ste
 
 void compare(const BenchCase& bench, int steps, int threads, bool with_python) {
   actscope::set_thread_count(threads);
-  auto model = actscope::Model::load(bench.path);
-  if (!model) {
-    std::cerr << model.error() << "\n";
-    std::exit(1);
-  }
-  if (model.value()->card().channels == 0) {  // the resnet18 fixture: ImageNet's input
-    actscope::ModelCard card;
-    card.channels = 3;
-    card.height = card.width = 224;
-    card.mean = {0.485f, 0.456f, 0.406f};
-    card.std = {0.229f, 0.224f, 0.225f};
-    model.value()->set_card(card);
-  }
-  const double ours = our_step_ms(*model.value(), bench, steps);
+  auto model = actscope::bench::load_bench_model(bench.path);
+  const double ours = our_step_ms(*model, bench, steps);
   std::printf("%-12s %-7s %3d filters  threads %d  ours %8.2f ms/step\n", bench.name.c_str(), bench.layer.c_str(),
               bench.filters, threads, ours);
   if (!with_python) return;
