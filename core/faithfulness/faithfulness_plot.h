@@ -30,9 +30,9 @@ std::array<uint8_t, 3> method_colour(const std::string& method, size_t index, si
 // where a smaller value speaks for the map); -1 when no row has a number or
 // every row has the same.
 std::vector<int> best_rows(const std::vector<FaithfulnessSeries>& series);
-// Whether row `row`'s value of `metric` is the column's best: rows that tie
-// with the best (within 1e-6 of its magnitude, float rounding) are all best;
-// none is when every row ties.
+// Whether row `row`'s value of `metric` is the column's best: rows whose
+// value prints as the best's with three decimals (as the table shows it)
+// are all best; none is when every row ties.
 bool is_best(const std::vector<FaithfulnessSeries>& series, size_t row, size_t metric);
 
 // The picture: `title`, a subtitle line, the two panels over `curve_x`
