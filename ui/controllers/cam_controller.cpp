@@ -13,6 +13,7 @@
 #include "core/maps/grid.h"
 #include "core/model/layer_query.h"
 #include "ui/controllers/export_dialogs.h"
+#include "ui/controllers/faithfulness_controller.h"
 #include "ui/panes/cam_methods_view.h"
 #include "ui/panes/cam_pane.h"
 #include "ui/state/engine_worker.h"
@@ -182,6 +183,7 @@ void CamController::request_cam() {
   const int image = workspace_.current_image();
   if (!workspace_.model() || image < 0) return;
   CamOptions options = this->options();
+  if (faithfulness_) faithfulness_->follow(image, options);
   // A running Score-CAM for an old request stops.
   options.progress = [pane = QPointer<CamPane>(pane_), cancel = worker_.token(kLane)](size_t done,
                                                                                       size_t total) {
@@ -213,10 +215,7 @@ void CamController::show_cam(int image, Result<CamResult> cam) {
 void CamController::show_all_methods() {
   const int image = workspace_.current_image();
   if (!workspace_.model() || image < 0) return;
-  if (!methods_view_) {
-    methods_view_ = new CamMethodsView(window_);
-    connect(methods_view_, &CamMethodsView::cancelRequested, this, [this] { worker_.cancel(kAllLane); });
-  }
+  if (!methods_view_) make_methods_view();
   CamOptions options = this->options();
   const QString layer = cam_layer();
   methods_view_->show_running(tr("Every method on %1 for %2, %3")
@@ -246,6 +245,20 @@ void CamController::show_all_methods() {
         methods_view_->show_sheet(sheet.value(), notes.join(QLatin1Char('\n')));
         Q_EMIT allMethodsShown(QString());
       });
+  // Queued behind the maps: the worker runs one job at a time.
+  faithfulness_->measure_image(image, options);
+}
+
+// The view and its faithfulness part; the view's Cancel stops both.
+void CamController::make_methods_view() {
+  methods_view_ = new CamMethodsView(window_);
+  faithfulness_ = new FaithfulnessController(workspace_, worker_, methods_view_->faithfulness(), methods_view_);
+  connect(faithfulness_, &Controller::statusChanged, this, &Controller::statusChanged);
+  connect(faithfulness_, &Controller::errorRaised, this, &Controller::errorRaised);
+  connect(methods_view_, &CamMethodsView::cancelRequested, this, [this] {
+    worker_.cancel(kAllLane);
+    faithfulness_->cancel();
+  });
 }
 
 void CamController::export_cam(const QString& path, bool report) {

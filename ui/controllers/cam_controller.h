@@ -1,7 +1,8 @@
 // CamController: the Grad-CAM dock. Computes the CAM of the current image on
 // the worker at the browsed layer (or the pinned one) for the chosen method
 // and class, shows Score-CAM's progress and cancels it on request, and owns
-// "Export Grad-CAM Overlay".
+// "Export Grad-CAM Overlay". Its All Methods view shows every method's map
+// and, through the FaithfulnessController it owns, how faithful each is.
 #pragma once
 
 #include <memory>
@@ -20,6 +21,7 @@ namespace actscope {
 class CamMethodsView;
 class CamPane;
 class EngineWorker;
+class FaithfulnessController;
 class Workspace;
 
 class CamController : public Controller {
@@ -54,6 +56,8 @@ class CamController : public Controller {
   // them side by side (Score-CAM last, with progress and Cancel).
   void show_all_methods();
   CamMethodsView* methods_view() const { return methods_view_; }
+  // The view's faithfulness metrics; null until the view is first shown.
+  FaithfulnessController* faithfulness() const { return faithfulness_; }
 
  private:
   void reset();
@@ -66,12 +70,14 @@ class CamController : public Controller {
   void show_cam(int image, Result<CamResult> cam);
   void show_field(const HoveredUnit& unit);
   void export_dialog();
+  void make_methods_view();
 
   Workspace& workspace_;
   EngineWorker& worker_;
   QWidget* window_;
   CamPane* pane_;
   CamMethodsView* methods_view_ = nullptr;  // made on first use, over the window
+  FaithfulnessController* faithfulness_ = nullptr;  // made with the view
   QAction* export_;
   CamMethod method_ = CamMethod::kGradCam;
   int target_class_ = -1;

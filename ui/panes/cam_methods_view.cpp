@@ -10,11 +10,14 @@
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
 #include "core/maps/colorbar.h"
+#include "ui/panes/faithfulness_pane.h"
 #include "ui/widgets/color_bar.h"
 #include "ui/widgets/pixmap.h"
 
@@ -30,7 +33,8 @@ CamMethodsView::CamMethodsView(QWidget* parent)
       scroll_(new QScrollArea),
       picture_(new QLabel),
       cells_(new QWidget),
-      cells_layout_(new QGridLayout(cells_)) {
+      cells_layout_(new QGridLayout(cells_)),
+      faithfulness_(new FaithfulnessPane) {
   setObjectName(QStringLiteral("camMethodsView"));
   setWindowTitle(tr("Every CAM method"));
   caption_->setObjectName(QStringLiteral("camMethodsCaption"));
@@ -60,13 +64,24 @@ CamMethodsView::CamMethodsView(QWidget* parent)
   layout->addLayout(top);
   layout->addWidget(caption_);
   layout->addWidget(scale_);
-  layout->addWidget(scroll_, 1);
+  auto* split = new QSplitter(Qt::Vertical);
+  split->setObjectName(QStringLiteral("camMethodsSplit"));
+  split->addWidget(scroll_);
+  split->addWidget(faithfulness_);
+  split->setChildrenCollapsible(false);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+  layout->addWidget(split, 1);
   connect(cancel_, &QPushButton::clicked, this, &CamMethodsView::cancelRequested);
   connect(actual_size_, &QCheckBox::toggled, this, [this, pages](bool actual) {
     pages->setCurrentIndex(actual ? 1 : 0);
     draw();
   });
-  resize(900, 480);
+  // Room for the maps and the metrics' table beside its curve, within the screen.
+  const QRect screen = parent && parent->screen() ? parent->screen()->availableGeometry() : QRect(0, 0, 1280, 720);
+  resize(std::min(1240, screen.width() - 40), std::min(860, screen.height() - 60));
+  const int below = faithfulness_->sizeHint().height();
+  split->setSizes({std::max(120, height() - below - 140), below});
 }
 
 void CamMethodsView::clear_pictures() {

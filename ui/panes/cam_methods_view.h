@@ -3,7 +3,8 @@
 // Cancel while they are computed (Score-CAM last). Fitted (the default), the
 // pictures are laid out as large as the window allows, each under its name
 // in the window's font, below one colour bar that says what the colours
-// mean; 1:1 shows the sheet as exported. It only displays and asks.
+// mean; 1:1 shows the sheet as exported. Below the maps, the faithfulness
+// of each method (FaithfulnessPane). It only displays and asks.
 #pragma once
 
 #include <vector>
@@ -24,6 +25,7 @@ class QScrollArea;
 namespace actscope {
 
 class ColorBar;
+class FaithfulnessPane;
 
 class CamMethodsView : public QDialog {
   Q_OBJECT
@@ -44,6 +46,8 @@ class CamMethodsView : public QDialog {
   // The fitted pictures' captions (for tests): "input", then each method's name.
   QList<QLabel*> captions() const { return captions_; }
   QList<QLabel*> pictures() const { return pictures_; }
+  // The metrics' table and curve under the maps.
+  FaithfulnessPane* faithfulness() const { return faithfulness_; }
 
  Q_SIGNALS:
   void cancelRequested();
@@ -64,6 +68,7 @@ class CamMethodsView : public QDialog {
   QLabel* picture_;      // the sheet at 1:1
   QWidget* cells_;       // the fitted pictures under their names
   QGridLayout* cells_layout_;
+  FaithfulnessPane* faithfulness_;
   QImage sheet_;
   std::vector<QImage> images_;
   QList<QLabel*> captions_;
