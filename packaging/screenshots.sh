@@ -6,7 +6,8 @@
 #   packaging/screenshots.sh dataset    one of them (main_window, main_window_laptop, compare,
 #                                       compare_laptop, dataset, receptive_field, weights, cam_all_methods, filters,
 #                                       embedding, embedding_cli, models, timeline, cka_cli, timeline_cli, visualize,
-#                                       visualize_cli, faithfulness_cli)
+#                                       visualize_cli, faithfulness_cli, faithfulness_dataset,
+#                                       faithfulness_laptop)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/packaging/common.sh"
@@ -60,7 +61,14 @@ want_shot dataset && shot dataset 40 "" -- --dataset "$DATASET"
 # Effective field ticked, the mouse resting on a unit of conv4's grid.
 want_shot receptive_field && shot receptive_field 10 "click:1052,264 move:500,300 sleep" -- --layer conv4
 want_shot weights && shot weights 10 "click:443,49 sleep" -- --layer conv1
-want_shot cam_all_methods && shot cam_all_methods 10 "click:990,264 sleep" -- --layer relu5
+# All Methods: every method's map and, once measured, the faithfulness table and deletion curve.
+want_shot cam_all_methods && shot cam_all_methods 10 "click:990,264 sleep sleep sleep" -- --layer relu5
+# The same over 40 images of the test set (Over the dataset..., the limit typed into its dialog).
+want_shot faithfulness_dataset && shot faithfulness_dataset 45 "click:76,50 sleep click:990,264 sleep sleep \
+  click:300,294 sleep ctrl+a 4 0 Return sleep sleep sleep sleep sleep sleep sleep sleep sleep sleep sleep sleep \
+  sleep sleep sleep" -- --layer relu5 --dataset "$DATASET"
+want_shot faithfulness_laptop && SCREEN=1024x640 shot faithfulness_laptop 10 "click:757,262 sleep sleep sleep" -- \
+  --layer relu5
 if want_shot filters; then
   atlas="$(mktemp -d)"
   "$ROOT/build/app/actscope-cli" scan --model "$ROOT/resources/models/fashion_cnn.pt" --dataset "$DATASET" \
