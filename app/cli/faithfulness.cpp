@@ -44,28 +44,6 @@ Result<FaithfulnessRunOptions> run_options(const FaithfulnessCliOptions& options
   return run;
 }
 
-// With the default methods, those that do not apply to this model (the CAM
-// of Zhou et al. needs a global-average-pool and linear head) are left out
-// with a note; a method asked for by name that fails is an error.
-void drop_inapplicable(const Model& model, const InputImage& image, bool named, FaithfulnessRunOptions& run,
-                       std::vector<std::string>& notes) {
-  if (named) return;
-  std::vector<std::string> kept;
-  for (const std::string& name : run.methods) {
-    auto method = parse_cam_method(name);
-    if (method && method.value() == CamMethod::kCam) {
-      CamOptions cam = run.cam;
-      cam.method = method.value();
-      if (auto tried = compute_cam(model, {image}, cam); !tried) {
-        notes.push_back(name + " left out: " + tried.error());
-        continue;
-      }
-    }
-    kept.push_back(name);
-  }
-  run.methods = std::move(kept);
-}
-
 // The run positions this shard measures: j % N == k, then the first --limit.
 std::vector<size_t> shard_positions(size_t count, const FaithfulnessCliOptions& options, const Shard& shard) {
   std::vector<size_t> positions;
@@ -105,8 +83,9 @@ int write_faithfulness_files(const FaithfulnessRun& run, const std::vector<std::
   const RgbImage picture = draw_faithfulness(summary_series(run), run.curve_x, run.options.score,
                                              "Faithfulness of CAM methods: " + stem(run.model_path) + ", layer " + layers,
                                              subtitle);
-  if (const int written = write_output_file(out, "faithfulness.png", encode_png(picture)); written != 0) return written;
-  return write_output_file(out, "faithfulness.json", faithfulness_to_json(run, labels));
+  if (const int written = write_output_file(out, "faithfulness.json", faithfulness_to_json(run, labels)); written != 0)
+    return written;
+  return write_output_file(out, "faithfulness.png", encode_png(picture));
 }
 
 int run_faithfulness(const FaithfulnessCliOptions& options) {
@@ -138,8 +117,13 @@ int run_faithfulness(const FaithfulnessCliOptions& options) {
   run.shard = shard.value().index;
   run.shards = shard.value().count;
   const std::vector<size_t> positions = shard_positions(images.images.size(), options, shard.value());
+  // With the default methods, those that do not apply to this model are left
+  // out with a note, the same in every shard; one asked for by name that fails is an error.
+  if (options.methods.empty()) {
+    run.notes = drop_inapplicable_methods(model, settings.value());
+    for (const std::string& note : run.notes) std::cerr << "note: " << note << "\n";
+  }
   ProgressLine progress(options.quiet, "measuring image");
-  bool probed = false;
   const auto batch = static_cast<size_t>(options.images.batch);
   for (size_t first = 0; first < positions.size(); first += batch) {
     std::vector<InputImage> inputs;
@@ -159,11 +143,6 @@ int run_faithfulness(const FaithfulnessCliOptions& options) {
       truths.push_back(image.true_class);
     }
     if (inputs.empty()) continue;
-    if (!probed) {
-      drop_inapplicable(model, inputs.front(), !options.methods.empty(), settings.value(), run.notes);
-      for (const std::string& note : run.notes) std::cerr << "note: " << note << "\n";
-      probed = true;
-    }
     auto measured = measure_images(model, inputs, at, indices, settings.value());
     if (!measured) return fail(measured.error());
     for (size_t n = 0; n < measured.value().size(); ++n) {

@@ -192,7 +192,7 @@ void add_faithfulness(CLI::App& app, FaithfulnessCliOptions& options, int& exit_
   command->add_flag("--npy", options.npy,
                     "Also write each image's maps as DIR/maps/<image>/<method>.npy ([H, W] float32, as measured)");
   command->add_option("--perturbed-batch", options.perturbed_batch, "Perturbed images per forward (default 64)")
-      ->check(CLI::Range(1, 65536));
+      ->check(CLI::Range(1, 4096));
   command->add_option("--score-batch", options.score_batch, "Score-CAM: masked inputs per forward (default 32)")
       ->check(CLI::PositiveNumber);
   command->add_option("--shard", options.shard,

@@ -234,11 +234,22 @@ Result<std::vector<MapFaithfulness>> measure_maps(const Model& model, const Fait
                                                   const std::vector<const float*>& maps,
                                                   const FaithfulnessOptions& options,
                                                   const std::function<bool(size_t, size_t)>& progress) {
+  if (image.channels <= 0 || image.height <= 0 || image.width <= 0)
+    return Error{"an image of " + std::to_string(image.height) + "x" + std::to_string(image.width) + " pixels has none to measure"};
+  const int64_t pixels = image.height * image.width;
+  for (size_t m = 0; m < maps.size(); ++m) {
+    if (!std::all_of(maps[m], maps[m] + pixels, [](float v) { return std::isfinite(v); }))
+      return Error{"map " + std::to_string(m + 1) + " holds NaN or Inf: its pixels have no order"};
+  }
   auto shared = std::make_shared<Shared>();
   shared->image = image;
   shared->pixels = image.height * image.width;
   shared->black = black_pixel(model.card(), image.channels);
-  shared->blurred = blurred(image);
+  try {
+    shared->blurred = blurred(image);
+  } catch (const cv::Exception& e) {
+    return Error{std::string("blurring the image: ") + e.what()};
+  }
   const int step = options.step > 0 ? options.step : static_cast<int>(image.width);
   std::vector<MapFaithfulness> results(maps.size());
   std::vector<double> multiplied(maps.size());

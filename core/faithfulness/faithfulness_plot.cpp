@@ -76,7 +76,7 @@ void draw_panel(cv::Mat& canvas, const Box& box, const std::string& title, const
       points.emplace_back(box.left + static_cast<int>(std::lround(xs[i] * box.width)),
                           y_of(std::clamp(values[i], low, high)));
     }
-    cv::polylines(canvas, points, false, colour_of(series[s], s, series.size()), 2, cv::LINE_AA);
+    if (points.size() >= 2) cv::polylines(canvas, points, false, colour_of(series[s], s, series.size()), 2, cv::LINE_AA);
   }
 }
 

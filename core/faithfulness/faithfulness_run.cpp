@@ -142,6 +142,28 @@ Status check_faithfulness_methods(const std::vector<std::string>& methods) {
   return Done{};
 }
 
+std::vector<std::string> drop_inapplicable_methods(const Model& model, FaithfulnessRunOptions& options) {
+  const ModelCard& card = model.card();
+  const FloatArray blank({1, card.channels, card.height, card.width},
+                         std::vector<float>(static_cast<size_t>(card.channels) * card.height * card.width, 0.0f));
+  std::vector<std::string> kept, notes;
+  for (const std::string& name : options.methods) {
+    auto method = parse_cam_method(name);
+    if (method && method.value() == CamMethod::kCam) {
+      CamOptions cam = options.cam;
+      cam.method = method.value();
+      cam.progress = {};
+      if (auto tried = compute_cam(model, blank, cam); !tried) {
+        notes.push_back(name + " left out: " + tried.error());
+        continue;
+      }
+    }
+    kept.push_back(name);
+  }
+  options.methods = std::move(kept);
+  return notes;
+}
+
 Result<std::vector<ImageFaithfulness>> measure_images(const Model& model, const std::vector<InputImage>& images,
                                                       const std::vector<int64_t>& positions,
                                                       const std::vector<int64_t>& indices,
@@ -165,7 +187,11 @@ Result<std::vector<ImageFaithfulness>> measure_images(const Model& model, const 
     image.index = indices[n];
     std::vector<const float*> pointers;
     for (const FloatArray& map : maps.value()) pointers.push_back(map.data() + static_cast<int64_t>(n) * plane);
-    auto metrics = measure_maps(model, image, pointers, options.metrics);
+    // Cancelling (progress answering false) also stops between an image's perturbed batches.
+    const auto keep_going = [&progress, n, count = images.size()](size_t, size_t) {
+      return !progress || progress(n, count);
+    };
+    auto metrics = measure_maps(model, image, pointers, options.metrics, keep_going);
     if (!metrics) return Error{images[n].name + ": " + metrics.error()};
     ImageFaithfulness entry;
     entry.position = positions[n];

@@ -43,6 +43,11 @@ struct FaithfulnessRunOptions {
 std::vector<std::string> every_faithfulness_method();
 // Checks the names ("gradcam", ..., "random"); an error names the unknown one.
 Status check_faithfulness_methods(const std::vector<std::string>& methods);
+// Leaves out of options.methods those that cannot be computed for this
+// model and layer (the CAM of Zhou et al. needs a global-average-pool and
+// linear head), tried on a blank input of the card's size; returns a note
+// per method left out, saying why.
+std::vector<std::string> drop_inapplicable_methods(const Model& model, FaithfulnessRunOptions& options);
 
 struct ImageFaithfulness {
   int64_t position = 0;  // in the run's order of images (shards keep the whole run's)

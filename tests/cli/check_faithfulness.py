@@ -21,7 +21,8 @@ against Grad-CAM and friends computed on the eager model.
    (a coarser --step keeps the curves short).
 3. --score logit: the same metrics with the logit as the score.
 4. --shard 0/2 and 1/2 merged equal one run exactly (images and summary);
-   merge refuses a CKA file among faithfulness files and a missing shard.
+   merge refuses a CKA file or an atlas among faithfulness files and a
+   missing shard; a shard with no image of its own still merges.
 5. Mistakes exit non-zero, name what is wrong and write no file.
 6. Over the first 300 test images, Grad-CAM's mean deletion AUC is below the
    random map's and its insertion AUC above it (the README gives the
@@ -320,13 +321,25 @@ def shards_case(work):
     assert one["images"] == two["images"], "merged images differ from one run's"
     assert one["summary"] == two["summary"], "the merged summary differs from one run's"
     assert two["shard"] == {"index": 0, "count": 1} and os.path.exists(os.path.join(merged, "faithfulness.png"))
+    # Three shards of two images: the third has none, and still merges.
+    few = ["--model", MODEL, "--dataset", "/usr/share/datasets/fashion-mnist", "--indices", "0-1", "--quiet"]
+    thirds = [os.path.join(work, f"third{k}") for k in range(3)]
+    for k, part in enumerate(thirds):
+        run("faithfulness", *few, "--method", "gradcam", "--method", "random", "--shard", f"{k}/3", "--out", part)
+    assert json.load(open(os.path.join(thirds[2], "faithfulness.json")))["images"] == []
+    run("merge", *thirds, "--out", os.path.join(work, "thirds"))
+    assert len(json.load(open(os.path.join(work, "thirds", "faithfulness.json")))["images"]) == 2
     # A CKA file among them, and a missing shard: refused, nothing written.
     cka = os.path.join(work, "cka")
     run("cka", "--model", MODEL, "--model", MODEL, "--dataset", "/usr/share/datasets/fashion-mnist", "--limit", "8",
         "--batch", "4", "--out", cka, "--quiet")
+    atlas = os.path.join(work, "atlas")
+    run("scan", "--model", MODEL, "--dataset", "/usr/share/datasets/fashion-mnist", "--limit", "8", "--out", atlas,
+        "--quiet")
     refused = os.path.join(work, "refused")
-    result = run("merge", parts[0], cka, "--out", refused, expect=1)
-    assert "cannot be merged" in result.stderr, result.stderr
+    for other in (cka, atlas):
+        result = run("merge", parts[0], other, "--out", refused, expect=1)
+        assert "cannot be merged" in result.stderr, result.stderr
     result = run("merge", parts[0], "--out", refused, expect=1)
     assert "1 of 2 shards" in result.stderr, result.stderr
     assert not os.path.exists(refused)

@@ -150,6 +150,7 @@ void CamController::show_image(int index) {
     target_class_ = -1;
     pane_->follow_predicted_class();
   }
+  if (faithfulness_) faithfulness_->follow(index, options());  // the last image's numbers go at once
 }
 
 void CamController::follow_layer() {

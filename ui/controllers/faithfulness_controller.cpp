@@ -56,7 +56,8 @@ FaithfulnessController::FaithfulnessController(Workspace& workspace, EngineWorke
   connect(pane_, &FaithfulnessPane::cancelRequested, this, &FaithfulnessController::cancel);
   connect(&workspace_, &Workspace::datasetChanged, this, &FaithfulnessController::follow_dataset);
   connect(&workspace_, &Workspace::modelChanged, this, [this] {
-    cancel();
+    drop(image_cancel_);  // results of the old model's runs are dropped unseen
+    drop(dataset_cancel_);
     current_ = image_request_ = dataset_request_ = {};
     image_result_.reset();
     dataset_result_.reset();
@@ -135,6 +136,7 @@ void FaithfulnessController::show_image(Result<ImageFaithfulness> measured,
     Q_EMIT imageMeasured(error);
     return;
   }
+  if (!workspace_.model()) return;
   image_methods_ = methods;
   image_result_ = std::move(measured).value();
   const ModelCard& card = workspace_.model()->card();

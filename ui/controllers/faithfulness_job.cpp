@@ -6,7 +6,7 @@
 namespace actscope {
 namespace {
 
-// Score-CAM's masked inputs and each image's perturbed ones stop at Cancel.
+// Score-CAM's masked inputs and each image's perturbed batches stop at Cancel.
 std::function<bool(size_t, size_t)> until_cancelled(const std::shared_ptr<const std::atomic<bool>>& cancel) {
   return [cancel](size_t, size_t) { return !*cancel; };
 }
@@ -19,6 +19,8 @@ std::optional<Result<FaithfulnessRun>> open(DatasetFaithfulnessJob& job) {
   if (job.indices.empty()) return Result<FaithfulnessRun>(Error{job.dataset_path + ": no image to measure"});
   const ModelCard& card = job.model->card();
   FaithfulnessRun& run = job.run;
+  run.notes = drop_inapplicable_methods(*job.model, job.options);  // CAM without a GAP + linear head
+  if (job.options.methods.empty()) return Result<FaithfulnessRun>(Error{"no method can be measured on this layer"});
   run.methods = job.options.methods;
   run.layers = job.options.cam.layers;
   run.options = job.options.metrics;
